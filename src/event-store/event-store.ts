@@ -1,0 +1,184 @@
+// The event store port: the only way the rest of the ledger reads or writes events.
+// Adapters (sqlite/, and later postgres/ and eventstoredb/) implement it; one contract suite pins it.
+import { ErrorDetails, LedgerError } from '../shared/errors';
+import type { LogDigest, VerifyReport } from './hash-chain';
+
+/** JSON values as stored in event data. Money is a decimal string here, never a number. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * What the writer expects of a stream before appending.
+ * - `'no-stream'`: the stream must not exist yet;
+ * - `'stream-exists'`: it must hold at least one event;
+ * - `'any'`: no check;
+ * - a bigint: the revision of the stream's last event (the first event of a stream is revision 0n).
+ */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
+
+/** A stream's current revision: its last event's revision, or `'no-stream'` when it holds none. */
+export type StreamRevision = 'no-stream' | bigint;
+
+export interface EventMetadata {
+  readonly actorId: string;
+  readonly actorRole: string;
+  /** The command that produced the event; retries of one command share it. */
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** ISO-8601 instant in UTC, taken from the command: decisions never read a clock. */
+  readonly recordedAt: string;
+}
+
+export interface NewEvent {
+  /** A uuid chosen by the writer: a retried append with the same ids has its effect once. */
+  readonly id: string;
+  /** A permanent name, e.g. `"AwardApproved"`; never a class name. */
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly stream: string;
+  readonly revision: bigint;
+  /** Place in the global log. Increasing; dense (1, 2, 3…) where `positionsAreDense`. */
+  readonly position: bigint;
+  /** SHA-256 of this event chained to the previous event of its stream (`prevHash`). */
+  readonly hash: string;
+  readonly prevHash: string;
+}
+
+export interface StreamAppend {
+  readonly stream: string;
+  readonly expectedRevision: ExpectedRevision;
+  readonly events: readonly NewEvent[];
+}
+
+/** A stream that must still be at a revision for a multi-stream append to go through. */
+export interface StreamCheck {
+  readonly stream: string;
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  readonly stream: string;
+  /** Revision of the last event appended: the next append's expected revision. */
+  readonly revision: bigint;
+  /** Global position of the last event appended. */
+  readonly position: bigint;
+}
+
+export interface MultiAppendResult {
+  readonly streams: readonly AppendResult[];
+  /** Global position of the last event appended by the whole call. */
+  readonly position: bigint;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** First revision read (inclusive). Defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events whose position is strictly greater than this (0n: from the start). */
+  readonly afterPosition?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events whose position is strictly greater than this: a checkpoint. */
+  readonly afterPosition?: bigint;
+  readonly signal?: AbortSignal;
+}
+
+export interface EventStore {
+  /** `true` where positions run 1, 2, 3… without gaps, so a missing position is evidence of removal. */
+  readonly positionsAreDense: boolean;
+
+  append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams at once, each at its expected revision, only if every checked
+   * stream is still at its expected revision. All or nothing.
+   */
+  appendMulti(appends: readonly StreamAppend[], checks?: readonly StreamCheck[]): Promise<MultiAppendResult>;
+
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  streamRevision(stream: string): Promise<StreamRevision>;
+
+  /** The whole log in global order, paged underneath: memory stays bounded whatever its length. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+
+  /** Catches up from `afterPosition`, then delivers new events as they are appended: in order, no gap, no duplicate. */
+  subscribe(options?: SubscribeOptions): AsyncIterable<StoredEvent>;
+
+  /** Position of the last event in the log (0n when empty). */
+  headPosition(): Promise<bigint>;
+
+  /** A digest of the log as it is now: keep it, and `verify` it later. */
+  digest(): Promise<LogDigest>;
+
+  /** Checks every event's hash and chain, and the log against a digest saved earlier. */
+  verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport>;
+
+  /** Cheap round trip to the store, for health checks. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** Limits on what one call may carry. */
+export const eventsPerAppendMax = 1_000;
+export const streamReadCountMax = 100_000;
+
+export function describeRevision(revision: ExpectedRevision | StreamRevision): string {
+  return typeof revision === 'bigint' ? revision.toString() : revision;
+}
+
+/** The stream was not at the revision the writer expected: someone else appended first. */
+export class WrongExpectedRevisionError extends LedgerError {
+  readonly code = 'CONCURRENCY_CONFLICT' as const;
+
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: StreamRevision,
+  ) {
+    super(
+      `stream ${stream} is at revision ${describeRevision(actual)}, expected ${describeRevision(expected)}`,
+      { stream, expected: describeRevision(expected), actual: describeRevision(actual) } satisfies ErrorDetails,
+    );
+  }
+}
+
+/** Event ids already stored, but for different events: a reused id, not a retry. */
+export class EventIdConflictError extends LedgerError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
+
+  constructor(
+    readonly eventId: string,
+    reason: string,
+  ) {
+    super(`event id ${eventId} is already stored ${reason}`, { eventId, reason });
+  }
+}
+
+export function matchesExpected(expected: ExpectedRevision, actual: StreamRevision): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no-stream':
+      return actual === 'no-stream';
+    case 'stream-exists':
+      return actual !== 'no-stream';
+    default:
+      return actual === expected;
+  }
+}

@@ -1,0 +1,275 @@
+// Tamper evidence for the log, the same on every store.
+//
+// Each event is hashed with the hash of the previous event *of its stream* (`prevHash`): per-stream
+// chains need no global order at write time, which EventStoreDB assigns on the server. The global
+// order is covered by the digest: a rolling hash over (position, event hash) in log order, saved by
+// an auditor and checked later. A change, removal, reordering or insertion breaks a chain (found and
+// located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
+import { hash as oneShotHash } from 'node:crypto';
+import type { EventMetadata } from './event-store';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** An event as hashed: the exact data text stored, not a re-serialisation of it. */
+export interface ChainRecord {
+  readonly position: bigint;
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly dataJson: string;
+  readonly metadata: EventMetadata;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export type HashInput = Omit<ChainRecord, 'position' | 'hash'>;
+
+// Length-prefixed fields: no separator inside a field can make two different events hash alike.
+function field(value: string): string {
+  return `${value.length}:${value}`;
+}
+
+export function computeEventHash(input: HashInput): string {
+  const m = input.metadata;
+  const text =
+    field(input.prevHash) +
+    field(input.stream) +
+    field(input.revision.toString()) +
+    field(input.id) +
+    field(input.type) +
+    field(String(input.schemaVersion)) +
+    field(input.dataJson) +
+    field(m.actorId) +
+    field(m.actorRole) +
+    field(m.commandId) +
+    field(m.correlationId) +
+    field(m.causationId ?? '') +
+    field(m.recordedAt);
+  return oneShotHash('sha256', text, 'hex');
+}
+
+/** What an auditor keeps: the log up to `position` had these `eventCount` events and this rolling `hash`. */
+export interface LogDigest {
+  readonly position: bigint;
+  readonly eventCount: bigint;
+  readonly hash: string;
+}
+
+export interface LogDigestJson {
+  readonly position: string;
+  readonly eventCount: string;
+  readonly hash: string;
+}
+
+export function digestToJson(digest: LogDigest): LogDigestJson {
+  return { position: digest.position.toString(), eventCount: digest.eventCount.toString(), hash: digest.hash };
+}
+
+/** Parses a digest an auditor saved; returns `undefined` when it is not one. */
+export function digestFromJson(value: unknown): LogDigest | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { position, eventCount, hash } = value as Record<string, unknown>;
+  const isCount = (v: unknown): v is string => typeof v === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(v);
+  if (!isCount(position) || !isCount(eventCount)) return undefined;
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
+  return { position: BigInt(position), eventCount: BigInt(eventCount), hash };
+}
+
+/** The rolling digest over the log in global order. */
+export class DigestAccumulator {
+  private hashCurrent = GENESIS_HASH;
+  private positionLast = 0n;
+  private eventCountSeen = 0n;
+
+  add(position: bigint, eventHash: string): void {
+    this.hashCurrent = oneShotHash('sha256', `${this.hashCurrent}:${position}:${eventHash}`, 'hex');
+    this.positionLast = position;
+    this.eventCountSeen += 1n;
+  }
+
+  get value(): LogDigest {
+    return { position: this.positionLast, eventCount: this.eventCountSeen, hash: this.hashCurrent };
+  }
+}
+
+export async function digestRecords(records: AsyncIterable<ChainRecord>): Promise<LogDigest> {
+  const accumulator = new DigestAccumulator();
+  for await (const record of records) accumulator.add(record.position, record.hash);
+  return accumulator.value;
+}
+
+export type TamperKind = 'changed' | 'removed' | 'inserted' | 'reordered' | 'digest-mismatch';
+
+export interface VerifyFinding {
+  readonly kind: TamperKind;
+  /** Where the log stops being what was written: the first position an auditor should look at. */
+  readonly position: bigint;
+  readonly stream: string | null;
+  readonly detail: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly eventsChecked: number;
+  readonly headPosition: bigint;
+  readonly digestChecked: boolean;
+  /** Sorted by position; the first is the earliest sign of tampering. At most `findingCountMax`. */
+  readonly findings: readonly VerifyFinding[];
+  /** The log's digest as verified now (up to its head), to save for the next check. */
+  readonly digest: LogDigest;
+}
+
+export const findingCountMax = 100;
+
+interface StreamHead {
+  revision: bigint;
+  hash: string;
+  prevHash: string;
+  position: bigint;
+}
+
+export interface VerifyOptions {
+  readonly positionsAreDense: boolean;
+  readonly digest?: LogDigest;
+  /** Called every so often with the number of events checked, for progress bars. */
+  readonly onProgress?: (eventsChecked: number, position: bigint) => void;
+}
+
+/** Streams the log once, in global order, in memory proportional to the number of streams. */
+export async function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
+  const heads = new Map<string, StreamHead>();
+  // Revisions found missing in a stream; a missing revision that turns up later was moved, not removed.
+  const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
+  const findings: VerifyFinding[] = [];
+  const accumulator = new DigestAccumulator();
+  const digest = options.digest;
+  let digestChecked = false;
+  let positionLast = 0n;
+  let eventsChecked = 0;
+
+  const report = (finding: VerifyFinding): number => {
+    findings.push(finding);
+    return findings.length - 1;
+  };
+
+  const checkDigest = (): void => {
+    if (digest === undefined || digestChecked) return;
+    digestChecked = true;
+    const now = accumulator.value;
+    if (now.hash !== digest.hash || now.eventCount !== digest.eventCount || now.position !== digest.position) {
+      report({
+        kind: 'digest-mismatch',
+        position: digest.position,
+        stream: null,
+        detail:
+          `the log up to position ${digest.position} no longer matches the saved digest ` +
+          `(saved: ${digest.eventCount} events, hash ${digest.hash.slice(0, 12)}…; ` +
+          `now: ${now.eventCount} events up to position ${now.position}, hash ${now.hash.slice(0, 12)}…)`,
+      });
+    }
+  };
+
+  for await (const record of records) {
+    eventsChecked += 1;
+    if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
+
+    if (digest !== undefined && record.position > digest.position) checkDigest();
+
+    if (options.positionsAreDense && record.position !== positionLast + 1n) {
+      report({
+        kind: 'removed',
+        position: positionLast + 1n,
+        stream: null,
+        detail: `positions ${positionLast + 1n}..${record.position - 1n} are missing from the log`,
+      });
+    }
+    positionLast = record.position;
+
+    const { position, stream, revision } = record;
+    if (computeEventHash(record) !== record.hash) {
+      report({
+        kind: 'changed',
+        position,
+        stream,
+        detail: `event ${record.id} (${stream}@${revision}) does not match its hash: its content was changed`,
+      });
+    }
+
+    const head = heads.get(stream);
+    const revisionExpected = head === undefined ? 0n : head.revision + 1n;
+    if (revision === revisionExpected) {
+      const linkExpected = head === undefined ? GENESIS_HASH : head.hash;
+      if (record.prevHash !== linkExpected) {
+        if (head !== undefined && record.prevHash === head.prevHash) {
+          report({
+            kind: 'inserted',
+            position: head.position,
+            stream,
+            detail: `the event at position ${head.position} (${stream}@${head.revision}) is not in the chain its successor at position ${position} was written on: it was inserted`,
+          });
+        } else {
+          report({
+            kind: 'changed',
+            position: head?.position ?? position,
+            stream,
+            detail: `the chain of ${stream} breaks before revision ${revision} (position ${position}): the event before it was rewritten`,
+          });
+        }
+      }
+      heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
+    } else if (revision > revisionExpected) {
+      const findingIndex = report({
+        kind: 'removed',
+        position,
+        stream,
+        detail: `${stream} jumps from revision ${revisionExpected - 1n} to ${revision} at position ${position}: revisions ${revisionExpected}..${revision - 1n} are missing`,
+      });
+      gaps.set(stream, { from: revisionExpected, to: revision - 1n, findingIndex });
+      heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
+    } else {
+      const gap = gaps.get(stream);
+      if (gap !== undefined && revision >= gap.from && revision <= gap.to) {
+        const moved = findings[gap.findingIndex];
+        if (moved !== undefined && moved.kind === 'removed') {
+          findings[gap.findingIndex] = {
+            ...moved,
+            kind: 'reordered',
+            detail: `${stream}@${revision} was moved after later events of its stream (found at position ${position})`,
+          };
+        }
+      }
+      report({
+        kind: 'reordered',
+        position,
+        stream,
+        detail: `${stream}@${revision} appears at position ${position}, after revision ${head?.revision ?? -1n} of its stream`,
+      });
+    }
+
+    accumulator.add(position, record.hash);
+  }
+
+  if (digest !== undefined && !digestChecked) {
+    if (positionLast < digest.position) {
+      report({
+        kind: 'removed',
+        position: positionLast + 1n,
+        stream: null,
+        detail: `the log ends at position ${positionLast}, before the saved digest's position ${digest.position}`,
+      });
+    }
+    checkDigest();
+  }
+
+  findings.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  return {
+    ok: findings.length === 0,
+    eventsChecked,
+    headPosition: positionLast,
+    digestChecked: digest !== undefined,
+    findings: findings.slice(0, findingCountMax),
+    digest: accumulator.value,
+  };
+}

@@ -1,0 +1,404 @@
+// The embedded store: one SQLite file (WAL, synchronous=FULL), safe for several processes at once.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { assert } from '../../shared/assert';
+import { LedgerError } from '../../shared/errors';
+import {
+  AppendResult,
+  EventIdConflictError,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  MultiAppendResult,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamAppend,
+  StreamCheck,
+  StreamRevision,
+  SubscribeOptions,
+  WrongExpectedRevisionError,
+  eventsPerAppendMax,
+  matchesExpected,
+  streamReadCountMax,
+} from '../event-store';
+import {
+  ChainRecord,
+  GENESIS_HASH,
+  LogDigest,
+  VerifyReport,
+  computeEventHash,
+  digestRecords,
+  verifyRecords,
+} from '../hash-chain';
+import { migrate } from './migrations';
+
+export interface SqliteEventStoreOptions {
+  /** File of the database; created with its folder on first use. `:memory:` for a private, volatile one. */
+  readonly path: string;
+  /** How long an append waits for another process's write lock before giving up. */
+  readonly busyTimeoutMs?: number;
+  /** Rows per page when reading the whole log. */
+  readonly readPageSize?: number;
+  /** How often a live subscription looks for events appended by other processes. */
+  readonly pollIntervalMs?: number;
+}
+
+/** The store could not be written within its time limit (another process holds the lock too long). */
+export class StoreUnavailableError extends LedgerError {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+
+  constructor(reason: string) {
+    super(`the event store is unavailable: ${reason}`, { reason });
+  }
+}
+
+const streamNameLengthMax = 256;
+
+// Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+
+type EventRow = [
+  position: bigint,
+  id: string,
+  stream: string,
+  revision: bigint,
+  type: string,
+  schemaVersion: bigint,
+  data: string,
+  actorId: string,
+  actorRole: string,
+  commandId: string,
+  correlationId: string,
+  causationId: string | null,
+  recordedAt: string,
+  prevHash: string,
+  hash: string,
+];
+
+function metadataOf(row: EventRow): EventMetadata {
+  return {
+    actorId: row[7],
+    actorRole: row[8],
+    commandId: row[9],
+    correlationId: row[10],
+    causationId: row[11],
+    recordedAt: row[12],
+  };
+}
+
+function eventOf(row: EventRow): StoredEvent {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    schemaVersion: Number(row[5]),
+    data: JSON.parse(row[6]),
+    metadata: metadataOf(row),
+    prevHash: row[13],
+    hash: row[14],
+  };
+}
+
+function chainRecordOf(row: EventRow): ChainRecord {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    schemaVersion: Number(row[5]),
+    dataJson: row[6],
+    metadata: metadataOf(row),
+    prevHash: row[13],
+    hash: row[14],
+  };
+}
+
+function assertWellFormed(appends: readonly StreamAppend[], checks: readonly StreamCheck[]): void {
+  assert(appends.length > 0, 'an append needs at least one stream');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  let eventCount = 0;
+  for (const { stream, events } of [...appends, ...checks.map((c) => ({ ...c, events: [] }))]) {
+    assert(stream.length > 0 && stream.length <= streamNameLengthMax, `stream name must be 1..${streamNameLengthMax} characters`);
+    assert(!streams.has(stream), `stream ${stream} appears twice in one append`);
+    streams.add(stream);
+    for (const event of events) {
+      assert(!ids.has(event.id), `event id ${event.id} appears twice in one append`);
+      ids.add(event.id);
+      assert(event.type.length > 0, 'an event needs a type');
+      assert(Number.isInteger(event.schemaVersion) && event.schemaVersion >= 1, 'schema version must be a positive integer');
+      assert(!Number.isNaN(Date.parse(event.metadata.recordedAt)), `recordedAt must be an ISO instant: ${event.metadata.recordedAt}`);
+      eventCount += 1;
+    }
+  }
+  for (const append of appends) assert(append.events.length > 0, `append to ${append.stream} carries no event`);
+  assert(eventCount <= eventsPerAppendMax, `at most ${eventsPerAppendMax} events per append, got ${eventCount}`);
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly positionsAreDense = true;
+
+  private readonly db: Database.Database;
+  private readonly readPageSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly statements;
+  private readonly appendBatch;
+  private closed = false;
+  // Wakes this process's live subscriptions at once; other processes' appends are found by polling.
+  private appendSequence = 0;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.readPageSize = options.readPageSize ?? 2_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk when append returns, even if the machine loses power.
+    this.db.pragma('synchronous = FULL');
+    migrate(this.db);
+
+    const prepare = (sql: string) => this.db.prepare(sql).safeIntegers(true);
+    this.statements = {
+      head: prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').raw(true),
+      byId: prepare('SELECT stream, revision, position, type, data FROM events WHERE id = ?').raw(true),
+      insert: prepare(
+        `INSERT INTO events (id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id,
+           correlation_id, causation_id, recorded_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      forwards: prepare(
+        `SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+      ).raw(true),
+      backwards: prepare(
+        `SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ).raw(true),
+      page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
+    };
+    this.appendBatch = this.db.transaction(
+      (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): MultiAppendResult => {
+        const replay = this.replayIfAlreadyAppended(appends);
+        if (replay !== undefined) return replay;
+        for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
+        const results: AppendResult[] = [];
+        let position = 0n;
+        for (const append of appends) {
+          const head = this.headOf(append.stream);
+          this.assertAt(append.stream, append.expectedRevision, head);
+          let revision = head === undefined ? -1n : head.revision;
+          let prevHash = head === undefined ? GENESIS_HASH : head.hash;
+          for (const event of append.events) {
+            revision += 1n;
+            const dataJson = JSON.stringify(event.data);
+            const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
+            const m = event.metadata;
+            const info = this.statements.insert.run(
+              event.id, append.stream, revision, event.type, event.schemaVersion, dataJson,
+              m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, prevHash, hash,
+            );
+            position = BigInt(info.lastInsertRowid);
+            prevHash = hash;
+          }
+          results.push({ stream: append.stream, revision, position });
+        }
+        return { streams: results, position };
+      },
+    );
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const result = await this.appendMulti([{ stream, expectedRevision, events }]);
+    const only = result.streams[0];
+    assert(only !== undefined, 'a one-stream append returns one stream');
+    return only;
+  }
+
+  async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = []): Promise<MultiAppendResult> {
+    this.assertOpen();
+    assertWellFormed(appends, checks);
+    let result: MultiAppendResult;
+    try {
+      // IMMEDIATE takes the write lock before reading heads: no other process can append in between.
+      result = this.appendBatch.immediate(appends, checks);
+    } catch (error) {
+      throw this.translate(error, appends);
+    }
+    this.appendSequence += 1;
+    for (const wake of this.waiters) wake();
+    return result;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? streamReadCountMax;
+    assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
+        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount);
+    return (rows as EventRow[]).map(eventOf);
+  }
+
+  async streamRevision(stream: string): Promise<StreamRevision> {
+    this.assertOpen();
+    return this.headOf(stream)?.revision ?? 'no-stream';
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
+      for (const row of rows) yield eventOf(row);
+    }
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
+    let positionLast = options.afterPosition ?? 0n;
+    const signal = options.signal;
+    while (!this.isStopped(signal)) {
+      const sequenceSeen = this.appendSequence;
+      const rows = this.statements.page.all(positionLast, this.readPageSize) as EventRow[];
+      for (const row of rows) {
+        yield eventOf(row);
+        positionLast = row[0];
+        if (this.isStopped(signal)) return;
+      }
+      if (rows.length === 0 && sequenceSeen === this.appendSequence) await this.nextAppend(signal);
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    return this.statements.headPosition.get() as bigint;
+  }
+
+  async digest(): Promise<LogDigest> {
+    return digestRecords(this.chainRecords());
+  }
+
+  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+    return verifyRecords(this.chainRecords(), {
+      positionsAreDense: this.positionsAreDense,
+      ...(digest === undefined ? {} : { digest }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of this.waiters) wake();
+    this.db.close();
+  }
+
+  /** The log as hashed, for verification: the stored data text, not parsed. */
+  private async *chainRecords(): AsyncIterable<ChainRecord> {
+    for await (const rows of this.pages(0n)) {
+      for (const row of rows) yield chainRecordOf(row);
+    }
+  }
+
+  private async *pages(afterPosition: bigint, maxCount?: number): AsyncIterable<EventRow[]> {
+    let positionLast = afterPosition;
+    let remaining = maxCount ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      this.assertOpen();
+      const rows = this.statements.page.all(positionLast, Math.min(this.readPageSize, remaining)) as EventRow[];
+      const last = rows[rows.length - 1];
+      if (last === undefined) return;
+      yield rows;
+      positionLast = last[0];
+      remaining -= rows.length;
+      if (rows.length < this.readPageSize) return;
+    }
+  }
+
+  private nextAppend(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private headOf(stream: string): { revision: bigint; hash: string } | undefined {
+    const row = this.statements.head.get(stream) as [bigint, string] | undefined;
+    return row === undefined ? undefined : { revision: row[0], hash: row[1] };
+  }
+
+  private assertAt(stream: string, expected: ExpectedRevision, head: { revision: bigint } | undefined): void {
+    const actual: StreamRevision = head === undefined ? 'no-stream' : head.revision;
+    if (!matchesExpected(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
+  }
+
+  /**
+   * A retried append finds its first event already stored: it returns what the first attempt
+   * returned, provided every event of the batch is stored exactly as asked, in order.
+   */
+  private replayIfAlreadyAppended(appends: readonly StreamAppend[]): MultiAppendResult | undefined {
+    const first = appends[0]?.events[0];
+    assert(first !== undefined, 'an append carries at least one event');
+    if (this.statements.byId.get(first.id) === undefined) return undefined;
+    const results: AppendResult[] = [];
+    let position = 0n;
+    for (const append of appends) {
+      let revisionPrevious: bigint | undefined;
+      let positionPrevious = 0n;
+      for (const event of append.events) {
+        const row = this.statements.byId.get(event.id) as [string, bigint, bigint, string, string] | undefined;
+        if (row === undefined) throw new EventIdConflictError(first.id, 'but not all events of this append are: a partial retry');
+        const [stream, revision, eventPosition, type, data] = row;
+        if (stream !== append.stream) throw new EventIdConflictError(event.id, `in stream ${stream}, not ${append.stream}`);
+        if (type !== event.type || data !== JSON.stringify(event.data)) {
+          throw new EventIdConflictError(event.id, 'with a different type or data');
+        }
+        if (revisionPrevious !== undefined && revision !== revisionPrevious + 1n) {
+          throw new EventIdConflictError(event.id, 'but not in the order of this append');
+        }
+        revisionPrevious = revision;
+        positionPrevious = eventPosition;
+      }
+      assert(revisionPrevious !== undefined, 'an append carries at least one event');
+      results.push({ stream: append.stream, revision: revisionPrevious, position: positionPrevious });
+      if (positionPrevious > position) position = positionPrevious;
+    }
+    return { streams: results, position };
+  }
+
+  private translate(error: unknown, appends: readonly StreamAppend[]): unknown {
+    if (error instanceof Database.SqliteError) {
+      if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.id')) {
+        const ids = appends.flatMap((a) => a.events.map((e) => e.id));
+        const taken = ids.find((id) => this.statements.byId.get(id) !== undefined) ?? ids[0] ?? '?';
+        return new EventIdConflictError(taken, 'by another append');
+      }
+      if (error.code === 'SQLITE_BUSY') return new StoreUnavailableError('another process held the write lock past the busy timeout');
+    }
+    return error;
+  }
+
+  private isStopped(signal: AbortSignal | undefined): boolean {
+    return this.closed || signal?.aborted === true;
+  }
+
+  private assertOpen(): void {
+    assert(!this.closed, 'the event store is closed');
+  }
+}

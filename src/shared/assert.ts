@@ -1,0 +1,12 @@
+// Assertions for programmer errors: a failed one means the code is wrong, not the input.
+export class AssertionError extends Error {
+  override readonly name = 'AssertionError';
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+export function assertNever(value: never, message = 'unexpected value'): never {
+  throw new AssertionError(`${message}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,33 @@
+// Operating errors: typed, with a stable code and the figures a user needs. Mapped once to
+// HTTP problem+json and to CLI exit codes; never thrown as strings.
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'INVALID_TRANSITION'
+  | 'BUDGET_EXCEEDED'
+  | 'ENTERPRISE_CAP_EXCEEDED'
+  | 'INELIGIBLE_ENTERPRISE'
+  | 'DUPLICATE_INVOICE'
+  | 'NOTICE_NOT_ENDED'
+  | 'AMOUNT_ABOVE_ENTITLEMENT'
+  | 'NO_BUDGET'
+  | 'SEGREGATION_OF_DUTIES'
+  | 'CONCURRENCY_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'STORE_UNAVAILABLE';
+
+/** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
+export type ErrorDetails = Readonly<Record<string, string | null>>;
+
+export abstract class LedgerError extends Error {
+  abstract readonly code: ErrorCode;
+
+  protected constructor(
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
