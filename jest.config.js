@@ -1,16 +1,17 @@
-// Jest runs TypeScript through ts-jest in transpile-only mode: `npm test` type-checks the whole
-// tree once with tsc before jest starts, so each test file need not be type-checked again.
+// Jest runs the ESM build of the code (NestJS 12 ships ES modules only), through ts-jest.
+// `npm test` type-checks the whole tree with tsc before jest starts, so ts-jest only transpiles.
 /** @type {import('jest').Config} */
-module.exports = {
+export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false, tsconfig: 'tsconfig.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
-  // Files of one SQLite database are shared by the processes of a test; keep suites apart.
   maxWorkers: 2,
   verbose: true,
 };

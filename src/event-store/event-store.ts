@@ -1,7 +1,7 @@
 // The event store port: the only way the rest of the ledger reads or writes events.
 // Adapters (sqlite/, and later postgres/ and eventstoredb/) implement it; one contract suite pins it.
-import { ErrorDetails, LedgerError } from '../shared/errors';
-import type { LogDigest, VerifyReport } from './hash-chain';
+import { ErrorDetails, LedgerError } from '../shared/errors.js';
+import type { LogDigest, VerifyReport } from './hash-chain.js';
 
 /** JSON values as stored in event data. Money is a decimal string here, never a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

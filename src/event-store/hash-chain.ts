@@ -6,7 +6,7 @@
 // an auditor and checked later. A change, removal, reordering or insertion breaks a chain (found and
 // located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
 import { hash as oneShotHash } from 'node:crypto';
-import type { EventMetadata } from './event-store';
+import type { EventMetadata } from './event-store.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -7,9 +7,9 @@ import {
   NewEvent,
   StoredEvent,
   WrongExpectedRevisionError,
-} from '../../src/event-store/event-store';
-import { GENESIS_HASH, VerifyFinding } from '../../src/event-store/hash-chain';
-import { anEvent, asWritten, collect, someEvents } from '../support/events';
+} from '../../src/event-store/event-store.js';
+import { GENESIS_HASH, VerifyFinding } from '../../src/event-store/hash-chain.js';
+import { anEvent, asWritten, collect, someEvents } from '../support/events.js';
 
 /** What someone with write access to the database underneath could do. */
 export interface Tamperer {

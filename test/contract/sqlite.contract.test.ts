@@ -3,9 +3,9 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { SqliteTamperer } from '../support/sqlite-tamperer';
-import { eventStoreContract } from './event-store.contract';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteTamperer } from '../support/sqlite-tamperer.js';
+import { eventStoreContract } from './event-store.contract.js';
 
 eventStoreContract({
   name: 'sqlite',

@@ -1,6 +1,6 @@
 // Builders of events for tests: fixed metadata, fresh ids, so that tests say only what matters.
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata, JsonObject, NewEvent, StoredEvent } from '../../src/event-store/event-store';
+import type { EventMetadata, JsonObject, NewEvent, StoredEvent } from '../../src/event-store/event-store.js';
 
 export const testMetadata: EventMetadata = {
   actorId: 'u-finance-1',

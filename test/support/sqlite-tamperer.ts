@@ -1,7 +1,7 @@
 // Plays someone who opens the SQLite file directly and alters the log (SPEC §6), for verify's tests.
 import type Database from 'better-sqlite3';
-import { computeEventHash } from '../../src/event-store/hash-chain';
-import type { Tamperer } from '../contract/event-store.contract';
+import { computeEventHash } from '../../src/event-store/hash-chain.js';
+import type { Tamperer } from '../contract/event-store.contract.js';
 
 interface Row {
   position: number;

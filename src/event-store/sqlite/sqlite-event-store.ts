@@ -2,8 +2,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { assert } from '../../shared/assert';
-import { LedgerError } from '../../shared/errors';
+import { assert } from '../../shared/assert.js';
+import { LedgerError } from '../../shared/errors.js';
 import {
   AppendResult,
   EventIdConflictError,
@@ -23,7 +23,7 @@ import {
   eventsPerAppendMax,
   matchesExpected,
   streamReadCountMax,
-} from '../event-store';
+} from '../event-store.js';
 import {
   ChainRecord,
   GENESIS_HASH,
@@ -32,8 +32,8 @@ import {
   computeEventHash,
   digestRecords,
   verifyRecords,
-} from '../hash-chain';
-import { migrate } from './migrations';
+} from '../hash-chain.js';
+import { migrate } from './migrations.js';
 
 export interface SqliteEventStoreOptions {
   /** File of the database; created with its folder on first use. `:memory:` for a private, volatile one. */
@@ -383,13 +383,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   private translate(error: unknown, appends: readonly StreamAppend[]): unknown {
-    if (error instanceof Database.SqliteError) {
-      if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.id')) {
+    // By name, not instanceof: the error may come from another copy of the module or another realm.
+    const { name, code, message } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+    if (name === 'SqliteError') {
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id')) {
         const ids = appends.flatMap((a) => a.events.map((e) => e.id));
         const taken = ids.find((id) => this.statements.byId.get(id) !== undefined) ?? ids[0] ?? '?';
         return new EventIdConflictError(taken, 'by another append');
       }
-      if (error.code === 'SQLITE_BUSY') return new StoreUnavailableError('another process held the write lock past the busy timeout');
+      if (code === 'SQLITE_BUSY') return new StoreUnavailableError('another process held the write lock past the busy timeout');
     }
     return error;
   }

@@ -1,0 +1,33 @@
+// Provides the one event store of the process, chosen by configuration, and closes it on shutdown.
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigError, LedgerConfig } from '../config.js';
+import { EVENT_STORE, type EventStore } from './event-store.js';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+
+export function openEventStore(config: LedgerConfig): EventStore {
+  switch (config.store) {
+    case 'sqlite':
+      return new SqliteEventStore({ path: config.sqlitePath });
+    case 'postgres':
+    case 'eventstoredb':
+      throw new ConfigError(`LEDGER_STORE=${config.store} is not available in this version yet: use sqlite`);
+  }
+}
+
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  static forRoot(config: LedgerConfig): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [{ provide: EVENT_STORE, useFactory: () => openEventStore(config) }],
+      exports: [EVENT_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

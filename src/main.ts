@@ -1,0 +1,41 @@
+// Entry point of `npm start`: serves the ledger over HTTP on the configured store.
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap.js';
+import { ConfigError, loadLedgerConfig } from './config.js';
+
+async function main(): Promise<void> {
+  const config = loadLedgerConfig(process.env);
+  const app = await createApp(config);
+  await app.listen(config.port);
+  const url = await app.getUrl();
+  const where = config.store === 'sqlite' ? `the embedded SQLite store at ${config.sqlitePath}` : `the ${config.store} store`;
+  const logger = new Logger('Ledger');
+  logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health`);
+
+  // Stop taking requests, let those under way finish, close the store, then exit 0.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
