@@ -15,7 +15,16 @@ export type ErrorCode =
   | 'SEGREGATION_OF_DUTIES'
   | 'CONCURRENCY_CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'ALREADY_EXISTS'
+  | 'MATTER_ALREADY_FUNDED'
+  | 'DISBURSEMENT_EXCEEDS_AWARD'
+  | 'CLAWBACK_EXCEEDS_PAID'
+  | 'RECOVERY_EXCEEDS_ORDERED'
+  | 'DUPLICATE_PAYMENT_REFERENCE'
+  | 'CALENDAR_MISSING'
+  | 'NOTICE_CLOSED'
+  | 'OBJECTION_UNRESOLVED';
 
 /** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
 export type ErrorDetails = Readonly<Record<string, string | null>>;
@@ -29,5 +38,16 @@ export abstract class LedgerError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+/** A rule of the ledger refused a command: the code says which, the details carry the figures. */
+export class DomainError extends LedgerError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
+    super(message, details);
   }
 }

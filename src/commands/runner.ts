@@ -1,0 +1,194 @@
+// Runs one command: load the streams it needs (with their revisions), decide, append everything at
+// once with those revisions as expectations, retry a bounded number of times on a conflict.
+// A command id is recorded in its own stream in the same append: a retry returns the first result.
+import { createHash } from 'node:crypto';
+import { assert } from '../shared/assert.js';
+import { DomainError } from '../shared/errors.js';
+import { derivedUuid } from '../shared/identifiers.js';
+import {
+  EventIdConflictError,
+  EventStore,
+  ExpectedRevision,
+  JsonObject,
+  NewEvent,
+  StoredEvent,
+  StreamRevision,
+  WrongExpectedRevisionError,
+  streamReadCountMax,
+} from '../event-store/event-store.js';
+import { DraftEvent, ReadEvent, schemaVersionOf } from '../domain/events.js';
+import { streams } from '../domain/streams.js';
+
+export const roles = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Actor {
+  readonly id: string;
+  readonly roles: readonly Role[];
+}
+
+/** What comes with every command from outside: who, when, and the idempotency key. Decisions read no clock. */
+export interface CommandContext {
+  readonly commandId: string;
+  readonly actor: Actor;
+  /** ISO-8601 instant the command was received. */
+  readonly now: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export interface StreamWrite {
+  readonly stream: string;
+  readonly events: readonly DraftEvent[];
+  /** For a stream the decision did not load: what it must be (usually a new stream: 'no-stream'). */
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface Decision<R extends object> {
+  readonly writes: readonly StreamWrite[];
+  readonly result: R;
+}
+
+export type CommandResult<R extends object> = R & { readonly position: string };
+
+export const conflictRetryCountMax = 8;
+
+/** Upcasting point: events come back typed by their permanent type string. */
+export function readEventOf(event: StoredEvent): ReadEvent {
+  return { type: event.type, data: event.data, actorId: event.metadata.actorId, recordedAt: event.metadata.recordedAt } as ReadEvent;
+}
+
+/** Reads streams for one decision and remembers the revision each was at. */
+export class StreamLoader {
+  private readonly revisions = new Map<string, StreamRevision>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async fold<S>(stream: string, initial: S, evolve: (state: S, event: ReadEvent) => S): Promise<S> {
+    const events = await this.store.readStream(stream);
+    assert(events.length < streamReadCountMax, `stream ${stream} is too long to fold; keep running totals in its events`);
+    this.remember(stream, events[events.length - 1]);
+    return events.reduce((state, event) => evolve(state, readEventOf(event)), initial);
+  }
+
+  /** The stream's last event only: for streams whose events carry running totals. */
+  async last(stream: string): Promise<ReadEvent | undefined> {
+    const [event] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    this.remember(stream, event);
+    return event === undefined ? undefined : readEventOf(event);
+  }
+
+  revisionOf(stream: string): StreamRevision | undefined {
+    return this.revisions.get(stream);
+  }
+
+  get loaded(): ReadonlyMap<string, StreamRevision> {
+    return this.revisions;
+  }
+
+  private remember(stream: string, last: StoredEvent | undefined): void {
+    this.revisions.set(stream, last === undefined ? 'no-stream' : last.revision);
+  }
+}
+
+/** JSON with sorted keys: the same request always hashes alike, whatever order its fields came in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requireRole(actor: Actor, allowed: readonly Role[], what: string): Role {
+  const role = allowed.find((r) => actor.roles.includes(r));
+  if (role === undefined) {
+    throw new DomainError('FORBIDDEN', `${what} needs the role ${allowed.join(' or ')}`, { required: allowed.join(','), actor: actor.id });
+  }
+  return role;
+}
+
+export class CommandRunner {
+  constructor(
+    private readonly store: EventStore,
+    private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
+      new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 2 ** Math.min(attempt, 6)))),
+  ) {}
+
+  async run<R extends object>(
+    context: CommandContext,
+    commandType: string,
+    role: Role,
+    request: unknown,
+    decide: (loader: StreamLoader) => Promise<Decision<R>>,
+  ): Promise<CommandResult<R>> {
+    assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
+    const requestHash = createHash('sha256').update(`${commandType}\u0000${canonicalJson(request)}`).digest('hex');
+    const commandStream = streams.command(context.commandId);
+
+    for (let attempt = 0; ; attempt += 1) {
+      const earlier = await this.store.readStream(commandStream, { maxCount: 1 });
+      const first = earlier[0];
+      if (first !== undefined) {
+        const processed = first.data as { commandType: string; requestHash: string; result: R };
+        if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
+          throw new DomainError('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
+            commandId: context.commandId,
+          });
+        }
+        return { ...processed.result, position: first.position.toString() };
+      }
+
+      const loader = new StreamLoader(this.store);
+      const decision = await decide(loader);
+      const result = JSON.parse(JSON.stringify(decision.result)) as R;
+      const writes: StreamWrite[] = [
+        ...decision.writes,
+        { stream: commandStream, expectedRevision: 'no-stream', events: [{ type: 'CommandProcessed', data: { commandType, requestHash, result: result as Record<string, unknown> } }] },
+      ];
+      const written = new Set(writes.map((w) => w.stream));
+      assert(written.size === writes.length, 'a decision writes each stream once');
+      const appends = writes.map((write) => {
+        const expectedRevision = write.expectedRevision ?? loader.revisionOf(write.stream);
+        assert(expectedRevision !== undefined, `stream ${write.stream} is written without having been read`);
+        return { stream: write.stream, expectedRevision, events: write.events.map((event, i) => this.newEvent(context, role, write.stream, i, event)) };
+      });
+      const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
+      try {
+        const appended = await this.store.appendMulti(appends, checks);
+        return { ...result, position: appended.position.toString() };
+      } catch (error) {
+        // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and
+        // won; either way, start again from reading (which finds the first run's result).
+        if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof EventIdConflictError)) throw error;
+        if (attempt + 1 >= conflictRetryCountMax) {
+          throw new DomainError('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
+            stream: error instanceof WrongExpectedRevisionError ? error.stream : null,
+            attempts: String(attempt + 1),
+          });
+        }
+        await this.backoff(attempt);
+      }
+    }
+  }
+
+  private newEvent(context: CommandContext, role: Role, stream: string, index: number, event: DraftEvent): NewEvent {
+    return {
+      id: derivedUuid(context.commandId, `${stream}#${index}`),
+      type: event.type,
+      schemaVersion: schemaVersionOf(event.type),
+      data: event.data as unknown as JsonObject,
+      metadata: {
+        actorId: context.actor.id,
+        actorRole: role,
+        commandId: context.commandId,
+        correlationId: context.correlationId ?? context.commandId,
+        causationId: context.causationId ?? null,
+        recordedAt: context.now,
+      },
+    };
+  }
+}

@@ -1,0 +1,86 @@
+// Parsing of command inputs as they arrive (HTTP bodies, CLI arguments): unknown in, typed out, or a
+// VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
+import { DomainError } from '../shared/errors.js';
+import { isInvoiceNumber, isUsccShaped } from '../shared/identifiers.js';
+import { Money } from '../shared/money.js';
+import { parseCalendarDate, type CalendarDate } from '../shared/time.js';
+
+export const itemCountMax = 200;
+export const noticeApplicationCountMax = 500;
+export const textLengthMax = 2_000;
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `${field} ${message}`, { field });
+}
+
+export function objectOf(value: unknown, field = 'body'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'must be an object');
+  return value as Record<string, unknown>;
+}
+
+/** Refuses fields the command does not know: a typo must not be silently ignored. */
+export function onlyFields(body: Record<string, unknown>, allowed: readonly string[], field = 'body'): void {
+  const unknown = Object.keys(body).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) throw invalid(`${field}.${unknown}`, 'is not a known field');
+}
+
+export function text(value: unknown, field: string, lengthMax = textLengthMax): string {
+  if (typeof value !== 'string' || value.trim().length === 0) throw invalid(field, 'must be a non-empty string');
+  if (value.length > lengthMax) throw invalid(field, `must be at most ${lengthMax} characters`);
+  return value;
+}
+
+export function optionalText(value: unknown, field: string, lengthMax = textLengthMax): string | null {
+  return value === undefined || value === null ? null : text(value, field, lengthMax);
+}
+
+/** Keys that become part of stream names: letters, digits and a few separators. */
+export function key(value: unknown, field: string): string {
+  const parsed = text(value, field, 128);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(parsed)) throw invalid(field, 'may hold only letters, digits and . _ : / -');
+  return parsed;
+}
+
+export function optionalKey(value: unknown, field: string): string | null {
+  return value === undefined || value === null ? null : key(value, field);
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw invalid(field, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function money(value: unknown, field: string): Money {
+  return Money.parse(value, field);
+}
+
+export function date(value: unknown, field: string): CalendarDate {
+  return parseCalendarDate(value, field);
+}
+
+export function optionalDate(value: unknown, field: string): CalendarDate | null {
+  return value === undefined || value === null ? null : date(value, field);
+}
+
+export function usccShaped(value: unknown, field = 'uscc'): string {
+  if (!isUsccShaped(value)) throw invalid(field, 'must be an 18-character unified social credit code (统一社会信用代码)');
+  return value;
+}
+
+export function invoiceNumber(value: unknown, field: string): string {
+  if (!isInvoiceNumber(value)) throw invalid(field, 'must be an invoice number (发票号码) of 8 or 20 digits');
+  return value;
+}
+
+export function list(value: unknown, field: string, lengthMax: number): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) throw invalid(field, 'must be a non-empty array');
+  if (value.length > lengthMax) throw invalid(field, `must hold at most ${lengthMax} entries`);
+  return value;
+}

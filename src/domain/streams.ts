@@ -1,0 +1,20 @@
+// Stream names: each is a consistency boundary (see docs/consistency.md for which invariant each guards).
+export const streams = {
+  programme: (programmeId: string) => `programme-${programmeId}`,
+  calendar: () => 'calendar-cn',
+  /** Invariant 1: Σ net awards committed in a programme-year ≤ its budget. */
+  budget: (programmeId: string, year: number) => `budget-${programmeId}-${year}`,
+  enterprise: (uscc: string) => `enterprise-${uscc}`,
+  /** Invariant 2 and the cumulative 数智券 rule: one enterprise's recognized spend and awards in a programme-year. */
+  enterpriseYear: (programmeId: string, uscc: string, year: number) => `enterprise-year-${programmeId}-${uscc}-${year}`,
+  /** Invoices back one award only. */
+  invoice: (invoiceNumber: string) => `invoice-${invoiceNumber}`,
+  /** 就高不重复 across programmes. */
+  matter: (uscc: string, matterKey: string) => `matter-${uscc}-${matterKey}`,
+  application: (applicationId: string) => `application-${applicationId}`,
+  notice: (noticeId: string) => `notice-${noticeId}`,
+  disbursement: (disbursementId: string) => `disbursement-${disbursementId}`,
+  clawback: (clawbackId: string) => `clawback-${clawbackId}`,
+  paymentReference: (paymentRef: string) => `payment-ref-${paymentRef}`,
+  command: (commandId: string) => `command-${commandId}`,
+} as const;

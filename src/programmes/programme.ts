@@ -1,0 +1,68 @@
+// What a programme is: a versioned definition (data, not code) and the award rule it names.
+import type { CalendarDate } from '../shared/time.js';
+
+export const jurisdictions = ['baoding', 'wuhan'] as const;
+export type Jurisdiction = (typeof jurisdictions)[number];
+
+export const voucherCategories = [
+  'data-property-registration',
+  'data-trading',
+  'data-assets-on-balance-sheet',
+  'data-asset-financing',
+  'compute-rental',
+  'llm-products',
+  'llm-services',
+] as const;
+
+export const platformLevels = ['national', 'provincial', 'municipal'] as const;
+export const standardsLevels = [
+  'lead-international',
+  'lead-national',
+  'lead-industry',
+  'lead-hebei-local',
+  'lead-baoding-local',
+  'lead-national-group',
+  'participant-international',
+  'participant-national',
+  'participant-industry',
+] as const;
+
+/**
+ * How an award is computed. Amounts are decimal strings (yuan), rates decimal strings ("0.3").
+ * - `cumulative-annual` (数智券): rate × the enterprise's recognized spend in the year, once that
+ *   total reaches the threshold, capped per enterprise per year; each approval awards the increase.
+ * - `proportional`: rate × the recognized amount of one application, capped per application.
+ * - `fixed`: an amount by level.
+ */
+export type AwardRule =
+  | { readonly kind: 'cumulative-annual'; readonly rate: string; readonly thresholdYuan: string; readonly capPerEnterpriseYearYuan: string }
+  | { readonly kind: 'proportional'; readonly rate: string; readonly capPerApplicationYuan: string; readonly approvalRefRequired: boolean }
+  | { readonly kind: 'fixed'; readonly amountByLevelYuan: Readonly<Record<string, string>> };
+
+export type BudgetRule = { readonly kind: 'fixed-annual'; readonly amountYuan: string } | { readonly kind: 'allocated' };
+
+export interface ProgrammeDefinition {
+  readonly id: string;
+  readonly version: number;
+  readonly name: { readonly zh: string; readonly en: string };
+  /** The city an enterprise must be registered in. */
+  readonly jurisdiction: Jurisdiction;
+  readonly validFrom: CalendarDate;
+  /** Last day applications may be made and invoices dated; null: until amended. */
+  readonly validUntil: CalendarDate | null;
+  readonly rule: AwardRule;
+  /** Item categories an application must use; null: any (optional). */
+  readonly categories: readonly string[] | null;
+  /** Review stages, in the order they must be recorded. */
+  readonly stages: readonly string[];
+  readonly noticeWorkingDays: number;
+  /** 一事一议: lifts per-application and per-enterprise caps, never the budget. */
+  readonly caseByCaseAllowed: boolean;
+  readonly budget: BudgetRule;
+  /** 就高不重复: `top-up` pays a later, higher entitlement the difference; `refuse` refuses a matter already funded. */
+  readonly duplicateMatterPolicy: 'top-up' | 'refuse';
+  /** Whether recovered (clawed-back) money becomes budget and enterprise headroom again (SPEC §5, 6). */
+  readonly recoveryRestoresHeadroom: boolean;
+  /** The seed the rule comes from. */
+  readonly source: string;
+}

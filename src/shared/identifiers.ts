@@ -1,0 +1,37 @@
+// Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
+import { createHash } from 'node:crypto';
+
+const usccAlphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
+
+/** 18 characters of the 31-character alphabet: the shape, without the check character. */
+export function isUsccShaped(text: unknown): text is string {
+  return typeof text === 'string' && /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(text);
+}
+
+/** The check character for the first 17 characters: 31 − (Σ code × weight mod 31), 31 → '0'. */
+export function usccCheckCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) sum += usccAlphabet.indexOf(first17.charAt(i)) * usccWeights[i]!;
+  const check = 31 - (sum % 31);
+  return usccAlphabet.charAt(check === 31 ? 0 : check);
+}
+
+export function isValidUscc(text: unknown): text is string {
+  return isUsccShaped(text) && usccCheckCharacter(text.slice(0, 17)) === text.charAt(17);
+}
+
+/** 发票号码: 8 digits (older invoices) or 20 digits (全面数字化的电子发票). */
+export function isInvoiceNumber(text: unknown): text is string {
+  return typeof text === 'string' && /^([0-9]{8}|[0-9]{20})$/.test(text);
+}
+
+/**
+ * A uuid derived from a command id and a name: the same command always writes the same event ids,
+ * so a retried append is recognised by the store.
+ */
+export function derivedUuid(commandId: string, name: string): string {
+  const hex = createHash('sha256').update(`${commandId}\u0000${name}`).digest('hex');
+  // Shaped as a version-5-style uuid (name-based).
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,141 @@
+// A ledger on a private store with a clock the test sets, and the steps of the workflow as one-liners.
+import { Ledger } from '../../src/commands/ledger.js';
+import type { CommandContext, Role } from '../../src/commands/runner.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { LedgerError } from '../../src/shared/errors.js';
+import { usccCheckCharacter } from '../../src/shared/identifiers.js';
+
+const regions = { baoding: '130600', wuhan: '420100' } as const;
+
+/** A valid USCC for a city, distinct for each `n`. */
+export function usccFor(n: number, city: keyof typeof regions = 'baoding'): string {
+  const first17 = `91${regions[city]}${String(n).padStart(9, '0')}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
+/** Distinct 8-digit invoice numbers. */
+let invoiceSequence = 10_000_000;
+export function nextInvoice(): string {
+  invoiceSequence += 1;
+  return String(invoiceSequence);
+}
+
+export const stagesOf = ['district-preliminary', 'city-re-review', 'expert-review'] as const;
+
+export class World {
+  now = '2025-06-03T02:00:00.000Z';
+  private sequence = 0;
+
+  private constructor(
+    readonly store: SqliteEventStore,
+    readonly ledger: Ledger,
+  ) {}
+
+  static async create(path = ':memory:'): Promise<World> {
+    const store = new SqliteEventStore({ path });
+    const world = new World(store, new Ledger(store));
+    await world.ledger.publishBuiltInProgrammes(world.now);
+    return world;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** A command context: a fresh idempotency key each time unless one is given. */
+  as(actorId: string, role: Role, commandId?: string): CommandContext {
+    this.sequence += 1;
+    return { commandId: commandId ?? `cmd-${this.sequence}`, actor: { id: actorId, roles: [role] }, now: this.now };
+  }
+
+  admin = () => this.as('admin-1', 'admin');
+  reviewer = (id = 'reviewer-1') => this.as(id, 'reviewer');
+  approver = (id = 'approver-1') => this.as(id, 'approver');
+  finance = (id = 'finance-1') => this.as(id, 'finance');
+
+  /** Sets the clock to a date in Shanghai (10:00 local). */
+  on(date: string): this {
+    this.now = `${date}T02:00:00.000Z`;
+    return this;
+  }
+
+  async enterprise(n: number, city: 'baoding' | 'wuhan' = 'baoding', extra: Record<string, unknown> = {}): Promise<string> {
+    const uscc = usccFor(n, city);
+    await this.ledger.registerEnterprise(this.admin(), { uscc, name: `企业${n}`, city, ...extra });
+    return uscc;
+  }
+
+  async allocate(programmeId: string, year: number, amount: string): Promise<void> {
+    await this.ledger.allocateBudget(this.admin(), programmeId, { year, amount });
+  }
+
+  async submit(programmeId: string, uscc: string, amounts: string[], extra: Record<string, unknown> = {}): Promise<string> {
+    const category = programmeId === 'baoding-data-voucher' ? 'compute-rental' : undefined;
+    const items = amounts.map((amount) => ({ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, ...(category ? { category } : {}) }));
+    const result = await this.ledger.submit(this.reviewer(), { programmeId, uscc, fiscalYear: 2025, items, ...extra });
+    return result.applicationId;
+  }
+
+  async reviewAll(applicationId: string, recognizedAmount?: string, reviewerId = 'reviewer-1'): Promise<void> {
+    for (const stage of stagesOf) {
+      const last = stage === 'expert-review';
+      await this.ledger.review(this.reviewer(reviewerId), applicationId, {
+        stage,
+        outcome: 'pass',
+        ...(last && recognizedAmount !== undefined ? { recognizedAmount } : {}),
+      });
+    }
+  }
+
+  /** Opens a notice today for these applications; returns its last day. */
+  async notice(programmeId: string, applicationIds: string[]): Promise<{ noticeId: string; endsOn: string }> {
+    const result = await this.ledger.openNotice(this.approver(), { programmeId, applicationIds, opensOn: this.now.slice(0, 10) });
+    return { noticeId: result.noticeId, endsOn: result.endsOn };
+  }
+
+  /** Submitted, reviewed, noticed, notice over: ready for approval. The clock moves past the notice. */
+  async readyForApproval(programmeId: string, uscc: string, amounts: string[], options: { recognized?: string; extra?: Record<string, unknown> } = {}): Promise<string> {
+    const applicationId = await this.submit(programmeId, uscc, amounts, options.extra);
+    await this.reviewAll(applicationId, options.recognized);
+    const { endsOn } = await this.notice(programmeId, [applicationId]);
+    this.after(endsOn);
+    return applicationId;
+  }
+
+  /** Moves the clock to the day after a date, if it is not there already. */
+  after(date: string): void {
+    const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    if (this.now.slice(0, 10) < next) this.on(next);
+  }
+
+  async approve(applicationId: string, body: Record<string, unknown> = {}, approverId = 'approver-1') {
+    return this.ledger.approve(this.approver(approverId), applicationId, { decisionRef: '党组会议2025-07号', ...body });
+  }
+
+  async awarded(programmeId: string, uscc: string, amounts: string[], options: { recognized?: string; extra?: Record<string, unknown> } = {}) {
+    const applicationId = await this.readyForApproval(programmeId, uscc, amounts, options);
+    const result = await this.approve(applicationId);
+    return { applicationId, award: result.award };
+  }
+}
+
+/** The code of the LedgerError a promise rejects with. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LedgerError) return error.code;
+    throw error;
+  }
+  throw new Error('expected the command to be refused, but it succeeded');
+}
+
+export async function errorOf(promise: Promise<unknown>): Promise<LedgerError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LedgerError) return error;
+    throw error;
+  }
+  throw new Error('expected the command to be refused, but it succeeded');
+}
