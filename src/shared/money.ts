@@ -32,7 +32,7 @@ export class Money {
 
   /** Reads an amount the ledger itself stored (events, definitions): zero allowed, never more than two decimals. */
   static of(stored: string): Money {
-    if (!/^-?[0-9]+(\.[0-9]{1,2})?$/.test(stored)) throw new Error(`not a stored amount: "${stored}"`);
+    if (typeof stored !== 'string' || !/^-?[0-9]+(\.[0-9]{1,2})?$/.test(stored)) throw new Error(`not a stored amount: ${String(stored)}`);
     return new Money(new Fen(stored));
   }
 

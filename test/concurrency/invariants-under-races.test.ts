@@ -1,0 +1,112 @@
+// SPEC §5 under concurrency: many commands fired at once at one consistency boundary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEventOf } from '../../src/commands/runner.js';
+import { LedgerError } from '../../src/shared/errors.js';
+import { Money } from '../../src/shared/money.js';
+import { streams } from '../../src/domain/streams.js';
+import { World, nextInvoice } from '../support/world.js';
+
+function codesOf(outcomes: PromiseSettledResult<unknown>[]): string[] {
+  return outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : o.reason instanceof LedgerError ? o.reason.code : String(o.reason)));
+}
+
+describe('invariants under concurrent commands', () => {
+  let dir: string;
+  let world: World;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-race-'));
+    world = await World.create(join(dir, 'ledger.db'));
+  });
+
+  afterEach(async () => {
+    await world.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function noticedApplications(programmeId: string, usccs: string[], amount: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const uscc of usccs) {
+      const id = await world.submit(programmeId, uscc, [amount]);
+      await world.reviewAll(id);
+      ids.push(id);
+    }
+    const { endsOn } = await world.notice(programmeId, ids);
+    world.after(endsOn);
+    return ids;
+  }
+
+  it('50 approvals at once against a budget with room for 33: exactly 33 succeed, 17 get BUDGET_EXCEEDED, the total is exact', async () => {
+    await world.allocate('wuhan-data-product', 2025, '1000000.00');
+    const usccs: string[] = [];
+    for (let n = 0; n < 50; n += 1) usccs.push(await world.enterprise(n, 'wuhan'));
+    const ids = await noticedApplications('wuhan-data-product', usccs, '100000.00'); // 30,000.00 each
+    const outcomes = await Promise.allSettled(ids.map((id) => world.approve(id)));
+    const codes = codesOf(outcomes);
+    expect(codes.filter((c) => c === 'ok')).toHaveLength(33);
+    expect(codes.filter((c) => c === 'BUDGET_EXCEEDED')).toHaveLength(17);
+
+    const budget = (await world.store.readStream(streams.budget('wuhan-data-product', 2025))).map(readEventOf);
+    const commits = budget.filter((e) => e.type === 'AwardCommitted');
+    expect(commits).toHaveLength(33);
+    const total = Money.sum(commits.map((e) => Money.of(e.data.amount)));
+    expect(total.format()).toBe('990000.00');
+    const last = budget[budget.length - 1]!;
+    expect(last.type === 'AwardCommitted' && last.data.committedAfter).toBe('990000.00');
+    // Each running total follows from the one before: no two approvals read the same total.
+    let running = Money.zero;
+    for (const event of commits) {
+      running = running.plus(Money.of(event.data.amount));
+      expect(event.type === 'AwardCommitted' && event.data.committedAfter).toBe(running.format());
+    }
+  });
+
+  it('50 approvals at once for one enterprise under the 数智券: the year adds up to exactly the 300,000.00 cap', async () => {
+    const uscc = await world.enterprise(1);
+    const ids = await noticedApplications('baoding-data-voucher', Array.from({ length: 50 }, () => uscc), '100000.00');
+    const outcomes = await Promise.allSettled(ids.map((id) => world.approve(id)));
+    expect(codesOf(outcomes).filter((c) => c !== 'ok')).toEqual([]);
+    const awards = outcomes.map((o) => Money.of((o as PromiseFulfilledResult<{ award: string }>).value.award));
+    expect(Money.sum(awards).format()).toBe('300000.00');
+    // Serialised, the awards are 0, 0, 90,000, then 30,000 until S = 1,000,000, then 0.
+    expect(awards.filter((a) => !a.isZero()).map((a) => a.format()).sort()).toEqual(['30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '90000.00']);
+    const [last] = await world.store.readStream(streams.enterpriseYear('baoding-data-voucher', uscc, 2025), { direction: 'backwards', maxCount: 1 });
+    expect(last?.data).toMatchObject({ spendAfter: '5000000.00', awardedAfter: '300000.00' });
+  });
+
+  it('one invoice number submitted by 10 applications at once backs exactly one of them', async () => {
+    const invoiceNumber = nextInvoice();
+    const usccs: string[] = [];
+    for (let n = 0; n < 10; n += 1) usccs.push(await world.enterprise(n));
+    const outcomes = await Promise.allSettled(
+      usccs.map((uscc) =>
+        world.ledger.submit(world.reviewer(), {
+          programmeId: 'baoding-data-voucher',
+          uscc,
+          fiscalYear: 2025,
+          items: [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }],
+        }),
+      ),
+    );
+    const codes = codesOf(outcomes);
+    expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'DUPLICATE_INVOICE')).toHaveLength(9);
+    expect(await world.store.readStream(streams.invoice(invoiceNumber))).toHaveLength(1);
+  });
+
+  it('a flag raised while approvals race: every approval after the flag is refused, none before it is lost', async () => {
+    const uscc = await world.enterprise(1, 'wuhan');
+    await world.allocate('wuhan-data-product', 2025, '10000000.00');
+    const ids = await noticedApplications('wuhan-data-product', Array.from({ length: 20 }, () => uscc), '1000.00');
+    const approvals = ids.map((id) => world.approve(id));
+    const flag = world.ledger.raiseFlag(world.admin(), uscc, { list: 'major-tax-violation', source: '税务总局', since: '2025-01-01' });
+    const outcomes = await Promise.allSettled([...approvals, flag]);
+    const flagPosition = BigInt((outcomes[20] as PromiseFulfilledResult<{ position: string }>).value.position);
+    for (const outcome of outcomes.slice(0, 20)) {
+      if (outcome.status === 'fulfilled') expect(BigInt((outcome.value as { position: string }).position)).toBeLessThan(flagPosition);
+      else expect((outcome.reason as LedgerError).code).toBe('INELIGIBLE_ENTERPRISE');
+    }
+  });
+});

@@ -1,0 +1,63 @@
+// Invariants 1 and 2 at the decision itself: for any budget state, enterprise-year state and
+// application, approval goes through exactly when the award fits both, and says why when it does not.
+import fc from 'fast-check';
+import { decideApprove, type ApproveGiven } from '../../src/domain/decisions.js';
+import { noApplication, noEnterprise, noNotice } from '../../src/domain/states.js';
+import { builtInProgrammes } from '../../src/programmes/definitions.js';
+import { DomainError } from '../../src/shared/errors.js';
+import { Money } from '../../src/shared/money.js';
+
+const fen = (amount: bigint): string => `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
+const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
+
+function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committedFen: bigint, spendFen: bigint, awardedFen: bigint): ApproveGiven {
+  const definition = programme(programmeId);
+  return {
+    application: { ...noApplication, exists: true, applicationId: 'a-1', status: 'in_notice', programmeId, programmeVersion: 1, uscc: 'U', fiscalYear: 2025, claimedTotal: Money.of(fen(baseFen)), noticeId: 'n-1', noticeEndsOn: '2025-06-10' },
+    programme: definition,
+    programmeCurrent: definition,
+    enterprise: { ...noEnterprise, registered: true, uscc: 'U', city: definition.jurisdiction },
+    notice: { ...noNotice, exists: true, noticeId: 'n-1', applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10' },
+    budget: { allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },
+    enterpriseYear: { spend: Money.of(fen(spendFen)), awarded: Money.of(fen(awardedFen)) },
+    matter: null,
+    today: '2025-06-11',
+    approverId: 'approver-1',
+  };
+}
+
+function attempt(g: ApproveGiven): { ok: true; award: bigint } | { ok: false; code: string } {
+  try {
+    const decided = decideApprove({ decisionRef: 'D', amount: null, caseByCaseJustification: null }, g);
+    return { ok: true, award: BigInt(decided.result.award.replace('.', '')) };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, code: error.code };
+    throw error;
+  }
+}
+
+describe('approval limits', () => {
+  it('invariant 1: an award is committed exactly when it fits what remains of the budget, to the fen', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 1_000_000_000n }), fc.bigInt({ min: 1n, max: 500_000_000n }), fc.bigInt({ min: 0n, max: 100n }), (baseFen, budgetFen, shareOfBudget) => {
+        const committedFen = (budgetFen * shareOfBudget) / 100n;
+        const awardFen = (baseFen * 3n) / 10n < 200_000_000n ? (baseFen * 3n) / 10n : 200_000_000n;
+        const outcome = attempt(given('wuhan-data-product', baseFen, budgetFen, committedFen, 0n, 0n));
+        if (committedFen + awardFen <= budgetFen) expect(outcome).toEqual({ ok: true, award: awardFen });
+        else expect(outcome).toEqual({ ok: false, code: 'BUDGET_EXCEEDED' });
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('invariant 2: under the 数智券 an enterprise year never passes its 300,000.00 cap, whatever it had before', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 200_000_000n }), fc.bigInt({ min: 0n, max: 200_000_000n }), fc.bigInt({ min: 0n, max: 30_000_000n }), (baseFen, spendFen, awardedFen) => {
+        const outcome = attempt(given('baoding-data-voucher', baseFen, 2_000_000_000n, 0n, spendFen, awardedFen));
+        expect(outcome.ok).toBe(true);
+        if (outcome.ok) expect(awardedFen + outcome.award <= 30_000_000n).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
