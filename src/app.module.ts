@@ -1,8 +1,9 @@
-// The service's root module: configuration, the event store, the command/query buses, health.
+// The service's root module: configuration, the event store, the command bus and the ledger, health.
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { LedgerConfig } from './config.js';
+import { LedgerModule } from './commands/ledger.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LEDGER_CONFIG } from './ledger-config.token.js';
@@ -16,6 +17,7 @@ export class AppModule {
         { module: ConfigHolderModule, global: true, providers: [{ provide: LEDGER_CONFIG, useValue: config }], exports: [LEDGER_CONFIG] },
         EventStoreModule.forRoot(config),
         CqrsModule.forRoot(),
+        LedgerModule,
         TerminusModule,
       ],
       controllers: [HealthController],
