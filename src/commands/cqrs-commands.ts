@@ -3,6 +3,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Ledger } from './ledger.js';
 import type { CommandContext } from './runner.js';
+import type { ProgrammeDefinition } from '../programmes/programme.js';
+import type { HolidayYear } from '../shared/working-days.js';
 
 type ResultOf<M extends keyof Ledger> = Ledger[M] extends (...args: never[]) => Promise<infer R> ? R : never;
 
@@ -261,7 +263,39 @@ export class WriteOffClawbackHandler implements ICommandHandler<WriteOffClawback
   }
 }
 
+export class PublishProgrammeCommand extends Command<ResultOf<'publishProgramme'>> {
+  constructor(readonly context: CommandContext, readonly definition: ProgrammeDefinition) {
+    super();
+  }
+}
+
+@CommandHandler(PublishProgrammeCommand)
+export class PublishProgrammeHandler implements ICommandHandler<PublishProgrammeCommand> {
+  constructor(private readonly ledger: Ledger) {}
+
+  execute(command: PublishProgrammeCommand): Promise<ResultOf<'publishProgramme'>> {
+    return this.ledger.publishProgramme(command.context, command.definition);
+  }
+}
+
+export class PublishHolidayYearCommand extends Command<ResultOf<'publishHolidayYear'>> {
+  constructor(readonly context: CommandContext, readonly year: HolidayYear) {
+    super();
+  }
+}
+
+@CommandHandler(PublishHolidayYearCommand)
+export class PublishHolidayYearHandler implements ICommandHandler<PublishHolidayYearCommand> {
+  constructor(private readonly ledger: Ledger) {}
+
+  execute(command: PublishHolidayYearCommand): Promise<ResultOf<'publishHolidayYear'>> {
+    return this.ledger.publishHolidayYear(command.context, command.year);
+  }
+}
+
 export const commandHandlers = [
+  PublishProgrammeHandler,
+  PublishHolidayYearHandler,
   AllocateBudgetHandler,
   RegisterEnterpriseHandler,
   RaiseFlagHandler,

@@ -75,6 +75,23 @@ describe('the workflow and its rules', () => {
     });
   });
 
+  describe('programmes as data', () => {
+    it('lets an administrator amend a programme with a higher version; new applications follow it, pending ones keep theirs', async () => {
+      const { builtInProgrammes } = await import('../../src/programmes/definitions.js');
+      const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
+      const uscc = await world.enterprise(1);
+      const pending = await world.readyForApproval('baoding-data-voucher', uscc, ['400000.00']);
+      const amended = { ...voucher, version: 2, rule: { ...voucher.rule, rate: '0.2' } as typeof voucher.rule, budget: { kind: 'fixed-annual' as const, amountYuan: '100000.00' } };
+      expect(await codeOf(world.ledger.publishProgramme(world.admin(), { ...amended, version: 1 }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.ledger.publishProgramme(world.reviewer(), amended))).toBe('FORBIDDEN');
+      await world.ledger.publishProgramme(world.admin(), amended);
+      // Submitted under version 1: 30% of 400,000 = 120,000, but the current budget is 100,000.
+      expect(await codeOf(world.approve(pending))).toBe('BUDGET_EXCEEDED');
+      const later = await world.awarded('baoding-data-voucher', await world.enterprise(2), ['400000.00']);
+      expect(later.award).toBe('80000.00');
+    });
+  });
+
   describe('budgets (invariant 1)', () => {
     it('approves exactly 3 of 10 awards of 300,000.00 against a 1,000,000.00 budget, and says what remains', async () => {
       await world.allocate('wuhan-data-product', 2025, '1000000.00');
