@@ -181,7 +181,7 @@ export class Ledger {
       const name = read.text(input['name'], 'name', 200);
       const city = read.oneOf(input['city'], jurisdictions, 'city');
       const district = read.optionalText(input['district'], 'district', 100);
-      const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20).map((t, i) => read.text(t, `tags[${i}]`, 64));
+      const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => read.text(t, `tags[${i}]`, 64));
       let overrideReason: string | null = null;
       if (input['usccCheckOverride'] !== undefined) {
         const override = read.objectOf(input['usccCheckOverride'], 'usccCheckOverride');

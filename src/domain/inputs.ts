@@ -79,8 +79,9 @@ export function invoiceNumber(value: unknown, field: string): string {
   return value;
 }
 
-export function list(value: unknown, field: string, lengthMax: number): unknown[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalid(field, 'must be a non-empty array');
+export function list(value: unknown, field: string, lengthMax: number, options: { emptyAllowed?: boolean } = {}): unknown[] {
+  if (!Array.isArray(value)) throw invalid(field, 'must be an array');
+  if (value.length === 0 && options.emptyAllowed !== true) throw invalid(field, 'must be a non-empty array');
   if (value.length > lengthMax) throw invalid(field, `must hold at most ${lengthMax} entries`);
   return value;
 }

@@ -300,6 +300,12 @@ describe('the workflow and its rules', () => {
       expect(await world.submit('wuhan-data-product', banned, ['1000.00'])).toBeDefined();
     });
 
+    it('registers an enterprise with or without tags, and refuses tags that are not a list', async () => {
+      expect((await world.ledger.registerEnterprise(world.admin(), { uscc: usccFor(21), name: '甲', city: 'baoding', tags: [] })).uscc).toBe(usccFor(21));
+      expect((await world.ledger.registerEnterprise(world.reviewer(), { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' })).uscc).toBe(usccFor(22));
+      expect(await codeOf(world.ledger.registerEnterprise(world.admin(), { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' }))).toBe('VALIDATION_FAILED');
+    });
+
     it('validates the USCC check character; an administrator may register a genuine early code with a reason', async () => {
       const good = usccFor(7);
       const bad = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');

@@ -44,6 +44,12 @@ export interface SqliteEventStoreOptions {
   readonly readPageSize?: number;
   /** How often a live subscription looks for events appended by other processes. */
   readonly pollIntervalMs?: number;
+  /**
+   * `full` (default): an append is on disk when it returns. `normal`: WAL commits are synced at
+   * checkpoints only; a power loss may drop the last appends (never corrupt the file). For bulk
+   * generation of synthetic histories, not for a ledger of record.
+   */
+  readonly durability?: 'full' | 'normal';
 }
 
 /** The store could not be written within its time limit (another process holds the lock too long). */
@@ -162,7 +168,7 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when append returns, even if the machine loses power.
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(options.durability === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     migrate(this.db);
 
     const prepare = (sql: string) => this.db.prepare(sql).safeIntegers(true);
@@ -398,6 +404,11 @@ export class SqliteEventStore implements EventStore {
 
   private isStopped(signal: AbortSignal | undefined): boolean {
     return this.closed || signal?.aborted === true;
+  }
+
+  /** The connection, for a read side kept in the same database (transactions beside the events). */
+  get database(): Database.Database {
+    return this.db;
   }
 
   private assertOpen(): void {

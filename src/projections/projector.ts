@@ -1,0 +1,118 @@
+// Feeds the read side from the store: catches up in batches from its checkpoint, then follows the log
+// live. Each batch and its checkpoint commit together (see SqliteReadModel.applyBatch).
+import type { EventStore, StoredEvent } from '../event-store/event-store.js';
+import type { SqliteReadModel } from './sqlite-read-model.js';
+
+export interface ProjectorOptions {
+  /** Events per transaction while catching up. */
+  readonly batchSizeMax?: number;
+  /** How long a live batch may wait for more events before it is committed. */
+  readonly lingerMs?: number;
+}
+
+export class Projector {
+  private readonly batchSizeMax: number;
+  private readonly lingerMs: number;
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private readonly waiters = new Set<() => void>();
+  private failure: unknown;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly model: SqliteReadModel,
+    options: ProjectorOptions = {},
+  ) {
+    this.batchSizeMax = options.batchSizeMax ?? 5_000;
+    this.lingerMs = options.lingerMs ?? 2;
+  }
+
+  /** Position of the last event the read side reflects. */
+  get position(): bigint {
+    return this.model.checkpoint();
+  }
+
+  /** Applies everything in the log now, in batches; returns the checkpoint reached. */
+  async catchUp(onProgress?: (position: bigint) => void): Promise<bigint> {
+    for (;;) {
+      const batch: StoredEvent[] = [];
+      for await (const event of this.store.readAll({ afterPosition: this.position, maxCount: this.batchSizeMax })) batch.push(event);
+      if (batch.length === 0) return this.position;
+      this.model.applyBatch(batch);
+      onProgress?.(this.position);
+      this.wake();
+    }
+  }
+
+  /** Empties the read side and rebuilds it from the first event. */
+  async rebuild(onProgress?: (position: bigint) => void): Promise<bigint> {
+    this.model.reset();
+    return this.catchUp(onProgress);
+  }
+
+  /** Follows the log live until stopped. */
+  start(): void {
+    if (this.running !== undefined) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.follow(controller.signal).catch((error: unknown) => {
+      this.failure = error;
+      this.wake();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+    this.running = undefined;
+    this.controller = undefined;
+  }
+
+  /** Resolves true once the read side reflects `position`, false after `timeoutMs`. */
+  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.position < position) {
+      if (this.failure !== undefined) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 100));
+        this.waiters.add(done);
+      });
+    }
+    return true;
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    await this.catchUp();
+    let buffer: StoredEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (buffer.length === 0) return;
+      const batch = buffer;
+      buffer = [];
+      this.model.applyBatch(batch);
+      this.wake();
+    };
+    try {
+      for await (const event of this.store.subscribe({ afterPosition: this.position, signal })) {
+        buffer.push(event);
+        if (buffer.length >= this.batchSizeMax) flush();
+        else timer ??= setTimeout(flush, this.lingerMs);
+      }
+    } finally {
+      flush();
+    }
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters) wake();
+  }
+}
