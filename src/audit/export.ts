@@ -74,7 +74,7 @@ export function csvRecordOf(event: StoredEvent): string[] {
 
 export async function* exportCsv(store: EventStore, afterPosition = 0n, onEvent?: (event: StoredEvent) => void): AsyncIterable<string> {
   // Every field quoted, so that commas, quotes and line breaks in Chinese text stay inside their cell.
-  const stringifier = stringify({ bom: true, header: true, columns: [...csvColumns], quoted: true, record_delimiter: 'windows' });
+  const stringifier = stringify({ bom: true, header: true, columns: [...csvColumns], quoted: true, quoted_empty: true, record_delimiter: 'windows' });
   const feeding = (async () => {
     for await (const event of store.readAll({ afterPosition })) {
       onEvent?.(event);
