@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { LedgerConfig } from './config.js';
 import { LedgerModule } from './commands/ledger.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LEDGER_CONFIG } from './ledger-config.token.js';
@@ -18,6 +19,7 @@ export class AppModule {
         EventStoreModule.forRoot(config),
         CqrsModule.forRoot(),
         LedgerModule,
+        ProjectionsModule,
         TerminusModule,
       ],
       controllers: [HealthController],

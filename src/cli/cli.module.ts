@@ -6,7 +6,7 @@ import { EventStoreModule } from '../event-store/event-store.module.js';
 import { Ledger } from '../commands/ledger.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { cliCommands } from './commands.js';
-import { READ_SIDE, openReadSide } from './read-side.js';
+import { READ_SIDE, openReadSide } from '../projections/read-side.js';
 
 @Module({})
 export class CliModule {

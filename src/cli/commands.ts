@@ -19,7 +19,8 @@ import { Projector } from '../projections/projector.js';
 import { ReadQueries, type AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
 import { generateSynthetic } from '../synthetic/generator.js';
-import { READ_SIDE, type ReadSide } from './read-side.js';
+import { ratePerSecond, secondsOf } from '../shared/durations.js';
+import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 
 export const exitCodes = { ok: 0, error: 1, usage: 2, findings: 3, notFound: 4 } as const;
 
@@ -59,9 +60,9 @@ export class ReplayCommand extends CommandRunner {
     const started = performance.now();
     this.readSide.model.reset();
     await caughtUp(this.store, this.readSide.projector, 'replaying');
-    const seconds = (performance.now() - started) / 1000;
+    const elapsedMs = performance.now() - started;
     const position = this.readSide.projector.position;
-    print({ replayed: position, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(Number(position) / seconds) });
+    print({ replayed: position, seconds: secondsOf(elapsedMs), eventsPerSecond: ratePerSecond(Number(position), elapsedMs) });
   }
 }
 
@@ -283,7 +284,7 @@ export class SeedSyntheticCommand extends CommandRunner {
     const started = performance.now();
     const summary = await generateSynthetic(this.ledger, { applications, seed, onProgress: (done) => bar.update(done) });
     bar.stop();
-    print({ ...summary, events: await this.store.headPosition(), seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
+    print({ ...summary, events: await this.store.headPosition(), seconds: secondsOf(performance.now() - started) });
   }
 
   @Option({ flags: '--applications <count>', description: 'applications to generate (about 20 events each)' })

@@ -10,6 +10,7 @@ import { loadLedgerConfig } from '../../src/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
+import { READ_SIDE, type ReadSide } from '../../src/projections/read-side.js';
 import { usccFor } from '../support/world.js';
 
 describe('commands through the CommandBus', () => {
@@ -56,6 +57,10 @@ describe('commands through the CommandBus', () => {
     );
     expect(submitted).toMatchObject({ status: 'submitted' });
     expect(BigInt(submitted.position)).toBeGreaterThan(0n);
+    // The service's projector follows the log: the read side catches up with the write.
+    const readSide = app.get<ReadSide>(READ_SIDE);
+    expect(await readSide.projector.waitFor(BigInt(submitted.position), 5_000)).toBe(true);
+    expect(readSide.queries.application(submitted.applicationId)).toMatchObject({ status: 'submitted', claimed: '350000.00', uscc });
     const refused = bus.execute(new SubmitApplicationCommand({ ...reviewer, commandId: 'c-3' }, { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] }));
     await expect(refused).rejects.toBeInstanceOf(DomainError);
   });

@@ -2,9 +2,9 @@
 import { ConfigError } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import { Projector } from '../projections/projector.js';
-import { ReadQueries } from '../projections/queries.js';
-import { SqliteReadModel } from '../projections/sqlite-read-model.js';
+import { Projector } from './projector.js';
+import { ReadQueries } from './queries.js';
+import { SqliteReadModel } from './sqlite-read-model.js';
 
 export const READ_SIDE = Symbol('READ_SIDE');
 
