@@ -23,7 +23,7 @@ export class Projector {
     readonly model: SqliteReadModel,
     options: ProjectorOptions = {},
   ) {
-    this.batchSizeMax = options.batchSizeMax ?? 5_000;
+    this.batchSizeMax = options.batchSizeMax ?? 20_000;
     this.lingerMs = options.lingerMs ?? 2;
   }
 

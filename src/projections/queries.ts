@@ -214,8 +214,25 @@ export class ReadQueries {
     return rows.map(applicationOf);
   }
 
+  /**
+   * Every event of an application (its stream, and objections to it), or of an enterprise (its
+   * registration and flags, and the submissions, awards and clawbacks of its applications).
+   */
   history(entity: 'application' | 'enterprise', entityId: string): HistoryEntry[] {
-    const rows = this.db.prepare('SELECT * FROM read_history WHERE entity = ? AND entity_id = ? ORDER BY position').safeIntegers(true).all(entity, entityId) as Record<string, unknown>[];
+    const rows = (
+      entity === 'application'
+        ? this.db.prepare("SELECT * FROM read_history WHERE entity = 'application' AND entity_id = ? ORDER BY position").safeIntegers(true).all(entityId)
+        : this.db
+            .prepare(
+              `SELECT * FROM read_history WHERE entity = 'enterprise' AND entity_id = @uscc
+               UNION ALL
+               SELECT h.* FROM read_history h JOIN read_applications a ON h.entity = 'application' AND h.entity_id = a.application_id
+               WHERE a.uscc = @uscc AND h.type IN ('ApplicationSubmitted', 'AwardApproved', 'AwardRevoked', 'ClawbackOrdered')
+               ORDER BY position`,
+            )
+            .safeIntegers(true)
+            .all({ uscc: entityId })
+    ) as Record<string, unknown>[];
     return rows.map((r) => ({
       position: String(r['position']),
       type: r['type'] as string,

@@ -78,17 +78,20 @@ export function migrateReadSide(db: Database.Database): void {
   }).immediate();
 }
 
+/** Amounts are kept as the decimal strings they are stored as; arithmetic on them goes through Money. */
+type Amount = string;
+
 interface Figures {
-  paid: Money;
-  clawbackOrdered: Money;
-  recovered: Money;
+  paid: Amount;
+  clawbackOrdered: Amount;
+  recovered: Amount;
 }
 
 interface BudgetRow extends Figures {
   programmeId: string;
   year: number;
-  budget: Money;
-  committed: Money;
+  budget: Amount;
+  committed: Amount;
   position: bigint;
 }
 
@@ -96,8 +99,8 @@ interface TotalsRow extends Figures {
   uscc: string;
   programmeId: string;
   year: number;
-  recognizedSpend: Money;
-  awarded: Money;
+  recognizedSpend: Amount;
+  awarded: Amount;
   position: bigint;
 }
 
@@ -120,10 +123,10 @@ interface ApplicationRow extends Figures {
   district: string | null;
   priority: number;
   status: string;
-  claimed: Money;
-  recognized: Money | null;
-  entitlement: Money;
-  award: Money;
+  claimed: Amount;
+  recognized: Amount | null;
+  entitlement: Amount;
+  award: Amount;
   noticeId: string | null;
   noticeEndsOn: string | null;
   submittedPosition: bigint;
@@ -161,8 +164,7 @@ class RowCache<R> {
   }
 }
 
-const m = (text: string): Money => Money.of(text);
-const optionalMoney = (text: string | null): Money | null => (text === null ? null : Money.of(text));
+const zero = '0.00';
 
 type Data<T extends EventType> = DomainEvents[T];
 
@@ -206,15 +208,15 @@ export class SqliteReadModel {
           : {
               programmeId,
               year: Number(year),
-              budget: m(r['budget'] as string),
-              committed: m(r['committed'] as string),
-              paid: m(r['paid'] as string),
-              clawbackOrdered: m(r['clawback_ordered'] as string),
-              recovered: m(r['recovered'] as string),
+              budget: r['budget'] as string,
+              committed: r['committed'] as string,
+              paid: r['paid'] as string,
+              clawbackOrdered: r['clawback_ordered'] as string,
+              recovered: r['recovered'] as string,
               position: r['position'] as bigint,
             };
       },
-      (r) => s.saveBudget.run(r.programmeId, r.year, r.budget.format(), r.committed.format(), r.paid.format(), r.clawbackOrdered.format(), r.recovered.format(), r.position),
+      (r) => s.saveBudget.run(r.programmeId, r.year, r.budget, r.committed, r.paid, r.clawbackOrdered, r.recovered, r.position),
     );
     this.totals = new RowCache(
       (key) => {
@@ -226,16 +228,16 @@ export class SqliteReadModel {
               uscc,
               programmeId,
               year: Number(year),
-              recognizedSpend: m(r['recognized_spend'] as string),
-              awarded: m(r['awarded'] as string),
-              paid: m(r['paid'] as string),
-              clawbackOrdered: m(r['clawback_ordered'] as string),
-              recovered: m(r['recovered'] as string),
+              recognizedSpend: r['recognized_spend'] as string,
+              awarded: r['awarded'] as string,
+              paid: r['paid'] as string,
+              clawbackOrdered: r['clawback_ordered'] as string,
+              recovered: r['recovered'] as string,
               position: r['position'] as bigint,
             };
       },
       (r) =>
-        s.saveTotals.run(r.uscc, r.programmeId, r.year, r.recognizedSpend.format(), r.awarded.format(), r.paid.format(), r.clawbackOrdered.format(), r.recovered.format(), r.position),
+        s.saveTotals.run(r.uscc, r.programmeId, r.year, r.recognizedSpend, r.awarded, r.paid, r.clawbackOrdered, r.recovered, r.position),
     );
     this.enterprises = new RowCache(
       (uscc) => {
@@ -268,13 +270,13 @@ export class SqliteReadModel {
               district: r['district'] as string | null,
               priority: Number(r['priority']),
               status: r['status'] as string,
-              claimed: m(r['claimed'] as string),
-              recognized: optionalMoney(r['recognized'] as string | null),
-              entitlement: m(r['entitlement'] as string),
-              award: m(r['award'] as string),
-              paid: m(r['paid'] as string),
-              clawbackOrdered: m(r['clawback_ordered'] as string),
-              recovered: m(r['recovered'] as string),
+              claimed: r['claimed'] as string,
+              recognized: r['recognized'] as string | null,
+              entitlement: r['entitlement'] as string,
+              award: r['award'] as string,
+              paid: r['paid'] as string,
+              clawbackOrdered: r['clawback_ordered'] as string,
+              recovered: r['recovered'] as string,
               noticeId: r['notice_id'] as string | null,
               noticeEndsOn: r['notice_ends_on'] as string | null,
               submittedPosition: r['submitted_position'] as bigint,
@@ -284,8 +286,8 @@ export class SqliteReadModel {
       },
       (r) =>
         s.saveApplication.run(
-          r.applicationId, r.programmeId, r.fiscalYear, r.uscc, r.district, r.priority, r.status, r.claimed.format(), r.recognized?.format() ?? null,
-          r.entitlement.format(), r.award.format(), r.paid.format(), r.clawbackOrdered.format(), r.recovered.format(), r.noticeId, r.noticeEndsOn,
+          r.applicationId, r.programmeId, r.fiscalYear, r.uscc, r.district, r.priority, r.status, r.claimed, r.recognized,
+          r.entitlement, r.award, r.paid, r.clawbackOrdered, r.recovered, r.noticeId, r.noticeEndsOn,
           r.submittedPosition, r.submittedAt, r.position,
         ),
     );
@@ -332,22 +334,21 @@ export class SqliteReadModel {
   private budgetVersion(row: BudgetRow, event: StoredEvent): void {
     row.position = event.position;
     this.statements.budgetVersion.run(
-      row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget.format(), row.committed.format(), row.paid.format(),
-      row.clawbackOrdered.format(), row.recovered.format(),
+      row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget, row.committed, row.paid, row.clawbackOrdered, row.recovered,
     );
   }
 
   private totalsVersion(row: TotalsRow, event: StoredEvent): void {
     row.position = event.position;
     this.statements.totalsVersion.run(
-      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend.format(), row.awarded.format(),
-      row.paid.format(), row.clawbackOrdered.format(), row.recovered.format(),
+      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend, row.awarded, row.paid,
+      row.clawbackOrdered, row.recovered,
     );
   }
 
   private budgetRow(programmeId: string, year: number): BudgetRow {
     const key = `${programmeId}|${year}`;
-    const row = this.budgets.get(key) ?? { programmeId, year, budget: Money.zero, committed: Money.zero, paid: Money.zero, clawbackOrdered: Money.zero, recovered: Money.zero, position: 0n };
+    const row = this.budgets.get(key) ?? { programmeId, year, budget: zero, committed: zero, paid: zero, clawbackOrdered: zero, recovered: zero, position: 0n };
     this.budgets.set(key, row);
     return row;
   }
@@ -355,7 +356,7 @@ export class SqliteReadModel {
   private totalsRow(uscc: string, programmeId: string, year: number): TotalsRow {
     const key = `${uscc}|${programmeId}|${year}`;
     const row = this.totals.get(key) ?? {
-      uscc, programmeId, year, recognizedSpend: Money.zero, awarded: Money.zero, paid: Money.zero, clawbackOrdered: Money.zero, recovered: Money.zero, position: 0n,
+      uscc, programmeId, year, recognizedSpend: zero, awarded: zero, paid: zero, clawbackOrdered: zero, recovered: zero, position: 0n,
     };
     this.totals.set(key, row);
     return row;
@@ -369,15 +370,17 @@ export class SqliteReadModel {
   }
 
   /** Adds to paid, clawback ordered or recovered on the application, its budget and its enterprise year. */
-  private addFigure(applicationId: string, figure: keyof Figures, amount: Money, event: StoredEvent): void {
+  private addFigure(applicationId: string, figure: keyof Figures, amountText: Amount, event: StoredEvent): void {
+    const amount = Money.of(amountText);
+    const add = (current: Amount): Amount => Money.of(current).plus(amount).format();
     const application = this.applicationRow(applicationId);
-    application[figure] = application[figure].plus(amount);
+    application[figure] = add(application[figure]);
     application.position = event.position;
     const budget = this.budgetRow(application.programmeId, application.fiscalYear);
-    budget[figure] = budget[figure].plus(amount);
+    budget[figure] = add(budget[figure]);
     this.budgetVersion(budget, event);
     const totals = this.totalsRow(application.uscc, application.programmeId, application.fiscalYear);
-    totals[figure] = totals[figure].plus(amount);
+    totals[figure] = add(totals[figure]);
     this.totalsVersion(totals, event);
     this.history('application', applicationId, event);
   }
@@ -396,8 +399,8 @@ export class SqliteReadModel {
       case 'HeadroomRestored': {
         const d = event.data as unknown as Data<'AwardCommitted'>;
         const row = this.budgetRow(d.programmeId, d.year);
-        row.budget = m(d.budgetAfter);
-        row.committed = m(d.committedAfter);
+        row.budget = d.budgetAfter;
+        row.committed = d.committedAfter;
         this.budgetVersion(row, event);
         return;
       }
@@ -406,8 +409,8 @@ export class SqliteReadModel {
       case 'EnterpriseHeadroomRestored': {
         const d = event.data as unknown as Data<'AwardGranted'>;
         const row = this.totalsRow(d.uscc, d.programmeId, d.year);
-        row.recognizedSpend = m(d.spendAfter);
-        row.awarded = m(d.awardedAfter);
+        row.recognizedSpend = d.spendAfter;
+        row.awarded = d.awardedAfter;
         this.totalsVersion(row, event);
         return;
       }
@@ -441,13 +444,13 @@ export class SqliteReadModel {
           district: enterprise?.district ?? null,
           priority: enterprise?.priority ?? 0,
           status: 'submitted',
-          claimed: m(d.claimedTotal),
+          claimed: d.claimedTotal,
           recognized: null,
-          entitlement: Money.zero,
-          award: Money.zero,
-          paid: Money.zero,
-          clawbackOrdered: Money.zero,
-          recovered: Money.zero,
+          entitlement: zero,
+          award: zero,
+          paid: zero,
+          clawbackOrdered: zero,
+          recovered: zero,
           noticeId: null,
           noticeEndsOn: null,
           submittedPosition: event.position,
@@ -455,14 +458,13 @@ export class SqliteReadModel {
           position: event.position,
         });
         this.history('application', d.applicationId, event);
-        this.history('enterprise', d.uscc, event);
         return;
       }
       case 'StageReviewed': {
         const d = event.data as unknown as Data<'StageReviewed'>;
         const row = this.applicationRow(d.applicationId);
         row.status = d.final ? 'reviewed' : 'in_review';
-        if (d.recognizedAmount !== null) row.recognized = m(d.recognizedAmount);
+        if (d.recognizedAmount !== null) row.recognized = d.recognizedAmount;
         row.position = event.position;
         this.history('application', d.applicationId, event);
         return;
@@ -491,27 +493,25 @@ export class SqliteReadModel {
         const d = event.data as unknown as Data<'AwardApproved'>;
         const row = this.applicationRow(d.applicationId);
         row.status = 'approved';
-        row.entitlement = m(d.entitlement);
-        row.award = m(d.award);
+        row.entitlement = d.entitlement;
+        row.award = d.award;
         row.position = event.position;
         this.history('application', d.applicationId, event);
-        this.history('enterprise', row.uscc, event);
         return;
       }
       case 'DisbursementConfirmed': {
         const d = event.data as unknown as Data<'DisbursementConfirmed'>;
-        this.addFigure(d.applicationId, 'paid', m(d.amount), event);
+        this.addFigure(d.applicationId, 'paid', d.amount, event);
         return;
       }
       case 'ClawbackOrdered': {
         const d = event.data as unknown as Data<'ClawbackOrdered'>;
-        this.addFigure(d.applicationId, 'clawbackOrdered', m(d.amount), event);
-        this.history('enterprise', this.applicationRow(d.applicationId).uscc, event);
+        this.addFigure(d.applicationId, 'clawbackOrdered', d.amount, event);
         return;
       }
       case 'RecoveryRecorded': {
         const d = event.data as unknown as Data<'RecoveryRecorded'>;
-        this.addFigure(d.applicationId, 'recovered', m(d.amount), event);
+        this.addFigure(d.applicationId, 'recovered', d.amount, event);
         return;
       }
       case 'DisbursementRecorded':

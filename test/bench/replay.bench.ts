@@ -1,0 +1,158 @@
+// npm run bench:replay — replaying a synthetic history of ≥ 1,000,000 events into every projection,
+// beside the raw limit measured in the same run: reading the same rows from SQLite and JSON-parsing
+// them, with and without hashing. Each measurement runs in its own child process, so that its peak
+// RSS is its own. The history is generated once (through the real commands) and kept in
+// .bench/ for later runs; BENCH_EVENTS sets its size.
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { hash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ledger } from '../../src/commands/ledger.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { Projector } from '../../src/projections/projector.js';
+import { ReadQueries } from '../../src/projections/queries.js';
+import { SqliteReadModel } from '../../src/projections/sqlite-read-model.js';
+import { ratePerSecond } from '../../src/shared/durations.js';
+import { generateSynthetic } from '../../src/synthetic/generator.js';
+
+const eventsWanted = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+const root = join(import.meta.dirname, '..', '..');
+const benchDir = join(root, '.bench');
+const logPath = join(benchDir, `replay-${eventsWanted}.db`);
+
+interface Measured {
+  events: number;
+  ms: number;
+  maxRssMb: number;
+  extra?: Record<string, number | string>;
+}
+
+function measuredOf(events: number, ms: number, extra?: Record<string, number | string>): Measured {
+  return { events, ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(extra === undefined ? {} : { extra }) };
+}
+
+/** Raw limit: every row of the log, in pages, parsed (and hashed, as verification does). */
+function rawRead(withHash: boolean): Measured {
+  const db = new Database(logPath, { readonly: true });
+  const page = db
+    .prepare(
+      'SELECT position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    )
+    .raw(true);
+  const started = performance.now();
+  let after = 0;
+  let count = 0;
+  let check = 0;
+  for (;;) {
+    const rows = page.all(after, 5_000) as unknown[][];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const data = JSON.parse(row[6] as string) as Record<string, unknown>;
+      check += Object.keys(data).length;
+      if (withHash) check += hash('sha256', (row as string[]).join('\u0000'), 'hex').length;
+      count += 1;
+    }
+    after = row0(rows);
+  }
+  const ms = performance.now() - started;
+  db.close();
+  if (check === 0) throw new Error('nothing read');
+  return measuredOf(count, ms);
+}
+
+function row0(rows: unknown[][]): number {
+  return rows[rows.length - 1]![0] as number;
+}
+
+async function replay(): Promise<Measured> {
+  const store = new SqliteEventStore({ path: logPath });
+  const model = new SqliteReadModel(store.database);
+  const projector = new Projector(store, model);
+  model.reset();
+  const started = performance.now();
+  const position = await projector.catchUp();
+  const ms = performance.now() - started;
+  await store.close();
+  return measuredOf(Number(position), ms);
+}
+
+async function asOf(): Promise<Measured> {
+  const store = new SqliteEventStore({ path: logPath });
+  const queries = new ReadQueries(store.database);
+  const head = await store.headPosition();
+  const middle = (await store.readStream('budget-baoding-data-voucher-2026', { maxCount: 1 }))[0]!;
+  let slowestMs = 0;
+  const started = performance.now();
+  for (const question of [{ position: head / 2n }, { time: middle.metadata.recordedAt }, { time: '2027-08-01T00:00:00.000Z' }]) {
+    const t = performance.now();
+    queries.budget('baoding-data-voucher', 2026, question);
+    slowestMs = Math.max(slowestMs, performance.now() - t);
+  }
+  const ms = performance.now() - started;
+  await store.close();
+  return measuredOf(3, ms, { slowestMs: Math.round(slowestMs * 10) / 10 });
+}
+
+async function generate(): Promise<void> {
+  mkdirSync(benchDir, { recursive: true });
+  const partial = `${logPath}.partial`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+  // Bulk generation syncs at checkpoints only; the history is a fixture, not a ledger of record.
+  const store = new SqliteEventStore({ path: partial, durability: 'normal' });
+  const started = performance.now();
+  // About 18.5 events per application: ask for a few more than needed.
+  const summary = await generateSynthetic(new Ledger(store), {
+    applications: Math.ceil(eventsWanted / 17.5),
+    seed: 2025,
+    onProgress: (done) => process.stderr.write(`\rgenerating: ${done} applications`),
+  });
+  const events = await store.headPosition();
+  await store.close();
+  process.stderr.write(`\ngenerated ${events} events from ${summary.applications} applications in ${Math.round((performance.now() - started) / 1000)} s\n`);
+  if (events < BigInt(eventsWanted)) throw new Error(`generated ${events} events, fewer than ${eventsWanted}: raise the applications per event estimate`);
+  renameSync(partial, logPath);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+}
+
+function child(mode: string): Measured {
+  const output = execFileSync(process.execPath, ['--loader', 'ts-node/esm/transpile-only', '--no-warnings', '--max-old-space-size=1024', join(import.meta.dirname, 'replay.bench.ts'), mode], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_EVENTS: String(eventsWanted) },
+  });
+  return JSON.parse(output.trim().split('\n').pop()!) as Measured;
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2];
+  if (mode === 'raw') return void process.stdout.write(`${JSON.stringify(rawRead(false))}\n`);
+  if (mode === 'raw-hash') return void process.stdout.write(`${JSON.stringify(rawRead(true))}\n`);
+  if (mode === 'replay') return void process.stdout.write(`${JSON.stringify(await replay())}\n`);
+  if (mode === 'as-of') return void process.stdout.write(`${JSON.stringify(await asOf())}\n`);
+
+  if (!existsSync(logPath)) await generate();
+  const raw = child('raw');
+  const rawHash = child('raw-hash');
+  const replayed = child('replay');
+  const query = child('as-of');
+  const rate = (m: Measured) => ratePerSecond(m.events, m.ms);
+  const baseline = rate(rawHash);
+  const lines = [
+    `replay bench: ${raw.events.toLocaleString('en-US')} events (${logPath.replace(root, '.')})`,
+    '',
+    '| measurement | events/s | seconds | peak RSS MB | ratio to raw read + parse + hash |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| raw read + JSON.parse | ${rate(raw).toLocaleString('en-US')} | ${(raw.ms / 1000).toFixed(2)} | ${raw.maxRssMb} | ${(rate(raw) / baseline).toFixed(2)} |`,
+    `| raw read + JSON.parse + sha256 | ${baseline.toLocaleString('en-US')} | ${(rawHash.ms / 1000).toFixed(2)} | ${rawHash.maxRssMb} | 1.00 |`,
+    `| replay into all projections | ${rate(replayed).toLocaleString('en-US')} | ${(replayed.ms / 1000).toFixed(2)} | ${replayed.maxRssMb} | ${(rate(replayed) / baseline).toFixed(2)} (target ≥ 0.7) |`,
+    '',
+    `as-of budget query on this log: slowest of 3 took ${query.extra?.['slowestMs']} ms (target ≤ 1000 ms); peak RSS target for replay ≤ 512 MB`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
