@@ -51,7 +51,13 @@ export interface Decision<R extends object> {
 
 export type CommandResult<R extends object> = R & { readonly position: string };
 
-export const conflictRetryCountMax = 8;
+/**
+ * Attempts of one command against concurrent writers. A hot stream (one programme-year's budget at
+ * the end of a round of approvals) serialises its writers, so with n racing, the last one may need n
+ * attempts; the jittered back-off spreads them out.
+ */
+export const conflictRetryCountMax = 50;
+export const conflictBackoffMsMax = 64;
 
 /** Upcasting point: events come back typed by their permanent type string. */
 export function readEventOf(event: StoredEvent): ReadEvent {
@@ -115,7 +121,7 @@ export class CommandRunner {
   constructor(
     private readonly store: EventStore,
     private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
-      new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 2 ** Math.min(attempt, 6)))),
+      new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(2 ** attempt, conflictBackoffMsMax)))),
   ) {}
 
   async run<R extends object>(

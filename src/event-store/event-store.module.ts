@@ -2,15 +2,17 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigError, LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
+import { PostgresEventStore } from './postgres/postgres-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
-export function openEventStore(config: LedgerConfig): EventStore {
+export async function openEventStore(config: LedgerConfig): Promise<EventStore> {
   switch (config.store) {
     case 'sqlite':
       return new SqliteEventStore({ path: config.sqlitePath });
     case 'postgres':
+      return PostgresEventStore.open({ connectionString: config.databaseUrl! });
     case 'eventstoredb':
-      throw new ConfigError(`LEDGER_STORE=${config.store} is not available in this version yet: use sqlite`);
+      throw new ConfigError('LEDGER_STORE=eventstoredb is not available in this version yet: use sqlite or postgres');
   }
 }
 

@@ -14,6 +14,11 @@ export interface ReadSide {
   readonly queries: ReadQueries;
 }
 
+/** The read side, where the store keeps one (SQLite in this version); undefined elsewhere. */
+export function readSideOf(store: EventStore): ReadSide | undefined {
+  return store instanceof SqliteEventStore ? openReadSide(store) : undefined;
+}
+
 export function openReadSide(store: EventStore): ReadSide {
   if (!(store instanceof SqliteEventStore)) throw new ConfigError('projections are kept in the SQLite store in this version');
   const model = new SqliteReadModel(store.database);

@@ -101,9 +101,9 @@ async function generate(): Promise<void> {
   // Bulk generation syncs at checkpoints only; the history is a fixture, not a ledger of record.
   const store = new SqliteEventStore({ path: partial, durability: 'normal' });
   const started = performance.now();
-  // About 18.5 events per application: ask for a few more than needed.
+  // About 17-18.5 events per application, fewer in large histories: ask for a few more than needed.
   const summary = await generateSynthetic(new Ledger(store), {
-    applications: Math.ceil(eventsWanted / 17.5),
+    applications: Math.ceil(eventsWanted / 16.5),
     seed: 2025,
     onProgress: (done) => process.stderr.write(`\rgenerating: ${done} applications`),
   });

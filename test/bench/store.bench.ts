@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import type { ExpectedRevision, NewEvent } from '../../src/event-store/event-store.js';
 import { migrate } from '../../src/event-store/sqlite/migrations.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import pg from 'pg';
 
 const roundCount = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const singleAppendCount = Number(process.env['BENCH_SINGLE_APPENDS'] ?? 3_000);
@@ -163,6 +165,93 @@ async function readRound(path: string): Promise<{ raw: number; port: number; ver
   return { raw: readEventCount / rawSeconds, port: readEventCount / portSeconds, verify: readEventCount / verifySeconds, rawHash: readEventCount / rawHashSeconds };
 }
 
+// ---- PostgreSQL: the port beside raw pg doing the same appends (one transaction with its revision
+// check) and the same reads, on the same schema.
+const postgresUrl = process.env['LEDGER_TEST_POSTGRES_URL'] ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgAppendCount = Number(process.env['BENCH_PG_APPENDS'] ?? 1_000);
+const pgReadEventCount = Number(process.env['BENCH_PG_READ_EVENTS'] ?? 100_000);
+
+async function postgresRound(round: number): Promise<{ single: [number, number]; batch: [number, number]; read: [number, number] } | string> {
+  const probe = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await probe.connect();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const schemas = [`bench_port_${process.pid}_${round}`, `bench_raw_${process.pid}_${round}`];
+  try {
+    const port = await PostgresEventStore.open({ connectionString: postgresUrl, schema: schemas[0]! });
+    // The raw side gets the same tables (made by the store's migrations) and writes them itself.
+    await (await PostgresEventStore.open({ connectionString: postgresUrl, schema: schemas[1]! })).close();
+    const raw = new pg.Client({ connectionString: postgresUrl, options: `-c search_path=${schemas[1]}` });
+    await raw.connect();
+    let rawPosition = 0;
+    const rawAppend = async (stream: string, events: NewEvent[]) => {
+      await raw.query('BEGIN');
+      const head = await raw.query<{ revision: string }>('SELECT revision FROM events WHERE stream = $1 ORDER BY revision DESC LIMIT 1', [stream]);
+      let revision = head.rows[0] === undefined ? -1 : Number(head.rows[0].revision);
+      const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+      for (const e of events) {
+        revision += 1;
+        rawPosition += 1;
+        const m = e.metadata;
+        [rawPosition, e.id, stream, revision, e.type, e.schemaVersion, JSON.stringify(e.data), m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, 'f'.repeat(64), 'f'.repeat(64)].forEach((v, i) => columns[i]!.push(v));
+      }
+      await raw.query(
+        `INSERT INTO events SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])`,
+        columns,
+      );
+      await raw.query('COMMIT');
+    };
+    const measure = async (eventsPerAppend: number): Promise<[number, number]> => {
+      const batches = Array.from({ length: pgAppendCount }, (_, i) => Array.from({ length: eventsPerAppend }, (_, k) => eventAt(i * eventsPerAppend + k)));
+      const revisions = new Map<string, bigint>();
+      const portSeconds = await timeIt(async () => {
+        for (let i = 0; i < pgAppendCount; i += 1) {
+          const stream = `pg-${eventsPerAppend}-${i % streamCount}`;
+          const current = revisions.get(stream);
+          revisions.set(stream, (await port.append(stream, batches[i]!, current === undefined ? 'no-stream' : current)).revision);
+        }
+      });
+      const rawSeconds = await timeIt(async () => {
+        for (let i = 0; i < pgAppendCount; i += 1) await rawAppend(`pg-${eventsPerAppend}-${i % streamCount}`, batches[i]!);
+      });
+      return [pgAppendCount / rawSeconds, pgAppendCount / portSeconds];
+    };
+    const single = await measure(1);
+    const batch = await measure(10);
+    // Reads: fill both to the same size with large appends, then read everything.
+    for (let i = 0; i < pgReadEventCount; i += 1_000) {
+      const events = Array.from({ length: 1_000 }, (_, k) => eventAt(i + k));
+      await port.append(`read-${i}`, events, 'no-stream');
+      await rawAppend(`read-${i}`, events);
+    }
+    const total = Number(await port.headPosition());
+    const portRead = await timeIt(async () => {
+      let n = 0;
+      for await (const event of port.readAll()) n += (event.data as { amount: string }).amount.length > 0 ? 1 : 0;
+      if (n !== total) throw new Error('port read a different log');
+    });
+    const rawRead = await timeIt(async () => {
+      let after = 0;
+      let n = 0;
+      for (;;) {
+        const { rows } = await raw.query<{ position: string; data: string }>('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT 2000', [after]);
+        if (rows.length === 0) break;
+        for (const row of rows) n += (JSON.parse(row.data) as { amount: string }).amount.length > 0 ? 1 : 0;
+        after = Number(rows[rows.length - 1]!.position);
+      }
+      if (n !== total) throw new Error('raw read a different log');
+    });
+    await raw.end();
+    await port.close();
+    return { single, batch, read: [total / rawRead, total / portRead] };
+  } finally {
+    for (const schema of schemas) await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await probe.end();
+  }
+}
+
 function best(values: number[]): number {
   return Math.max(...values);
 }
@@ -192,22 +281,40 @@ async function main(): Promise<void> {
     reads.rawHash.push(r.rawHash);
   }
 
-  const rows = [
-    ['append, 1 event (appends/s)', best(results.single.raw), best(results.single.port), 0.8],
-    ['append, 10 events (appends/s)', best(results.batch.raw), best(results.batch.port), 0.6],
-    ['full-log read (events/s)', best(reads.raw), best(reads.port), 0.7],
-    ['verify vs raw read + sha256 (events/s)', best(reads.rawHash), best(reads.verify), undefined],
-  ] as const;
+  const rows: [string, number, number, number | undefined][] = [
+    ['sqlite: append, 1 event (appends/s)', best(results.single.raw), best(results.single.port), 0.8],
+    ['sqlite: append, 10 events (appends/s)', best(results.batch.raw), best(results.batch.port), 0.6],
+    ['sqlite: full-log read (events/s)', best(reads.raw), best(reads.port), 0.7],
+    ['sqlite: verify vs raw read + sha256 (events/s)', best(reads.rawHash), best(reads.verify), undefined],
+  ];
+  const postgres = { single: [] as [number, number][], batch: [] as [number, number][], read: [] as [number, number][] };
+  let postgresSkipped: string | undefined;
+  for (let round = 0; round < roundCount && postgresSkipped === undefined; round += 1) {
+    const measured = await postgresRound(round);
+    if (typeof measured === 'string') postgresSkipped = measured;
+    else {
+      postgres.single.push(measured.single);
+      postgres.batch.push(measured.batch);
+      postgres.read.push(measured.read);
+    }
+  }
+  if (postgresSkipped === undefined) {
+    const bestPair = (pairs: [number, number][]) => [best(pairs.map((p) => p[0])), best(pairs.map((p) => p[1]))] as const;
+    rows.push(['postgres: append, 1 event (appends/s)', ...bestPair(postgres.single), 0.7]);
+    rows.push(['postgres: append, 10 events (appends/s)', ...bestPair(postgres.batch), 0.7]);
+    rows.push(['postgres: full-log read (events/s)', ...bestPair(postgres.read), 0.7]);
+  }
   const lines = [
     `event store bench: sqlite, ${roundCount} rounds (best of each), ${singleAppendCount} single appends, ${batchAppendCount} × 10-event appends, ${readEventCount.toLocaleString('en-US')}-event log`,
     '',
-    '| workload | raw better-sqlite3 | port (SqliteEventStore) | ratio | target | met |',
+    '| workload | raw (better-sqlite3 / pg) | port | ratio | target | met |',
     '| --- | ---: | ---: | ---: | ---: | :---: |',
     ...rows.map(([name, raw, port, target]) => {
       const ratio = port / raw;
       return `| ${name} | ${format(raw)} | ${format(port)} | ${ratio.toFixed(2)} | ${target === undefined ? '—' : `≥ ${target}`} | ${target === undefined ? '—' : ratio >= target ? 'yes' : 'NO'} |`;
     }),
     '',
+    postgresSkipped === undefined ? `postgres: ${pgAppendCount} appends each, ${pgReadEventCount.toLocaleString('en-US')}-event log, at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}` : `postgres rows SKIPPED: ${postgresSkipped}`,
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,24 +6,51 @@ import { readEventOf } from '../../src/commands/runner.js';
 import { LedgerError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
 import { streams } from '../../src/domain/streams.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { World, nextInvoice } from '../support/world.js';
 
 function codesOf(outcomes: PromiseSettledResult<unknown>[]): string[] {
   return outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : o.reason instanceof LedgerError ? o.reason.code : String(o.reason)));
 }
 
-describe('invariants under concurrent commands', () => {
-  let dir: string;
+interface Backend {
+  readonly name: string;
+  open(): Promise<{ world: World; dispose(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-race-'));
+      const world = await World.create(join(dir, 'ledger.db'));
+      return { world, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+if (await postgresAvailability('invariants under concurrent commands: postgres')) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const schema = freshSchemaName();
+      const world = await World.create(await PostgresEventStore.open({ connectionString: postgresUrl, schema, poolSizeMax: 12 }));
+      return { world, dispose: () => dropSchema(schema) };
+    },
+  });
+}
+
+describe.each(backends)('invariants under concurrent commands: $name', (backend) => {
   let world: World;
+  let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-race-'));
-    world = await World.create(join(dir, 'ledger.db'));
+    ({ world, dispose } = await backend.open());
   });
 
   afterEach(async () => {
     await world.close();
-    rmSync(dir, { recursive: true, force: true });
+    await dispose();
   });
 
   async function noticedApplications(programmeId: string, usccs: string[], amount: string): Promise<string[]> {

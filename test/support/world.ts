@@ -1,6 +1,7 @@
 // A ledger on a private store with a clock the test sets, and the steps of the workflow as one-liners.
 import { Ledger } from '../../src/commands/ledger.js';
 import type { CommandContext, Role } from '../../src/commands/runner.js';
+import type { EventStore } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { LedgerError } from '../../src/shared/errors.js';
 import { usccCheckCharacter } from '../../src/shared/identifiers.js';
@@ -27,12 +28,13 @@ export class World {
   private sequence = 0;
 
   private constructor(
-    readonly store: SqliteEventStore,
+    readonly store: EventStore,
     readonly ledger: Ledger,
   ) {}
 
-  static async create(path = ':memory:'): Promise<World> {
-    const store = new SqliteEventStore({ path });
+  /** On an SQLite file (`:memory:` by default), or on a store given. */
+  static async create(where: string | EventStore = ':memory:'): Promise<World> {
+    const store = typeof where === 'string' ? new SqliteEventStore({ path: where }) : where;
     const world = new World(store, new Ledger(store));
     await world.ledger.publishBuiltInProgrammes(world.now);
     return world;

@@ -1,0 +1,538 @@
+// The PostgreSQL store. Appends from any number of processes take one transaction-scoped advisory
+// lock and number their events after the highest position committed: positions are dense, and commit
+// in position order, so a reader that has seen position N can never later find an N − 1 committed
+// behind it (the gap a plain sequence leaves when transactions commit out of order).
+// Live subscriptions are woken by NOTIFY, and poll as a bound on lag if a notification is lost.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { assert } from '../../shared/assert.js';
+import { LedgerError } from '../../shared/errors.js';
+import {
+  AppendResult,
+  EventIdConflictError,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  MultiAppendResult,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamAppend,
+  StreamCheck,
+  StreamRevision,
+  SubscribeOptions,
+  WrongExpectedRevisionError,
+  eventsPerAppendMax,
+  matchesExpected,
+  streamReadCountMax,
+} from '../event-store.js';
+import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the ledger's tables (created if missing). */
+  readonly schema?: string;
+  readonly poolSizeMax?: number;
+  readonly readPageSize?: number;
+  /** Longest a live subscription waits before looking for new events if no notification came. */
+  readonly pollIntervalMs?: number;
+}
+
+export class PostgresUnavailableError extends LedgerError {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+
+  constructor(reason: string) {
+    super(`the PostgreSQL store is unavailable: ${reason}`, { reason });
+  }
+}
+
+const notifyChannel = 'ledger_events';
+const streamNameLengthMax = 256;
+
+const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'events',
+    sql: `
+      CREATE TABLE events (
+        position        BIGINT PRIMARY KEY,
+        id              TEXT   NOT NULL UNIQUE,
+        stream          TEXT   NOT NULL,
+        revision        BIGINT NOT NULL,
+        type            TEXT   NOT NULL,
+        schema_version  INTEGER NOT NULL,
+        data            TEXT   NOT NULL,
+        actor_id        TEXT   NOT NULL,
+        actor_role      TEXT   NOT NULL,
+        command_id      TEXT   NOT NULL,
+        correlation_id  TEXT   NOT NULL,
+        causation_id    TEXT,
+        recorded_at     TEXT   NOT NULL,
+        prev_hash       TEXT   NOT NULL,
+        hash            TEXT   NOT NULL,
+        UNIQUE (stream, revision)
+      );
+      -- Events are never updated or deleted: corrections are new events (SPEC §5, invariant 4).
+      CREATE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'events are immutable: record a correcting event instead'; END $$;
+      CREATE TRIGGER events_are_immutable BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
+      CREATE TRIGGER events_are_not_truncated BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable();
+    `,
+  },
+];
+
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  command_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row of the append's look-up: a stored event with one of the ids, or a stream's head. */
+interface LookupRow {
+  kind: 'event' | 'head';
+  id: string | null;
+  stream: string;
+  revision: string;
+  position: string | null;
+  type: string | null;
+  data: string | null;
+  hash: string | null;
+}
+
+function metadataOf(row: EventRow): EventMetadata {
+  return {
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    commandId: row.command_id,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function eventOf(row: EventRow): StoredEvent {
+  return {
+    position: BigInt(row.position),
+    id: row.id,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: metadataOf(row),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function chainRecordOf(row: EventRow): ChainRecord {
+  return {
+    position: BigInt(row.position),
+    id: row.id,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    dataJson: row.data,
+    metadata: metadataOf(row),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function assertWellFormed(appends: readonly StreamAppend[], checks: readonly StreamCheck[]): void {
+  assert(appends.length > 0, 'an append needs at least one stream');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  let eventCount = 0;
+  for (const { stream } of [...appends, ...checks]) {
+    assert(stream.length > 0 && stream.length <= streamNameLengthMax, `stream name must be 1..${streamNameLengthMax} characters`);
+    assert(!streams.has(stream), `stream ${stream} appears twice in one append`);
+    streams.add(stream);
+  }
+  for (const append of appends) {
+    assert(append.events.length > 0, `append to ${append.stream} carries no event`);
+    for (const event of append.events) {
+      assert(!ids.has(event.id), `event id ${event.id} appears twice in one append`);
+      ids.add(event.id);
+      assert(event.type.length > 0, 'an event needs a type');
+      assert(Number.isInteger(event.schemaVersion) && event.schemaVersion >= 1, 'schema version must be a positive integer');
+      assert(!Number.isNaN(Date.parse(event.metadata.recordedAt)), `recordedAt must be an ISO instant: ${event.metadata.recordedAt}`);
+      eventCount += 1;
+    }
+  }
+  assert(eventCount <= eventsPerAppendMax, `at most ${eventsPerAppendMax} events per append, got ${eventCount}`);
+}
+
+function quoteIdentifier(name: string): string {
+  assert(/^[a-z_][a-z0-9_]{0,62}$/.test(name), `schema name must be a lower-case identifier: ${name}`);
+  return `"${name}"`;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly positionsAreDense = true;
+
+  private readonly pool: pg.Pool;
+  private readonly readPageSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly schema: string;
+  /** Key of the advisory lock appends take: one per schema, so that ledgers in other schemas do not wait. */
+  private readonly appendLockKey: string;
+  private listener: pg.Client | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
+  private appendSequence = 0;
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(private readonly options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'ledger';
+    this.readPageSize = options.readPageSize ?? 2_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appendLockKey = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`ledger-append:${this.schema}`).digest('hex').slice(0, 16)}`)).toString();
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSizeMax ?? 10,
+      options: `-c search_path=${quoteIdentifier(this.schema)}`,
+    });
+    // An idle client's error (the server restarting) must not take the process down.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Connects, creates the schema if needed and applies the missing migrations. */
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.connect();
+    try {
+      // One process migrates at a time, whatever the number starting together.
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`ledger-migrations-${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
+      await client.query('CREATE TABLE IF NOT EXISTS ledger_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM ledger_schema_migrations');
+      const current = rows[0]?.version ?? 0;
+      const known = Math.max(...migrations.map((m) => m.version));
+      if (current > known) throw new Error(`the database's schema is at version ${current}, newer than this build knows (${known}): upgrade the service`);
+      for (const migration of migrations) {
+        if (migration.version <= current) continue;
+        await client.query('BEGIN');
+        await client.query(migration.sql);
+        await client.query('INSERT INTO ledger_schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await client.query('COMMIT');
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`ledger-migrations-${this.schema}`]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new PostgresUnavailableError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const result = await this.appendMulti([{ stream, expectedRevision, events }]);
+    const only = result.streams[0];
+    assert(only !== undefined, 'a one-stream append returns one stream');
+    return only;
+  }
+
+  async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = []): Promise<MultiAppendResult> {
+    this.assertOpen();
+    assertWellFormed(appends, checks);
+    const client = await this.connect();
+    try {
+      // Four round trips, as a plain transaction with a revision check would take: lock, look up,
+      // write, commit. The one lock every append takes numbers the appends, and commits them, in order.
+      // The highest position is read in a statement after the lock is held: under READ COMMITTED it
+      // sees every append that held the lock before.
+      const begun = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${this.appendLockKey}); SELECT coalesce(max(position), 0) AS position FROM events`,
+      )) as unknown as pg.QueryResult<{ position: string }>[];
+      let position = BigInt(begun[2]!.rows[0]!.position);
+      const ids = appends.flatMap((a) => a.events.map((e) => e.id));
+      const streamNames = [...appends.map((a) => a.stream), ...checks.map((c) => c.stream)];
+      // Named: prepared once per connection, not parsed and planned on every append.
+      const { rows: found } = await client.query<LookupRow>({
+        name: 'ledger-append-lookup',
+        text: `SELECT 'event' AS kind, e.id, e.stream, e.revision, e.position, e.type, e.data, NULL AS hash FROM events e WHERE e.id = ANY($1::text[])
+         UNION ALL
+         SELECT 'head', NULL, s.stream, h.revision, NULL, NULL, NULL, h.hash
+         FROM unnest($2::text[]) AS s(stream)
+         JOIN LATERAL (SELECT revision, hash FROM events e WHERE e.stream = s.stream ORDER BY revision DESC LIMIT 1) h ON true`,
+        values: [ids, streamNames],
+      });
+      const heads = new Map(found.filter((r) => r.kind === 'head').map((r) => [r.stream, { revision: BigInt(r.revision), hash: r.hash! }]));
+      const replay = this.replayIfAlreadyAppended(appends, found.filter((r) => r.kind === 'event'));
+      if (replay !== undefined) {
+        await client.query('ROLLBACK');
+        return replay;
+      }
+      for (const check of checks) this.assertAt(check.stream, check.expectedRevision, heads.get(check.stream));
+      const results: AppendResult[] = [];
+      const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+      for (const append of appends) {
+        const streamHead = heads.get(append.stream);
+        this.assertAt(append.stream, append.expectedRevision, streamHead);
+        let revision = streamHead === undefined ? -1n : streamHead.revision;
+        let prevHash = streamHead === undefined ? GENESIS_HASH : streamHead.hash;
+        for (const event of append.events) {
+          revision += 1n;
+          position += 1n;
+          const dataJson = JSON.stringify(event.data);
+          const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
+          const m = event.metadata;
+          const values = [position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, prevHash, hash];
+          values.forEach((value, i) => columns[i]!.push(typeof value === 'bigint' ? value.toString() : value));
+          prevHash = hash;
+        }
+        results.push({ stream: append.stream, revision, position });
+      }
+      await client.query({
+        name: 'ledger-append-insert',
+        text: `WITH inserted AS (
+           INSERT INTO events (${eventColumns})
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
+                                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+           RETURNING 1)
+         SELECT pg_notify('${notifyChannel}', ''), (SELECT count(*) FROM inserted)`,
+        values: columns,
+      });
+      await client.query('COMMIT');
+      this.appendSequence += 1;
+      for (const wake of this.waiters) wake();
+      return { streams: results, position };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw this.translate(error, appends);
+    } finally {
+      client.release();
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? streamReadCountMax;
+    assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
+    const backwards = options.direction === 'backwards';
+    const { rows } = await this.query<EventRow>(
+      backwards
+        ? `SELECT ${eventColumns} FROM events WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`
+        : `SELECT ${eventColumns} FROM events WHERE stream = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
+      [stream, (options.fromRevision ?? (backwards ? 9223372036854775807n : 0n)).toString(), maxCount],
+    );
+    return rows.map(eventOf);
+  }
+
+  async streamRevision(stream: string): Promise<StreamRevision> {
+    this.assertOpen();
+    const { rows } = await this.query<{ revision: string }>('SELECT revision FROM events WHERE stream = $1 ORDER BY revision DESC LIMIT 1', [stream]);
+    return rows[0] === undefined ? 'no-stream' : BigInt(rows[0].revision);
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
+      for (const row of rows) yield eventOf(row);
+    }
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
+    await this.listen();
+    let positionLast = options.afterPosition ?? 0n;
+    const signal = options.signal;
+    while (!this.isStopped(signal)) {
+      const sequenceSeen = this.appendSequence;
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [positionLast.toString(), this.readPageSize]);
+      for (const row of rows) {
+        if (this.isStopped(signal)) return;
+        const event = eventOf(row);
+        yield event;
+        positionLast = event.position;
+      }
+      if (rows.length === 0 && sequenceSeen === this.appendSequence) await this.nextAppend(signal);
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.query<{ position: string }>('SELECT coalesce(max(position), 0) AS position FROM events');
+    return BigInt(rows[0]!.position);
+  }
+
+  async digest(): Promise<LogDigest> {
+    return digestRecords(this.chainRecords());
+  }
+
+  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+    return verifyRecords(this.chainRecords(), {
+      positionsAreDense: this.positionsAreDense,
+      ...(digest === undefined ? {} : { digest }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of this.waiters) wake();
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /** The pool, for a read side kept in the same database. */
+  get connectionPool(): pg.Pool {
+    return this.pool;
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.assertOpen();
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      if (error instanceof Error && /ECONNREFUSED|terminating connection|Connection terminated/.test(error.message)) throw new PostgresUnavailableError(error.message);
+      throw error;
+    }
+  }
+
+  private async *chainRecords(): AsyncIterable<ChainRecord> {
+    for await (const rows of this.pages(0n)) {
+      for (const row of rows) yield chainRecordOf(row);
+    }
+  }
+
+  private async *pages(afterPosition: bigint, maxCount?: number): AsyncIterable<EventRow[]> {
+    let positionLast = afterPosition;
+    let remaining = maxCount ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [
+        positionLast.toString(),
+        Math.min(this.readPageSize, remaining),
+      ]);
+      const last = rows[rows.length - 1];
+      if (last === undefined) return;
+      yield rows;
+      positionLast = BigInt(last.position);
+      remaining -= rows.length;
+      if (rows.length < this.readPageSize) return;
+    }
+  }
+
+  /** One LISTEN connection per store, shared by its subscriptions; polling covers a lost one. */
+  private listen(): Promise<void> {
+    this.listening ??= (async () => {
+      const client = new pg.Client({ connectionString: this.options.connectionString });
+      client.on('error', () => {
+        this.listener = undefined;
+        this.listening = undefined;
+      });
+      client.on('notification', () => {
+        this.appendSequence += 1;
+        for (const wake of this.waiters) wake();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${notifyChannel}`);
+      this.listener = client;
+    })().catch(() => {
+      // Without notifications, subscriptions still see new events within the poll interval.
+      this.listening = undefined;
+    });
+    return this.listening;
+  }
+
+  private nextAppend(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private assertAt(stream: string, expected: ExpectedRevision, head: { revision: bigint } | undefined): void {
+    const actual: StreamRevision = head === undefined ? 'no-stream' : head.revision;
+    if (!matchesExpected(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
+  }
+
+  /**
+   * A retried append finds its first event already stored: it returns what the first attempt
+   * returned, provided every event of the batch is stored exactly as asked, in order.
+   */
+  private replayIfAlreadyAppended(appends: readonly StreamAppend[], stored: readonly LookupRow[]): MultiAppendResult | undefined {
+    const first = appends[0]?.events[0];
+    assert(first !== undefined, 'an append carries at least one event');
+    const byId = new Map(stored.map((r) => [r.id!, r]));
+    if (!byId.has(first.id)) return undefined;
+    const results: AppendResult[] = [];
+    let position = 0n;
+    for (const append of appends) {
+      let revisionPrevious: bigint | undefined;
+      let positionPrevious = 0n;
+      for (const event of append.events) {
+        const row = byId.get(event.id);
+        if (row === undefined) throw new EventIdConflictError(first.id, 'but not all events of this append are: a partial retry');
+        if (row.stream !== append.stream) throw new EventIdConflictError(event.id, `in stream ${row.stream}, not ${append.stream}`);
+        if (row.type !== event.type || row.data !== JSON.stringify(event.data)) throw new EventIdConflictError(event.id, 'with a different type or data');
+        const revision = BigInt(row.revision);
+        if (revisionPrevious !== undefined && revision !== revisionPrevious + 1n) throw new EventIdConflictError(event.id, 'but not in the order of this append');
+        revisionPrevious = revision;
+        positionPrevious = BigInt(row.position!);
+      }
+      assert(revisionPrevious !== undefined, 'an append carries at least one event');
+      results.push({ stream: append.stream, revision: revisionPrevious, position: positionPrevious });
+      if (positionPrevious > position) position = positionPrevious;
+    }
+    return { streams: results, position };
+  }
+
+  private translate(error: unknown, appends: readonly StreamAppend[]): unknown {
+    if (error instanceof LedgerError) return error;
+    const { code, constraint } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+    if (code === '23505' && constraint === 'events_id_key') {
+      return new EventIdConflictError(appends[0]?.events[0]?.id ?? '?', 'by another append');
+    }
+    if (typeof code === 'string' && code.startsWith('08')) return new PostgresUnavailableError(String((error as Error).message));
+    return error;
+  }
+
+  private isStopped(signal: AbortSignal | undefined): boolean {
+    return this.closed || signal?.aborted === true;
+  }
+
+  private assertOpen(): void {
+    assert(!this.closed, 'the event store is closed');
+  }
+}

@@ -1,0 +1,34 @@
+// A separate process approving applications on a shared PostgreSQL database, for the two-process test.
+// argv: connection string, schema, approver id, now (ISO), start time (ms since epoch), application ids…
+// Prints one JSON line: the outcome of each approval.
+import { Ledger } from '../../src/commands/ledger.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { LedgerError } from '../../src/shared/errors.js';
+
+async function main(): Promise<void> {
+  const [connectionString, schema, approverId, now, startText, ...applicationIds] = process.argv.slice(2);
+  if (connectionString === undefined || schema === undefined || approverId === undefined || now === undefined || startText === undefined) {
+    throw new Error('usage: worker URL SCHEMA APPROVER NOW START_MS APPLICATION…');
+  }
+  const store = await PostgresEventStore.open({ connectionString, schema, poolSizeMax: 8 });
+  const ledger = new Ledger(store);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startText) - Date.now())));
+  const outcomes = await Promise.all(
+    applicationIds.map(async (id, i) => {
+      try {
+        const result = await ledger.approve({ commandId: `${approverId}-${i}`, actor: { id: approverId, roles: ['approver'] }, now }, id, { decisionRef: '党组会议' });
+        return { id, outcome: 'ok', award: result.award, position: result.position };
+      } catch (error) {
+        if (error instanceof LedgerError) return { id, outcome: error.code };
+        throw error;
+      }
+    }),
+  );
+  await store.close();
+  process.stdout.write(`${JSON.stringify(outcomes)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+// Runs the event store contract against PostgreSQL, each case in a schema of its own.
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { PostgresTamperer } from '../support/postgres-tamperer.js';
+import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+const available = await postgresAvailability('event store contract: postgres');
+
+if (available) {
+  eventStoreContract({
+    name: 'postgres',
+    async open() {
+      const schema = freshSchemaName();
+      const store = await PostgresEventStore.open({ connectionString: postgresUrl, schema, pollIntervalMs: 50 });
+      const others: PostgresEventStore[] = [];
+      return {
+        store,
+        tamperer: new PostgresTamperer(postgresUrl, schema),
+        openAnother: async () => {
+          const other = await PostgresEventStore.open({ connectionString: postgresUrl, schema, pollIntervalMs: 50 });
+          others.push(other);
+          return other;
+        },
+        async dispose() {
+          await store.close();
+          for (const other of others) await other.close();
+          await dropSchema(schema);
+        },
+      };
+    },
+  });
+} else {
+  describe('event store contract: postgres', () => {
+    it.skip('skipped: PostgreSQL is not reachable (the reason is printed above)', () => undefined);
+  });
+}
