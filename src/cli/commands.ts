@@ -39,7 +39,7 @@ async function caughtUp(store: EventStore, projector: Projector, label = 'projec
   const head = await store.headPosition();
   const bar = progressBar(label, Number(head));
   bar.update(Number(projector.position));
-  await projector.catchUp((position) => bar.update(Number(position)));
+  await projector.resume((position) => bar.update(Number(position)));
   bar.stop();
 }
 
@@ -58,8 +58,9 @@ export class ReplayCommand extends CommandRunner {
 
   async run(): Promise<void> {
     const started = performance.now();
-    this.readSide.model.reset();
-    await caughtUp(this.store, this.readSide.projector, 'replaying');
+    const bar = progressBar('replaying', Number(await this.store.headPosition()));
+    await this.readSide.projector.rebuild((position) => bar.update(Number(position)));
+    bar.stop();
     const elapsedMs = performance.now() - started;
     const position = this.readSide.projector.position;
     print({ replayed: position, seconds: secondsOf(elapsedMs), eventsPerSecond: ratePerSecond(Number(position), elapsedMs) });

@@ -44,10 +44,18 @@ export class Projector {
     }
   }
 
-  /** Empties the read side and rebuilds it from the first event. */
+  /** Empties the read side and rebuilds it from the first event (in bulk: see SqliteReadModel.beginBulk). */
   async rebuild(onProgress?: (position: bigint) => void): Promise<bigint> {
-    this.model.reset();
-    return this.catchUp(onProgress);
+    this.model.beginBulk();
+    const position = await this.catchUp(onProgress);
+    this.model.endBulk();
+    this.wake();
+    return position;
+  }
+
+  /** Catches up, first finishing a rebuild that a crash cut off. */
+  async resume(onProgress?: (position: bigint) => void): Promise<bigint> {
+    return this.model.rebuildInterrupted ? this.rebuild(onProgress) : this.catchUp(onProgress);
   }
 
   /** Follows the log live until stopped. */
@@ -89,7 +97,7 @@ export class Projector {
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
-    await this.catchUp();
+    await this.resume();
     let buffer: StoredEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {

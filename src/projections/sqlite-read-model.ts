@@ -24,16 +24,14 @@ const readMigrations: readonly { version: number; sql: string }[] = [
         position INTEGER NOT NULL, PRIMARY KEY (programme_id, year)) WITHOUT ROWID;
       CREATE TABLE read_budget_versions (
         programme_id TEXT NOT NULL, year INTEGER NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL,
-        budget TEXT NOT NULL, committed TEXT NOT NULL, paid TEXT NOT NULL, clawback_ordered TEXT NOT NULL, recovered TEXT NOT NULL,
-        PRIMARY KEY (programme_id, year, position)) WITHOUT ROWID;
+        budget TEXT NOT NULL, committed TEXT NOT NULL, paid TEXT NOT NULL, clawback_ordered TEXT NOT NULL, recovered TEXT NOT NULL);
       CREATE TABLE read_enterprise_totals (
         uscc TEXT NOT NULL, programme_id TEXT NOT NULL, year INTEGER NOT NULL,
         recognized_spend TEXT NOT NULL, awarded TEXT NOT NULL, paid TEXT NOT NULL, clawback_ordered TEXT NOT NULL, recovered TEXT NOT NULL,
         position INTEGER NOT NULL, PRIMARY KEY (uscc, programme_id, year)) WITHOUT ROWID;
       CREATE TABLE read_enterprise_total_versions (
         uscc TEXT NOT NULL, programme_id TEXT NOT NULL, year INTEGER NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL,
-        recognized_spend TEXT NOT NULL, awarded TEXT NOT NULL, paid TEXT NOT NULL, clawback_ordered TEXT NOT NULL, recovered TEXT NOT NULL,
-        PRIMARY KEY (uscc, programme_id, year, position)) WITHOUT ROWID;
+        recognized_spend TEXT NOT NULL, awarded TEXT NOT NULL, paid TEXT NOT NULL, clawback_ordered TEXT NOT NULL, recovered TEXT NOT NULL);
       CREATE TABLE read_enterprises (
         uscc TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL, district TEXT, tags TEXT NOT NULL,
         priority INTEGER NOT NULL, flags TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
@@ -48,8 +46,7 @@ const readMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX read_applications_queue ON read_applications (status, priority DESC, submitted_position);
       CREATE TABLE read_history (
         entity TEXT NOT NULL, entity_id TEXT NOT NULL, position INTEGER NOT NULL, type TEXT NOT NULL,
-        actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, recorded_at TEXT NOT NULL, reason TEXT,
-        PRIMARY KEY (entity, entity_id, position)) WITHOUT ROWID;
+        actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, recorded_at TEXT NOT NULL, reason TEXT);
     `,
   },
 ];
@@ -66,6 +63,20 @@ export const readTables = [
   'read_history',
 ] as const;
 
+/**
+ * Indexes of the append-only tables. A rebuild drops them, fills the tables in log order, and builds
+ * them again by sorting once, which is much cheaper than keeping them up to date row by row.
+ */
+const appendOnlyIndexes = [
+  'CREATE UNIQUE INDEX IF NOT EXISTS read_budget_versions_key ON read_budget_versions (programme_id, year, position)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS read_enterprise_total_versions_key ON read_enterprise_total_versions (uscc, programme_id, year, position)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS read_history_key ON read_history (entity, entity_id, position)',
+] as const;
+const appendOnlyIndexNames = ['read_budget_versions_key', 'read_enterprise_total_versions_key', 'read_history_key'] as const;
+
+/** A rebuild under way: its checkpoint row. Found at start, it means a rebuild was cut off: start again. */
+const rebuildMarker = 'rebuild-in-progress';
+
 export function migrateReadSide(db: Database.Database): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS read_migrations (version INTEGER PRIMARY KEY)');
@@ -75,6 +86,7 @@ export function migrateReadSide(db: Database.Database): void {
       db.exec(migration.sql);
       db.prepare('INSERT INTO read_migrations (version) VALUES (?)').run(migration.version);
     }
+    for (const index of appendOnlyIndexes) db.exec(index);
   }).immediate();
 }
 
@@ -138,6 +150,8 @@ interface ApplicationRow extends Figures {
 class RowCache<R> {
   private readonly rows = new Map<string, R | undefined>();
   private readonly dirty = new Set<string>();
+  /** During a rebuild the table starts empty and every row stays here until the end. */
+  bulk = false;
 
   constructor(
     private readonly load: (key: string) => R | undefined,
@@ -145,7 +159,7 @@ class RowCache<R> {
   ) {}
 
   get(key: string): R | undefined {
-    if (!this.rows.has(key)) this.rows.set(key, this.load(key));
+    if (!this.rows.has(key)) this.rows.set(key, this.bulk ? undefined : this.load(key));
     return this.rows.get(key);
   }
 
@@ -154,7 +168,8 @@ class RowCache<R> {
     this.dirty.add(key);
   }
 
-  flush(): void {
+  flush(force = false): void {
+    if (this.bulk && !force) return;
     for (const key of this.dirty) {
       const row = this.rows.get(key);
       if (row !== undefined) this.save(row);
@@ -187,15 +202,15 @@ export class SqliteReadModel {
       programme: db.prepare('INSERT OR REPLACE INTO read_programmes (programme_id, version, definition) VALUES (?, ?, ?)'),
       budget: db.prepare('SELECT * FROM read_budgets WHERE programme_id = ? AND year = ?').safeIntegers(true),
       saveBudget: db.prepare('INSERT OR REPLACE INTO read_budgets VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      budgetVersion: db.prepare('INSERT OR REPLACE INTO read_budget_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      budgetVersion: db.prepare('INSERT INTO read_budget_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       totals: db.prepare('SELECT * FROM read_enterprise_totals WHERE uscc = ? AND programme_id = ? AND year = ?').safeIntegers(true),
       saveTotals: db.prepare('INSERT OR REPLACE INTO read_enterprise_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      totalsVersion: db.prepare('INSERT OR REPLACE INTO read_enterprise_total_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      totalsVersion: db.prepare('INSERT INTO read_enterprise_total_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       enterprise: db.prepare('SELECT * FROM read_enterprises WHERE uscc = ?').safeIntegers(true),
       saveEnterprise: db.prepare('INSERT OR REPLACE INTO read_enterprises VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       application: db.prepare('SELECT * FROM read_applications WHERE application_id = ?').safeIntegers(true),
       saveApplication: db.prepare('INSERT OR REPLACE INTO read_applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      history: db.prepare('INSERT OR REPLACE INTO read_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      history: db.prepare('INSERT INTO read_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     };
     this.statements = s;
 
@@ -307,6 +322,41 @@ export class SqliteReadModel {
 
   checkpoint(): bigint {
     return (this.statements.checkpoint.get(this.name) as bigint | undefined) ?? 0n;
+  }
+
+  private get caches(): RowCache<unknown>[] {
+    return [this.budgets, this.totals, this.enterprises, this.applications] as RowCache<unknown>[];
+  }
+
+  /**
+   * Starts a rebuild from an empty read side: the mutable rows are kept in memory until `endBulk`,
+   * the append-only tables are filled without indexes. Batches commit as usual (with the checkpoint),
+   * but a marker says the read side is incomplete until the end: if the process dies first, the
+   * next start finds the marker and starts the rebuild again.
+   */
+  beginBulk(): void {
+    this.db.transaction(() => {
+      for (const table of readTables) this.db.exec(`DELETE FROM ${table}`);
+      this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
+      for (const index of appendOnlyIndexNames) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
+      this.statements.setCheckpoint.run(rebuildMarker, 0);
+    }).immediate();
+    for (const cache of this.caches) cache.bulk = true;
+  }
+
+  /** Writes the rows kept in memory, builds the indexes, and removes the marker: one transaction. */
+  endBulk(): void {
+    this.db.transaction(() => {
+      for (const cache of this.caches) cache.flush(true);
+      for (const index of appendOnlyIndexes) this.db.exec(index);
+      this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(rebuildMarker);
+    }).immediate();
+    for (const cache of this.caches) cache.bulk = false;
+  }
+
+  /** True when a rebuild was cut off: the read side must be rebuilt before it is used. */
+  get rebuildInterrupted(): boolean {
+    return this.statements.checkpoint.get(rebuildMarker) !== undefined;
   }
 
   /** Applies events (in log order) that are after the checkpoint, and moves the checkpoint: one transaction. */

@@ -69,9 +69,8 @@ async function replay(): Promise<Measured> {
   const store = new SqliteEventStore({ path: logPath });
   const model = new SqliteReadModel(store.database);
   const projector = new Projector(store, model);
-  model.reset();
   const started = performance.now();
-  const position = await projector.catchUp();
+  const position = await projector.rebuild();
   const ms = performance.now() - started;
   await store.close();
   return measuredOf(Number(position), ms);

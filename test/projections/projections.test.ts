@@ -93,6 +93,19 @@ describe('projections', () => {
     expect(queries.budget('baoding-data-voucher', 2025, { time: middle.metadata.recordedAt })).toEqual(queries.budget('baoding-data-voucher', 2025, { position }));
   });
 
+  it('starts a rebuild again when one was cut off before it finished', async () => {
+    const expected = snapshot(store.database);
+    const doomed = new SqliteReadModel(store.database);
+    doomed.beginBulk();
+    doomed.applyBatch(await collect(store.readAll({ maxCount: 2_000 })));
+    // The process dies here: rows held in memory are lost, the marker stays.
+    const restarted = new SqliteReadModel(store.database);
+    expect(restarted.rebuildInterrupted).toBe(true);
+    await new Projector(store, restarted).resume();
+    expect(restarted.rebuildInterrupted).toBe(false);
+    expect(snapshot(store.database)).toEqual(expected);
+  });
+
   it('resumes from its checkpoint after a stop, applying nothing twice and skipping nothing', async () => {
     const expected = snapshot(store.database);
     model.reset();
