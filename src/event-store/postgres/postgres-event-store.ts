@@ -27,6 +27,7 @@ import {
   matchesExpected,
   streamReadCountMax,
 } from '../event-store.js';
+import { StoredEventRecord } from '../stored-event.js';
 import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
 
 export interface PostgresEventStoreOptions {
@@ -127,18 +128,7 @@ function metadataOf(row: EventRow): EventMetadata {
 }
 
 function eventOf(row: EventRow): StoredEvent {
-  return {
-    position: BigInt(row.position),
-    id: row.id,
-    stream: row.stream,
-    revision: BigInt(row.revision),
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: metadataOf(row),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  return new StoredEventRecord(BigInt(row.position), row.id, row.stream, BigInt(row.revision), row.type, row.schema_version, row.data, metadataOf(row), row.prev_hash, row.hash);
 }
 
 function chainRecordOf(row: EventRow): ChainRecord {

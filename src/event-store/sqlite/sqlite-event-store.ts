@@ -34,6 +34,7 @@ import {
   verifyRecords,
 } from '../hash-chain.js';
 import { migrate } from './migrations.js';
+import { StoredEventRecord } from '../stored-event.js';
 
 export interface SqliteEventStoreOptions {
   /** File of the database; created with its folder on first use. `:memory:` for a private, volatile one. */
@@ -97,18 +98,7 @@ function metadataOf(row: EventRow): EventMetadata {
 }
 
 function eventOf(row: EventRow): StoredEvent {
-  return {
-    position: row[0],
-    id: row[1],
-    stream: row[2],
-    revision: row[3],
-    type: row[4],
-    schemaVersion: Number(row[5]),
-    data: JSON.parse(row[6]),
-    metadata: metadataOf(row),
-    prevHash: row[13],
-    hash: row[14],
-  };
+  return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
 }
 
 function chainRecordOf(row: EventRow): ChainRecord {
