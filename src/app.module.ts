@@ -5,6 +5,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { LedgerConfig } from './config.js';
 import { LedgerModule } from './commands/ledger.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { HttpModule } from './http/http.module.js';
+import { JWT_SECRET } from './http/auth.js';
+import { resolveJwtSecret } from './auth/secret.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LEDGER_CONFIG } from './ledger-config.token.js';
@@ -15,11 +18,21 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        { module: ConfigHolderModule, global: true, providers: [{ provide: LEDGER_CONFIG, useValue: config }], exports: [LEDGER_CONFIG] },
+        {
+          module: ConfigHolderModule,
+          global: true,
+          providers: [
+            { provide: LEDGER_CONFIG, useValue: config },
+            // The token secret: LEDGER_JWT_SECRET, or a file beside the database (created outside production).
+            { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, { create: true, production: process.env['NODE_ENV'] === 'production' }).secret },
+          ],
+          exports: [LEDGER_CONFIG, JWT_SECRET],
+        },
         EventStoreModule.forRoot(config),
         CqrsModule.forRoot(),
         LedgerModule,
         ProjectionsModule,
+        HttpModule,
         TerminusModule,
       ],
       controllers: [HealthController],

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
 import { ConfigError, loadLedgerConfig } from './config.js';
+import { resolveJwtSecret } from './auth/secret.js';
 
 async function main(): Promise<void> {
   const config = loadLedgerConfig(process.env);
@@ -11,7 +12,10 @@ async function main(): Promise<void> {
   const url = await app.getUrl();
   const where = config.store === 'sqlite' ? `the embedded SQLite store at ${config.sqlitePath}` : `the ${config.store} store`;
   const logger = new Logger('Ledger');
-  logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health`);
+  logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health, the API under /api`);
+  const secret = resolveJwtSecret(config, { create: false, production: process.env['NODE_ENV'] === 'production' });
+  const secretFrom = secret.source === 'environment' ? 'LEDGER_JWT_SECRET' : `the secret file ${secret.path}`;
+  logger.log(`tokens are signed with ${secretFrom}; mint one with: npx ledger token --sub YOUR-ID --roles admin`);
 
   // Stop taking requests, let those under way finish, close the store, then exit 0.
   let stopping = false;

@@ -18,8 +18,18 @@ export function eventAsJson(event: StoredEvent): Record<string, unknown> {
   };
 }
 
-export async function* exportJsonl(store: EventStore, afterPosition = 0n, onEvent?: (event: StoredEvent) => void): AsyncIterable<string> {
-  for await (const event of store.readAll({ afterPosition })) {
+export interface ExportRange {
+  /** Export the events after this position. */
+  readonly afterPosition?: bigint;
+  readonly maxCount?: number;
+}
+
+function rangeOf(range: ExportRange): { afterPosition: bigint; maxCount?: number } {
+  return { afterPosition: range.afterPosition ?? 0n, ...(range.maxCount === undefined ? {} : { maxCount: range.maxCount }) };
+}
+
+export async function* exportJsonl(store: EventStore, range: ExportRange = {}, onEvent?: (event: StoredEvent) => void): AsyncIterable<string> {
+  for await (const event of store.readAll(rangeOf(range))) {
     onEvent?.(event);
     yield `${JSON.stringify(eventAsJson(event))}\n`;
   }
@@ -72,11 +82,11 @@ export function csvRecordOf(event: StoredEvent): string[] {
   ];
 }
 
-export async function* exportCsv(store: EventStore, afterPosition = 0n, onEvent?: (event: StoredEvent) => void): AsyncIterable<string> {
+export async function* exportCsv(store: EventStore, range: ExportRange = {}, onEvent?: (event: StoredEvent) => void): AsyncIterable<string> {
   // Every field quoted, so that commas, quotes and line breaks in Chinese text stay inside their cell.
   const stringifier = stringify({ bom: true, header: true, columns: [...csvColumns], quoted: true, quoted_empty: true, record_delimiter: 'windows' });
   const feeding = (async () => {
-    for await (const event of store.readAll({ afterPosition })) {
+    for await (const event of store.readAll(rangeOf(range))) {
       onEvent?.(event);
       if (!stringifier.write(csvRecordOf(event))) await new Promise((resolve) => stringifier.once('drain', resolve));
     }

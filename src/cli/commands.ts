@@ -219,7 +219,7 @@ export class ExportCommand extends CommandRunner {
     const onEvent = (event: { position: bigint }) => {
       if (event.position % 1000n === 0n) bar.update(Number(event.position));
     };
-    const chunks = format === 'csv' ? exportCsv(this.store, after, onEvent) : exportJsonl(this.store, after, onEvent);
+    const chunks = format === 'csv' ? exportCsv(this.store, { afterPosition: after }, onEvent) : exportJsonl(this.store, { afterPosition: after }, onEvent);
     const toFile = options.out !== undefined;
     await pipeline(Readable.from(chunks), toFile ? createWriteStream(options.out!) : process.stdout, { end: toFile });
     bar.update(head);

@@ -3,6 +3,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
+import { Public } from '../http/auth.js';
 import type { LedgerConfig } from '../config.js';
 
 const storeCheckTimeoutMs = 2_000;
@@ -17,6 +18,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @HealthCheck()
   check() {
     return this.health.check([

@@ -155,7 +155,7 @@ describe('projections', () => {
   });
 
   it('exports JSON Lines with every field of every event, from a position', async () => {
-    const lines = (await collect(exportJsonl(store, 10n))).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await collect(exportJsonl(store, { afterPosition: 10n }))).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ position: '11' });
     expect(Object.keys(lines[0]!).sort()).toEqual(['data', 'hash', 'id', 'metadata', 'position', 'prevHash', 'revision', 'schemaVersion', 'stream', 'type']);
     expect(lines).toHaveLength(Number(await store.headPosition()) - 10);

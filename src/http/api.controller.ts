@@ -1,0 +1,344 @@
+// The HTTP surface of SPEC §7 under /api. Writes run commands on the CommandBus with the caller's
+// Idempotency-Key as the command id; reads answer from the read side, after waiting (bounded) for it
+// to reach ?minPosition=.
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { exportCsv, exportJsonl } from '../audit/export.js';
+import * as commands from '../commands/cqrs-commands.js';
+import type { Actor, CommandContext } from '../commands/runner.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
+import type { AsOf } from '../projections/queries.js';
+import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
+import { reconcile } from '../projections/reconcile.js';
+import { CurrentActor, Roles, readerRoles } from './auth.js';
+import { problemOf } from './problem.js';
+import { ApiError } from './problem.filter.js';
+
+export const minPositionWaitMsMax = 5_000;
+
+function invalid(field: string, message: string): ApiError {
+  return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
+}
+
+/** The clock commands take their time from: read here, at the edge, never inside a decision. */
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
+
+function optionalInteger(value: unknown, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < min || Number(value) > max) throw invalid(field, `must be an integer from ${min} to ${max}`);
+  return Number(value);
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 128) throw invalid(field, 'must be a short string');
+  return value;
+}
+
+function asOfOf(value: unknown): AsOf | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[0-9]{1,18}$/.test(value)) return { position: BigInt(value) };
+  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { time: new Date(value).toISOString() };
+  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
+}
+
+function positionOf(value: unknown, field: string): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[0-9]{1,18}$/.test(value)) throw invalid(field, 'must be a log position (digits)');
+  return BigInt(value);
+}
+
+@Controller()
+export class WriteController {
+  constructor(
+    private readonly bus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The command's context: who, when, and the idempotency key (scoped to the caller). */
+  private context(actor: Actor, key: string | undefined): CommandContext {
+    if (key === undefined || key.length === 0) throw invalid('Idempotency-Key', 'header is required on every write');
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(key)) throw invalid('Idempotency-Key', 'must be 1..100 letters, digits or . _ : -');
+    return { commandId: `${actor.id}/${key}`, actor, now: this.clock().toISOString() };
+  }
+
+  @Post('calendar/years')
+  @Roles('admin')
+  @HttpCode(201)
+  publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+    const year = body as { year?: unknown; holidays?: unknown; workdays?: unknown; source?: unknown } | undefined;
+    const dates = (value: unknown, field: string): string[] => {
+      if (!Array.isArray(value) || value.length > 366 || value.some((d) => typeof d !== 'string')) throw invalid(field, 'must be a list of dates "YYYY-MM-DD"');
+      return value as string[];
+    };
+    if (typeof year?.year !== 'number' || typeof year.source !== 'string' || year.source.length === 0 || year.source.length > 200) {
+      throw invalid('body', 'must be {year, holidays: [dates], workdays: [dates], source}');
+    }
+    return this.bus.execute(
+      new commands.PublishHolidayYearCommand(this.context(actor, key), { year: year.year, holidays: dates(year.holidays, 'holidays'), workdays: dates(year.workdays, 'workdays'), source: year.source }),
+    );
+  }
+
+  @Post('programmes/:id/budgets')
+  @Roles('admin')
+  @HttpCode(201)
+  allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.AllocateBudgetCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('enterprises')
+  @Roles('admin', 'reviewer')
+  @HttpCode(201)
+  registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+    return this.bus.execute(new commands.RegisterEnterpriseCommand(this.context(actor, key), body));
+  }
+
+  @Post('enterprises/:uscc/flags')
+  @Roles('admin')
+  @HttpCode(201)
+  raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.RaiseFlagCommand(this.context(actor, key), uscc, body));
+  }
+
+  @Delete('enterprises/:uscc/flags/:flagId')
+  @Roles('admin')
+  liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.LiftFlagCommand(this.context(actor, key), uscc, flagId, body ?? {}));
+  }
+
+  @Post('applications')
+  @Roles('reviewer')
+  @HttpCode(201)
+  submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+    return this.bus.execute(new commands.SubmitApplicationCommand(this.context(actor, key), body));
+  }
+
+  @Post('applications/:id/reviews')
+  @Roles('reviewer')
+  @HttpCode(201)
+  review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.ReviewApplicationCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('applications/:id/withdrawal')
+  @Roles('reviewer')
+  @HttpCode(201)
+  withdraw(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.WithdrawApplicationCommand(this.context(actor, key), id, body ?? {}));
+  }
+
+  @Post('notices')
+  @Roles('approver')
+  @HttpCode(201)
+  openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+    return this.bus.execute(new commands.OpenNoticeCommand(this.context(actor, key), body));
+  }
+
+  @Post('notices/:id/objections')
+  @Roles('approver')
+  @HttpCode(201)
+  fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.FileObjectionCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('notices/:id/objections/:objectionId/resolution')
+  @Roles('approver')
+  @HttpCode(201)
+  resolveObjection(
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') key: string | undefined,
+    @Param('id') id: string,
+    @Param('objectionId') objectionId: string,
+    @Body() body: unknown,
+  ) {
+    return this.bus.execute(new commands.ResolveObjectionCommand(this.context(actor, key), id, objectionId, body));
+  }
+
+  @Post('applications/:id/approval')
+  @Roles('approver')
+  @HttpCode(201)
+  approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.ApproveAwardCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('applications/:id/revocation')
+  @Roles('approver')
+  @HttpCode(201)
+  revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.RevokeAwardCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('applications/:id/disbursements')
+  @Roles('finance')
+  @HttpCode(201)
+  recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.RecordDisbursementCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('disbursements/:id/confirmation')
+  @Roles('finance')
+  @HttpCode(201)
+  confirmDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string) {
+    return this.bus.execute(new commands.ConfirmDisbursementCommand(this.context(actor, key), id));
+  }
+
+  @Post('applications/:id/clawbacks')
+  @Roles('approver')
+  @HttpCode(201)
+  orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.OrderClawbackCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('clawbacks/:id/recoveries')
+  @Roles('finance')
+  @HttpCode(201)
+  recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.RecordRecoveryCommand(this.context(actor, key), id, body));
+  }
+
+  @Post('clawbacks/:id/write-off')
+  @Roles('approver')
+  @HttpCode(201)
+  writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    return this.bus.execute(new commands.WriteOffClawbackCommand(this.context(actor, key), id, body));
+  }
+}
+
+@Controller()
+export class ReadController {
+  constructor(
+    @Inject(READ_SIDE) private readonly readSide: ReadSide | null,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. */
+  private async readSideAt(minPosition: unknown): Promise<ReadSide> {
+    if (this.readSide === null) throw new ApiError(problemOf('NOT_READY', 'this store keeps no read side in this version'), { 'Retry-After': '60' });
+    const wanted = positionOf(minPosition, 'minPosition');
+    if (wanted !== undefined && !(await this.readSide.projector.waitFor(wanted, minPositionWaitMsMax))) {
+      throw new ApiError(problemOf('NOT_READY', `the read side has not reached position ${wanted} yet`, { position: this.readSide.projector.position.toString() }), {
+        'Retry-After': '1',
+      });
+    }
+    return this.readSide;
+  }
+
+  @Get('programmes')
+  @Roles(...readerRoles)
+  async programmes(@Query('minPosition') minPosition: unknown) {
+    return (await this.readSideAt(minPosition)).queries.programmes();
+  }
+
+  @Get('programmes/:id')
+  @Roles(...readerRoles)
+  async programme(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
+    const programme = (await this.readSideAt(minPosition)).queries.programme(id);
+    if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
+    return programme;
+  }
+
+  @Get('applications')
+  @Roles(...readerRoles)
+  async applications(@Query() query: Record<string, unknown>) {
+    const readSide = await this.readSideAt(query['minPosition']);
+    const filter = {
+      programmeId: optionalText(query['programmeId'], 'programmeId'),
+      fiscalYear: optionalInteger(query['fiscalYear'], 'fiscalYear', 2000, 2100),
+      status: optionalText(query['status'], 'status'),
+      uscc: optionalText(query['uscc'], 'uscc'),
+      district: optionalText(query['district'], 'district'),
+    };
+    const page = { limit: optionalInteger(query['limit'], 'limit', 1, 500) ?? 100, offset: optionalInteger(query['offset'], 'offset', 0, 10_000_000) ?? 0 };
+    return readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
+  }
+
+  @Get('applications/:id')
+  @Roles(...readerRoles)
+  async application(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
+    const application = (await this.readSideAt(minPosition)).queries.application(id);
+    if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
+    return application;
+  }
+
+  @Get('applications/:id/history')
+  @Roles(...readerRoles)
+  async applicationHistory(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
+    const readSide = await this.readSideAt(minPosition);
+    if (readSide.queries.application(id) === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
+    return readSide.queries.history('application', id);
+  }
+
+  @Get('approval-queue')
+  @Roles('approver', 'supervisor')
+  async approvalQueue(@Query('programmeId') programmeId: unknown, @Query('minPosition') minPosition: unknown) {
+    return (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+  }
+
+  @Get('budgets/:programmeId/:year')
+  @Roles('supervisor', 'auditor', 'approver', 'finance')
+  async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
+    const year = optionalInteger(yearText, 'year', 2000, 2100)!;
+    const budget = (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
+    if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
+    return budget;
+  }
+
+  @Get('enterprises/:uscc/totals')
+  @Roles('supervisor', 'auditor')
+  async enterpriseTotals(@Param('uscc') uscc: string, @Query('year') year: unknown, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
+    const readSide = await this.readSideAt(minPosition);
+    const options = { year: optionalInteger(year, 'year', 2000, 2100), asOf: asOfOf(asOf) };
+    return { uscc, totals: readSide.queries.enterpriseTotals(uscc, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))) };
+  }
+
+  @Get('enterprises/:uscc/history')
+  @Roles(...readerRoles)
+  async enterpriseHistory(@Param('uscc') uscc: string, @Query('minPosition') minPosition: unknown) {
+    return (await this.readSideAt(minPosition)).queries.history('enterprise', uscc);
+  }
+
+  @Get('audit/events')
+  @Roles('auditor')
+  async exportEvents(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const format = query['format'] ?? 'jsonl';
+    if (format !== 'jsonl' && format !== 'csv') throw invalid('format', 'must be jsonl or csv');
+    const from = positionOf(query['fromPosition'], 'fromPosition') ?? 1n;
+    const limit = optionalInteger(query['limit'], 'limit', 1, 1_000_000);
+    const range = { afterPosition: from > 0n ? from - 1n : 0n, ...(limit === undefined ? {} : { maxCount: limit }) };
+    if (format === 'csv') {
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', 'attachment; filename="ledger-events.csv"');
+      await pipeline(Readable.from(exportCsv(this.store, range)), response);
+    } else {
+      response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      await pipeline(Readable.from(exportJsonl(this.store, range)), response);
+    }
+  }
+
+  @Get('audit/digest')
+  @Roles('auditor')
+  async digest() {
+    return digestToJson(await this.store.digest());
+  }
+
+  @Post('audit/verify')
+  @Roles('auditor')
+  @HttpCode(200)
+  async verify(@Body() body: unknown) {
+    const saved = (body as { digest?: unknown } | undefined)?.digest;
+    const digest = saved === undefined ? undefined : digestFromJson(saved);
+    if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
+    const log = await this.store.verify(digest);
+    const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.model.db);
+    return {
+      ok: log.ok && (projections?.ok ?? true),
+      log: { ...log, headPosition: log.headPosition.toString(), findings: log.findings.map((f) => ({ ...f, position: f.position.toString() })), digest: digestToJson(log.digest) },
+      projections: projections === null ? null : { ...projections, position: projections.position.toString() },
+    };
+  }
+}

@@ -1,0 +1,68 @@
+// Bearer tokens (HS256, claims `sub` and `roles`) and the roles each route needs.
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { jwtVerify } from 'jose';
+import { roles as knownRoles, type Actor, type Role } from '../commands/runner.js';
+import { problemOf } from './problem.js';
+import { ApiError } from './problem.filter.js';
+
+export const JWT_SECRET = Symbol('JWT_SECRET');
+const rolesKey = 'ledger:roles';
+const publicKey = 'ledger:public';
+
+/** The roles that may call a route (any one of them). */
+export const Roles = (...allowed: Role[]) => SetMetadata(rolesKey, allowed);
+/** Routes open without a token (health, metrics, docs). */
+export const Public = () => SetMetadata(publicKey, true);
+
+export const readerRoles: Role[] = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'];
+
+interface AuthenticatedRequest extends Request {
+  actor?: Actor;
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (actor === undefined) throw new Error('route without authentication asked for an actor');
+  return actor;
+});
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(JWT_SECRET) secret: string,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(publicKey, targets) === true) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
+      throw new ApiError(problemOf('UNAUTHENTICATED', 'send Authorization: Bearer <token> (mint one with `ledger token`)'), { 'WWW-Authenticate': 'Bearer' });
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(header.slice('Bearer '.length).trim(), this.key, { algorithms: ['HS256'] }));
+    } catch {
+      throw new ApiError(problemOf('UNAUTHENTICATED', 'the token is malformed, expired or not signed by this deployment'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    const sub = payload['sub'];
+    const claimed = payload['roles'];
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || !Array.isArray(claimed) || claimed.some((r) => !(knownRoles as readonly unknown[]).includes(r))) {
+      throw new ApiError(problemOf('UNAUTHENTICATED', 'the token needs a `sub` and `roles` from the known roles'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    request.actor = { id: sub, roles: claimed as Role[] };
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets);
+    if (allowed !== undefined && !allowed.some((role) => request.actor!.roles.includes(role))) {
+      throw new ApiError(problemOf('FORBIDDEN', `this needs the role ${allowed.join(' or ')}`, { required: allowed.join(',') }));
+    }
+    return true;
+  }
+}

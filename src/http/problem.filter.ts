@@ -1,0 +1,45 @@
+// Turns every error into problem+json: domain errors by their code, framework errors (malformed JSON,
+// unknown route, payload too large) as the 4xx they are, anything else as a logged 500 that says nothing
+// of the internals.
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { LedgerError } from '../shared/errors.js';
+import { problemOf, type Problem } from './problem.js';
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+    super(problem.detail);
+  }
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { problem, headers } = this.problemFor(error);
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } {
+    if (error instanceof ApiError) return { problem: error.problem, headers: error.headers };
+    if (error instanceof LedgerError) return { problem: problemOf(error.code, error.message, error.details), headers: {} };
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      if (status === 404) return { problem: problemOf('NOT_FOUND', 'no such resource'), headers: {} };
+      if (status === 429) return { problem: problemOf('RATE_LIMITED', 'too many requests: slow down'), headers: { 'Retry-After': '60' } };
+      if (status === 401) return { problem: problemOf('UNAUTHENTICATED', error.message), headers: {} };
+      if (status === 403) return { problem: problemOf('FORBIDDEN', error.message), headers: {} };
+      if (status < 500) return { problem: { ...problemOf('VALIDATION_FAILED', error.message), status }, headers: {} };
+    }
+    // body-parser's errors (malformed JSON, too large, bad charset) carry a 4xx status of their own.
+    const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { problem: { ...problemOf('VALIDATION_FAILED', 'the request body is not valid JSON of an acceptable size'), status }, headers: {} };
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { problem: problemOf('INTERNAL', 'an unexpected error occurred; it has been logged'), headers: {} };
+  }
+}

@@ -1,0 +1,90 @@
+// RFC 9457 problem details: every error of the API, with a stable `code`, a detail in English and in
+// Chinese, and the figures a user needs. Mapped here once for the whole API.
+import type { ErrorCode } from '../shared/errors.js';
+
+export type ApiErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'NOT_READY' | 'RATE_LIMITED' | 'INTERNAL';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ApiErrorCode;
+  readonly detail: string;
+  readonly detailZh: string;
+  readonly [figure: string]: unknown;
+}
+
+const statusOf: Record<ApiErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  SEGREGATION_OF_DUTIES: 403,
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  CONCURRENCY_CONFLICT: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  ALREADY_EXISTS: 409,
+  BUDGET_EXCEEDED: 422,
+  ENTERPRISE_CAP_EXCEEDED: 422,
+  INELIGIBLE_ENTERPRISE: 422,
+  DUPLICATE_INVOICE: 422,
+  NOTICE_NOT_ENDED: 422,
+  NOTICE_CLOSED: 422,
+  OBJECTION_UNRESOLVED: 422,
+  AMOUNT_ABOVE_ENTITLEMENT: 422,
+  NO_BUDGET: 422,
+  MATTER_ALREADY_FUNDED: 422,
+  DISBURSEMENT_EXCEEDS_AWARD: 422,
+  CLAWBACK_EXCEEDS_PAID: 422,
+  RECOVERY_EXCEEDS_ORDERED: 422,
+  DUPLICATE_PAYMENT_REFERENCE: 422,
+  CALENDAR_MISSING: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  STORE_UNAVAILABLE: 503,
+  NOT_READY: 503,
+};
+
+const titleZh: Record<ApiErrorCode, string> = {
+  VALIDATION_FAILED: '输入不符合要求',
+  UNAUTHENTICATED: '未认证或令牌无效',
+  FORBIDDEN: '无权执行此操作',
+  SEGREGATION_OF_DUTIES: '违反不相容岗位分离要求',
+  NOT_FOUND: '对象不存在',
+  INVALID_TRANSITION: '当前状态不允许此操作',
+  CONCURRENCY_CONFLICT: '并发冲突,请重试',
+  IDEMPOTENCY_KEY_REUSED: '幂等键已用于其他请求',
+  ALREADY_EXISTS: '对象已存在',
+  BUDGET_EXCEEDED: '超出年度预算',
+  ENTERPRISE_CAP_EXCEEDED: '超出企业年度奖励上限',
+  INELIGIBLE_ENTERPRISE: '企业不符合申报条件',
+  DUPLICATE_INVOICE: '发票已用于其他申请',
+  NOTICE_NOT_ENDED: '公示期未结束',
+  NOTICE_CLOSED: '不在公示期内',
+  OBJECTION_UNRESOLVED: '存在未处理的异议',
+  AMOUNT_ABOVE_ENTITLEMENT: '金额超过核定可享金额',
+  NO_BUDGET: '该年度尚未安排预算',
+  MATTER_ALREADY_FUNDED: '同一事项已获支持',
+  DISBURSEMENT_EXCEEDS_AWARD: '拨付金额超过奖励金额',
+  CLAWBACK_EXCEEDS_PAID: '追回金额超过已拨付金额',
+  RECOVERY_EXCEEDS_ORDERED: '收回金额超过应追回金额',
+  DUPLICATE_PAYMENT_REFERENCE: '支付凭证号重复',
+  CALENDAR_MISSING: '缺少该年度节假日安排',
+  RATE_LIMITED: '请求过于频繁',
+  INTERNAL: '服务内部错误',
+  STORE_UNAVAILABLE: '存储暂不可用',
+  NOT_READY: '查询数据尚未更新到所需位置',
+};
+
+export function problemOf(code: ApiErrorCode, detail: string, figures: Readonly<Record<string, unknown>> = {}): Problem {
+  const status = statusOf[code];
+  return {
+    ...figures,
+    type: `https://subsidy-ledger.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: code,
+    status,
+    code,
+    detail,
+    detailZh: titleZh[code],
+  };
+}

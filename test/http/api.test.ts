@@ -1,0 +1,234 @@
+// The HTTP API against the real application on a temporary SQLite file, with a clock the test sets.
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module.js';
+import { mintToken } from '../../src/auth/tokens.js';
+import { configureApp } from '../../src/bootstrap.js';
+import type { Role } from '../../src/commands/runner.js';
+import { loadLedgerConfig } from '../../src/config.js';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
+import { CLOCK } from '../../src/http/api.controller.js';
+import { nextInvoice, usccFor } from '../support/world.js';
+
+const secret = 'an-http-test-secret-that-is-long-enough';
+const roleNames: Role[] = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'];
+
+describe('HTTP API', () => {
+  let dir: string;
+  let app: INestApplication;
+  let now = new Date('2025-06-03T02:00:00.000Z');
+  let keySequence = 0;
+  const tokens = new Map<string, string>();
+
+  const token = async (sub: string, role: Role): Promise<string> => {
+    const id = `${sub}:${role}`;
+    if (!tokens.has(id)) tokens.set(id, await mintToken(secret, { sub, roles: [role] }));
+    return tokens.get(id)!;
+  };
+
+  const as = async (sub: string, role: Role) => {
+    const bearer = `Bearer ${await token(sub, role)}`;
+    return {
+      post: (path: string, body?: unknown, key = `k-${(keySequence += 1)}`) => request(app.getHttpServer()).post(path).set('Authorization', bearer).set('Idempotency-Key', key).send(body as object),
+      delete: (path: string, body?: unknown) => request(app.getHttpServer()).delete(path).set('Authorization', bearer).set('Idempotency-Key', `k-${(keySequence += 1)}`).send(body as object),
+      get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
+    };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-api-'));
+    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+      .overrideProvider(CLOCK)
+      .useValue(() => now)
+      .compile();
+    app = configureApp(moduleRef.createNestApplication({ logger: false }));
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function prepareNoticed(uscc: string, amount: string): Promise<{ applicationId: string; endsOn: string }> {
+    const reviewer = await as('reviewer-1', 'reviewer');
+    const submitted = await reviewer
+      .post('/api/applications', { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, category: 'compute-rental' }] })
+      .expect(201);
+    const applicationId = submitted.body.applicationId as string;
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) {
+      await reviewer.post(`/api/applications/${applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
+    }
+    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: now.toISOString().slice(0, 10) }).expect(201);
+    return { applicationId, endsOn: notice.body.endsOn as string };
+  }
+
+  it('runs an application from submission to confirmed disbursement, and reads it back at the position written', async () => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const admin = await as('admin-1', 'admin');
+    const uscc = usccFor(501);
+    await admin.post('/api/enterprises', { uscc, name: '保定某算力公司', city: 'baoding', district: '竞秀区' }).expect(201);
+    const { applicationId, endsOn } = await prepareNoticed(uscc, '1200000.00');
+    const approver = await as('approver-2', 'approver');
+    const early = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'NOTICE_NOT_ENDED', status: 422, endsOn });
+    now = new Date(`${endsOn}T20:00:00.000Z`);
+    const approved = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
+    expect(approved.body).toMatchObject({ status: 'approved', award: '300000.00' });
+    const maker = await as('finance-1', 'finance');
+    const recorded = await maker.post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-HTTP-1', paidOn: now.toISOString().slice(0, 10) }).expect(201);
+    expect((await maker.post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`)).body).toMatchObject({ code: 'SEGREGATION_OF_DUTIES' });
+    const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
+
+    const supervisor = await as('supervisor-1', 'supervisor');
+    const budget = await supervisor.get(`/api/budgets/baoding-data-voucher/2025?minPosition=${confirmed.body.position}`).expect(200);
+    expect(budget.body).toMatchObject({ budget: '20000000.00', committed: '300000.00', paid: '300000.00', remaining: '19700000.00' });
+    const asOfApproval = await supervisor.get(`/api/budgets/baoding-data-voucher/2025?asOf=${approved.body.position}`).expect(200);
+    expect(asOfApproval.body).toMatchObject({ committed: '300000.00', paid: '0.00' });
+    const application = await supervisor.get(`/api/applications/${applicationId}?minPosition=${confirmed.body.position}`).expect(200);
+    expect(application.body).toMatchObject({ status: 'approved', award: '300000.00', paid: '300000.00', district: '竞秀区' });
+    const history = await supervisor.get(`/api/applications/${applicationId}/history`).expect(200);
+    expect(history.body.map((h: { type: string }) => h.type)).toEqual([
+      'ApplicationSubmitted', 'StageReviewed', 'StageReviewed', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'DisbursementRecorded', 'DisbursementConfirmed',
+    ]);
+    const totals = await supervisor.get(`/api/enterprises/${uscc}/totals?year=2025`).expect(200);
+    expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-data-voucher', recognizedSpend: '1200000.00', awarded: '300000.00', paid: '300000.00', headroom: '0.00' })]);
+  });
+
+  it('answers every error as problem+json with a stable code, and changes nothing', async () => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const head = await store.headPosition();
+    const reviewer = await as('reviewer-1', 'reviewer');
+    const cases = [
+      { response: await request(app.getHttpServer()).get('/api/programmes'), status: 401, code: 'UNAUTHENTICATED' },
+      { response: await request(app.getHttpServer()).get('/api/programmes').set('Authorization', 'Bearer not.a.token'), status: 401, code: 'UNAUTHENTICATED' },
+      { response: await request(app.getHttpServer()).get('/api/programmes').set('Authorization', `Bearer ${await mintToken('another-secret-of-sufficient-length', { sub: 'x', roles: ['admin'] })}`), status: 401, code: 'UNAUTHENTICATED' },
+      { response: await (await as('auditor-1', 'auditor')).post('/api/applications', {}), status: 403, code: 'FORBIDDEN' },
+      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-json').set('Content-Type', 'application/json').send('{"programmeId": '), status: 400, code: 'VALIDATION_FAILED' },
+      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).send({}), status: 400, code: 'VALIDATION_FAILED' },
+      { response: await reviewer.post('/api/applications', { programmeId: 'baoding-data-voucher', uscc: usccFor(1), fiscalYear: 2025, items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: 1000, category: 'compute-rental' }] }), status: 400, code: 'VALIDATION_FAILED' },
+      { response: await reviewer.get('/api/no-such-route'), status: 404, code: 'NOT_FOUND' },
+      { response: await reviewer.get('/api/applications/does-not-exist'), status: 404, code: 'NOT_FOUND' },
+      { response: await reviewer.get('/api/applications?fiscalYear=twenty'), status: 400, code: 'VALIDATION_FAILED' },
+    ];
+    for (const { response, status, code } of cases) {
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ status, code, title: code });
+      expect(typeof response.body.detail).toBe('string');
+      expect(typeof response.body.detailZh).toBe('string');
+    }
+    expect(cases[6]!.response.body).toMatchObject({ field: 'items[0].amount' });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('returns the first response to a retried write, and refuses the key for another body', async () => {
+    const admin = await as('admin-1', 'admin');
+    const body = { uscc: usccFor(502), name: '幂等测试企业', city: 'baoding' };
+    const first = await admin.post('/api/enterprises', body, 'retry-1').expect(201);
+    const again = await admin.post('/api/enterprises', body, 'retry-1');
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    const reused = await admin.post('/api/enterprises', { ...body, name: '别的企业' }, 'retry-1');
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  describe('authorization matrix: every endpoint × every role, and no token', () => {
+    const endpoints: { method: 'get' | 'post' | 'delete'; path: string; allowed: Role[] }[] = [
+      { method: 'get', path: '/api/programmes', allowed: roleNames },
+      { method: 'get', path: '/api/programmes/baoding-data-voucher', allowed: roleNames },
+      { method: 'post', path: '/api/programmes/wuhan-data-product/budgets', allowed: ['admin'] },
+      { method: 'post', path: '/api/calendar/years', allowed: ['admin'] },
+      { method: 'post', path: '/api/enterprises', allowed: ['admin', 'reviewer'] },
+      { method: 'post', path: '/api/enterprises/X/flags', allowed: ['admin'] },
+      { method: 'delete', path: '/api/enterprises/X/flags/F', allowed: ['admin'] },
+      { method: 'post', path: '/api/applications', allowed: ['reviewer'] },
+      { method: 'post', path: '/api/applications/A/reviews', allowed: ['reviewer'] },
+      { method: 'post', path: '/api/applications/A/withdrawal', allowed: ['reviewer'] },
+      { method: 'post', path: '/api/notices', allowed: ['approver'] },
+      { method: 'post', path: '/api/notices/N/objections', allowed: ['approver'] },
+      { method: 'post', path: '/api/notices/N/objections/O/resolution', allowed: ['approver'] },
+      { method: 'post', path: '/api/applications/A/approval', allowed: ['approver'] },
+      { method: 'post', path: '/api/applications/A/revocation', allowed: ['approver'] },
+      { method: 'post', path: '/api/applications/A/disbursements', allowed: ['finance'] },
+      { method: 'post', path: '/api/disbursements/D/confirmation', allowed: ['finance'] },
+      { method: 'post', path: '/api/applications/A/clawbacks', allowed: ['approver'] },
+      { method: 'post', path: '/api/clawbacks/C/recoveries', allowed: ['finance'] },
+      { method: 'post', path: '/api/clawbacks/C/write-off', allowed: ['approver'] },
+      { method: 'get', path: '/api/applications', allowed: roleNames },
+      { method: 'get', path: '/api/applications/A', allowed: roleNames },
+      { method: 'get', path: '/api/applications/A/history', allowed: roleNames },
+      { method: 'get', path: '/api/approval-queue', allowed: ['approver', 'supervisor'] },
+      { method: 'get', path: '/api/budgets/baoding-data-voucher/2025', allowed: ['supervisor', 'auditor', 'approver', 'finance'] },
+      { method: 'get', path: '/api/enterprises/X/totals', allowed: ['supervisor', 'auditor'] },
+      { method: 'get', path: '/api/enterprises/X/history', allowed: roleNames },
+      { method: 'get', path: '/api/audit/events?limit=1', allowed: ['auditor'] },
+      { method: 'get', path: '/api/audit/digest', allowed: ['auditor'] },
+      { method: 'post', path: '/api/audit/verify', allowed: ['auditor'] },
+    ];
+
+    it.each(endpoints)('$method $path', async ({ method, path, allowed }) => {
+      const anonymous = await request(app.getHttpServer())[method](path).set('Idempotency-Key', 'matrix').send({});
+      expect(anonymous.status).toBe(401);
+      for (const role of roleNames) {
+        const client = await as(`matrix-${role}`, role);
+        const response = await (method === 'get' ? client.get(path) : client[method](path, {}));
+        if (allowed.includes(role)) {
+          expect([401, 403]).not.toContain(response.status);
+          expect(response.status).toBeLessThan(500);
+        } else {
+          expect({ role, status: response.status, code: response.body.code }).toEqual({ role, status: 403, code: 'FORBIDDEN' });
+        }
+      }
+    });
+  });
+
+  it('never answers malformed writes with a 5xx, always with problem+json, and never moves the log (fuzz)', async () => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const writes: { path: string; role: Role }[] = [
+      { path: '/api/programmes/wuhan-data-product/budgets', role: 'admin' },
+      { path: '/api/enterprises', role: 'admin' },
+      { path: '/api/enterprises/91130600000000501X/flags', role: 'admin' },
+      { path: '/api/applications', role: 'reviewer' },
+      { path: '/api/applications/A/reviews', role: 'reviewer' },
+      { path: '/api/notices', role: 'approver' },
+      { path: '/api/applications/A/approval', role: 'approver' },
+      { path: '/api/applications/A/disbursements', role: 'finance' },
+      { path: '/api/applications/A/clawbacks', role: 'approver' },
+      { path: '/api/clawbacks/C/recoveries', role: 'finance' },
+      { path: '/api/calendar/years', role: 'admin' },
+    ];
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant('300000.00'), fc.constant('2025-05-20'), fc.constant(usccFor(501)));
+    const body = fc.oneof(
+      fc.dictionary(fc.constantFrom('programmeId', 'uscc', 'fiscalYear', 'items', 'amount', 'year', 'name', 'city', 'stage', 'outcome', 'decisionRef', 'paymentRef', 'paidOn', 'list', 'source', 'since', 'junk', '__proto__', 'constructor'), fc.oneof(value, fc.array(value), fc.dictionary(fc.string(), value))),
+      fc.array(value),
+      value,
+    );
+    const head = await store.headPosition();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...writes), body, fc.oneof(fc.constant('fuzz-key'), fc.string({ maxLength: 120 })), async ({ path, role }, payload, key) => {
+        const response = await request(app.getHttpServer())
+          .post(path)
+          .set('Authorization', `Bearer ${await token(`fuzz-${role}`, role)}`)
+          .set('Idempotency-Key', key.replace(/[^\x20-\x7e]/g, '') || 'x')
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(payload));
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(typeof response.body.code).toBe('string');
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(await store.headPosition()).toBe(head);
+  });
+});
