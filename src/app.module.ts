@@ -32,7 +32,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         LedgerModule,
         ProjectionsModule,
-        HttpModule,
+        HttpModule.forRoot(config),
         TerminusModule,
       ],
       controllers: [HealthController],

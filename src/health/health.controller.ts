@@ -4,11 +4,13 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { Public } from '../http/auth.js';
+import { SkipRateLimit } from '../http/rate-limit.js';
 import type { LedgerConfig } from '../config.js';
 
 const storeCheckTimeoutMs = 2_000;
 
 @Controller('health')
+@SkipRateLimit()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,19 +1,32 @@
 // The HTTP API: routes, authentication (every route needs a token unless marked public), and
 // problem+json for every error.
-import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { LedgerConfig } from '../config.js';
+import { MetricsController, MetricsInterceptor, metricsProviders } from './metrics.js';
+import { RATE_LIMIT_PER_MINUTE, RateLimitGuard } from './rate-limit.js';
 import { CLOCK, ReadController, WriteController } from './api.controller.js';
 import { AuthGuard } from './auth.js';
 import { ProblemFilter } from './problem.filter.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 
-@Module({
-  imports: [ProjectionsModule],
-  controllers: [WriteController, ReadController],
-  providers: [
-    { provide: CLOCK, useValue: () => new Date() },
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_FILTER, useClass: ProblemFilter },
-  ],
-})
-export class HttpModule {}
+@Module({})
+export class HttpModule {
+  static forRoot(config: LedgerConfig): DynamicModule {
+    return {
+      module: HttpModule,
+      imports: [ProjectionsModule],
+      controllers: [WriteController, ReadController, MetricsController],
+      providers: [
+        { provide: CLOCK, useValue: () => new Date() },
+        ...metricsProviders,
+        { provide: RATE_LIMIT_PER_MINUTE, useValue: config.rateLimitPerMinute },
+        // Guards run in this order: who is calling, then how often they have.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -86,6 +86,14 @@ export class Money {
     return this.value.toFixed(2, Decimal.ROUND_DOWN);
   }
 
+  /**
+   * For monitoring gauges only (Prometheus values are floats): never for arithmetic, storage or display
+   * of figures of record. The one place an amount becomes a JS number.
+   */
+  toGaugeValue(): number {
+    return this.value.toNumber();
+  }
+
   toJSON(): string {
     return this.format();
   }

@@ -47,7 +47,7 @@ describe('HTTP API', () => {
       .overrideProvider(CLOCK)
       .useValue(() => now)
       .compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }));
+    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
     await app.init();
   });
 
@@ -230,5 +230,53 @@ describe('HTTP API', () => {
       { numRuns: 300 },
     );
     expect(await store.headPosition()).toBe(head);
+  });
+});
+
+describe('HTTP operations', () => {
+  let dir: string;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-ops-'));
+    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LEDGER_RATE_LIMIT: '5' });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('limits each user to LEDGER_RATE_LIMIT requests a minute with 429 RATE_LIMITED, without slowing other users', async () => {
+    const busy = `Bearer ${await mintToken(secret, { sub: 'busy', roles: ['auditor'] })}`;
+    const calm = `Bearer ${await mintToken(secret, { sub: 'calm', roles: ['auditor'] })}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await request(app.getHttpServer()).get('/api/audit/digest').set('Authorization', busy)).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const limited = await request(app.getHttpServer()).get('/api/audit/digest').set('Authorization', busy);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await request(app.getHttpServer()).get('/api/audit/digest').set('Authorization', calm)).status).toBe(200);
+  });
+
+  it('serves Prometheus metrics: request latency, commands by outcome, projection lag, budget remaining', async () => {
+    const admin = `Bearer ${await mintToken(secret, { sub: 'ops-admin', roles: ['admin'] })}`;
+    await request(app.getHttpServer()).post('/api/programmes/wuhan-data-product/budgets').set('Authorization', admin).set('Idempotency-Key', 'm-1').send({ year: 2025, amount: '1000000.00' }).expect(201);
+    await request(app.getHttpServer()).post('/api/programmes/wuhan-data-product/budgets').set('Authorization', admin).set('Idempotency-Key', 'm-2').send({ year: 2025, amount: 5 }).expect(400);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toContain('ledger_http_request_duration_seconds_bucket');
+    expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="ok"\} 1/);
+    expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="VALIDATION_FAILED"\} 1/);
+    expect(metrics.text).toMatch(/ledger_projection_lag_events \d+/);
+    expect(metrics.text).toMatch(/ledger_budget_remaining_yuan\{programme="wuhan-data-product",year="2025"\} 1000000/);
+  });
+
+  it('sets security headers (helmet) on every response', async () => {
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBeDefined();
   });
 });
