@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { LedgerConfig } from './config.js';
 
@@ -26,6 +27,20 @@ export function configureApp(app: INestApplication, options: { requestLog?: bool
     );
   }
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Subsidy ledger / 补贴资金台账')
+      .setDescription(
+        'Event-sourced audit and fund-disbursement ledger of the Baoding and Wuhan AI / data-industry subsidies. ' +
+          'Every write needs an Idempotency-Key; every error is application/problem+json with a stable code. ' +
+          '数据智能产业补贴的申报、审核、公示、拨付与追回台账。',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

@@ -14,7 +14,26 @@ import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
 import type { AsOf } from '../projections/queries.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, readerRoles } from './auth.js';
+import {
+  AllocateBudgetDto,
+  ApprovalDto,
+  ClawbackDto,
+  DisbursementDto,
+  HolidayYearDto,
+  ObjectionDto,
+  OpenNoticeDto,
+  RaiseFlagDto,
+  ReasonDto,
+  RecoveryDto,
+  RegisterEnterpriseDto,
+  RequiredReasonDto,
+  ResolutionDto,
+  ReviewDto,
+  SubmitApplicationDto,
+  VerifyDto,
+} from './dtos.js';
 import { problemOf } from './problem.js';
 import { ApiError } from './problem.filter.js';
 
@@ -53,6 +72,9 @@ function positionOf(value: unknown, field: string): bigint | undefined {
   return BigInt(value);
 }
 
+@ApiTags('writes / 写入')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Key of this write: a retry with the same key and body returns the first response / 幂等键' })
 @Controller()
 export class WriteController {
   constructor(
@@ -70,43 +92,36 @@ export class WriteController {
   @Post('calendar/years')
   @Roles('admin')
   @HttpCode(201)
-  publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
-    const year = body as { year?: unknown; holidays?: unknown; workdays?: unknown; source?: unknown } | undefined;
-    const dates = (value: unknown, field: string): string[] => {
-      if (!Array.isArray(value) || value.length > 366 || value.some((d) => typeof d !== 'string')) throw invalid(field, 'must be a list of dates "YYYY-MM-DD"');
-      return value as string[];
-    };
-    if (typeof year?.year !== 'number' || typeof year.source !== 'string' || year.source.length === 0 || year.source.length > 200) {
-      throw invalid('body', 'must be {year, holidays: [dates], workdays: [dates], source}');
-    }
+  publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: HolidayYearDto) {
     return this.bus.execute(
-      new commands.PublishHolidayYearCommand(this.context(actor, key), { year: year.year, holidays: dates(year.holidays, 'holidays'), workdays: dates(year.workdays, 'workdays'), source: year.source }),
+      new commands.PublishHolidayYearCommand(this.context(actor, key), { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source }),
     );
   }
 
   @Post('programmes/:id/budgets')
   @Roles('admin')
   @HttpCode(201)
-  allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: AllocateBudgetDto) {
     return this.bus.execute(new commands.AllocateBudgetCommand(this.context(actor, key), id, body));
   }
 
   @Post('enterprises')
   @Roles('admin', 'reviewer')
   @HttpCode(201)
-  registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+  registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: RegisterEnterpriseDto) {
     return this.bus.execute(new commands.RegisterEnterpriseCommand(this.context(actor, key), body));
   }
 
   @Post('enterprises/:uscc/flags')
   @Roles('admin')
   @HttpCode(201)
-  raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: unknown) {
+  raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: RaiseFlagDto) {
     return this.bus.execute(new commands.RaiseFlagCommand(this.context(actor, key), uscc, body));
   }
 
   @Delete('enterprises/:uscc/flags/:flagId')
   @Roles('admin')
+  @ApiBody({ type: ReasonDto, required: false })
   liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
     return this.bus.execute(new commands.LiftFlagCommand(this.context(actor, key), uscc, flagId, body ?? {}));
   }
@@ -114,19 +129,20 @@ export class WriteController {
   @Post('applications')
   @Roles('reviewer')
   @HttpCode(201)
-  submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+  submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: SubmitApplicationDto) {
     return this.bus.execute(new commands.SubmitApplicationCommand(this.context(actor, key), body));
   }
 
   @Post('applications/:id/reviews')
   @Roles('reviewer')
   @HttpCode(201)
-  review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReviewDto) {
     return this.bus.execute(new commands.ReviewApplicationCommand(this.context(actor, key), id, body));
   }
 
   @Post('applications/:id/withdrawal')
   @Roles('reviewer')
+  @ApiBody({ type: ReasonDto, required: false })
   @HttpCode(201)
   withdraw(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
     return this.bus.execute(new commands.WithdrawApplicationCommand(this.context(actor, key), id, body ?? {}));
@@ -135,14 +151,14 @@ export class WriteController {
   @Post('notices')
   @Roles('approver')
   @HttpCode(201)
-  openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown) {
+  openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: OpenNoticeDto) {
     return this.bus.execute(new commands.OpenNoticeCommand(this.context(actor, key), body));
   }
 
   @Post('notices/:id/objections')
   @Roles('approver')
   @HttpCode(201)
-  fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ObjectionDto) {
     return this.bus.execute(new commands.FileObjectionCommand(this.context(actor, key), id, body));
   }
 
@@ -154,7 +170,7 @@ export class WriteController {
     @Headers('idempotency-key') key: string | undefined,
     @Param('id') id: string,
     @Param('objectionId') objectionId: string,
-    @Body() body: unknown,
+    @Body() body: ResolutionDto,
   ) {
     return this.bus.execute(new commands.ResolveObjectionCommand(this.context(actor, key), id, objectionId, body));
   }
@@ -162,21 +178,21 @@ export class WriteController {
   @Post('applications/:id/approval')
   @Roles('approver')
   @HttpCode(201)
-  approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ApprovalDto) {
     return this.bus.execute(new commands.ApproveAwardCommand(this.context(actor, key), id, body));
   }
 
   @Post('applications/:id/revocation')
   @Roles('approver')
   @HttpCode(201)
-  revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(new commands.RevokeAwardCommand(this.context(actor, key), id, body));
   }
 
   @Post('applications/:id/disbursements')
   @Roles('finance')
   @HttpCode(201)
-  recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: DisbursementDto) {
     return this.bus.execute(new commands.RecordDisbursementCommand(this.context(actor, key), id, body));
   }
 
@@ -190,25 +206,27 @@ export class WriteController {
   @Post('applications/:id/clawbacks')
   @Roles('approver')
   @HttpCode(201)
-  orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ClawbackDto) {
     return this.bus.execute(new commands.OrderClawbackCommand(this.context(actor, key), id, body));
   }
 
   @Post('clawbacks/:id/recoveries')
   @Roles('finance')
   @HttpCode(201)
-  recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RecoveryDto) {
     return this.bus.execute(new commands.RecordRecoveryCommand(this.context(actor, key), id, body));
   }
 
   @Post('clawbacks/:id/write-off')
   @Roles('approver')
   @HttpCode(201)
-  writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(new commands.WriteOffClawbackCommand(this.context(actor, key), id, body));
   }
 }
 
+@ApiTags('reads / 查询')
+@ApiBearerAuth()
 @Controller()
 export class ReadController {
   constructor(
@@ -329,8 +347,8 @@ export class ReadController {
   @Post('audit/verify')
   @Roles('auditor')
   @HttpCode(200)
-  async verify(@Body() body: unknown) {
-    const saved = (body as { digest?: unknown } | undefined)?.digest;
+  async verify(@Body() body: VerifyDto) {
+    const saved = body?.digest;
     const digest = saved === undefined ? undefined : digestFromJson(saved);
     if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
     const log = await this.store.verify(digest);

@@ -1,7 +1,8 @@
 // The HTTP API: routes, authentication (every route needs a token unless marked public), and
 // problem+json for every error.
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { validationPipe } from './validation.js';
 import type { LedgerConfig } from '../config.js';
 import { MetricsController, MetricsInterceptor, metricsProviders } from './metrics.js';
 import { RATE_LIMIT_PER_MINUTE, RateLimitGuard } from './rate-limit.js';
@@ -26,6 +27,7 @@ export class HttpModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
       ],
     };
   }

@@ -9,6 +9,8 @@ import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { LedgerError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { Public } from './auth.js';
+import { problemOf } from './problem.js';
+import { ApiError } from './problem.filter.js';
 import { SkipRateLimit } from './rate-limit.js';
 
 export const METRICS = Symbol('METRICS');
@@ -74,7 +76,11 @@ export class MetricsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: () => observe(http.getResponse<Response>().statusCode, 'ok'),
-        error: (error: unknown) => observe(error instanceof LedgerError ? 400 : 500, error instanceof LedgerError ? error.code : 'error'),
+        error: (error: unknown) => {
+          if (error instanceof ApiError) observe(error.problem.status, error.problem.code);
+          else if (error instanceof LedgerError) observe(problemOf(error.code, '').status, error.code);
+          else observe(500, 'error');
+        },
       }),
     );
   }

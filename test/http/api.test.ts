@@ -280,3 +280,35 @@ describe('HTTP operations', () => {
     expect(response.headers['content-security-policy']).toBeDefined();
   });
 });
+
+describe('OpenAPI', () => {
+  let dir: string;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-docs-'));
+    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('documents every route at /docs-json, with request bodies described in English and Chinese', async () => {
+    const document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+    };
+    for (const path of ['/api/applications', '/api/applications/{id}/approval', '/api/budgets/{programmeId}/{year}', '/api/audit/verify', '/api/disbursements/{id}/confirmation']) {
+      expect(Object.keys(document.paths)).toContain(path);
+    }
+    const item = document.components.schemas['ItemDto']!.properties;
+    expect(item['invoiceNumber']!.description).toBe('Invoice number, 8 or 20 digits / 发票号码');
+    expect(item['amount']!.description).toContain('金额');
+    expect((await request(app.getHttpServer()).get('/docs/').expect(200)).text).toContain('swagger');
+  });
+});

@@ -1,0 +1,364 @@
+// Request bodies of the API: validated here (class-validator: known fields only, money as decimal
+// strings, codes and dates in their formats) and documented in OpenAPI in English and Chinese. The
+// ledger's own input parsing checks them again (the CLI and other callers have no DTOs).
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** A decimal string of yuan with at most two decimals (SPEC §1). Range and zero are the ledger's to refuse. */
+const money = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
+const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+const uscc = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+const key = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+const moneyMessage = 'must be a decimal string such as "300000.00" (not a number), with at most two decimals';
+
+export class AllocateBudgetDto {
+  @ApiProperty({ description: 'Fiscal year (Asia/Shanghai) / 财政年度', example: 2025 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiProperty({ description: 'Amount allocated, yuan / 安排预算金额(元)', example: '5000000.00' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+}
+
+export class HolidayYearDto {
+  @ApiProperty({ description: 'Year / 年份', example: 2026 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiProperty({ description: 'Days off on weekdays / 法定节假日(工作日放假)', type: [String], example: ['2026-01-01'] })
+  @IsArray()
+  @ArrayMaxSize(366)
+  @Matches(date, { each: true })
+  holidays!: string[];
+
+  @ApiProperty({ description: 'Weekend days worked / 调休上班的周末', type: [String], example: [] })
+  @IsArray()
+  @ArrayMaxSize(366)
+  @Matches(date, { each: true })
+  workdays!: string[];
+
+  @ApiProperty({ description: 'Source, e.g. the State Council notice / 依据(国务院办公厅通知文号)', example: '国办发明电〔2025〕7号' })
+  @IsString()
+  @Length(1, 200)
+  source!: string;
+}
+
+export class UsccOverrideDto {
+  @ApiProperty({ description: 'Why a code failing its check character is genuine / 早期赋码未通过校验位的说明' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class RegisterEnterpriseDto {
+  @ApiProperty({ description: 'Unified social credit code / 统一社会信用代码', example: '91130600000000001A' })
+  @Matches(uscc, { message: 'uscc must be an 18-character unified social credit code' })
+  uscc!: string;
+
+  @ApiProperty({ description: 'Registered name / 企业名称', example: '保定某数据科技有限公司' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ description: 'City of registration / 注册地', enum: ['baoding', 'wuhan'] })
+  @IsIn(['baoding', 'wuhan'])
+  city!: string;
+
+  @ApiPropertyOptional({ description: 'District / 区县', example: '竞秀区' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  district?: string;
+
+  @ApiPropertyOptional({ description: 'Priority tags / 优先支持标签', example: ['specialized-little-giant'], type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ description: 'Administrators only: register a code that fails its check / 仅管理员:登记未通过校验的早期代码', type: UsccOverrideDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => UsccOverrideDto)
+  usccCheckOverride?: UsccOverrideDto;
+}
+
+export class RaiseFlagDto {
+  @ApiProperty({
+    description: 'List / 名单',
+    enum: ['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'],
+  })
+  @IsIn(['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'])
+  list!: string;
+
+  @ApiProperty({ description: 'Where it was found / 信息来源', example: '信用中国' })
+  @IsString()
+  @Length(1, 500)
+  source!: string;
+
+  @ApiProperty({ description: 'In force since (for a safety accident: its date) / 起始日期', example: '2025-01-01' })
+  @Matches(date)
+  since!: string;
+
+  @ApiPropertyOptional({ description: 'Last day of a ban / 禁入截止日期', example: '2027-12-31' })
+  @IsOptional()
+  @Matches(date)
+  until?: string;
+
+  @ApiPropertyOptional({ description: 'Evidence reference / 证据编号' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  evidenceRef?: string;
+
+  @ApiPropertyOptional({ description: 'When the list was checked (ISO instant) / 核查时间' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  checkedAt?: string;
+}
+
+export class ReasonDto {
+  @ApiPropertyOptional({ description: 'Reason / 理由' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class RequiredReasonDto {
+  @ApiProperty({ description: 'Reason / 理由' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class ItemDto {
+  @ApiProperty({ description: 'Invoice number, 8 or 20 digits / 发票号码', example: '12345678' })
+  @Matches(/^([0-9]{8}|[0-9]{20})$/, { message: 'invoiceNumber must be 8 or 20 digits' })
+  invoiceNumber!: string;
+
+  @ApiProperty({ description: 'Invoice date / 开票日期', example: '2025-05-20' })
+  @Matches(date)
+  invoiceDate!: string;
+
+  @ApiProperty({ description: 'Amount, yuan / 金额(元)', example: '350000.00' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+
+  @ApiPropertyOptional({
+    description: 'Kind of spend (数智券: required) / 支出类别',
+    enum: ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'],
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  category?: string;
+}
+
+export class SubmitApplicationDto {
+  @ApiProperty({ description: 'Programme / 支持政策', example: 'baoding-data-voucher' })
+  @Matches(key)
+  programmeId!: string;
+
+  @ApiProperty({ description: 'Enterprise / 申报单位统一社会信用代码' })
+  @Matches(uscc)
+  uscc!: string;
+
+  @ApiProperty({ description: 'Fiscal year / 申报年度', example: 2025 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear!: number;
+
+  @ApiPropertyOptional({ description: 'The matter, for 就高不重复 across programmes / 申报事项标识(就高不重复)' })
+  @IsOptional()
+  @Matches(key)
+  matterKey?: string;
+
+  @ApiPropertyOptional({ description: 'Level of a fixed award / 奖励级别', example: 'national' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  level?: string;
+
+  @ApiPropertyOptional({ description: 'National or provincial approval reference (立项) / 立项文号' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  approvalRef?: string;
+
+  @ApiProperty({ description: 'Items claimed / 申报明细', type: [ItemDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  items!: ItemDto[];
+}
+
+export class ReviewDto {
+  @ApiProperty({ description: 'Stage, in the programme\'s order / 审核环节', example: 'district-preliminary' })
+  @IsString()
+  @Length(1, 64)
+  stage!: string;
+
+  @ApiProperty({ description: 'Outcome / 审核结论', enum: ['pass', 'reject'] })
+  @IsIn(['pass', 'reject'])
+  outcome!: string;
+
+  @ApiPropertyOptional({ description: 'Recognized amount, yuan / 认定金额(元)', example: '300000.00' })
+  @IsOptional()
+  @IsString()
+  @Matches(money, { message: `recognizedAmount ${moneyMessage}` })
+  recognizedAmount?: string;
+
+  @ApiPropertyOptional({ description: 'Reason (required to reject) / 理由(不通过时必填)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class OpenNoticeDto {
+  @ApiProperty({ description: 'Programme / 支持政策' })
+  @Matches(key)
+  programmeId!: string;
+
+  @ApiProperty({ description: 'Applications on the notice / 公示的申请', type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @Matches(key, { each: true })
+  applicationIds!: string[];
+
+  @ApiProperty({ description: 'First day (not counted in the period) / 公示开始日期(当日不计入)', example: '2025-06-03' })
+  @Matches(date)
+  opensOn!: string;
+}
+
+export class ObjectionDto {
+  @ApiProperty({ description: 'Application objected to / 被异议的申请' })
+  @Matches(key)
+  applicationId!: string;
+
+  @ApiProperty({ description: 'Summary of the objection / 异议摘要' })
+  @IsString()
+  @Length(1, 2000)
+  summary!: string;
+}
+
+export class ResolutionDto {
+  @ApiProperty({ description: 'Outcome / 处理结论', enum: ['upheld', 'dismissed'] })
+  @IsIn(['upheld', 'dismissed'])
+  outcome!: string;
+
+  @ApiProperty({ description: 'Reason / 理由' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class CaseByCaseDto {
+  @ApiProperty({ description: 'Justification of the 一事一议 decision / 一事一议说明' })
+  @IsString()
+  @Length(1, 2000)
+  justification!: string;
+}
+
+export class ApprovalDto {
+  @ApiProperty({ description: 'Reference of the collective decision / 集体研究决定文号', example: '党组会议2025-7' })
+  @IsString()
+  @Length(1, 200)
+  decisionRef!: string;
+
+  @ApiPropertyOptional({ description: 'A lower amount than the entitlement, yuan / 核减后的奖励金额(元)' })
+  @IsOptional()
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount?: string;
+
+  @ApiPropertyOptional({ description: '一事一议: lifts the caps, never the budget / 一事一议(不突破预算)', type: CaseByCaseDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CaseByCaseDto)
+  caseByCase?: CaseByCaseDto;
+}
+
+export class DisbursementDto {
+  @ApiProperty({ description: 'Amount, yuan / 拨付金额(元)', example: '300000.00' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+
+  @ApiProperty({ description: 'Payment reference, unique / 支付凭证号(唯一)', example: 'PAY-2025-0001' })
+  @Matches(key)
+  paymentRef!: string;
+
+  @ApiProperty({ description: 'Day paid / 支付日期', example: '2025-06-20' })
+  @Matches(date)
+  paidOn!: string;
+}
+
+export class ClawbackDto {
+  @ApiProperty({ description: 'Amount to recover, yuan / 追回金额(元)' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+
+  @ApiProperty({ description: 'Reason / 追回理由' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ description: 'Fraud: flags the enterprise / 骗取资金(列入名单)' })
+  @IsOptional()
+  @IsBoolean()
+  fraud?: boolean;
+}
+
+export class RecoveryDto {
+  @ApiProperty({ description: 'Amount received, yuan / 收回金额(元)' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+
+  @ApiProperty({ description: 'Day received / 收款日期' })
+  @Matches(date)
+  receivedOn!: string;
+
+  @ApiProperty({ description: 'Receipt reference / 收款凭证号' })
+  @IsString()
+  @Length(1, 100)
+  receiptRef!: string;
+}
+
+export class VerifyDto {
+  @ApiPropertyOptional({ description: 'A digest saved earlier (GET /api/audit/digest) / 先前保存的摘要' })
+  @IsOptional()
+  digest?: unknown;
+}
