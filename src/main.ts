@@ -7,13 +7,15 @@ import { resolveJwtSecret } from './auth/secret.js';
 
 async function main(): Promise<void> {
   const config = loadLedgerConfig(process.env);
+  const production = process.env['NODE_ENV'] === 'production';
+  // Before the app: in production, no configured secret means no start (exit 2), not a made-up one.
+  const secret = resolveJwtSecret(config, { create: true, production });
   const app = await createApp(config);
   await app.listen(config.port);
   const url = await app.getUrl();
   const where = config.store === 'sqlite' ? `the embedded SQLite store at ${config.sqlitePath}` : `the ${config.store} store`;
   const logger = new Logger('Ledger');
   logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health, the API under /api`);
-  const secret = resolveJwtSecret(config, { create: false, production: process.env['NODE_ENV'] === 'production' });
   const secretFrom = secret.source === 'environment' ? 'LEDGER_JWT_SECRET' : `the secret file ${secret.path}`;
   logger.log(`tokens are signed with ${secretFrom}; mint one with: npx ledger token --sub YOUR-ID --roles admin`);
 

@@ -2,12 +2,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { Public } from '../http/auth.js';
 import { SkipRateLimit } from '../http/rate-limit.js';
 import type { LedgerConfig } from '../config.js';
 
 const storeCheckTimeoutMs = 2_000;
+/** Beyond this lag the service still serves, but says it is degraded. */
+const projectionLagEventsMax = 10_000;
 
 @Controller('health')
 @SkipRateLimit()
@@ -17,6 +20,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide | null,
   ) {}
 
   @Get()
@@ -32,6 +36,13 @@ export class HealthController {
             return { kind: this.config.store, headPosition: (await this.store.headPosition()).toString() };
           })
           .withTimeout(storeCheckTimeoutMs),
+      // The read side's lag behind the log: reads with ?minPosition= wait for it.
+      async () => {
+        const session = this.indicators.check('projections');
+        if (this.readSide === null) return session.up({ kept: false });
+        const lag = (await this.store.headPosition()) - this.readSide.projector.position;
+        return lag > projectionLagEventsMax ? session.degraded({ lagEvents: lag.toString() }) : session.up({ lagEvents: lag.toString() });
+      },
     ]);
   }
 }

@@ -102,6 +102,81 @@ describe('HTTP API', () => {
     expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-data-voucher', recognizedSpend: '1200000.00', awarded: '300000.00', paid: '300000.00', headroom: '0.00' })]);
   });
 
+  it.each([
+    { programmeId: 'baoding-rnd-project', city: 'baoding' as const, amount: '1200000.00', extra: { approvalRef: '冀科计〔2025〕12号' }, award: '500000.00' },
+    { programmeId: 'baoding-innovation-platform', city: 'baoding' as const, amount: '1.00', extra: { level: 'provincial' }, award: '500000.00' },
+    { programmeId: 'baoding-standards', city: 'baoding' as const, amount: '1.00', extra: { level: 'lead-hebei-local' }, award: '30000.00' },
+    { programmeId: 'wuhan-dataset-construction', city: 'wuhan' as const, amount: '5000000.00', extra: {}, award: '1500000.00' },
+    { programmeId: 'wuhan-data-product', city: 'wuhan' as const, amount: '9000000.00', extra: {}, award: '2000000.00' },
+  ])('runs a $programmeId application through HTTP to its award and payment', async ({ programmeId, city, amount, extra, award }) => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const admin = await as('admin-1', 'admin');
+    await admin.post(`/api/programmes/${programmeId}/budgets`, { year: 2025, amount: '50000000.00' }).expect(201);
+    const uscc = usccFor(600 + programmeId.length, city);
+    await admin.post('/api/enterprises', { uscc, name: `${programmeId}企业`, city });
+    const reviewer = await as('reviewer-1', 'reviewer');
+    const submitted = await reviewer.post('/api/applications', { programmeId, uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount }], ...extra }).expect(201);
+    const id = submitted.body.applicationId as string;
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${id}/reviews`, { stage, outcome: 'pass' }).expect(201);
+    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId, applicationIds: [id], opensOn: '2025-06-03' }).expect(201);
+    now = new Date(`${notice.body.endsOn}T20:00:00.000Z`);
+    const approved = await (await as('approver-2', 'approver')).post(`/api/applications/${id}/approval`, { decisionRef: '集体研究' }).expect(201);
+    expect(approved.body.award).toBe(award);
+    const recorded = await (await as('finance-1', 'finance')).post(`/api/applications/${id}/disbursements`, { amount: award, paymentRef: `PAY-${programmeId}`, paidOn: notice.body.endsOn }).expect(201);
+    const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
+    const read = await (await as('auditor-1', 'auditor')).get(`/api/applications/${id}?minPosition=${confirmed.body.position}`).expect(200);
+    expect(read.body).toMatchObject({ programmeId, status: 'approved', award, paid: award });
+  });
+
+  it('enforces segregation of duties over HTTP: the approver may not pay, the final reviewer may not approve', async () => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const uscc = usccFor(700);
+    await (await as('admin-1', 'admin')).post('/api/enterprises', { uscc, name: '职责分离测试', city: 'baoding' }).expect(201);
+    const { applicationId, endsOn } = await prepareNoticed(uscc, '400000.00');
+    now = new Date(`${endsOn}T20:00:00.000Z`);
+    const token = await mintToken(secret, { sub: 'reviewer-1', roles: ['approver'] });
+    const byReviewer = await request(app.getHttpServer()).post(`/api/applications/${applicationId}/approval`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'sod-1').send({ decisionRef: 'x' });
+    expect(byReviewer.body).toMatchObject({ status: 403, code: 'SEGREGATION_OF_DUTIES' });
+    await (await as('approver-7', 'approver')).post(`/api/applications/${applicationId}/approval`, { decisionRef: '集体研究' }).expect(201);
+    const both = await mintToken(secret, { sub: 'approver-7', roles: ['approver', 'finance'] });
+    const payBySelf = await request(app.getHttpServer()).post(`/api/applications/${applicationId}/disbursements`).set('Authorization', `Bearer ${both}`).set('Idempotency-Key', 'sod-2').send({ amount: '1.00', paymentRef: 'SOD-1', paidOn: endsOn });
+    expect(payBySelf.body).toMatchObject({ status: 403, code: 'SEGREGATION_OF_DUTIES' });
+  });
+
+  it('decides 30 simultaneous approvals against one budget exactly: 20 fit, 10 get BUDGET_EXCEEDED', async () => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const admin = await as('admin-1', 'admin');
+    await admin.post('/api/programmes/wuhan-data-product/budgets', { year: 2026, amount: '600000.00' }).expect(201);
+    await admin.post('/api/calendar/years', { year: 2026, holidays: ['2026-01-01'], workdays: [], source: 'test calendar' }).expect(201);
+    now = new Date('2026-03-02T02:00:00.000Z');
+    const reviewer = await as('reviewer-1', 'reviewer');
+    const ids: string[] = [];
+    for (let n = 0; n < 30; n += 1) {
+      const uscc = usccFor(800 + n, 'wuhan');
+      await admin.post('/api/enterprises', { uscc, name: `并发${n}`, city: 'wuhan' }).expect(201);
+      const submitted = await reviewer.post('/api/applications', { programmeId: 'wuhan-data-product', uscc, fiscalYear: 2026, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2026-02-20', amount: '100000.00' }] }).expect(201);
+      for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${submitted.body.applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
+      ids.push(submitted.body.applicationId as string);
+    }
+    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId: 'wuhan-data-product', applicationIds: ids, opensOn: '2026-03-02' }).expect(201);
+    now = new Date(`${notice.body.endsOn}T20:00:00.000Z`);
+    const approver = await as('approver-9', 'approver');
+    const responses = await Promise.all(ids.map((id) => approver.post(`/api/applications/${id}/approval`, { decisionRef: '集体研究' })));
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(20);
+    expect(responses.filter((r) => r.status === 422 && r.body.code === 'BUDGET_EXCEEDED')).toHaveLength(10);
+    const last = responses.map((r) => BigInt(r.body.position ?? 0)).reduce((a, b) => (a > b ? a : b));
+    const budget = await (await as('auditor-1', 'auditor')).get(`/api/budgets/wuhan-data-product/2026?minPosition=${last}`).expect(200);
+    expect(budget.body).toMatchObject({ budget: '600000.00', committed: '600000.00', remaining: '0.00' });
+  });
+
+  it('answers 503 with Retry-After when the read side cannot reach ?minPosition= in time', async () => {
+    const auditor = await as('auditor-1', 'auditor');
+    const response = await auditor.get('/api/applications?minPosition=999999999');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body).toMatchObject({ code: 'NOT_READY' });
+  }, 15_000);
+
   it('answers every error as problem+json with a stable code, and changes nothing', async () => {
     const store = app.get<EventStore>(EVENT_STORE);
     const head = await store.headPosition();

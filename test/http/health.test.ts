@@ -1,6 +1,6 @@
 // GET /health on the real application, in process and as `npm start` runs it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -22,7 +22,8 @@ describe('health', () => {
     await app.init();
     try {
       const response = await request(app.getHttpServer()).get('/health').expect(200);
-      expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', kind: 'sqlite' } } });
+      expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', kind: 'sqlite' }, projections: { status: 'up' } } });
+      expect(response.body.info.projections.lagEvents).toMatch(/^[0-9]+$/);
       // The built-in programmes are published at start: the log is not empty.
       expect(Number(response.body.info.eventStore.headPosition)).toBeGreaterThanOrEqual(12);
       expect(existsSync(sqlitePath)).toBe(true);
@@ -42,12 +43,25 @@ describe('health', () => {
     expect(loadLedgerConfig({ LEDGER_RATE_LIMIT: '0' }).rateLimitPerMinute).toBe(0);
   });
 
+  it('refuses to start in production without a configured token secret, saying why (exit 2)', async () => {
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: { ...process.env, NODE_ENV: 'production', PORT: '0', LEDGER_SQLITE_PATH: join(dir, 'prod.db'), LEDGER_JWT_SECRET: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('LEDGER_JWT_SECRET must be set in production');
+    expect(existsSync(join(dir, '.ledger-secret'))).toBe(false);
+  });
+
   it('serves as a process on the configured port and stops cleanly on SIGTERM', async () => {
     const sqlitePath = join(dir, 'ledger.db');
     // The build `npm start` runs (`npm test` builds it first).
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: join(import.meta.dirname, '..', '..'),
-      env: { ...process.env, PORT: '0', LEDGER_SQLITE_PATH: sqlitePath, NO_COLOR: '1' },
+      env: { ...process.env, PORT: '0', LEDGER_SQLITE_PATH: sqlitePath, NO_COLOR: '1', LEDGER_JWT_SECRET: '' },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,6 +78,9 @@ describe('health', () => {
       const response = await fetch(`${url}/health`);
       expect(response.status).toBe(200);
       expect(existsSync(sqlitePath)).toBe(true);
+      // Without a configured secret it made one beside the database, readable by its owner only, and said how to get a token.
+      expect(statSync(join(dir, '.ledger-secret')).mode & 0o777).toBe(0o600);
+      expect(output).toContain('npx ledger token --sub YOUR-ID --roles admin');
     } finally {
       child.kill('SIGTERM');
     }
