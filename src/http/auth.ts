@@ -28,9 +28,13 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   return actor;
 });
 
+/** Tokens verified recently, until they expire: verifying an HMAC on every request is most of its cost. */
+const verifiedTokensMax = 10_000;
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,9 +51,20 @@ export class AuthGuard implements CanActivate {
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
       throw new ApiError(problemOf('UNAUTHENTICATED', 'send Authorization: Bearer <token> (mint one with `ledger token`)'), { 'WWW-Authenticate': 'Bearer' });
     }
+    request.actor = await this.actorOf(header.slice('Bearer '.length).trim());
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets);
+    if (allowed !== undefined && !allowed.some((role) => request.actor!.roles.includes(role))) {
+      throw new ApiError(problemOf('FORBIDDEN', `this needs the role ${allowed.join(' or ')}`, { required: allowed.join(',') }));
+    }
+    return true;
+  }
+
+  private async actorOf(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known !== undefined && known.expiresAtMs > Date.now()) return known.actor;
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(header.slice('Bearer '.length).trim(), this.key, { algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] }));
     } catch {
       throw new ApiError(problemOf('UNAUTHENTICATED', 'the token is malformed, expired or not signed by this deployment'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
@@ -58,11 +73,12 @@ export class AuthGuard implements CanActivate {
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || !Array.isArray(claimed) || claimed.some((r) => !(knownRoles as readonly unknown[]).includes(r))) {
       throw new ApiError(problemOf('UNAUTHENTICATED', 'the token needs a `sub` and `roles` from the known roles'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
-    request.actor = { id: sub, roles: claimed as Role[] };
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets);
-    if (allowed !== undefined && !allowed.some((role) => request.actor!.roles.includes(role))) {
-      throw new ApiError(problemOf('FORBIDDEN', `this needs the role ${allowed.join(' or ')}`, { required: allowed.join(',') }));
+    const actor: Actor = { id: sub, roles: claimed as Role[] };
+    const exp = payload['exp'];
+    if (typeof exp === 'number') {
+      if (this.verified.size >= verifiedTokensMax) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { actor, expiresAtMs: exp * 1000 });
     }
-    return true;
+    return actor;
   }
 }

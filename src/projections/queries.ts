@@ -97,26 +97,38 @@ function applicationOf(r: Record<string, unknown>): ApplicationView {
 }
 
 export class ReadQueries {
+  // Prepared once per SQL text: preparing on every request cost more than running most queries.
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   checkpoint(name = 'ledger'): bigint {
-    const row = this.db.prepare('SELECT position FROM read_checkpoints WHERE name = ?').safeIntegers(true).get(name) as { position: bigint } | undefined;
+    const row = this.statement('SELECT position FROM read_checkpoints WHERE name = ?').safeIntegers(true).get(name) as { position: bigint } | undefined;
     return row?.position ?? 0n;
   }
 
   programme(programmeId: string): ProgrammeDefinition | undefined {
-    const row = this.db.prepare('SELECT definition FROM read_programmes WHERE programme_id = ?').get(programmeId) as { definition: string } | undefined;
+    const row = this.statement('SELECT definition FROM read_programmes WHERE programme_id = ?').get(programmeId) as { definition: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.definition) as ProgrammeDefinition);
   }
 
   programmes(): ProgrammeDefinition[] {
-    return (this.db.prepare('SELECT definition FROM read_programmes ORDER BY programme_id').all() as { definition: string }[]).map((r) => JSON.parse(r.definition) as ProgrammeDefinition);
+    return (this.statement('SELECT definition FROM read_programmes ORDER BY programme_id').all() as { definition: string }[]).map((r) => JSON.parse(r.definition) as ProgrammeDefinition);
   }
 
   /** The log position an as-of refers to. */
   positionOf(asOf: AsOf): bigint {
     if ('position' in asOf) return asOf.position;
-    const row = this.db.prepare('SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= ?').safeIntegers(true).get(asOf.time) as { position: bigint };
+    const row = this.statement('SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= ?').safeIntegers(true).get(asOf.time) as { position: bigint };
     return row.position;
   }
 
@@ -126,8 +138,8 @@ export class ReadQueries {
     const position = asOf === undefined ? this.checkpoint() : this.positionOf(asOf);
     const row = (
       asOf === undefined
-        ? this.db.prepare('SELECT * FROM read_budgets WHERE programme_id = ? AND year = ?').get(programmeId, year)
-        : this.db.prepare('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(programmeId, year, position)
+        ? this.statement('SELECT * FROM read_budgets WHERE programme_id = ? AND year = ?').get(programmeId, year)
+        : this.statement('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(programmeId, year, position)
     ) as Record<string, string> | undefined;
     const fixed = programme.budget.kind === 'fixed-annual' ? programme.budget.amountYuan : zero;
     const budget = row?.['budget'] ?? fixed;
@@ -149,7 +161,7 @@ export class ReadQueries {
     const year = options.year ?? null;
     const rows = (
       options.asOf === undefined
-        ? this.db.prepare('SELECT * FROM read_enterprise_totals WHERE uscc = ? AND (? IS NULL OR year = ?) ORDER BY programme_id, year').all(uscc, year, year)
+        ? this.statement('SELECT * FROM read_enterprise_totals WHERE uscc = ? AND (? IS NULL OR year = ?) ORDER BY programme_id, year').all(uscc, year, year)
         : this.db
             .prepare(
               `SELECT v.* FROM read_enterprise_total_versions v
@@ -178,7 +190,7 @@ export class ReadQueries {
   }
 
   application(applicationId: string): ApplicationView | undefined {
-    const row = this.db.prepare('SELECT * FROM read_applications WHERE application_id = ?').get(applicationId) as Record<string, unknown> | undefined;
+    const row = this.statement('SELECT * FROM read_applications WHERE application_id = ?').get(applicationId) as Record<string, unknown> | undefined;
     return row === undefined ? undefined : applicationOf(row);
   }
 
@@ -221,7 +233,7 @@ export class ReadQueries {
   history(entity: 'application' | 'enterprise', entityId: string): HistoryEntry[] {
     const rows = (
       entity === 'application'
-        ? this.db.prepare("SELECT * FROM read_history WHERE entity = 'application' AND entity_id = ? ORDER BY position").safeIntegers(true).all(entityId)
+        ? this.statement("SELECT * FROM read_history WHERE entity = 'application' AND entity_id = ? ORDER BY position").safeIntegers(true).all(entityId)
         : this.db
             .prepare(
               `SELECT * FROM read_history WHERE entity = 'enterprise' AND entity_id = @uscc

@@ -1,0 +1,136 @@
+// npm run bench:http — the API under load (autocannon), beside a bare node:http endpoint measured in
+// the same run; and the approval command path beside the store's single-event durable append rate.
+// Runs the built service (dist/), on a temporary SQLite file, request logging and rate limiting off.
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dist = new URL('../../dist/', import.meta.url);
+const { createApp } = await import(new URL('bootstrap.js', dist).href);
+const { loadLedgerConfig } = await import(new URL('config.js', dist).href);
+const { mintToken } = await import(new URL('auth/tokens.js', dist).href);
+const { Ledger } = await import(new URL('commands/ledger.js', dist).href);
+const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
+const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
+const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
+const { usccCheckCharacter } = await import(new URL('shared/identifiers.js', dist).href);
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const queryConnections = 50;
+const approvalConnections = 10;
+const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
+const secret = 'bench-secret-that-is-long-enough-for-hs256';
+const dir = mkdtempSync(join(tmpdir(), 'ledger-http-bench-'));
+
+function run(options) {
+  return new Promise((resolve, reject) => autocannon(options, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+function row(name, result, baseline, target) {
+  const ratio = result.requests.average / baseline.requests.average;
+  return `| ${name} | ${Math.round(result.requests.average).toLocaleString('en-US')} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${ratio.toFixed(2)} | ${target} |`;
+}
+
+try {
+  // The bare endpoint: what node:http alone does on this machine.
+  const bare = createServer((_, response) => {
+    response.setHeader('Content-Type', 'application/json');
+    response.end('{"programmeId":"baoding-data-voucher","year":2025,"budget":"20000000.00","committed":"0.00","remaining":"20000000.00"}');
+  });
+  await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareResult = await run({ url: `http://127.0.0.1:${bare.address().port}/`, connections: queryConnections, duration: seconds });
+  bare.close();
+
+  // The store's single-event durable append rate, on its own file.
+  const probe = new SqliteEventStore({ path: join(dir, 'append-probe.db') });
+  const appendCount = 3000;
+  const appendStarted = performance.now();
+  for (let i = 0; i < appendCount; i += 1) {
+    await probe.append(`s-${i % 100}`, [{ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { i }, metadata: { actorId: 'b', actorRole: 'admin', commandId: 'c', correlationId: 'c', causationId: null, recordedAt: '2025-06-01T00:00:00.000Z' } }], 'any');
+  }
+  const appendsPerSecond = appendCount / ((performance.now() - appendStarted) / 1000);
+  await probe.close();
+
+  // The service, with a synthetic history and applications waiting for approval.
+  const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LEDGER_RATE_LIMIT: '0', PORT: '0' });
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const store = app.get(EVENT_STORE);
+  const ledger = new Ledger(store);
+  await generateSynthetic(ledger, { applications: 300, seed: 1 });
+  // Applications noticed in November 2025: their notices have ended by the service's own clock.
+  const now = '2025-11-03T02:00:00.000Z';
+  const ctx = (actor, role) => ({ commandId: randomUUID(), actor: { id: actor, roles: [role] }, now });
+  const ids = [];
+  for (let n = 0; n < approvalCount; n += 1) {
+    const first17 = `91420100${String(900_000 + n).padStart(9, '0')}`;
+    const uscc = first17 + usccCheckCharacter(first17);
+    await ledger.registerEnterprise(ctx('admin', 'admin'), { uscc, name: `压测${n}`, city: 'wuhan' });
+    const { applicationId } = await ledger.submit(ctx('reviewer', 'reviewer'), {
+      programmeId: 'wuhan-data-product', uscc, fiscalYear: 2025, items: [{ invoiceNumber: String(50_000_000 + n), invoiceDate: '2025-06-01', amount: '10000.00' }],
+    });
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await ledger.review(ctx('reviewer', 'reviewer'), applicationId, { stage, outcome: 'pass' });
+    ids.push(applicationId);
+  }
+  for (let from = 0; from < ids.length; from += 500) {
+    await ledger.openNotice(ctx('approver', 'approver'), { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' });
+  }
+  const auditor = await mintToken(secret, { sub: 'bench-auditor', roles: ['auditor', 'supervisor'] });
+  const approver = await mintToken(secret, { sub: 'bench-approver', roles: ['approver'] });
+  let uscc = 'none';
+  for await (const event of store.readAll()) {
+    if (event.type === 'AwardGranted') {
+      uscc = event.data.uscc;
+      break;
+    }
+  }
+
+  const headers = { authorization: `Bearer ${auditor}` };
+  const budgetResult = await run({ url: `${url}/api/budgets/baoding-data-voucher/2025`, headers, connections: queryConnections, duration: seconds });
+  const totalsResult = await run({ url: `${url}/api/enterprises/${uscc}/totals?year=2025`, headers, connections: queryConnections, duration: seconds });
+
+  // Approvals: each request approves another application (each its own idempotency key).
+  let next = 0;
+  const approvalStarted = performance.now();
+  const approvals = await run({
+    url,
+    connections: approvalConnections,
+    amount: ids.length,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const id = ids[next++ % ids.length];
+          return {
+            ...request,
+            path: `/api/applications/${id}/approval`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${approver}`, 'idempotency-key': `bench-${id}` },
+            body: JSON.stringify({ decisionRef: '压测' }),
+          };
+        },
+      },
+    ],
+  });
+  const approvalsPerSecond = ids.length / ((performance.now() - approvalStarted) / 1000);
+  await app.close();
+
+  const lines = [
+    `http bench: ${seconds} s per query workload, ${queryConnections} connections; ${ids.length} approvals at ${approvalConnections} connections (request logs and rate limits off)`,
+    '',
+    '| workload | requests/s | p50 ms | p99 ms | non-2xx | ratio to bare | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    row('bare node:http endpoint', bareResult, bareResult, '—'),
+    row('GET budget', budgetResult, bareResult, '≥ 0.4, p99 ≤ 10 ms'),
+    row('GET enterprise totals', totalsResult, bareResult, '≥ 0.4, p99 ≤ 10 ms'),
+    '',
+    `approvals over HTTP: ${Math.round(approvalsPerSecond).toLocaleString('en-US')}/s (p50 ${approvals.latency.p50} ms, p99 ${approvals.latency.p99} ms, non-2xx ${approvals.non2xx}); ` +
+      `store single-event durable appends: ${Math.round(appendsPerSecond).toLocaleString('en-US')}/s; ratio ${(approvalsPerSecond / appendsPerSecond).toFixed(2)} (target ≥ 0.5)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
