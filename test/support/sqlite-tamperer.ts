@@ -1,45 +1,9 @@
 // Plays someone who opens the SQLite file directly and alters the log (SPEC §6), for verify's tests.
 import type Database from 'better-sqlite3';
-import { computeEventHash } from '../../src/event-store/hash-chain.js';
+import { forgedHashOf as hashOf, type EventRowForTampering } from './tamper-rows.js';
 import type { Tamperer } from '../contract/event-store.contract.js';
 
-interface Row {
-  position: number;
-  id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  command_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function hashOf(row: Row, prevHash: string): string {
-  return computeEventHash({
-    prevHash,
-    stream: row.stream,
-    revision: BigInt(row.revision),
-    id: row.id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    dataJson: row.data,
-    metadata: {
-      actorId: row.actor_id,
-      actorRole: row.actor_role,
-      commandId: row.command_id,
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      recordedAt: row.recorded_at,
-    },
-  });
-}
+type Row = EventRowForTampering;
 
 export class SqliteTamperer implements Tamperer {
   constructor(private readonly connect: () => Database.Database) {}

@@ -23,11 +23,11 @@ import {
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
-  eventsPerAppendMax,
   matchesExpected,
   streamReadCountMax,
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
+import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
 
 export interface PostgresEventStoreOptions {
@@ -49,7 +49,6 @@ export class PostgresUnavailableError extends LedgerError {
 }
 
 const notifyChannel = 'ledger_events';
-const streamNameLengthMax = 256;
 
 const migrations: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -146,29 +145,6 @@ function chainRecordOf(row: EventRow): ChainRecord {
   };
 }
 
-function assertWellFormed(appends: readonly StreamAppend[], checks: readonly StreamCheck[]): void {
-  assert(appends.length > 0, 'an append needs at least one stream');
-  const streams = new Set<string>();
-  const ids = new Set<string>();
-  let eventCount = 0;
-  for (const { stream } of [...appends, ...checks]) {
-    assert(stream.length > 0 && stream.length <= streamNameLengthMax, `stream name must be 1..${streamNameLengthMax} characters`);
-    assert(!streams.has(stream), `stream ${stream} appears twice in one append`);
-    streams.add(stream);
-  }
-  for (const append of appends) {
-    assert(append.events.length > 0, `append to ${append.stream} carries no event`);
-    for (const event of append.events) {
-      assert(!ids.has(event.id), `event id ${event.id} appears twice in one append`);
-      ids.add(event.id);
-      assert(event.type.length > 0, 'an event needs a type');
-      assert(Number.isInteger(event.schemaVersion) && event.schemaVersion >= 1, 'schema version must be a positive integer');
-      assert(!Number.isNaN(Date.parse(event.metadata.recordedAt)), `recordedAt must be an ISO instant: ${event.metadata.recordedAt}`);
-      eventCount += 1;
-    }
-  }
-  assert(eventCount <= eventsPerAppendMax, `at most ${eventsPerAppendMax} events per append, got ${eventCount}`);
-}
 
 function quoteIdentifier(name: string): string {
   assert(/^[a-z_][a-z0-9_]{0,62}$/.test(name), `schema name must be a lower-case identifier: ${name}`);
@@ -477,35 +453,12 @@ export class PostgresEventStore implements EventStore {
     if (!matchesExpected(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
   }
 
-  /**
-   * A retried append finds its first event already stored: it returns what the first attempt
-   * returned, provided every event of the batch is stored exactly as asked, in order.
-   */
   private replayIfAlreadyAppended(appends: readonly StreamAppend[], stored: readonly LookupRow[]): MultiAppendResult | undefined {
-    const first = appends[0]?.events[0];
-    assert(first !== undefined, 'an append carries at least one event');
     const byId = new Map(stored.map((r) => [r.id!, r]));
-    if (!byId.has(first.id)) return undefined;
-    const results: AppendResult[] = [];
-    let position = 0n;
-    for (const append of appends) {
-      let revisionPrevious: bigint | undefined;
-      let positionPrevious = 0n;
-      for (const event of append.events) {
-        const row = byId.get(event.id);
-        if (row === undefined) throw new EventIdConflictError(first.id, 'but not all events of this append are: a partial retry');
-        if (row.stream !== append.stream) throw new EventIdConflictError(event.id, `in stream ${row.stream}, not ${append.stream}`);
-        if (row.type !== event.type || row.data !== JSON.stringify(event.data)) throw new EventIdConflictError(event.id, 'with a different type or data');
-        const revision = BigInt(row.revision);
-        if (revisionPrevious !== undefined && revision !== revisionPrevious + 1n) throw new EventIdConflictError(event.id, 'but not in the order of this append');
-        revisionPrevious = revision;
-        positionPrevious = BigInt(row.position!);
-      }
-      assert(revisionPrevious !== undefined, 'an append carries at least one event');
-      results.push({ stream: append.stream, revision: revisionPrevious, position: positionPrevious });
-      if (positionPrevious > position) position = positionPrevious;
-    }
-    return { streams: results, position };
+    return replayOfRetriedAppend(appends, (id) => {
+      const row = byId.get(id);
+      return row === undefined ? undefined : { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position!), type: row.type!, dataJson: row.data! };
+    });
   }
 
   private translate(error: unknown, appends: readonly StreamAppend[]): unknown {

@@ -20,7 +20,6 @@ import {
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
-  eventsPerAppendMax,
   matchesExpected,
   streamReadCountMax,
 } from '../event-store.js';
@@ -34,6 +33,7 @@ import {
   verifyRecords,
 } from '../hash-chain.js';
 import { migrate } from './migrations.js';
+import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
 
 export interface SqliteEventStoreOptions {
@@ -62,7 +62,6 @@ export class StoreUnavailableError extends LedgerError {
   }
 }
 
-const streamNameLengthMax = 256;
 
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
 const eventColumns =
@@ -116,27 +115,6 @@ function chainRecordOf(row: EventRow): ChainRecord {
   };
 }
 
-function assertWellFormed(appends: readonly StreamAppend[], checks: readonly StreamCheck[]): void {
-  assert(appends.length > 0, 'an append needs at least one stream');
-  const streams = new Set<string>();
-  const ids = new Set<string>();
-  let eventCount = 0;
-  for (const { stream, events } of [...appends, ...checks.map((c) => ({ ...c, events: [] }))]) {
-    assert(stream.length > 0 && stream.length <= streamNameLengthMax, `stream name must be 1..${streamNameLengthMax} characters`);
-    assert(!streams.has(stream), `stream ${stream} appears twice in one append`);
-    streams.add(stream);
-    for (const event of events) {
-      assert(!ids.has(event.id), `event id ${event.id} appears twice in one append`);
-      ids.add(event.id);
-      assert(event.type.length > 0, 'an event needs a type');
-      assert(Number.isInteger(event.schemaVersion) && event.schemaVersion >= 1, 'schema version must be a positive integer');
-      assert(!Number.isNaN(Date.parse(event.metadata.recordedAt)), `recordedAt must be an ISO instant: ${event.metadata.recordedAt}`);
-      eventCount += 1;
-    }
-  }
-  for (const append of appends) assert(append.events.length > 0, `append to ${append.stream} carries no event`);
-  assert(eventCount <= eventsPerAppendMax, `at most ${eventsPerAppendMax} events per append, got ${eventCount}`);
-}
 
 export class SqliteEventStore implements EventStore {
   readonly positionsAreDense = true;
@@ -344,38 +322,11 @@ export class SqliteEventStore implements EventStore {
     if (!matchesExpected(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
   }
 
-  /**
-   * A retried append finds its first event already stored: it returns what the first attempt
-   * returned, provided every event of the batch is stored exactly as asked, in order.
-   */
   private replayIfAlreadyAppended(appends: readonly StreamAppend[]): MultiAppendResult | undefined {
-    const first = appends[0]?.events[0];
-    assert(first !== undefined, 'an append carries at least one event');
-    if (this.statements.byId.get(first.id) === undefined) return undefined;
-    const results: AppendResult[] = [];
-    let position = 0n;
-    for (const append of appends) {
-      let revisionPrevious: bigint | undefined;
-      let positionPrevious = 0n;
-      for (const event of append.events) {
-        const row = this.statements.byId.get(event.id) as [string, bigint, bigint, string, string] | undefined;
-        if (row === undefined) throw new EventIdConflictError(first.id, 'but not all events of this append are: a partial retry');
-        const [stream, revision, eventPosition, type, data] = row;
-        if (stream !== append.stream) throw new EventIdConflictError(event.id, `in stream ${stream}, not ${append.stream}`);
-        if (type !== event.type || data !== JSON.stringify(event.data)) {
-          throw new EventIdConflictError(event.id, 'with a different type or data');
-        }
-        if (revisionPrevious !== undefined && revision !== revisionPrevious + 1n) {
-          throw new EventIdConflictError(event.id, 'but not in the order of this append');
-        }
-        revisionPrevious = revision;
-        positionPrevious = eventPosition;
-      }
-      assert(revisionPrevious !== undefined, 'an append carries at least one event');
-      results.push({ stream: append.stream, revision: revisionPrevious, position: positionPrevious });
-      if (positionPrevious > position) position = positionPrevious;
-    }
-    return { streams: results, position };
+    return replayOfRetriedAppend(appends, (id) => {
+      const row = this.statements.byId.get(id) as [string, bigint, bigint, string, string] | undefined;
+      return row === undefined ? undefined : { stream: row[0], revision: row[1], position: row[2], type: row[3], dataJson: row[4] };
+    });
   }
 
   private translate(error: unknown, appends: readonly StreamAppend[]): unknown {

@@ -1,0 +1,33 @@
+// An events row as a tamperer sees it (SQLite and PostgreSQL alike), and how a careful forger hashes it.
+import { computeEventHash } from '../../src/event-store/hash-chain.js';
+
+export interface EventRowForTampering {
+  position: number | string;
+  id: string;
+  stream: string;
+  revision: number | string;
+  type: string;
+  schema_version: number;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  command_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function forgedHashOf(row: EventRowForTampering, prevHash: string): string {
+  return computeEventHash({
+    prevHash,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    dataJson: row.data,
+    metadata: { actorId: row.actor_id, actorRole: row.actor_role, commandId: row.command_id, correlationId: row.correlation_id, causationId: row.causation_id, recordedAt: row.recorded_at },
+  });
+}
