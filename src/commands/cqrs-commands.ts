@@ -293,7 +293,23 @@ export class PublishHolidayYearHandler implements ICommandHandler<PublishHoliday
   }
 }
 
+export class RejectDisbursementCommand extends Command<ResultOf<'rejectDisbursement'>> {
+  constructor(readonly context: CommandContext, readonly disbursementId: string, readonly body: unknown) {
+    super();
+  }
+}
+
+@CommandHandler(RejectDisbursementCommand)
+export class RejectDisbursementHandler implements ICommandHandler<RejectDisbursementCommand> {
+  constructor(private readonly ledger: Ledger) {}
+
+  execute(command: RejectDisbursementCommand): Promise<ResultOf<'rejectDisbursement'>> {
+    return this.ledger.rejectDisbursement(command.context, command.disbursementId, command.body);
+  }
+}
+
 export const commandHandlers = [
+  RejectDisbursementHandler,
   PublishProgrammeHandler,
   PublishHolidayYearHandler,
   AllocateBudgetHandler,

@@ -16,6 +16,7 @@ import {
   decideOrderClawback,
   decideRecordDisbursement,
   decideRecordRecovery,
+  decideRejectDisbursement,
   decideResolveObjection,
   decideReview,
   decideRevoke,
@@ -415,6 +416,16 @@ export class Ledger {
       const { programme } = await this.programmeOf(load, application);
       const enterprise = await this.enterprise(load, application.uscc);
       return decideConfirmDisbursement(application, programme, enterprise, disbursementId, context.actor.id, today);
+    });
+  }
+
+  rejectDisbursement(context: CommandContext, disbursementId: string, body: unknown) {
+    return this.run(context, 'RejectDisbursement', ['finance'], { disbursementId, body }, async (load) => {
+      const input = read.objectOf(body);
+      read.onlyFields(input, ['reason']);
+      const reason = read.text(input['reason'], 'reason');
+      const applicationId = await this.indexed(load, streams.disbursement(disbursementId), 'disbursement', disbursementId);
+      return decideRejectDisbursement(await this.application(load, applicationId), disbursementId, context.actor.id, reason);
     });
   }
 

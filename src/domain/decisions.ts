@@ -632,6 +632,28 @@ export function decideConfirmDisbursement(
   };
 }
 
+/** The checker refuses a recorded, unconfirmed disbursement (a wrong amount, account or reference). */
+export function decideRejectDisbursement(
+  application: ApplicationState,
+  disbursementId: string,
+  checkerId: string,
+  reason: string,
+): Decided<{ disbursementId: string; applicationId: string; status: 'rejected' }> {
+  const id = application.applicationId;
+  const disbursement = application.disbursements.get(disbursementId);
+  if (disbursement === undefined) throw notFound('disbursement', disbursementId);
+  if (disbursement.confirmedBy !== null) {
+    throw new DomainError('INVALID_TRANSITION', `disbursement ${disbursementId} is confirmed: money paid is recovered by a clawback, not rejected`, { disbursementId });
+  }
+  if (disbursement.recordedBy === checkerId) {
+    throw new DomainError('SEGREGATION_OF_DUTIES', `${checkerId} recorded disbursement ${disbursementId}: a different finance user must check it`, { disbursementId, actor: checkerId });
+  }
+  return {
+    writes: [{ stream: streams.application(id), events: [draft('DisbursementRejected', { applicationId: id, disbursementId, amount: disbursement.amount.format(), reason })] }],
+    result: { disbursementId, applicationId: id, status: 'rejected' },
+  };
+}
+
 // ---- clawback (Wuhan art. 12)
 
 export function decideOrderClawback(

@@ -106,6 +106,8 @@ export interface DomainEvents {
   AwardRevoked: { applicationId: string; award: Amount; reason: string };
   DisbursementRecorded: { applicationId: string; disbursementId: string; amount: Amount; paymentRef: string; paidOn: string };
   DisbursementConfirmed: { applicationId: string; disbursementId: string; amount: Amount };
+  /** The checker refused the maker's record: nothing was paid, and the amount no longer counts against the award. */
+  DisbursementRejected: { applicationId: string; disbursementId: string; amount: Amount; reason: string };
   ClawbackOrdered: { applicationId: string; clawbackId: string; amount: Amount; reason: string; fraud: boolean };
   RecoveryRecorded: { applicationId: string; clawbackId: string; amount: Amount; receivedOn: string; receiptRef: string };
   ClawbackWrittenOff: { applicationId: string; clawbackId: string; amount: Amount; reason: string };

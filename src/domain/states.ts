@@ -231,6 +231,11 @@ export function evolveApplication(state: ApplicationState, event: ReadEvent): Ap
       disbursements.set(current.disbursementId, { ...current, confirmedBy: event.actorId });
       return { ...state, disbursements };
     }
+    case 'DisbursementRejected': {
+      const disbursements = new Map(state.disbursements);
+      disbursements.delete(event.data.disbursementId);
+      return { ...state, disbursements };
+    }
     case 'ClawbackOrdered': {
       const clawbacks = new Map(state.clawbacks);
       clawbacks.set(event.data.clawbackId, { clawbackId: event.data.clawbackId, amount: Money.of(event.data.amount), recovered: Money.zero, writtenOff: Money.zero });

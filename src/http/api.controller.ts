@@ -203,6 +203,13 @@ export class WriteController {
     return this.bus.execute(new commands.ConfirmDisbursementCommand(this.context(actor, key), id));
   }
 
+  @Post('disbursements/:id/rejection')
+  @Roles('finance')
+  @HttpCode(201)
+  rejectDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
+    return this.bus.execute(new commands.RejectDisbursementCommand(this.context(actor, key), id, body));
+  }
+
   @Post('applications/:id/clawbacks')
   @Roles('approver')
   @HttpCode(201)

@@ -565,6 +565,7 @@ export class SqliteReadModel {
         return;
       }
       case 'DisbursementRecorded':
+      case 'DisbursementRejected':
       case 'ClawbackWrittenOff': {
         const d = event.data as unknown as Data<'DisbursementRecorded'>;
         this.history('application', d.applicationId, event);

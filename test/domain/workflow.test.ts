@@ -373,6 +373,17 @@ describe('the workflow and its rules', () => {
       expect(await codeOf(world.ledger.confirmDisbursement(world.finance('checker-2'), recorded.disbursementId))).toBe('INVALID_TRANSITION');
     });
 
+    it('lets the checker reject a wrong record, which then no longer counts against the award; a confirmed one cannot be', async () => {
+      const wrong = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '300000.00', paymentRef: 'PAY-WRONG', paidOn: today() });
+      expect(await codeOf(world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '1.00', paymentRef: 'PAY-X', paidOn: today() }))).toBe('DISBURSEMENT_EXCEEDS_AWARD');
+      expect(await codeOf(world.ledger.rejectDisbursement(world.finance('maker'), wrong.disbursementId, { reason: 'own record' }))).toBe('SEGREGATION_OF_DUTIES');
+      expect((await world.ledger.rejectDisbursement(world.finance('checker'), wrong.disbursementId, { reason: '收款账户有误' })).status).toBe('rejected');
+      expect(await codeOf(world.ledger.confirmDisbursement(world.finance('checker'), wrong.disbursementId))).toBe('NOT_FOUND');
+      const right = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '300000.00', paymentRef: 'PAY-RIGHT', paidOn: today() });
+      expect((await world.ledger.confirmDisbursement(world.finance('checker'), right.disbursementId)).paid).toBe('300000.00');
+      expect(await codeOf(world.ledger.rejectDisbursement(world.finance('checker-2'), right.disbursementId, { reason: 'too late' }))).toBe('INVALID_TRANSITION');
+    });
+
     it('keeps total disbursed within the award and payment references unique', async () => {
       await world.ledger.recordDisbursement(world.finance(), applicationId, { amount: '200000.00', paymentRef: 'PAY-1', paidOn: today() });
       const over = await errorOf(world.ledger.recordDisbursement(world.finance(), applicationId, { amount: '100000.01', paymentRef: 'PAY-2', paidOn: today() }));

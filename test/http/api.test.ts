@@ -235,6 +235,7 @@ describe('HTTP API', () => {
       { method: 'post', path: '/api/applications/A/revocation', allowed: ['approver'] },
       { method: 'post', path: '/api/applications/A/disbursements', allowed: ['finance'] },
       { method: 'post', path: '/api/disbursements/D/confirmation', allowed: ['finance'] },
+      { method: 'post', path: '/api/disbursements/D/rejection', allowed: ['finance'] },
       { method: 'post', path: '/api/applications/A/clawbacks', allowed: ['approver'] },
       { method: 'post', path: '/api/clawbacks/C/recoveries', allowed: ['finance'] },
       { method: 'post', path: '/api/clawbacks/C/write-off', allowed: ['approver'] },
