@@ -9,7 +9,7 @@ import { jwtVerify } from 'jose';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'ledger.js');
 
 interface Outcome {
   code: number;

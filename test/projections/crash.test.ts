@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { readTables } from '../../src/projections/sqlite-read-model.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'ledger.js');
 
 function snapshot(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
