@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Ledger');
   logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health, the API under /api`);
   const secretFrom = secret.source === 'environment' ? 'LEDGER_JWT_SECRET' : `the secret file ${secret.path}`;
-  logger.log(`tokens are signed with ${secretFrom}; mint one with: npx ledger token --sub YOUR-ID --roles admin`);
+  logger.log(`tokens are signed with ${secretFrom}; mint one with: npm run ledger -- token --sub YOUR-ID --roles admin`);
 
   // Stop taking requests, let those under way finish, close the store, then exit 0.
   let stopping = false;

@@ -80,7 +80,7 @@ describe('health', () => {
       expect(existsSync(sqlitePath)).toBe(true);
       // Without a configured secret it made one beside the database, readable by its owner only, and said how to get a token.
       expect(statSync(join(dir, '.ledger-secret')).mode & 0o777).toBe(0o600);
-      expect(output).toContain('npx ledger token --sub YOUR-ID --roles admin');
+      expect(output).toContain('npm run ledger -- token --sub YOUR-ID --roles admin');
     } finally {
       child.kill('SIGTERM');
     }
