@@ -4,6 +4,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportCsv, exportJsonl } from '../audit/export.js';
@@ -42,6 +43,9 @@ export const minPositionWaitMsMax = 5_000;
 function invalid(field: string, message: string): ApiError {
   return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
 }
+
+/** Longest command id used as it is (the runner allows 200). */
+const commandIdLengthMax = 160;
 
 /** The clock commands take their time from: read here, at the edge, never inside a decision. */
 export const CLOCK = Symbol('CLOCK');
@@ -86,7 +90,10 @@ export class WriteController {
   private context(actor: Actor, key: string | undefined): CommandContext {
     if (key === undefined || key.length === 0) throw invalid('Idempotency-Key', 'header is required on every write');
     if (!/^[A-Za-z0-9._:-]{1,100}$/.test(key)) throw invalid('Idempotency-Key', 'must be 1..100 letters, digits or . _ : -');
-    return { commandId: `${actor.id}/${key}`, actor, now: this.clock().toISOString() };
+    // Scoped to the caller; a long pair is hashed so that the command's stream name stays within bounds.
+    const scoped = `${actor.id}/${key}`;
+    const commandId = scoped.length <= commandIdLengthMax ? scoped : `sha256-${createHash('sha256').update(`${actor.id}\u0000${key}`).digest('hex')}`;
+    return { commandId, actor, now: this.clock().toISOString() };
   }
 
   @Post('calendar/years')

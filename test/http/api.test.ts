@@ -204,6 +204,15 @@ describe('HTTP API', () => {
     expect(await store.headPosition()).toBe(head);
   });
 
+  it('takes the longest user ids and idempotency keys without error, still idempotent', async () => {
+    const long = await as('u'.repeat(200), 'admin');
+    const key = 'k'.repeat(100);
+    const body = { uscc: usccFor(503), name: '长标识企业', city: 'baoding' };
+    const first = await long.post('/api/enterprises', body, key).expect(201);
+    expect((await long.post('/api/enterprises', body, key)).body).toEqual(first.body);
+    expect((await long.post('/api/enterprises', { ...body, name: '别的' }, key)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('returns the first response to a retried write, and refuses the key for another body', async () => {
     const admin = await as('admin-1', 'admin');
     const body = { uscc: usccFor(502), name: '幂等测试企业', city: 'baoding' };
