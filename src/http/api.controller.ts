@@ -15,6 +15,7 @@ import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
 import type { AsOf } from '../projections/queries.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
+import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, readerRoles } from './auth.js';
 import {
@@ -300,9 +301,10 @@ export class ReadController {
   @Get('applications/:id/history')
   @Roles(...readerRoles)
   async applicationHistory(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const readSide = await this.readSideAt(minPosition);
-    if (readSide.queries.application(id) === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
-    return readSide.queries.history('application', id);
+    await this.readSideAt(minPosition);
+    const history = await applicationHistory(this.store, id);
+    if (history === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
+    return history;
   }
 
   @Get('approval-queue')
@@ -331,7 +333,7 @@ export class ReadController {
   @Get('enterprises/:uscc/history')
   @Roles(...readerRoles)
   async enterpriseHistory(@Param('uscc') uscc: string, @Query('minPosition') minPosition: unknown) {
-    return (await this.readSideAt(minPosition)).queries.history('enterprise', uscc);
+    return enterpriseHistory(this.store, (await this.readSideAt(minPosition)).queries, uscc);
   }
 
   @Get('audit/events')

@@ -50,15 +50,6 @@ export interface ApplicationView {
   submittedAt: string;
 }
 
-export interface HistoryEntry {
-  position: string;
-  type: string;
-  actorId: string;
-  actorRole: string;
-  recordedAt: string;
-  reason: string | null;
-}
-
 export interface ApplicationFilter {
   programmeId?: string;
   fiscalYear?: number;
@@ -224,34 +215,5 @@ export class ReadQueries {
       )
       .all(programmeId ?? null, programmeId ?? null, Math.min(limit, pageSizeMax)) as Record<string, unknown>[];
     return rows.map(applicationOf);
-  }
-
-  /**
-   * Every event of an application (its stream, and objections to it), or of an enterprise (its
-   * registration and flags, and the submissions, awards and clawbacks of its applications).
-   */
-  history(entity: 'application' | 'enterprise', entityId: string): HistoryEntry[] {
-    const rows = (
-      entity === 'application'
-        ? this.statement("SELECT * FROM read_history WHERE entity = 'application' AND entity_id = ? ORDER BY position").safeIntegers(true).all(entityId)
-        : this.db
-            .prepare(
-              `SELECT * FROM read_history WHERE entity = 'enterprise' AND entity_id = @uscc
-               UNION ALL
-               SELECT h.* FROM read_history h JOIN read_applications a ON h.entity = 'application' AND h.entity_id = a.application_id
-               WHERE a.uscc = @uscc AND h.type IN ('ApplicationSubmitted', 'AwardApproved', 'AwardRevoked', 'ClawbackOrdered')
-               ORDER BY position`,
-            )
-            .safeIntegers(true)
-            .all({ uscc: entityId })
-    ) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      position: String(r['position']),
-      type: r['type'] as string,
-      actorId: r['actor_id'] as string,
-      actorRole: r['actor_role'] as string,
-      recordedAt: r['recorded_at'] as string,
-      reason: r['reason'] as string | null,
-    }));
   }
 }

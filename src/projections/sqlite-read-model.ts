@@ -44,9 +44,6 @@ const readMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX read_applications_by_programme ON read_applications (programme_id, fiscal_year, status);
       CREATE INDEX read_applications_by_enterprise ON read_applications (uscc);
       CREATE INDEX read_applications_queue ON read_applications (status, priority DESC, submitted_position);
-      CREATE TABLE read_history (
-        entity TEXT NOT NULL, entity_id TEXT NOT NULL, position INTEGER NOT NULL, type TEXT NOT NULL,
-        actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, recorded_at TEXT NOT NULL, reason TEXT);
     `,
   },
 ];
@@ -60,7 +57,6 @@ export const readTables = [
   'read_enterprise_total_versions',
   'read_enterprises',
   'read_applications',
-  'read_history',
 ] as const;
 
 /**
@@ -70,9 +66,8 @@ export const readTables = [
 const appendOnlyIndexes = [
   'CREATE UNIQUE INDEX IF NOT EXISTS read_budget_versions_key ON read_budget_versions (programme_id, year, position)',
   'CREATE UNIQUE INDEX IF NOT EXISTS read_enterprise_total_versions_key ON read_enterprise_total_versions (uscc, programme_id, year, position)',
-  'CREATE UNIQUE INDEX IF NOT EXISTS read_history_key ON read_history (entity, entity_id, position)',
 ] as const;
-const appendOnlyIndexNames = ['read_budget_versions_key', 'read_enterprise_total_versions_key', 'read_history_key'] as const;
+const appendOnlyIndexNames = ['read_budget_versions_key', 'read_enterprise_total_versions_key'] as const;
 
 /** A rebuild under way: its checkpoint row. Found at start, it means a rebuild was cut off: start again. */
 const rebuildMarker = 'rebuild-in-progress';
@@ -210,7 +205,6 @@ export class SqliteReadModel {
       saveEnterprise: db.prepare('INSERT OR REPLACE INTO read_enterprises VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       application: db.prepare('SELECT * FROM read_applications WHERE application_id = ?').safeIntegers(true),
       saveApplication: db.prepare('INSERT OR REPLACE INTO read_applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      history: db.prepare('INSERT INTO read_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     };
     this.statements = s;
 
@@ -373,14 +367,6 @@ export class SqliteReadModel {
     }).immediate();
   }
 
-  private history(entity: 'application' | 'enterprise', entityId: string, event: StoredEvent): void {
-    const reason = (event.data as { reason?: unknown }).reason;
-    this.statements.history.run(
-      entity, entityId, event.position, event.type, event.metadata.actorId, event.metadata.actorRole, event.metadata.recordedAt,
-      typeof reason === 'string' ? reason : null,
-    );
-  }
-
   private budgetVersion(row: BudgetRow, event: StoredEvent): void {
     row.position = event.position;
     this.statements.budgetVersion.run(
@@ -432,7 +418,6 @@ export class SqliteReadModel {
     const totals = this.totalsRow(application.uscc, application.programmeId, application.fiscalYear);
     totals[figure] = add(totals[figure]);
     this.totalsVersion(totals, event);
-    this.history('application', applicationId, event);
   }
 
   private apply(event: StoredEvent): void {
@@ -468,7 +453,6 @@ export class SqliteReadModel {
         const d = event.data as unknown as Data<'EnterpriseRegistered'>;
         const priority = d.tags.some((t) => (priorityTags as readonly string[]).includes(t)) ? 1 : 0;
         this.enterprises.set(d.uscc, { uscc: d.uscc, name: d.name, city: d.city, district: d.district, tags: d.tags, priority, flags: {}, position: event.position });
-        this.history('enterprise', d.uscc, event);
         return;
       }
       case 'FlagRaised':
@@ -480,7 +464,6 @@ export class SqliteReadModel {
         if (type === 'FlagRaised') flags[d.flagId] = d.list;
         else delete flags[d.flagId];
         this.enterprises.set(d.uscc, { ...row, flags, position: event.position });
-        this.history('enterprise', d.uscc, event);
         return;
       }
       case 'ApplicationSubmitted': {
@@ -507,7 +490,6 @@ export class SqliteReadModel {
           submittedAt: event.metadata.recordedAt,
           position: event.position,
         });
-        this.history('application', d.applicationId, event);
         return;
       }
       case 'StageReviewed': {
@@ -516,7 +498,6 @@ export class SqliteReadModel {
         row.status = d.final ? 'reviewed' : 'in_review';
         if (d.recognizedAmount !== null) row.recognized = d.recognizedAmount;
         row.position = event.position;
-        this.history('application', d.applicationId, event);
         return;
       }
       case 'ApplicationRejected':
@@ -526,7 +507,6 @@ export class SqliteReadModel {
         const row = this.applicationRow(d.applicationId);
         row.status = type === 'ApplicationRejected' ? 'rejected' : type === 'ApplicationWithdrawn' ? 'withdrawn' : 'revoked';
         row.position = event.position;
-        this.history('application', d.applicationId, event);
         return;
       }
       case 'ApplicationNoticed': {
@@ -536,7 +516,6 @@ export class SqliteReadModel {
         row.noticeId = d.noticeId;
         row.noticeEndsOn = d.endsOn;
         row.position = event.position;
-        this.history('application', d.applicationId, event);
         return;
       }
       case 'AwardApproved': {
@@ -546,7 +525,6 @@ export class SqliteReadModel {
         row.entitlement = d.entitlement;
         row.award = d.award;
         row.position = event.position;
-        this.history('application', d.applicationId, event);
         return;
       }
       case 'DisbursementConfirmed': {
@@ -564,19 +542,12 @@ export class SqliteReadModel {
         this.addFigure(d.applicationId, 'recovered', d.amount, event);
         return;
       }
+      // Nothing here changes a figure of the read side (histories come from the streams themselves).
       case 'DisbursementRecorded':
       case 'DisbursementRejected':
-      case 'ClawbackWrittenOff': {
-        const d = event.data as unknown as Data<'DisbursementRecorded'>;
-        this.history('application', d.applicationId, event);
-        return;
-      }
+      case 'ClawbackWrittenOff':
       case 'ObjectionFiled':
-      case 'ObjectionResolved': {
-        const d = event.data as unknown as Data<'ObjectionFiled'>;
-        this.history('application', d.applicationId, event);
-        return;
-      }
+      case 'ObjectionResolved':
       case 'HolidayYearPublished':
       case 'InvoiceClaimed':
       case 'InvoiceReleased':

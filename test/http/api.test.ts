@@ -98,6 +98,9 @@ describe('HTTP API', () => {
     expect(history.body.map((h: { type: string }) => h.type)).toEqual([
       'ApplicationSubmitted', 'StageReviewed', 'StageReviewed', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'DisbursementRecorded', 'DisbursementConfirmed',
     ]);
+    const enterpriseHistory = await supervisor.get(`/api/enterprises/${uscc}/history`).expect(200);
+    expect(enterpriseHistory.body.map((h: { type: string }) => h.type)).toEqual(['EnterpriseRegistered', 'ApplicationSubmitted', 'AwardApproved']);
+    expect(enterpriseHistory.body[2]).toMatchObject({ actorId: 'approver-2', actorRole: 'approver' });
     const totals = await supervisor.get(`/api/enterprises/${uscc}/totals?year=2025`).expect(200);
     expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-data-voucher', recognizedSpend: '1200000.00', awarded: '300000.00', paid: '300000.00', headroom: '0.00' })]);
   });

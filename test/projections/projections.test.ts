@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { Projector } from '../../src/projections/projector.js';
 import { ReadQueries } from '../../src/projections/queries.js';
 import { reconcile } from '../../src/projections/reconcile.js';
+import { applicationHistory } from '../../src/projections/history.js';
 import { SqliteReadModel, readTables } from '../../src/projections/sqlite-read-model.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
@@ -152,6 +153,20 @@ describe('projections', () => {
     const approved = lines.find((l) => l.includes('"AwardApproved"'))!;
     expect(approved).toMatch(/"[0-9]+\.[0-9]{2}"/);
     expect(lines.length - 1).toBe(Number(await store.headPosition()));
+  });
+
+  it("gives an application's history from its stream, with the objections to it on its notice", async () => {
+    const objection = (await collect(store.readAll())).find((e) => e.type === 'ObjectionResolved')!;
+    const applicationId = (objection.data as { applicationId: string }).applicationId;
+    const history = (await applicationHistory(store, applicationId))!;
+    const types = history.map((h) => h.type);
+    expect(types.slice(0, 5)).toEqual(['ApplicationSubmitted', 'StageReviewed', 'StageReviewed', 'StageReviewed', 'ApplicationNoticed']);
+    expect(types).toContain('ObjectionFiled');
+    expect(types).toContain('ObjectionResolved');
+    const positions = history.map((h) => BigInt(h.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(history.find((h) => h.type === 'ObjectionResolved')!.reason).toMatch(/经核实/);
+    expect(await applicationHistory(store, 'no-such-application')).toBeUndefined();
   });
 
   it('exports JSON Lines with every field of every event, from a position', async () => {
