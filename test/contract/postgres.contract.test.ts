@@ -30,7 +30,8 @@ if (available) {
     },
   });
 } else {
-  describe('event store contract: postgres', () => {
-    it.skip('skipped: PostgreSQL is not reachable (the reason is printed above)', () => undefined);
+  // The reason was printed by postgresAvailability; with LEDGER_REQUIRE_POSTGRES=1 this is a failure instead.
+  describe.skip('event store contract: postgres — SKIPPED, PostgreSQL not reachable (reason printed above)', () => {
+    eventStoreContract({ name: 'postgres', open: () => Promise.reject(new Error('PostgreSQL is not reachable')) });
   });
 }
