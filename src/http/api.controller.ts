@@ -264,13 +264,13 @@ export class ReadController {
   @Get('programmes')
   @Roles(...readerRoles)
   async programmes(@Query('minPosition') minPosition: unknown) {
-    return (await this.readSideAt(minPosition)).queries.programmes();
+    return await (await this.readSideAt(minPosition)).queries.programmes();
   }
 
   @Get('programmes/:id')
   @Roles(...readerRoles)
   async programme(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const programme = (await this.readSideAt(minPosition)).queries.programme(id);
+    const programme = await (await this.readSideAt(minPosition)).queries.programme(id);
     if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
     return programme;
   }
@@ -287,13 +287,13 @@ export class ReadController {
       district: optionalText(query['district'], 'district'),
     };
     const page = { limit: optionalInteger(query['limit'], 'limit', 1, 500) ?? 100, offset: optionalInteger(query['offset'], 'offset', 0, 10_000_000) ?? 0 };
-    return readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
+    return await readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
   }
 
   @Get('applications/:id')
   @Roles(...readerRoles)
   async application(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const application = (await this.readSideAt(minPosition)).queries.application(id);
+    const application = await (await this.readSideAt(minPosition)).queries.application(id);
     if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
     return application;
   }
@@ -310,14 +310,14 @@ export class ReadController {
   @Get('approval-queue')
   @Roles('approver', 'supervisor')
   async approvalQueue(@Query('programmeId') programmeId: unknown, @Query('minPosition') minPosition: unknown) {
-    return (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+    return await (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
   }
 
   @Get('budgets/:programmeId/:year')
   @Roles('supervisor', 'auditor', 'approver', 'finance')
   async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
     const year = optionalInteger(yearText, 'year', 2000, 2100)!;
-    const budget = (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
+    const budget = await (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
     if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
     return budget;
   }
@@ -327,13 +327,13 @@ export class ReadController {
   async enterpriseTotals(@Param('uscc') uscc: string, @Query('year') year: unknown, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
     const readSide = await this.readSideAt(minPosition);
     const options = { year: optionalInteger(year, 'year', 2000, 2100), asOf: asOfOf(asOf) };
-    return { uscc, totals: readSide.queries.enterpriseTotals(uscc, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))) };
+    return { uscc, totals: await readSide.queries.enterpriseTotals(uscc, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))) };
   }
 
   @Get('enterprises/:uscc/history')
   @Roles(...readerRoles)
   async enterpriseHistory(@Param('uscc') uscc: string, @Query('minPosition') minPosition: unknown) {
-    return enterpriseHistory(this.store, (await this.readSideAt(minPosition)).queries, uscc);
+    return await enterpriseHistory(this.store, (await this.readSideAt(minPosition)).queries, uscc);
   }
 
   @Get('audit/events')
