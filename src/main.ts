@@ -11,11 +11,12 @@ async function main(): Promise<void> {
   // Before the app: in production, no configured secret means no start (exit 2), not a made-up one.
   const secret = resolveJwtSecret(config, { create: true, production });
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Every interface, as a service in a container must (Fastify alone would listen on localhost only).
+  await app.listen(config.port, '0.0.0.0');
   const url = await app.getUrl();
   const where = config.store === 'sqlite' ? `the embedded SQLite store at ${config.sqlitePath}` : `the ${config.store} store`;
   const logger = new Logger('Ledger');
-  logger.log(`serving on ${url.replace('[::1]', 'localhost')} with ${where}; health at /health, the API under /api`);
+  logger.log(`serving on ${url.replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost')} with ${where}; health at /health, the API under /api`);
   const secretFrom = secret.source === 'environment' ? 'LEDGER_JWT_SECRET' : `the secret file ${secret.path}`;
   logger.log(`tokens are signed with ${secretFrom}; mint one with: npm run ledger -- token --sub YOUR-ID --roles admin`);
 

@@ -1,7 +1,7 @@
 // Bearer tokens (HS256, claims `sub` and `roles`) and the roles each route needs.
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { jwtVerify } from 'jose';
 import { roles as knownRoles, type Actor, type Role } from '../commands/runner.js';
 import { problemOf } from './problem.js';
@@ -18,7 +18,7 @@ export const Public = () => SetMetadata(publicKey, true);
 
 export const readerRoles: Role[] = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'];
 
-interface AuthenticatedRequest extends Request {
+interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
 }
 

@@ -1,7 +1,7 @@
 // Prometheus metrics at /metrics: request latency, commands by outcome, projection lag, and the budget
 // remaining in every programme-year.
 import { CallHandler, Controller, ExecutionContext, Get, Header, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Observable, tap } from 'rxjs';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -66,8 +66,8 @@ export class MetricsInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? 'unknown'}`;
+    const request = http.getRequest<FastifyRequest>();
+    const route = `${request.method} ${request.routeOptions.url ?? 'unknown'}`;
     const started = process.hrtime.bigint();
     const observe = (status: number, outcome: string): void => {
       this.metrics.requestSeconds.observe({ method: request.method, route, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -75,7 +75,7 @@ export class MetricsInterceptor implements NestInterceptor {
     };
     return next.handle().pipe(
       tap({
-        next: () => observe(http.getResponse<Response>().statusCode, 'ok'),
+        next: () => observe(http.getResponse<FastifyReply>().statusCode, 'ok'),
         error: (error: unknown) => {
           if (error instanceof ApiError) observe(error.problem.status, error.problem.code);
           else if (error instanceof LedgerError) observe(problemOf(error.code, '').status, error.code);

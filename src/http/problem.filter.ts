@@ -2,7 +2,7 @@
 // unknown route, payload too large) as the 4xx they are, anything else as a logged 500 that says nothing
 // of the internals.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { LedgerError } from '../shared/errors.js';
 import { problemOf, type Problem } from './problem.js';
 
@@ -17,13 +17,10 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const { problem, headers } = this.problemFor(error);
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), this.problemFor(error));
   }
 
-  private problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } {
+  problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } {
     if (error instanceof ApiError) return { problem: error.problem, headers: error.headers };
     if (error instanceof LedgerError) return { problem: problemOf(error.code, error.message, error.details), headers: {} };
     if (error instanceof HttpException) {
@@ -34,12 +31,17 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 403) return { problem: problemOf('FORBIDDEN', error.message), headers: {} };
       if (status < 500) return { problem: { ...problemOf('VALIDATION_FAILED', error.message), status }, headers: {} };
     }
-    // body-parser's errors (malformed JSON, too large, bad charset) carry a 4xx status of their own.
-    const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+    // Fastify's own errors (malformed JSON, a body too large, an unsupported media type) carry a 4xx.
+    const status = (error as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { problem: { ...problemOf('VALIDATION_FAILED', 'the request body is not valid JSON of an acceptable size'), status }, headers: {} };
+      const detail = status === 415 ? 'send the body as application/json' : 'the request body is not valid JSON of an acceptable size';
+      return { problem: { ...problemOf('VALIDATION_FAILED', detail), status }, headers: {} };
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { problem: problemOf('INTERNAL', 'an unexpected error occurred; it has been logged'), headers: {} };
   }
+}
+
+export function sendProblem(reply: FastifyReply, { problem, headers }: { problem: Problem; headers: Record<string, string> }): void {
+  void reply.status(problem.status).headers(headers).type('application/problem+json').send(JSON.stringify(problem));
 }

@@ -1,5 +1,5 @@
 // The HTTP API against the real application on a temporary SQLite file, with a clock the test sets.
-import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
 import { mintToken } from '../../src/auth/tokens.js';
-import { configureApp } from '../../src/bootstrap.js';
+import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
 import type { Role } from '../../src/commands/runner.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
@@ -20,7 +20,7 @@ const roleNames: Role[] = ['admin', 'reviewer', 'approver', 'finance', 'auditor'
 
 describe('HTTP API', () => {
   let dir: string;
-  let app: INestApplication;
+  let app: NestFastifyApplication;
   let now = new Date('2025-06-03T02:00:00.000Z');
   let keySequence = 0;
   const tokens = new Map<string, string>();
@@ -47,8 +47,9 @@ describe('HTTP API', () => {
       .overrideProvider(CLOCK)
       .useValue(() => now)
       .compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
+    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
@@ -191,6 +192,7 @@ describe('HTTP API', () => {
       { response: await (await as('auditor-1', 'auditor')).post('/api/applications', {}), status: 403, code: 'FORBIDDEN' },
       { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-json').set('Content-Type', 'application/json').send('{"programmeId": '), status: 400, code: 'VALIDATION_FAILED' },
       { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).send({}), status: 400, code: 'VALIDATION_FAILED' },
+      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-text').set('Content-Type', 'text/plain').send('programmeId=x'), status: 400, code: 'VALIDATION_FAILED' },
       { response: await reviewer.post('/api/applications', { programmeId: 'baoding-data-voucher', uscc: usccFor(1), fiscalYear: 2025, items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: 1000, category: 'compute-rental' }] }), status: 400, code: 'VALIDATION_FAILED' },
       { response: await reviewer.get('/api/no-such-route'), status: 404, code: 'NOT_FOUND' },
       { response: await reviewer.get('/api/applications/does-not-exist'), status: 404, code: 'NOT_FOUND' },
@@ -203,7 +205,7 @@ describe('HTTP API', () => {
       expect(typeof response.body.detail).toBe('string');
       expect(typeof response.body.detailZh).toBe('string');
     }
-    expect(cases[6]!.response.body).toMatchObject({ field: 'items[0].amount' });
+    expect(cases[7]!.response.body).toMatchObject({ field: 'items[0].amount' });
     expect(await store.headPosition()).toBe(head);
   });
 
@@ -359,14 +361,15 @@ describe('HTTP API', () => {
 
 describe('HTTP operations', () => {
   let dir: string;
-  let app: INestApplication;
+  let app: NestFastifyApplication;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-ops-'));
     const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LEDGER_RATE_LIMIT: '5' });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
+    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
@@ -407,14 +410,15 @@ describe('HTTP operations', () => {
 
 describe('OpenAPI', () => {
   let dir: string;
-  let app: INestApplication;
+  let app: NestFastifyApplication;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-docs-'));
     const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }), { requestLog: false });
+    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {

@@ -20,6 +20,7 @@ describe('health', () => {
     const sqlitePath = join(dir, 'data', 'ledger.db');
     const app = await createApp(loadLedgerConfig({ LEDGER_SQLITE_PATH: sqlitePath }), { logger: false });
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     try {
       const response = await request(app.getHttpServer()).get('/health').expect(200);
       expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', kind: 'sqlite' }, projections: { status: 'up' } } });
