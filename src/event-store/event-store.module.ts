@@ -1,7 +1,8 @@
 // Provides the one event store of the process, chosen by configuration, and closes it on shutdown.
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigError, LedgerConfig } from '../config.js';
+import { LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
@@ -12,7 +13,7 @@ export async function openEventStore(config: LedgerConfig): Promise<EventStore> 
     case 'postgres':
       return PostgresEventStore.open({ connectionString: config.databaseUrl! });
     case 'eventstoredb':
-      throw new ConfigError('LEDGER_STORE=eventstoredb is not available in this version yet: use sqlite or postgres');
+      return KurrentDbEventStore.open({ connectionString: config.eventStoreConnectionString! });
   }
 }
 
