@@ -64,17 +64,64 @@ export function readEventOf(event: StoredEvent): ReadEvent {
   return { type: event.type, data: event.data, actorId: event.metadata.actorId, recordedAt: event.metadata.recordedAt } as ReadEvent;
 }
 
+type Evolve<S> = (state: S, event: ReadEvent) => S;
+
+interface FoldedStream {
+  readonly initial: unknown;
+  readonly evolve: unknown;
+  readonly revision: bigint;
+  readonly state: unknown;
+}
+
+/**
+ * States folded from streams, by the revision they reflect. The log is append-only and states are
+ * immutable values, so a state folded up to revision r stays true: the next fold reads only what
+ * came after r. This spares every approval from parsing its notice (hundreds of application ids)
+ * and its programme definition again.
+ */
+export class FoldCache {
+  private readonly entries = new Map<string, FoldedStream>();
+
+  constructor(private readonly streamsMax = 20_000) {}
+
+  get<S>(stream: string, initial: S, evolve: Evolve<S>): { revision: bigint; state: S } | undefined {
+    const entry = this.entries.get(stream);
+    if (entry === undefined || entry.initial !== initial || entry.evolve !== evolve) return undefined;
+    // Most recently used last: the first entry is the one to forget.
+    this.entries.delete(stream);
+    this.entries.set(stream, entry);
+    return { revision: entry.revision, state: entry.state as S };
+  }
+
+  set<S>(stream: string, initial: S, evolve: Evolve<S>, revision: bigint, state: S): void {
+    this.entries.delete(stream);
+    if (this.entries.size >= this.streamsMax) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(stream, { initial, evolve, revision, state });
+  }
+}
+
 /** Reads streams for one decision and remembers the revision each was at. */
 export class StreamLoader {
   private readonly revisions = new Map<string, StreamRevision>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly folds: FoldCache = new FoldCache(),
+  ) {}
 
-  async fold<S>(stream: string, initial: S, evolve: (state: S, event: ReadEvent) => S): Promise<S> {
-    const events = await this.store.readStream(stream);
+  async fold<S>(stream: string, initial: S, evolve: Evolve<S>): Promise<S> {
+    const known = this.folds.get(stream, initial, evolve);
+    const events = await this.store.readStream(stream, known === undefined ? {} : { fromRevision: known.revision + 1n });
     assert(events.length < streamReadCountMax, `stream ${stream} is too long to fold; keep running totals in its events`);
-    this.remember(stream, events[events.length - 1]);
-    return events.reduce((state, event) => evolve(state, readEventOf(event)), initial);
+    const last = events[events.length - 1];
+    if (last === undefined) {
+      this.revisions.set(stream, known?.revision ?? 'no-stream');
+      return known?.state ?? initial;
+    }
+    this.remember(stream, last);
+    const state = events.reduce((folded, event) => evolve(folded, readEventOf(event)), known?.state ?? initial);
+    this.folds.set(stream, initial, evolve, last.revision, state);
+    return state;
   }
 
   /** The stream's last event only: for streams whose events carry running totals. */
@@ -117,14 +164,52 @@ export function requireRole(actor: Actor, allowed: readonly Role[], what: string
   return role;
 }
 
+/** Runs tasks one after another, in the order they came. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** One queue per embedded store, shared by every runner on it in this process. */
+const embeddedQueues = new WeakMap<EventStore, SerialQueue>();
+
 export class CommandRunner {
+  private readonly folds = new FoldCache();
+  private readonly queue: SerialQueue | undefined;
+
   constructor(
     private readonly store: EventStore,
     private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
       new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(2 ** attempt, conflictBackoffMsMax)))),
-  ) {}
+  ) {
+    if (store.embedded === true) {
+      if (!embeddedQueues.has(store)) embeddedQueues.set(store, new SerialQueue());
+      this.queue = embeddedQueues.get(store);
+    }
+  }
 
-  async run<R extends object>(
+  /**
+   * Runs a command to its result. On an embedded store the process's commands take turns (its calls
+   * do no I/O that others could use, so nothing is lost), and never conflict with each other; other
+   * processes on the same file, and every other store, are met by optimistic retries.
+   */
+  run<R extends object>(
+    context: CommandContext,
+    commandType: string,
+    role: Role,
+    request: unknown,
+    decide: (loader: StreamLoader) => Promise<Decision<R>>,
+  ): Promise<CommandResult<R>> {
+    const attempt = () => this.attempts(context, commandType, role, request, decide);
+    return this.queue === undefined ? attempt() : this.queue.run(attempt);
+  }
+
+  private async attempts<R extends object>(
     context: CommandContext,
     commandType: string,
     role: Role,
@@ -148,7 +233,7 @@ export class CommandRunner {
         return { ...processed.result, position: first.position.toString() };
       }
 
-      const loader = new StreamLoader(this.store);
+      const loader = new StreamLoader(this.store, this.folds);
       const decision = await decide(loader);
       const result = JSON.parse(JSON.stringify(decision.result)) as R;
       const writes: StreamWrite[] = [

@@ -99,6 +99,13 @@ export interface EventStore {
   /** `true` where positions run 1, 2, 3… without gaps, so a missing position is evidence of removal. */
   readonly positionsAreDense: boolean;
 
+  /**
+   * `true` where the store runs inside this process and answers without waiting on I/O (embedded
+   * SQLite): running its commands one at a time then costs no parallelism, and spares them the
+   * optimistic conflicts they would otherwise have with each other.
+   */
+  readonly embedded?: boolean;
+
   append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
 
   /**

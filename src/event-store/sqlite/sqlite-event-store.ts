@@ -118,6 +118,7 @@ function chainRecordOf(row: EventRow): ChainRecord {
 
 export class SqliteEventStore implements EventStore {
   readonly positionsAreDense = true;
+  readonly embedded = true;
 
   private readonly db: Database.Database;
   private readonly readPageSize: number;
