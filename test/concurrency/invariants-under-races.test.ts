@@ -1,4 +1,5 @@
 // SPEC §5 under concurrency: many commands fired at once at one consistency boundary.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { LedgerError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
 import { streams } from '../../src/domain/streams.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { KurrentDbEventStore } from '../../src/event-store/kurrentdb/kurrentdb-event-store.js';
 import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { World, nextInvoice } from '../support/world.js';
 
@@ -38,6 +40,25 @@ if (await postgresAvailability('invariants under concurrent commands: postgres')
       return { world, dispose: () => dropSchema(schema) };
     },
   });
+}
+
+// KurrentDB runs only against a real server; each world gets a stream prefix of its own on it.
+const kurrentDbConnectionString = process.env['EVENTSTORE_CONNECTION_STRING'] ?? '';
+if (kurrentDbConnectionString !== '') {
+  backends.push({
+    name: 'eventstoredb',
+    async open() {
+      const streamPrefix = `ledgertest-${randomBytes(6).toString('hex')}-`;
+      const world = await World.create(await KurrentDbEventStore.open({ connectionString: kurrentDbConnectionString, streamPrefix }));
+      // Nothing to drop: KurrentDB streams are append-only, and the prefix is never used again.
+      return { world, dispose: async () => undefined };
+    },
+  });
+} else {
+  process.stdout.write(
+    'SKIPPED invariants under concurrent commands: eventstoredb: EVENTSTORE_CONNECTION_STRING is not set. To run it, start a server with ' +
+      "`docker compose up -d kurrentdb` and set EVENTSTORE_CONNECTION_STRING='kurrentdb://127.0.0.1:2113?tls=false' (see docker-compose.yml)\n",
+  );
 }
 
 describe.each(backends)('invariants under concurrent commands: $name', (backend) => {
