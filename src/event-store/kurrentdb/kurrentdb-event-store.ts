@@ -221,6 +221,10 @@ export class KurrentDbEventStore implements EventStore {
       const [replay, heads] = await Promise.all([this.replayIfRetried(appends), Promise.all(appends.map((a) => this.head(a.stream)))]);
       if (replay !== undefined) return replay;
       appends.forEach((append, i) => this.assertAt(append.stream, append.expectedRevision, heads[i]));
+      for (const check of checks) {
+        // A revision below 0 matches no stream, and the server has no way to say so: refused here.
+        if (typeof check.expectedRevision === 'bigint' && check.expectedRevision < 0n) this.assertAt(check.stream, check.expectedRevision, await this.head(check.stream));
+      }
 
       const built = this.build(appends, heads, checks);
       let outcome: Awaited<ReturnType<KurrentDBClient['appendRecords']>>;
@@ -245,7 +249,8 @@ export class KurrentDbEventStore implements EventStore {
         // refuses if the caller's own expectation no longer holds; otherwise it chains onto the new head.
         const moved = violations[0];
         const append = appends.find((a) => moved !== undefined && this.naming.stored(a.stream) === moved.streamName);
-        if (append !== undefined && moved !== undefined) lastConflict = { stream: append.stream, expected: append.expectedRevision, actual: fromCurrentState(moved.actualState) };
+        if (append === undefined || moved === undefined) throw this.translate(error);
+        lastConflict = { stream: append.stream, expected: append.expectedRevision, actual: fromCurrentState(moved.actualState) };
         await sleep(Math.floor(Math.random() * Math.min(2 ** attempt, 50)));
         continue;
       }
