@@ -9,24 +9,32 @@ import type { EventMetadata, ExpectedRevision, StreamRevision } from '../event-s
 // ---------------------------------------------------------------------------------------------
 
 /**
- * KurrentDB places an event in `$all` by a pair (commit, prepare), ordered by commit then prepare.
- * Several events of one append may share a commit position, so the port's one number per event is
- * the pair packed as commit · 2⁶⁴ + prepare: it sorts exactly like `$all` and decodes back.
- * The server keeps both halves in signed 64-bit integers, so each half is below 2⁶³.
+ * KurrentDB places an event in `$all` by a pair (commit, prepare), ordered by commit then prepare;
+ * an event's prepare record comes before (or is) its commit, within one append's size. Several
+ * events of one append may share a commit position, so the port's one number per event packs the
+ * pair as commit · 2²² + (2²² − 1 − (commit − prepare)): it sorts exactly like `$all`, decodes back,
+ * and stays below 2⁶³, so read sides keep it in an ordinary 64-bit integer column and the API in 19
+ * digits. The bounds this sets (commit − prepare below 4 MiB, four times KurrentDB's default largest
+ * append; a log of up to 2 TiB) are checked: a position outside them is refused loudly, never folded
+ * into another.
  */
-const halfBits = 64n;
-const halfLimit = 1n << 63n;
-const prepareMask = (1n << halfBits) - 1n;
+const gapBits = 22n;
+const gapLimit = 1n << gapBits;
+const commitLimit = 1n << (63n - gapBits);
 
 export function encodePosition(position: Position): bigint {
-  assert(position.commit >= 0n && position.commit < halfLimit, `commit position out of range: ${position.commit}`);
-  assert(position.prepare >= 0n && position.prepare < halfLimit, `prepare position out of range: ${position.prepare}`);
-  return (position.commit << halfBits) | position.prepare;
+  const gap = position.commit - position.prepare;
+  assert(position.commit >= 0n && position.commit < commitLimit, `commit position out of range: ${position.commit}`);
+  assert(position.prepare >= 0n && gap >= 0n && gap < gapLimit, `prepare position ${position.prepare} is not within ${gapLimit} bytes before its commit ${position.commit}`);
+  return (position.commit << gapBits) | (gapLimit - 1n - gap);
 }
 
+/** The pair a number stands for; a number between two events decodes to a place between them. */
 export function decodePosition(encoded: bigint): Position {
-  assert(encoded >= 0n && encoded >> halfBits < halfLimit, `not a KurrentDB log position: ${encoded}`);
-  return { commit: encoded >> halfBits, prepare: encoded & prepareMask };
+  assert(encoded >= 0n && encoded >> gapBits < commitLimit, `not a KurrentDB log position: ${encoded}`);
+  const commit = encoded >> gapBits;
+  const prepare = commit - (gapLimit - 1n - (encoded & (gapLimit - 1n)));
+  return { commit, prepare: prepare < 0n ? 0n : prepare };
 }
 
 // ---------------------------------------------------------------------------------------------
