@@ -1,15 +1,17 @@
 // The CLI's module: the store, the ledger and the read side, without the HTTP layer.
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { EventStoreModule } from '../event-store/event-store.module.js';
 import { Ledger } from '../commands/ledger.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { cliCommands } from './commands.js';
-import { READ_SIDE, openReadSide } from '../projections/read-side.js';
+import { READ_SIDE, openReadSide, type ReadSide } from '../projections/read-side.js';
 
 @Module({})
-export class CliModule {
+export class CliModule implements OnApplicationShutdown {
+  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
+
   static forRoot(config: LedgerConfig): DynamicModule {
     return {
       module: CliModule,
@@ -17,9 +19,16 @@ export class CliModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Ledger, useFactory: (store: EventStore) => new Ledger(store), inject: [EVENT_STORE] },
-        { provide: READ_SIDE, useFactory: openReadSide, inject: [EVENT_STORE] },
+        // The read side this store and configuration call for (see read-side.ts), as the service has it.
+        { provide: READ_SIDE, useFactory: (store: EventStore) => openReadSide(store, config), inject: [EVENT_STORE] },
         ...cliCommands,
       ],
     };
+  }
+
+  /** A read side kept apart from the store has connections of its own to close. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.readSide.projector.stop();
+    await this.readSide.close();
   }
 }

@@ -16,7 +16,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { Projector } from '../projections/projector.js';
-import { ReadQueries, type AsOf } from '../projections/queries.js';
+import type { AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
 import { generateSynthetic } from '../synthetic/generator.js';
 import { ratePerSecond, secondsOf } from '../shared/durations.js';
@@ -102,7 +102,7 @@ export class BudgetReportCommand extends CommandRunner {
   async run([programmeId, yearText]: string[], options: { asOf?: string }): Promise<void> {
     if (!/^[0-9]{4}$/.test(yearText ?? '')) throw new ConfigError(`year must be four digits, got "${yearText}"`);
     await caughtUp(this.store, this.readSide.projector);
-    const report = this.readSide.queries.budget(programmeId ?? '', Number(yearText), parseAsOf(options.asOf));
+    const report = await this.readSide.queries.budget(programmeId ?? '', Number(yearText), parseAsOf(options.asOf));
     if (report === undefined) {
       process.stderr.write(`no programme ${programmeId}\n`);
       process.exitCode = exitCodes.notFound;
@@ -127,7 +127,7 @@ export class EnterpriseReportCommand extends CommandRunner {
     if (options.year !== undefined && !/^[0-9]{4}$/.test(options.year)) throw new ConfigError(`--year must be four digits, got "${options.year}"`);
     await caughtUp(this.store, this.readSide.projector);
     const asOf = parseAsOf(options.asOf);
-    const totals = this.readSide.queries.enterpriseTotals(uscc ?? '', {
+    const totals = await this.readSide.queries.enterpriseTotals(uscc ?? '', {
       ...(options.year === undefined ? {} : { year: Number(options.year) }),
       ...(asOf === undefined ? {} : { asOf }),
     });
@@ -183,7 +183,7 @@ export class VerifyCommand extends CommandRunner {
     let reconciliation: Awaited<ReturnType<typeof reconcile>> | { ok: false; error: string };
     try {
       await caughtUp(this.store, this.readSide.projector);
-      reconciliation = await reconcile(this.store, this.readSide.model.db);
+      reconciliation = await reconcile(this.store, this.readSide.queries);
     } catch (error) {
       reconciliation = { ok: false, error: `the projections could not be brought up to date: ${error instanceof Error ? error.message : String(error)}` };
     }

@@ -41,7 +41,8 @@ export class HealthController {
         const session = this.indicators.check('projections');
         if (this.readSide === null) return session.up({ kept: false });
         const lag = (await this.store.headPosition()) - this.readSide.projector.position;
-        return lag > projectionLagEventsMax ? session.degraded({ lagEvents: lag.toString() }) : session.up({ lagEvents: lag.toString() });
+        const details = { kind: this.readSide.kind, lagEvents: lag.toString() };
+        return lag > projectionLagEventsMax ? session.degraded(details) : session.up(details);
       },
     ]);
   }

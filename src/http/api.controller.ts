@@ -365,7 +365,7 @@ export class ReadController {
     const digest = saved === undefined ? undefined : digestFromJson(saved);
     if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
     const log = await this.store.verify(digest);
-    const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.model.db);
+    const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.queries);
     return {
       ok: log.ok && (projections?.ok ?? true),
       log: { ...log, headPosition: log.headPosition.toString(), findings: log.findings.map((f) => ({ ...f, position: f.position.toString() })), digest: digestToJson(log.digest) },

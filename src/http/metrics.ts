@@ -46,14 +46,12 @@ export function createMetrics(store: EventStore, readSide: ReadSide | null): Led
     help: 'Budget remaining per programme-year (yuan; for monitoring only, figures of record are decimal strings)',
     labelNames: ['programme', 'year'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
       if (readSide === null) return;
+      // Read before the reset: a scrape never shows the gauge half-filled while the read side answers.
+      const views = await readSide.queries.budgets();
       this.reset();
-      const rows = readSide.model.db.prepare('SELECT programme_id, year FROM read_budgets').all() as { programme_id: string; year: number }[];
-      for (const row of rows) {
-        const view = readSide.queries.budget(row.programme_id, row.year);
-        if (view !== undefined) this.set({ programme: row.programme_id, year: String(row.year) }, Money.of(view.remaining).toGaugeValue());
-      }
+      for (const view of views) this.set({ programme: view.programmeId, year: String(view.year) }, Money.of(view.remaining).toGaugeValue());
     },
   });
   return { registry, requestSeconds, commands };

@@ -4,7 +4,7 @@
 // nothing that can drift from the log.
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { streams } from '../domain/streams.js';
-import type { ReadQueries } from './queries.js';
+import type { ReadSideQueries } from './queries.js';
 
 export interface HistoryEntry {
   position: string;
@@ -47,10 +47,10 @@ export async function applicationHistory(store: EventStore, applicationId: strin
   return [...own, ...objections].sort(byPosition).map(entryOf);
 }
 
-export async function enterpriseHistory(store: EventStore, queries: ReadQueries, uscc: string): Promise<HistoryEntry[]> {
+export async function enterpriseHistory(store: EventStore, queries: ReadSideQueries, uscc: string): Promise<HistoryEntry[]> {
   const events = [...(await store.readStream(streams.enterprise(uscc)))];
   for (let offset = 0; offset < enterpriseHistoryApplicationCountMax; offset += 500) {
-    const page = queries.applications({ uscc }, { limit: 500, offset });
+    const page = await queries.applications({ uscc }, { limit: 500, offset });
     for (const application of page) {
       events.push(...(await store.readStream(streams.application(application.applicationId))).filter((e) => enterpriseEventsShown.has(e.type)));
     }

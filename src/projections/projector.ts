@@ -1,7 +1,8 @@
 // Feeds the read side from the store: catches up in batches from its checkpoint, then follows the log
-// live. Each batch and its checkpoint commit together (see SqliteReadModel.applyBatch).
+// live. Each batch and its checkpoint commit together (see ReadModel.applyBatch), in SQLite or in
+// PostgreSQL alike.
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
-import type { SqliteReadModel } from './sqlite-read-model.js';
+import type { ReadModel } from './read-model.js';
 
 export interface ProjectorOptions {
   /**
@@ -21,45 +22,66 @@ export class Projector {
   private running: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
   private failure: unknown;
+  /**
+   * The checkpoint as of the last batch this projector committed (or read): callers read the position
+   * synchronously, and a PostgreSQL read side cannot answer synchronously.
+   */
+  private checkpointKnown = 0n;
 
   constructor(
     private readonly store: EventStore,
-    readonly model: SqliteReadModel,
+    readonly model: ReadModel,
     options: ProjectorOptions = {},
   ) {
     this.batchSizeMax = options.batchSizeMax ?? 2_000;
     this.lingerMs = options.lingerMs ?? 2;
+    const checkpoint = model.checkpoint();
+    // An asynchronous read side is read by `refresh`, which opening a read side calls.
+    if (typeof checkpoint === 'bigint') this.checkpointKnown = checkpoint;
   }
 
   /** Position of the last event the read side reflects. */
   get position(): bigint {
-    return this.model.checkpoint();
+    return this.checkpointKnown;
+  }
+
+  /** Reads the checkpoint again from the read side (another process may have moved it). */
+  async refresh(): Promise<bigint> {
+    this.checkpointKnown = await this.model.checkpoint();
+    this.wake();
+    return this.checkpointKnown;
   }
 
   /** Applies everything in the log now, in batches; returns the checkpoint reached. */
   async catchUp(onProgress?: (position: bigint) => void): Promise<bigint> {
+    await this.refresh();
     for (;;) {
       const batch: StoredEvent[] = [];
       for await (const event of this.store.readAll({ afterPosition: this.position, maxCount: this.batchSizeMax })) batch.push(event);
       if (batch.length === 0) return this.position;
-      this.model.applyBatch(batch);
+      await this.apply(batch);
       onProgress?.(this.position);
-      this.wake();
     }
   }
 
-  /** Empties the read side and rebuilds it from the first event (in bulk: see SqliteReadModel.beginBulk). */
+  /** Empties the read side and rebuilds it from the first event (in bulk: see ReadModel.beginBulk). */
   async rebuild(onProgress?: (position: bigint) => void): Promise<bigint> {
-    this.model.beginBulk();
-    const position = await this.catchUp(onProgress);
-    this.model.endBulk();
+    await this.model.beginBulk();
+    let position: bigint;
+    try {
+      position = await this.catchUp(onProgress);
+      await this.model.endBulk();
+    } catch (error) {
+      await this.model.abortBulk();
+      throw error;
+    }
     this.wake();
     return position;
   }
 
   /** Catches up, first finishing a rebuild that a crash cut off. */
   async resume(onProgress?: (position: bigint) => void): Promise<bigint> {
-    return this.model.rebuildInterrupted ? this.rebuild(onProgress) : this.catchUp(onProgress);
+    return (await this.model.isRebuildInterrupted()) ? this.rebuild(onProgress) : this.catchUp(onProgress);
   }
 
   /** Follows the log live until stopped. */
@@ -102,26 +124,39 @@ export class Projector {
 
   private async follow(signal: AbortSignal): Promise<void> {
     await this.resume();
+    // Stops the subscription when a batch fails, as well as when the projector is stopped.
+    const following = new AbortController();
+    const stop = (): void => following.abort();
+    signal.addEventListener('abort', stop, { once: true });
     let buffer: StoredEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
-    const flush = (): void => {
+    // Batches are applied one after the other, in log order, even when the read side answers later.
+    let applying: Promise<void> = Promise.resolve();
+    const flush = (): Promise<void> => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      if (buffer.length === 0) return;
+      if (buffer.length === 0) return applying;
       const batch = buffer;
       buffer = [];
-      this.model.applyBatch(batch);
-      this.wake();
+      applying = applying.then(() => this.apply(batch));
+      return applying;
     };
     try {
-      for await (const event of this.store.subscribe({ afterPosition: this.position, signal })) {
+      for await (const event of this.store.subscribe({ afterPosition: this.position, signal: following.signal })) {
         buffer.push(event);
-        if (buffer.length >= this.batchSizeMax) flush();
-        else timer ??= setTimeout(flush, this.lingerMs);
+        // A full batch waits for the ones before it: the subscription never runs far ahead of the read side.
+        if (buffer.length >= this.batchSizeMax) await flush();
+        else timer ??= setTimeout(() => void flush().catch(stop), this.lingerMs);
       }
     } finally {
-      flush();
+      signal.removeEventListener('abort', stop);
+      await flush();
     }
+  }
+
+  private async apply(batch: readonly StoredEvent[]): Promise<void> {
+    this.checkpointKnown = await this.model.applyBatch(batch);
+    this.wake();
   }
 
   private wake(): void {

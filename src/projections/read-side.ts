@@ -1,26 +1,102 @@
-// The read side of a process: the projections in the store's database, their projector and queries.
-import { ConfigError } from '../config.js';
+// The read side of a process: where its projections live, their projector and queries.
+//   SQLite store      → SQLite read side in the events' own file;
+//   PostgreSQL store  → PostgreSQL read side in the events' own database and schema (the store's pool);
+//   any other store   → PostgreSQL read side at DATABASE_URL (schema `ledger_read`) when it is set,
+//                       else an SQLite read side at LEDGER_SQLITE_PATH (a file of its own).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type pg from 'pg';
+import { ConfigError, type LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
+import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import { Projector } from './projector.js';
+import { PostgresReadModel, postgresReadPool } from './postgres-read-model.js';
+import { PostgresReadQueries } from './postgres-queries.js';
+import { Projector, type ProjectorOptions } from './projector.js';
+import type { ReadSideQueries } from './queries.js';
 import { ReadQueries } from './queries.js';
+import type { ReadModel } from './read-model.js';
 import { SqliteReadModel } from './sqlite-read-model.js';
 
 export const READ_SIDE = Symbol('READ_SIDE');
 
+/** The schema of a PostgreSQL read side kept apart from its events (a store that keeps no read side). */
+export const separateReadSchema = 'ledger_read';
+
 export interface ReadSide {
-  readonly model: SqliteReadModel;
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the projections are, for operators (no credentials). */
+  readonly location: string;
+  readonly model: ReadModel;
   readonly projector: Projector;
-  readonly queries: ReadQueries;
+  readonly queries: ReadSideQueries;
+  /** Closes what the read side opened itself (not the store's own database). */
+  close(): Promise<void>;
 }
 
-/** The read side, where the store keeps one (SQLite in this version); undefined elsewhere. */
-export function readSideOf(store: EventStore): ReadSide | undefined {
-  return store instanceof SqliteEventStore ? openReadSide(store) : undefined;
+/** Opens (and migrates) the read side for this store and configuration; the projector is not started. */
+export async function openReadSide(store: EventStore, config: LedgerConfig, options: ProjectorOptions = {}): Promise<ReadSide> {
+  if (store instanceof SqliteEventStore) {
+    const model = new SqliteReadModel(store.database);
+    return ready({ kind: 'sqlite', location: `the events' SQLite file (${config.sqlitePath})`, model, projector: new Projector(store, model, options), queries: new ReadQueries(store.database), close: async () => undefined });
+  }
+  if (store instanceof PostgresEventStore) {
+    const pool = store.connectionPool;
+    const model = await PostgresReadModel.open({ pool });
+    return ready({ kind: 'postgres', location: "the events' PostgreSQL database and schema", model, projector: new Projector(store, model, options), queries: new PostgresReadQueries(pool), close: async () => undefined });
+  }
+  if (config.databaseUrl !== undefined) {
+    const pool: pg.Pool = postgresReadPool(config.databaseUrl, separateReadSchema);
+    try {
+      const model = await PostgresReadModel.open({ pool, schema: separateReadSchema, ownTimeline: true });
+      return await ready({
+        kind: 'postgres',
+        location: `PostgreSQL at DATABASE_URL, schema ${separateReadSchema}`,
+        model,
+        projector: new Projector(store, model, options),
+        queries: new PostgresReadQueries(pool, { ownTimeline: true }),
+        close: () => pool.end(),
+      });
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+  const db = openSeparateSqlite(config.sqlitePath);
+  try {
+    const model = new SqliteReadModel(db, { ownTimeline: true });
+    return await ready({
+      kind: 'sqlite',
+      location: `an SQLite file of its own (${config.sqlitePath})`,
+      model,
+      projector: new Projector(store, model, options),
+      queries: new ReadQueries(db, { ownTimeline: true }),
+      close: async () => void db.close(),
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
-export function openReadSide(store: EventStore): ReadSide {
-  if (!(store instanceof SqliteEventStore)) throw new ConfigError('projections are kept in the SQLite store in this version');
-  const model = new SqliteReadModel(store.database);
-  return { model, projector: new Projector(store, model), queries: new ReadQueries(store.database) };
+/** Reads the checkpoint, so that the projector's position is right before it first runs. */
+async function ready(readSide: ReadSide): Promise<ReadSide> {
+  await readSide.projector.refresh();
+  return readSide;
+}
+
+function openSeparateSqlite(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: 5_000 });
+  // The projections of another store's log must not mix with an SQLite log and its own read side.
+  const events = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+  if (events !== undefined) {
+    db.close();
+    throw new ConfigError(`${path} holds an SQLite event log: set LEDGER_SQLITE_PATH to a file of its own for this store's read side, or set DATABASE_URL`);
+  }
+  db.pragma('journal_mode = WAL');
+  // A batch lost to a power cut is lost with its checkpoint, and applied again: NORMAL is enough here.
+  db.pragma('synchronous = NORMAL');
+  return db;
 }

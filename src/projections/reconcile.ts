@@ -1,7 +1,7 @@
 // Reconciliation: every figure of the read side must equal what the consistency-boundary streams say.
 // One pass over the log, folding with the same state functions the decisions use (not the read side's
-// code), then a comparison with every row. Run by `ledger verify` beside the hash-chain check.
-import type Database from 'better-sqlite3';
+// code), then a comparison with every row. Run by `ledger verify` beside the hash-chain check, on
+// either read side (SQLite or PostgreSQL): the rows come through the read side's queries.
 import type { EventStore } from '../event-store/event-store.js';
 import { readEventOf } from '../commands/runner.js';
 import type { ReadEvent } from '../domain/events.js';
@@ -16,6 +16,7 @@ import {
   type ApplicationState,
 } from '../domain/states.js';
 import { Money } from '../shared/money.js';
+import type { ReadSideQueries } from './queries.js';
 
 export interface Difference {
   readonly table: string;
@@ -43,8 +44,10 @@ interface Sums {
 
 const noSums = (): Sums => ({ paid: Money.zero, clawbackOrdered: Money.zero, recovered: Money.zero });
 
-export async function reconcile(store: EventStore, db: Database.Database, readSideName = 'ledger'): Promise<ReconciliationReport> {
-  const checkpoint = (db.prepare('SELECT position FROM read_checkpoints WHERE name = ?').safeIntegers(true).get(readSideName) as { position: bigint } | undefined)?.position ?? 0n;
+export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries, 'figures'>): Promise<ReconciliationReport> {
+  // The rows first, with the checkpoint they reflect; the log is then folded up to that checkpoint.
+  const figures = await queries.figures();
+  const checkpoint = figures.position;
 
   // The truth, from the streams, up to the checkpoint.
   const applications = new Map<string, ApplicationState>();
@@ -79,11 +82,10 @@ export async function reconcile(store: EventStore, db: Database.Database, readSi
     sums.set(key, { paid: s.paid.plus(paidOf(a)), clawbackOrdered: s.clawbackOrdered.plus(clawbackOrderedOf(a)), recovered: s.recovered.plus(recoveredOf(a)) });
   };
 
-  const applicationRow = db.prepare('SELECT * FROM read_applications WHERE application_id = ?');
   for (const [id, a] of applications) {
     add(budgetSums, `${a.programmeId}|${a.fiscalYear}`, a);
     add(yearSums, `${a.uscc}|${a.programmeId}|${a.fiscalYear}`, a);
-    const row = applicationRow.get(id) as Record<string, string> | undefined;
+    const row = figures.applications.get(id);
     rowsChecked += 1;
     if (row === undefined) {
       compare('read_applications', id, 'row', 'present', null);
@@ -96,13 +98,11 @@ export async function reconcile(store: EventStore, db: Database.Database, readSi
     compare('read_applications', id, 'clawback_ordered', clawbackOrderedOf(a).format(), row['clawback_ordered']!);
     compare('read_applications', id, 'recovered', recoveredOf(a).format(), row['recovered']!);
   }
-  const applicationCount = (db.prepare('SELECT count(*) AS n FROM read_applications').get() as { n: number }).n;
+  const applicationCount = figures.applications.size;
   if (applicationCount !== applications.size) compare('read_applications', '*', 'count', String(applications.size), String(applicationCount));
 
-  const budgetRow = db.prepare('SELECT * FROM read_budgets WHERE programme_id = ? AND year = ?');
   for (const [key, last] of budgetLast) {
-    const [programmeId, year] = key.split('|') as [string, string];
-    const row = budgetRow.get(programmeId, Number(year)) as Record<string, string> | undefined;
+    const row = figures.budgets.get(key);
     const state = budgetStateOf(last);
     const sums = budgetSums.get(key) ?? noSums();
     rowsChecked += 1;
@@ -113,10 +113,8 @@ export async function reconcile(store: EventStore, db: Database.Database, readSi
     compare('read_budgets', key, 'recovered', sums.recovered.format(), row?.['recovered'] ?? null);
   }
 
-  const totalsRow = db.prepare('SELECT * FROM read_enterprise_totals WHERE uscc = ? AND programme_id = ? AND year = ?');
   for (const [key, last] of yearLast) {
-    const [uscc, programmeId, year] = key.split('|') as [string, string, string];
-    const row = totalsRow.get(uscc, programmeId, Number(year)) as Record<string, string> | undefined;
+    const row = figures.totals.get(key);
     const state = enterpriseYearStateOf(last);
     const sums = yearSums.get(key) ?? noSums();
     rowsChecked += 1;

@@ -1,16 +1,24 @@
-// The read side in SQLite, in the same database as the events: budgets, enterprise totals,
-// enterprises, applications, histories, and versions of the money figures for as-of queries.
-// A batch of events and the checkpoint after it are committed in one transaction: a crash
-// never applies an event twice or skips one.
+// The read side in SQLite, in the same database as the events (or, for a store that keeps none,
+// in a file of its own): budgets, enterprise totals, enterprises, applications, and versions of the
+// money figures for as-of queries. A batch of events and the checkpoint after it are committed in
+// one transaction: a crash never applies an event twice or skips one.
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '../event-store/event-store.js';
-import type { DomainEvents, EventType } from '../domain/events.js';
-import { Money } from '../shared/money.js';
+import {
+  RowCache,
+  foldEvent,
+  projectionName,
+  readTables,
+  rebuildMarker,
+  type ApplicationRow,
+  type BudgetRow,
+  type EnterpriseRow,
+  type FoldTarget,
+  type TotalsRow,
+} from './fold.js';
+import { ReadSideRebuildingError, type ReadModel } from './read-model.js';
 
-export const projectionName = 'ledger';
-
-/** Tags that put an enterprise first in the approval queue (Baoding measure 8). */
-export const priorityTags = ['unicorn', 'potential-unicorn', 'specialized-little-giant', 'hidden-champion'] as const;
+export { priorityTags, projectionName, readTables } from './fold.js';
 
 const readMigrations: readonly { version: number; sql: string }[] = [
   {
@@ -46,18 +54,15 @@ const readMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX read_applications_queue ON read_applications (status, priority DESC, submitted_position);
     `,
   },
+  {
+    // When the events are elsewhere (another store), as-of-a-time needs the time of every position.
+    version: 2,
+    sql: `
+      CREATE TABLE read_event_times (position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL);
+      CREATE INDEX read_event_times_by_time ON read_event_times (recorded_at, position);
+    `,
+  },
 ];
-
-/** Every read table, for rebuilding and for comparing a replay with the live rows. */
-export const readTables = [
-  'read_programmes',
-  'read_budgets',
-  'read_budget_versions',
-  'read_enterprise_totals',
-  'read_enterprise_total_versions',
-  'read_enterprises',
-  'read_applications',
-] as const;
 
 /**
  * Indexes of the append-only tables. A rebuild drops them, fills the tables in log order, and builds
@@ -68,9 +73,6 @@ const appendOnlyIndexes = [
   'CREATE UNIQUE INDEX IF NOT EXISTS read_enterprise_total_versions_key ON read_enterprise_total_versions (uscc, programme_id, year, position)',
 ] as const;
 const appendOnlyIndexNames = ['read_budget_versions_key', 'read_enterprise_total_versions_key'] as const;
-
-/** A rebuild under way: its checkpoint row. Found at start, it means a rebuild was cut off: start again. */
-const rebuildMarker = 'rebuild-in-progress';
 
 export function migrateReadSide(db: Database.Database): void {
   db.transaction(() => {
@@ -85,111 +87,34 @@ export function migrateReadSide(db: Database.Database): void {
   }).immediate();
 }
 
-/** Amounts are kept as the decimal strings they are stored as; arithmetic on them goes through Money. */
-type Amount = string;
-
-interface Figures {
-  paid: Amount;
-  clawbackOrdered: Amount;
-  recovered: Amount;
+export interface SqliteReadModelOptions {
+  readonly name?: string;
+  /**
+   * The events are not in this database: keep the time of every position (read_event_times), for
+   * as-of-a-time queries. Off when the read side sits beside the events table, which has them.
+   */
+  readonly ownTimeline?: boolean;
 }
 
-interface BudgetRow extends Figures {
-  programmeId: string;
-  year: number;
-  budget: Amount;
-  committed: Amount;
-  position: bigint;
-}
-
-interface TotalsRow extends Figures {
-  uscc: string;
-  programmeId: string;
-  year: number;
-  recognizedSpend: Amount;
-  awarded: Amount;
-  position: bigint;
-}
-
-interface EnterpriseRow {
-  uscc: string;
-  name: string;
-  city: string;
-  district: string | null;
-  tags: string[];
-  priority: number;
-  flags: Record<string, string>;
-  position: bigint;
-}
-
-interface ApplicationRow extends Figures {
-  applicationId: string;
-  programmeId: string;
-  fiscalYear: number;
-  uscc: string;
-  district: string | null;
-  priority: number;
-  status: string;
-  claimed: Amount;
-  recognized: Amount | null;
-  entitlement: Amount;
-  award: Amount;
-  noticeId: string | null;
-  noticeEndsOn: string | null;
-  submittedPosition: bigint;
-  submittedAt: string;
-  position: bigint;
-}
-
-/** Rows touched by one batch: read once from the table, written once at the end. */
-class RowCache<R> {
-  private readonly rows = new Map<string, R | undefined>();
-  private readonly dirty = new Set<string>();
-  /** During a rebuild the table starts empty and every row stays here until the end. */
-  bulk = false;
-
-  constructor(
-    private readonly load: (key: string) => R | undefined,
-    private readonly save: (row: R) => void,
-  ) {}
-
-  get(key: string): R | undefined {
-    if (!this.rows.has(key)) this.rows.set(key, this.bulk ? undefined : this.load(key));
-    return this.rows.get(key);
-  }
-
-  set(key: string, row: R): void {
-    this.rows.set(key, row);
-    this.dirty.add(key);
-  }
-
-  flush(force = false): void {
-    if (this.bulk && !force) return;
-    for (const key of this.dirty) {
-      const row = this.rows.get(key);
-      if (row !== undefined) this.save(row);
-    }
-    this.rows.clear();
-    this.dirty.clear();
-  }
-}
-
-const zero = '0.00';
-
-type Data<T extends EventType> = DomainEvents[T];
-
-export class SqliteReadModel {
-  private readonly budgets: RowCache<BudgetRow>;
-  private readonly totals: RowCache<TotalsRow>;
-  private readonly enterprises: RowCache<EnterpriseRow>;
-  private readonly applications: RowCache<ApplicationRow>;
+export class SqliteReadModel implements ReadModel, FoldTarget {
+  readonly name: string;
+  private readonly ownTimeline: boolean;
+  readonly budgets: RowCache<BudgetRow>;
+  readonly totals: RowCache<TotalsRow>;
+  readonly enterprises: RowCache<EnterpriseRow>;
+  readonly applications: RowCache<ApplicationRow>;
   private readonly statements;
-  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly StoredEvent[]) => void>;
+  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly StoredEvent[]) => bigint>;
+  private bulk = false;
 
   constructor(
     readonly db: Database.Database,
-    readonly name = projectionName,
+    options: SqliteReadModelOptions | string = {},
   ) {
+    // A name alone, as callers gave it before the options existed.
+    const settings = typeof options === 'string' ? { name: options } : options;
+    this.name = settings.name ?? projectionName;
+    this.ownTimeline = settings.ownTimeline ?? false;
     migrateReadSide(db);
     const s = {
       checkpoint: db.prepare('SELECT position FROM read_checkpoints WHERE name = ?').pluck().safeIntegers(true),
@@ -205,6 +130,7 @@ export class SqliteReadModel {
       saveEnterprise: db.prepare('INSERT OR REPLACE INTO read_enterprises VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       application: db.prepare('SELECT * FROM read_applications WHERE application_id = ?').safeIntegers(true),
       saveApplication: db.prepare('INSERT OR REPLACE INTO read_applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      eventTime: db.prepare('INSERT OR REPLACE INTO read_event_times (position, recorded_at) VALUES (?, ?)'),
     };
     this.statements = s;
 
@@ -302,16 +228,41 @@ export class SqliteReadModel {
     );
 
     this.applyBatchInTransaction = db.transaction((events: readonly StoredEvent[]) => {
+      // Outside a rebuild of its own, a live batch must not land in tables another process is rebuilding.
+      if (!this.bulk && s.checkpoint.get(rebuildMarker) !== undefined) throw new ReadSideRebuildingError();
       // Read inside the transaction: events another projector already applied are skipped, not applied twice.
       const checkpoint = (s.checkpoint.get(this.name) as bigint | undefined) ?? 0n;
-      for (const event of events) if (event.position > checkpoint) this.apply(event);
+      for (const event of events) {
+        if (event.position <= checkpoint) continue;
+        foldEvent(this, event);
+        if (this.ownTimeline) s.eventTime.run(event.position, event.metadata.recordedAt);
+      }
       this.budgets.flush();
       this.totals.flush();
       this.enterprises.flush();
       this.applications.flush();
       const last = events[events.length - 1];
-      if (last !== undefined && last.position > checkpoint) s.setCheckpoint.run(this.name, last.position);
+      if (last === undefined || last.position <= checkpoint) return checkpoint;
+      s.setCheckpoint.run(this.name, last.position);
+      return last.position;
     });
+  }
+
+  programme(definition: { id: string; version: number }): void {
+    this.statements.programme.run(definition.id, definition.version, JSON.stringify(definition));
+  }
+
+  budgetVersion(row: BudgetRow, event: StoredEvent): void {
+    this.statements.budgetVersion.run(
+      row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget, row.committed, row.paid, row.clawbackOrdered, row.recovered,
+    );
+  }
+
+  totalsVersion(row: TotalsRow, event: StoredEvent): void {
+    this.statements.totalsVersion.run(
+      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend, row.awarded, row.paid,
+      row.clawbackOrdered, row.recovered,
+    );
   }
 
   checkpoint(): bigint {
@@ -330,11 +281,12 @@ export class SqliteReadModel {
    */
   beginBulk(): void {
     this.db.transaction(() => {
-      for (const table of readTables) this.db.exec(`DELETE FROM ${table}`);
+      for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
       this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
       for (const index of appendOnlyIndexNames) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
       this.statements.setCheckpoint.run(rebuildMarker, 0);
     }).immediate();
+    this.bulk = true;
     for (const cache of this.caches) cache.bulk = true;
   }
 
@@ -345,224 +297,43 @@ export class SqliteReadModel {
       for (const index of appendOnlyIndexes) this.db.exec(index);
       this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(rebuildMarker);
     }).immediate();
-    for (const cache of this.caches) cache.bulk = false;
+    this.leaveBulk();
   }
 
-  /** True when a rebuild was cut off: the read side must be rebuilt before it is used. */
-  get rebuildInterrupted(): boolean {
+  /** The marker stays: the next start rebuilds. */
+  abortBulk(): void {
+    this.leaveBulk();
+  }
+
+  private leaveBulk(): void {
+    this.bulk = false;
+    for (const cache of this.caches) {
+      cache.bulk = false;
+      cache.discard();
+    }
+  }
+
+  isRebuildInterrupted(): boolean {
     return this.statements.checkpoint.get(rebuildMarker) !== undefined;
   }
 
   /** Applies events (in log order) that are after the checkpoint, and moves the checkpoint: one transaction. */
-  applyBatch(events: readonly StoredEvent[]): void {
-    if (events.length === 0) return;
-    this.applyBatchInTransaction.immediate(events);
+  applyBatch(events: readonly StoredEvent[]): bigint {
+    if (events.length === 0) return this.checkpoint();
+    try {
+      return this.applyBatchInTransaction.immediate(events);
+    } catch (error) {
+      // Rolled back: rows changed in memory for this batch are not the table's any more.
+      if (!this.bulk) for (const cache of this.caches) cache.discard();
+      throw error;
+    }
   }
 
   /** Empties every read table and the checkpoint, for a replay from the start. */
   reset(): void {
     this.db.transaction(() => {
-      for (const table of readTables) this.db.exec(`DELETE FROM ${table}`);
+      for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
       this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
     }).immediate();
-  }
-
-  private budgetVersion(row: BudgetRow, event: StoredEvent): void {
-    row.position = event.position;
-    this.statements.budgetVersion.run(
-      row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget, row.committed, row.paid, row.clawbackOrdered, row.recovered,
-    );
-  }
-
-  private totalsVersion(row: TotalsRow, event: StoredEvent): void {
-    row.position = event.position;
-    this.statements.totalsVersion.run(
-      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend, row.awarded, row.paid,
-      row.clawbackOrdered, row.recovered,
-    );
-  }
-
-  private budgetRow(programmeId: string, year: number): BudgetRow {
-    const key = `${programmeId}|${year}`;
-    const row = this.budgets.get(key) ?? { programmeId, year, budget: zero, committed: zero, paid: zero, clawbackOrdered: zero, recovered: zero, position: 0n };
-    this.budgets.set(key, row);
-    return row;
-  }
-
-  private totalsRow(uscc: string, programmeId: string, year: number): TotalsRow {
-    const key = `${uscc}|${programmeId}|${year}`;
-    const row = this.totals.get(key) ?? {
-      uscc, programmeId, year, recognizedSpend: zero, awarded: zero, paid: zero, clawbackOrdered: zero, recovered: zero, position: 0n,
-    };
-    this.totals.set(key, row);
-    return row;
-  }
-
-  private applicationRow(applicationId: string): ApplicationRow {
-    const row = this.applications.get(applicationId);
-    if (row === undefined) throw new Error(`event for application ${applicationId}, which was never submitted`);
-    this.applications.set(applicationId, row);
-    return row;
-  }
-
-  /** Adds to paid, clawback ordered or recovered on the application, its budget and its enterprise year. */
-  private addFigure(applicationId: string, figure: keyof Figures, amountText: Amount, event: StoredEvent): void {
-    const amount = Money.of(amountText);
-    const add = (current: Amount): Amount => Money.of(current).plus(amount).format();
-    const application = this.applicationRow(applicationId);
-    application[figure] = add(application[figure]);
-    application.position = event.position;
-    const budget = this.budgetRow(application.programmeId, application.fiscalYear);
-    budget[figure] = add(budget[figure]);
-    this.budgetVersion(budget, event);
-    const totals = this.totalsRow(application.uscc, application.programmeId, application.fiscalYear);
-    totals[figure] = add(totals[figure]);
-    this.totalsVersion(totals, event);
-  }
-
-  private apply(event: StoredEvent): void {
-    const type = event.type as EventType;
-    switch (type) {
-      case 'ProgrammePublished': {
-        const d = event.data as unknown as Data<'ProgrammePublished'>;
-        this.statements.programme.run(d.definition.id, d.definition.version, JSON.stringify(d.definition));
-        return;
-      }
-      case 'BudgetAllocated':
-      case 'AwardCommitted':
-      case 'AwardReleased':
-      case 'HeadroomRestored': {
-        const d = event.data as unknown as Data<'AwardCommitted'>;
-        const row = this.budgetRow(d.programmeId, d.year);
-        row.budget = d.budgetAfter;
-        row.committed = d.committedAfter;
-        this.budgetVersion(row, event);
-        return;
-      }
-      case 'AwardGranted':
-      case 'AwardWithdrawn':
-      case 'EnterpriseHeadroomRestored': {
-        const d = event.data as unknown as Data<'AwardGranted'>;
-        const row = this.totalsRow(d.uscc, d.programmeId, d.year);
-        row.recognizedSpend = d.spendAfter;
-        row.awarded = d.awardedAfter;
-        this.totalsVersion(row, event);
-        return;
-      }
-      case 'EnterpriseRegistered': {
-        const d = event.data as unknown as Data<'EnterpriseRegistered'>;
-        const priority = d.tags.some((t) => (priorityTags as readonly string[]).includes(t)) ? 1 : 0;
-        this.enterprises.set(d.uscc, { uscc: d.uscc, name: d.name, city: d.city, district: d.district, tags: d.tags, priority, flags: {}, position: event.position });
-        return;
-      }
-      case 'FlagRaised':
-      case 'FlagLifted': {
-        const d = event.data as unknown as Data<'FlagRaised'>;
-        const row = this.enterprises.get(d.uscc);
-        if (row === undefined) throw new Error(`flag on unregistered enterprise ${d.uscc}`);
-        const flags = { ...row.flags };
-        if (type === 'FlagRaised') flags[d.flagId] = d.list;
-        else delete flags[d.flagId];
-        this.enterprises.set(d.uscc, { ...row, flags, position: event.position });
-        return;
-      }
-      case 'ApplicationSubmitted': {
-        const d = event.data as unknown as Data<'ApplicationSubmitted'>;
-        const enterprise = this.enterprises.get(d.uscc);
-        this.applications.set(d.applicationId, {
-          applicationId: d.applicationId,
-          programmeId: d.programmeId,
-          fiscalYear: d.fiscalYear,
-          uscc: d.uscc,
-          district: enterprise?.district ?? null,
-          priority: enterprise?.priority ?? 0,
-          status: 'submitted',
-          claimed: d.claimedTotal,
-          recognized: null,
-          entitlement: zero,
-          award: zero,
-          paid: zero,
-          clawbackOrdered: zero,
-          recovered: zero,
-          noticeId: null,
-          noticeEndsOn: null,
-          submittedPosition: event.position,
-          submittedAt: event.metadata.recordedAt,
-          position: event.position,
-        });
-        return;
-      }
-      case 'StageReviewed': {
-        const d = event.data as unknown as Data<'StageReviewed'>;
-        const row = this.applicationRow(d.applicationId);
-        row.status = d.final ? 'reviewed' : 'in_review';
-        if (d.recognizedAmount !== null) row.recognized = d.recognizedAmount;
-        row.position = event.position;
-        return;
-      }
-      case 'ApplicationRejected':
-      case 'ApplicationWithdrawn':
-      case 'AwardRevoked': {
-        const d = event.data as unknown as Data<'ApplicationRejected'>;
-        const row = this.applicationRow(d.applicationId);
-        row.status = type === 'ApplicationRejected' ? 'rejected' : type === 'ApplicationWithdrawn' ? 'withdrawn' : 'revoked';
-        row.position = event.position;
-        return;
-      }
-      case 'ApplicationNoticed': {
-        const d = event.data as unknown as Data<'ApplicationNoticed'>;
-        const row = this.applicationRow(d.applicationId);
-        row.status = 'in_notice';
-        row.noticeId = d.noticeId;
-        row.noticeEndsOn = d.endsOn;
-        row.position = event.position;
-        return;
-      }
-      case 'AwardApproved': {
-        const d = event.data as unknown as Data<'AwardApproved'>;
-        const row = this.applicationRow(d.applicationId);
-        row.status = 'approved';
-        row.entitlement = d.entitlement;
-        row.award = d.award;
-        row.position = event.position;
-        return;
-      }
-      case 'DisbursementConfirmed': {
-        const d = event.data as unknown as Data<'DisbursementConfirmed'>;
-        this.addFigure(d.applicationId, 'paid', d.amount, event);
-        return;
-      }
-      case 'ClawbackOrdered': {
-        const d = event.data as unknown as Data<'ClawbackOrdered'>;
-        this.addFigure(d.applicationId, 'clawbackOrdered', d.amount, event);
-        return;
-      }
-      case 'RecoveryRecorded': {
-        const d = event.data as unknown as Data<'RecoveryRecorded'>;
-        this.addFigure(d.applicationId, 'recovered', d.amount, event);
-        return;
-      }
-      // Nothing here changes a figure of the read side (histories come from the streams themselves).
-      case 'DisbursementRecorded':
-      case 'DisbursementRejected':
-      case 'ClawbackWrittenOff':
-      case 'ObjectionFiled':
-      case 'ObjectionResolved':
-      case 'HolidayYearPublished':
-      case 'InvoiceClaimed':
-      case 'InvoiceReleased':
-      case 'MatterFunded':
-      case 'MatterReleased':
-      case 'NoticeOpened':
-      case 'DisbursementIndexed':
-      case 'ClawbackIndexed':
-      case 'PaymentReferenceUsed':
-      case 'CommandProcessed':
-        return;
-      default: {
-        const unknown: never = type;
-        throw new Error(`the read side does not know event type ${String(unknown)}`);
-      }
-    }
   }
 }

@@ -77,21 +77,21 @@ describe('projections', () => {
       const partialQueries = new ReadQueries(partial);
       for (const programmeId of ['baoding-data-voucher', 'wuhan-data-product', 'baoding-rnd-project']) {
         for (const year of [2025, 2026, 2027]) {
-          const asOf = queries.budget(programmeId, year, { position });
-          const then = partialQueries.budget(programmeId, year);
+          const asOf = await queries.budget(programmeId, year, { position });
+          const then = await partialQueries.budget(programmeId, year);
           expect({ ...asOf, position: undefined }).toEqual({ ...then, position: undefined });
         }
       }
       const uscc = (partial.prepare('SELECT uscc FROM read_enterprise_totals LIMIT 1').get() as { uscc: string }).uscc;
-      expect(queries.enterpriseTotals(uscc, { asOf: { position } })).toEqual(partialQueries.enterpriseTotals(uscc));
+      expect(await queries.enterpriseTotals(uscc, { asOf: { position } })).toEqual(await partialQueries.enterpriseTotals(uscc));
       partial.close();
     }
     // By time: the log up to the last event recorded at or before it.
     const middle = events[Math.floor(events.length / 2)]!;
-    const position = queries.positionOf({ time: middle.metadata.recordedAt });
+    const position = await queries.positionOf({ time: middle.metadata.recordedAt });
     expect(position).toBeGreaterThanOrEqual(middle.position);
     expect(events.filter((e) => e.position <= position).every((e) => e.metadata.recordedAt <= middle.metadata.recordedAt)).toBe(true);
-    expect(queries.budget('baoding-data-voucher', 2025, { time: middle.metadata.recordedAt })).toEqual(queries.budget('baoding-data-voucher', 2025, { position }));
+    expect(await queries.budget('baoding-data-voucher', 2025, { time: middle.metadata.recordedAt })).toEqual(await queries.budget('baoding-data-voucher', 2025, { position }));
   });
 
   it('starts a rebuild again when one was cut off before it finished', async () => {
@@ -101,9 +101,9 @@ describe('projections', () => {
     doomed.applyBatch(await collect(store.readAll({ maxCount: 2_000 })));
     // The process dies here: rows held in memory are lost, the marker stays.
     const restarted = new SqliteReadModel(store.database);
-    expect(restarted.rebuildInterrupted).toBe(true);
+    expect(restarted.isRebuildInterrupted()).toBe(true);
     await new Projector(store, restarted).resume();
-    expect(restarted.rebuildInterrupted).toBe(false);
+    expect(restarted.isRebuildInterrupted()).toBe(false);
     expect(snapshot(store.database)).toEqual(expected);
   });
 
@@ -123,14 +123,15 @@ describe('projections', () => {
   });
 
   it('reconciles with the consistency-boundary streams, and reports a corrupted row by table, key and field', async () => {
-    const clean = await reconcile(store, store.database);
+    const queries = new ReadQueries(store.database);
+    const clean = await reconcile(store, queries);
     expect(clean).toMatchObject({ ok: true, differences: [] });
     expect(clean.rowsChecked).toBeGreaterThan(200);
     const row = store.database.prepare('SELECT programme_id, year, committed FROM read_budgets LIMIT 1').get() as { programme_id: string; year: number; committed: string };
     store.database.prepare("UPDATE read_budgets SET committed = '1.00' WHERE programme_id = ? AND year = ?").run(row.programme_id, row.year);
     const app = store.database.prepare("SELECT application_id, paid FROM read_applications WHERE paid <> '0.00' LIMIT 1").get() as { application_id: string; paid: string };
     store.database.prepare("UPDATE read_applications SET paid = '0.00' WHERE application_id = ?").run(app.application_id);
-    const report = await reconcile(store, store.database);
+    const report = await reconcile(store, queries);
     expect(report.ok).toBe(false);
     expect(report.differences).toEqual(
       expect.arrayContaining([
@@ -139,7 +140,7 @@ describe('projections', () => {
       ]),
     );
     await projector.rebuild();
-    expect((await reconcile(store, store.database)).ok).toBe(true);
+    expect((await reconcile(store, queries)).ok).toBe(true);
   });
 
   it('exports CSV that Excel opens with Chinese text intact: UTF-8 BOM, one header row, amounts with two decimals', async () => {
