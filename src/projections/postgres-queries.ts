@@ -2,6 +2,7 @@
 // dialects agree, and the same views (built by the functions in queries.ts). Text is ordered with the
 // "C" collation, byte by byte as SQLite does, so that both read sides list rows in the same order.
 import type pg from 'pg';
+import { PostgresUnavailableError } from '../event-store/postgres/postgres-event-store.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { projectionName } from './fold.js';
 import {
@@ -21,6 +22,14 @@ import {
 
 type Row = Record<string, unknown>;
 
+/** A database that cannot be reached is the store being unavailable (503), as for the events, not a 500. */
+function unavailableOr(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if ((typeof code === 'string' && code.startsWith('08')) || /ECONNREFUSED|terminating connection|Connection terminated/.test(message)) return new PostgresUnavailableError(message);
+  return error;
+}
+
 export class PostgresReadQueries implements ReadSideQueries {
   private readonly timeSql: string;
 
@@ -37,7 +46,11 @@ export class PostgresReadQueries implements ReadSideQueries {
   }
 
   private async rows(sql: string, values: unknown[] = [], client: pg.Pool | pg.PoolClient = this.pool): Promise<Row[]> {
-    return (await client.query<Row>(sql, values)).rows;
+    try {
+      return (await client.query<Row>(sql, values)).rows;
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   async checkpoint(name = projectionName): Promise<bigint> {
@@ -132,7 +145,7 @@ export class PostgresReadQueries implements ReadSideQueries {
   }
 
   async figures(): Promise<ReadFigures> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(unavailableOr(error)));
     try {
       // One snapshot: the rows and the checkpoint are of the same moment, even while a projector commits.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
