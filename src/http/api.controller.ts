@@ -63,16 +63,23 @@ function optionalText(value: unknown, field: string): string | undefined {
   return value;
 }
 
+/** Positions are below 2⁶³ on every store (SQLite and PostgreSQL integers; KurrentDB's are packed to fit). */
+const positionLimit = 1n << 63n;
+
+function isPosition(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < positionLimit;
+}
+
 function asOfOf(value: unknown): AsOf | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^[0-9]{1,18}$/.test(value)) return { position: BigInt(value) };
+  if (isPosition(value)) return { position: BigInt(value) };
   if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { time: new Date(value).toISOString() };
   throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
 }
 
 function positionOf(value: unknown, field: string): bigint | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[0-9]{1,18}$/.test(value)) throw invalid(field, 'must be a log position (digits)');
+  if (!isPosition(value)) throw invalid(field, 'must be a log position (digits, below 2^63)');
   return BigInt(value);
 }
 

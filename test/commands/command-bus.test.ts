@@ -60,7 +60,7 @@ describe('commands through the CommandBus', () => {
     // The service's projector follows the log: the read side catches up with the write.
     const readSide = app.get<ReadSide>(READ_SIDE);
     expect(await readSide.projector.waitFor(BigInt(submitted.position), 5_000)).toBe(true);
-    expect(readSide.queries.application(submitted.applicationId)).toMatchObject({ status: 'submitted', claimed: '350000.00', uscc });
+    expect(await readSide.queries.application(submitted.applicationId)).toMatchObject({ status: 'submitted', claimed: '350000.00', uscc });
     const refused = bus.execute(new SubmitApplicationCommand({ ...reviewer, commandId: 'c-3' }, { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] }));
     await expect(refused).rejects.toBeInstanceOf(DomainError);
   });
