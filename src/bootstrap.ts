@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import type { LedgerConfig } from './config.js';
+import { METRICS, instrumentRequests, type LedgerMetrics } from './http/metrics.js';
 
 export interface HttpOptions {
   /** One JSON log line per request (on by default; the tests and the benchmark turn it off). */
@@ -81,6 +82,7 @@ export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
 
 /** What every instance of the app gets, whoever builds it. */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  instrumentRequests(app.getHttpAdapter().getInstance(), app.get<LedgerMetrics>(METRICS));
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
   const document = SwaggerModule.createDocument(
     app,

@@ -1,16 +1,13 @@
 // Prometheus metrics at /metrics: request latency, commands by outcome, projection lag, and the budget
 // remaining in every programme-year.
-import { CallHandler, Controller, ExecutionContext, Get, Header, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Observable, tap } from 'rxjs';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
-import { LedgerError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { Public } from './auth.js';
-import { problemOf } from './problem.js';
-import { ApiError } from './problem.filter.js';
+import { problemCodeOf } from './problem.filter.js';
 import { SkipRateLimit } from './rate-limit.js';
 
 export const METRICS = Symbol('METRICS');
@@ -57,31 +54,22 @@ export function createMetrics(store: EventStore, readSide: ReadSide | null): Led
   return { registry, requestSeconds, commands };
 }
 
-/** Times every request, and counts every write by its outcome. */
-@Injectable()
-export class MetricsInterceptor implements NestInterceptor {
-  constructor(@Inject(METRICS) private readonly metrics: LedgerMetrics) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const route = `${request.method} ${request.routeOptions.url ?? 'unknown'}`;
-    const started = process.hrtime.bigint();
-    const observe = (status: number, outcome: string): void => {
-      this.metrics.requestSeconds.observe({ method: request.method, route, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
-      if (request.method !== 'GET') this.metrics.commands.inc({ route, outcome });
-    };
-    return next.handle().pipe(
-      tap({
-        next: () => observe(http.getResponse<FastifyReply>().statusCode, 'ok'),
-        error: (error: unknown) => {
-          if (error instanceof ApiError) observe(error.problem.status, error.problem.code);
-          else if (error instanceof LedgerError) observe(problemOf(error.code, '').status, error.code);
-          else observe(500, 'error');
-        },
-      }),
-    );
-  }
+/**
+ * Times every response by route and status, and counts every write by its outcome (ok, or the code
+ * of its problem). A Fastify hook rather than a Nest interceptor: it also sees the requests refused
+ * before a controller (401, 403, 404, 429), and costs a fraction of an interceptor's observable.
+ */
+export function instrumentRequests(fastify: FastifyInstance, metrics: LedgerMetrics): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const matched = request.routeOptions.url;
+    const route = `${request.method} ${matched ?? 'unmatched'}`;
+    const status = reply.statusCode;
+    metrics.requestSeconds.observe({ method: request.method, route, status: String(status) }, reply.elapsedTime / 1000);
+    if (matched !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+      metrics.commands.inc({ route, outcome: status < 400 ? 'ok' : (problemCodeOf(reply) ?? 'error') });
+    }
+    done();
+  });
 }
 
 @Controller('metrics')

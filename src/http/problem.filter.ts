@@ -42,6 +42,14 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/** The code of the problem each response carried, for the metrics (by the raw response, which every layer shares). */
+const problemCodes = new WeakMap<object, string>();
+
+export function problemCodeOf(reply: FastifyReply): string | undefined {
+  return problemCodes.get(reply.raw);
+}
+
 export function sendProblem(reply: FastifyReply, { problem, headers }: { problem: Problem; headers: Record<string, string> }): void {
+  problemCodes.set(reply.raw, problem.code);
   void reply.status(problem.status).headers(headers).type('application/problem+json').send(JSON.stringify(problem));
 }

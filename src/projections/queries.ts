@@ -180,6 +180,7 @@ export function applicationOf(r: Record<string, unknown>): ApplicationView {
 export class ReadQueries implements ReadSideQueries {
   // Prepared once per SQL text: preparing on every request cost more than running most queries.
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly definitions = new Map<string, { version: number; definition: ProgrammeDefinition }>();
   private readonly timeSql: string;
 
   constructor(
@@ -208,8 +209,22 @@ export class ReadQueries implements ReadSideQueries {
   }
 
   private programmeNow(programmeId: string): ProgrammeDefinition | undefined {
-    const row = this.statement('SELECT definition FROM read_programmes WHERE programme_id = ?').get(programmeId) as { definition: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.definition) as ProgrammeDefinition);
+    const row = this.statement('SELECT version FROM read_programmes WHERE programme_id = ?').get(programmeId) as { version: number } | undefined;
+    return row === undefined ? undefined : this.definition(programmeId, row.version);
+  }
+
+  /**
+   * A programme's definition at a version, parsed once: a version's definition never changes (an
+   * amendment is a new version), and parsing it again for every budget query cost more than the query.
+   */
+  private definition(programmeId: string, version: number): ProgrammeDefinition {
+    const known = this.definitions.get(programmeId);
+    if (known !== undefined && known.version === version) return known.definition;
+    const row = this.statement('SELECT definition FROM read_programmes WHERE programme_id = ? AND version = ?').get(programmeId, version) as { definition: string } | undefined;
+    if (row === undefined) throw new Error(`programme ${programmeId} changed from version ${version} while it was read`);
+    const definition = JSON.parse(row.definition) as ProgrammeDefinition;
+    this.definitions.set(programmeId, { version, definition });
+    return definition;
   }
 
   private positionNow(asOf: AsOf): bigint {
@@ -234,14 +249,25 @@ export class ReadQueries implements ReadSideQueries {
   }
 
   async budget(programmeId: string, year: number, asOf?: AsOf): Promise<BudgetView | undefined> {
+    if (asOf === undefined) {
+      // Now: the programme's version, the budget row and the checkpoint in one statement, so in one
+      // snapshot (the figures are exactly those of the position given with them), and one round.
+      const row = this.statement(
+        `SELECT p.version AS programme_version, b.budget, b.committed, b.paid, b.clawback_ordered, b.recovered,
+           (SELECT position FROM read_checkpoints WHERE name = ?) AS checkpoint
+         FROM read_programmes p LEFT JOIN read_budgets b ON b.programme_id = p.programme_id AND b.year = ?
+         WHERE p.programme_id = ?`,
+      ).safeIntegers(true).get(projectionName, year, programmeId) as (Record<string, string | null> & { programme_version: bigint; checkpoint: bigint | null }) | undefined;
+      if (row === undefined) return undefined;
+      const programme = this.definition(programmeId, Number(row.programme_version));
+      return budgetViewOf(programme, programmeId, year, row['budget'] === null ? undefined : row, row.checkpoint ?? 0n);
+    }
     const programme = this.programmeNow(programmeId);
     if (programme === undefined) return undefined;
-    const position = asOf === undefined ? this.checkpointNow() : this.positionNow(asOf);
-    const row = (
-      asOf === undefined
-        ? this.statement('SELECT * FROM read_budgets WHERE programme_id = ? AND year = ?').get(programmeId, year)
-        : this.statement('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(programmeId, year, position)
-    ) as Record<string, string> | undefined;
+    const position = this.positionNow(asOf);
+    const row = this.statement('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(programmeId, year, position) as
+      | Record<string, string>
+      | undefined;
     return budgetViewOf(programme, programmeId, year, row, position);
   }
 

@@ -16,6 +16,7 @@ import { PostgresReadQueries } from './postgres-queries.js';
 import { Projector, type ProjectorOptions } from './projector.js';
 import type { ReadSideQueries } from './queries.js';
 import { ReadQueries } from './queries.js';
+import { CachedReadQueries } from './cached-queries.js';
 import type { ReadModel } from './read-model.js';
 import { SqliteReadModel } from './sqlite-read-model.js';
 
@@ -80,10 +81,14 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
   }
 }
 
-/** Reads the checkpoint, so that the projector's position is right before it first runs. */
+/**
+ * Reads the checkpoint, so that the projector's position is right before it first runs; the hottest
+ * queries are answered from memory until the projector moves (see CachedReadQueries).
+ */
 async function ready(readSide: ReadSide): Promise<ReadSide> {
   await readSide.projector.refresh();
-  return readSide;
+  const projector = readSide.projector;
+  return { ...readSide, queries: new CachedReadQueries(readSide.queries, () => projector.position) };
 }
 
 function openSeparateSqlite(path: string): Database.Database {
