@@ -401,10 +401,21 @@ describe('HTTP operations', () => {
     expect(metrics.text).toMatch(/ledger_budget_remaining_yuan\{programme="wuhan-data-product",year="2025"\} 1000000/);
   });
 
-  it('sets security headers (helmet) on every response', async () => {
-    const response = await request(app.getHttpServer()).get('/health');
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['content-security-policy']).toBeDefined();
+  it('sets security headers (helmet) on every response: the strict API policy on JSON, the page policy on the docs', async () => {
+    for (const path of ['/health', '/api/programmes', '/api/no-such-route']) {
+      const response = await request(app.getHttpServer()).get(path);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['cache-control']).toMatch(/no-store/);
+      expect(response.headers['strict-transport-security']).toMatch(/^max-age=/);
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const docs = await request(app.getHttpServer()).get('/docs');
+    expect(docs.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    const traced = await request(app.getHttpServer()).get('/health').set('X-Request-Id', 'trace-42');
+    expect(traced.headers['x-request-id']).toBe('trace-42');
   });
 });
 
