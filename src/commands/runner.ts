@@ -111,7 +111,7 @@ export class StreamLoader {
 
   async fold<S>(stream: string, initial: S, evolve: Evolve<S>): Promise<S> {
     const known = this.folds.get(stream, initial, evolve);
-    const events = await this.store.readStream(stream, known === undefined ? {} : { fromRevision: known.revision + 1n });
+    const events = await this.store.readStream(stream, known === undefined ? { forWriter: true } : { forWriter: true, fromRevision: known.revision + 1n });
     assert(events.length < streamReadCountMax, `stream ${stream} is too long to fold; keep running totals in its events`);
     const last = events[events.length - 1];
     if (last === undefined) {
@@ -126,7 +126,7 @@ export class StreamLoader {
 
   /** The stream's last event only: for streams whose events carry running totals. */
   async last(stream: string): Promise<ReadEvent | undefined> {
-    const [event] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    const [event] = await this.store.readStream(stream, { forWriter: true, direction: 'backwards', maxCount: 1 });
     this.remember(stream, event);
     return event === undefined ? undefined : readEventOf(event);
   }
@@ -197,16 +197,25 @@ export class CommandRunner {
    * Runs a command to its result. On an embedded store the process's commands take turns (its calls
    * do no I/O that others could use, so nothing is lost), and never conflict with each other; other
    * processes on the same file, and every other store, are met by optimistic retries.
+   *
+   * Taking turns would also make each command wait for the disk sync of the one before. Instead a
+   * command's append is committed without its own sync and the next command goes on at once, seeing
+   * it (as a writer); each command then waits, outside the turns, for the sync that covers its append
+   * (group commit). No result, and no refusal, is given before everything it was decided on is on disk.
    */
-  run<R extends object>(
+  async run<R extends object>(
     context: CommandContext,
     commandType: string,
     role: Role,
     request: unknown,
     decide: (loader: StreamLoader) => Promise<Decision<R>>,
   ): Promise<CommandResult<R>> {
-    const attempt = () => this.attempts(context, commandType, role, request, decide);
-    return this.queue === undefined ? attempt() : this.queue.run(attempt);
+    if (this.queue === undefined) return this.attempts(context, commandType, role, request, decide);
+    try {
+      return await this.queue.run(() => this.attempts(context, commandType, role, request, decide));
+    } finally {
+      await this.store.flush?.();
+    }
   }
 
   private async attempts<R extends object>(
@@ -221,7 +230,7 @@ export class CommandRunner {
     const commandStream = streams.command(context.commandId);
 
     for (let attempt = 0; ; attempt += 1) {
-      const earlier = await this.store.readStream(commandStream, { maxCount: 1 });
+      const earlier = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
       const first = earlier[0];
       if (first !== undefined) {
         const processed = first.data as { commandType: string; requestHash: string; result: R };
@@ -249,7 +258,7 @@ export class CommandRunner {
       });
       const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
       try {
-        const appended = await this.store.appendMulti(appends, checks);
+        const appended = await this.store.appendMulti(appends, checks, { deferDurability: this.queue !== undefined });
         return { ...result, position: appended.position.toString() };
       } catch (error) {
         // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and

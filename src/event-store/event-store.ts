@@ -77,10 +77,25 @@ export interface MultiAppendResult {
 }
 
 export interface ReadStreamOptions {
+  /**
+   * The read decides a write (the command runner): it sees appends committed with deferred
+   * durability before they are on disk, as the writes it decides will follow them into the same
+   * flush. Every other reader waits for them to be on disk first.
+   */
+  readonly forWriter?: boolean;
   readonly direction?: 'forwards' | 'backwards';
   /** First revision read (inclusive). Defaults to the start (forwards) or the end (backwards). */
   readonly fromRevision?: bigint;
   readonly maxCount?: number;
+}
+
+export interface AppendOptions {
+  /**
+   * Resolve once the append is committed, before it is on disk; the caller awaits `flush()` before
+   * it tells anyone. Lets an embedded store put one disk sync under many appends (group commit).
+   * Stores without `flush` are durable at commit and ignore it.
+   */
+  readonly deferDurability?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -112,7 +127,10 @@ export interface EventStore {
    * Appends to several streams at once, each at its expected revision, only if every checked
    * stream is still at its expected revision. All or nothing.
    */
-  appendMulti(appends: readonly StreamAppend[], checks?: readonly StreamCheck[]): Promise<MultiAppendResult>;
+  appendMulti(appends: readonly StreamAppend[], checks?: readonly StreamCheck[], options?: AppendOptions): Promise<MultiAppendResult>;
+
+  /** Resolves once every append made with deferred durability is on disk (absent: every commit is). */
+  flush?(): Promise<void>;
 
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 

@@ -1,10 +1,12 @@
 // The embedded store: one SQLite file (WAL, synchronous=FULL), safe for several processes at once.
+// Writers may defer durability to share one disk sync among the appends that arrive together.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assert } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
 import {
+  AppendOptions,
   AppendResult,
   EventIdConflictError,
   EventMetadata,
@@ -129,6 +131,11 @@ export class SqliteEventStore implements EventStore {
   // Wakes this process's live subscriptions at once; other processes' appends are found by polling.
   private appendSequence = 0;
   private readonly waiters = new Set<() => void>();
+  // Group commit: appends committed without a disk sync, and the one sync that will cover them.
+  private readonly syncsEveryCommit: boolean;
+  private notDurable = false;
+  private flushing: Promise<void> | undefined;
+  private failure: unknown;
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -137,7 +144,8 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when append returns, even if the machine loses power.
-    this.db.pragma(options.durability === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
+    this.syncsEveryCommit = options.durability !== 'normal';
+    this.db.pragma(this.syncsEveryCommit ? 'synchronous = FULL' : 'synchronous = NORMAL');
     migrate(this.db);
 
     const prepare = (sql: string) => this.db.prepare(sql).safeIntegers(true);
@@ -157,6 +165,9 @@ export class SqliteEventStore implements EventStore {
       ).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
+      syncOff: this.db.prepare('PRAGMA synchronous = NORMAL'),
+      syncOn: this.db.prepare('PRAGMA synchronous = FULL'),
+      durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
     };
     this.appendBatch = this.db.transaction(
       (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): MultiAppendResult => {
@@ -196,23 +207,70 @@ export class SqliteEventStore implements EventStore {
     return only;
   }
 
-  async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = []): Promise<MultiAppendResult> {
+  async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = [], options: AppendOptions = {}): Promise<MultiAppendResult> {
     this.assertOpen();
     assertWellFormed(appends, checks);
+    const deferred = options.deferDurability === true && this.syncsEveryCommit;
     let result: MultiAppendResult;
     try {
       // IMMEDIATE takes the write lock before reading heads: no other process can append in between.
-      result = this.appendBatch.immediate(appends, checks);
+      // Deferred: committed without a sync of its own; flush() syncs it with the others of its group.
+      if (deferred) this.statements.syncOff.run();
+      try {
+        result = this.appendBatch.immediate(appends, checks);
+      } finally {
+        if (deferred) this.statements.syncOn.run();
+      }
     } catch (error) {
       throw this.translate(error, appends);
     }
+    // A commit with its own sync puts everything before it on disk too.
+    this.notDurable = deferred || (this.notDurable && !this.syncsEveryCommit);
     this.appendSequence += 1;
     for (const wake of this.waiters) wake();
     return result;
   }
 
+  /**
+   * One disk sync for every append committed with deferred durability so far: taken once the
+   * appends that arrived together have been committed (the event loop's check phase), by a commit
+   * of one small row under synchronous=FULL, whose sync of the write-ahead log covers every commit
+   * before it. A failed sync stops the store: nothing after it may claim to be on disk.
+   */
+  flush(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.unavailable());
+    if (!this.notDurable) return Promise.resolve();
+    this.flushing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.flushing = undefined;
+        try {
+          this.assertOpen();
+          if (this.notDurable) {
+            this.notDurable = false;
+            this.db.transaction(() => this.statements.durabilityMark.run()).immediate();
+          }
+          resolve();
+        } catch (error) {
+          this.failure = error;
+          reject(this.unavailable());
+        }
+      });
+    });
+    return this.flushing;
+  }
+
+  /** Readers other than a writer see only what is on disk: they wait for the flush under way. */
+  private async durable(): Promise<void> {
+    if (this.notDurable || this.failure !== undefined) await this.flush();
+  }
+
+  private unavailable(): StoreUnavailableError {
+    return new StoreUnavailableError(`a sync to disk failed (${this.failure instanceof Error ? this.failure.message : String(this.failure)}); restart the service`);
+  }
+
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
+    if (options.forWriter !== true) await this.durable();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
     const rows =
@@ -224,6 +282,7 @@ export class SqliteEventStore implements EventStore {
 
   async streamRevision(stream: string): Promise<StreamRevision> {
     this.assertOpen();
+    await this.durable();
     return this.headOf(stream)?.revision ?? 'no-stream';
   }
 
@@ -237,6 +296,7 @@ export class SqliteEventStore implements EventStore {
     let positionLast = options.afterPosition ?? 0n;
     const signal = options.signal;
     while (!this.isStopped(signal)) {
+      await this.durable();
       const sequenceSeen = this.appendSequence;
       const rows = this.statements.page.all(positionLast, this.readPageSize) as EventRow[];
       for (const row of rows) {
@@ -250,6 +310,7 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     this.assertOpen();
+    await this.durable();
     return this.statements.headPosition.get() as bigint;
   }
 
@@ -272,6 +333,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already acknowledged as committed reach the disk before the file is closed.
+    await this.flush().catch(() => undefined);
     this.closed = true;
     for (const wake of this.waiters) wake();
     this.db.close();
@@ -289,6 +352,7 @@ export class SqliteEventStore implements EventStore {
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
       this.assertOpen();
+      await this.durable();
       const rows = this.statements.page.all(positionLast, Math.min(this.readPageSize, remaining)) as EventRow[];
       const last = rows[rows.length - 1];
       if (last === undefined) return;
@@ -355,5 +419,6 @@ export class SqliteEventStore implements EventStore {
 
   private assertOpen(): void {
     assert(!this.closed, 'the event store is closed');
+    if (this.failure !== undefined) throw this.unavailable();
   }
 }

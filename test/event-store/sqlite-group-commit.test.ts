@@ -1,0 +1,102 @@
+// Group commit on the embedded store: appends with deferred durability share one disk sync; nobody
+// but a writer reads them before it; a command's result waits for it; a failed sync stops the store.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandRunner } from '../../src/commands/runner.js';
+import type { ReadEvent } from '../../src/domain/events.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { anEvent, collect } from '../support/events.js';
+
+const flushesOf = (path: string): number => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT flushes FROM durability_marks').get() as { flushes: number }).flushes;
+  } finally {
+    db.close();
+  }
+};
+
+const counted = (seen: readonly number[], event: ReadEvent): readonly number[] => [...seen, (event.data as unknown as { n: number }).n];
+
+describe('sqlite group commit', () => {
+  let dir: string;
+  let path: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-group-'));
+    path = join(dir, 'ledger.db');
+    store = new SqliteEventStore({ path });
+  });
+
+  afterEach(async () => {
+    await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a deferred append to writers at once, and to every other reader only once it is on disk', async () => {
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    const order: string[] = [];
+    // A writer deciding the next append sees it now.
+    expect(await store.readStream('s-1', { forWriter: true })).toHaveLength(1);
+    const reader = store.readStream('s-1').then((events) => order.push(`reader saw ${events.length}`));
+    const head = store.headPosition().then((position) => order.push(`head ${position}`));
+    const flushed = store.flush().then(() => order.push('flushed'));
+    await Promise.all([reader, head, flushed]);
+    expect(order[0]).toBe('flushed');
+    expect(order).toEqual(expect.arrayContaining(['reader saw 1', 'head 1']));
+    expect(flushesOf(path)).toBe(1);
+    // Nothing left to sync: a flush returns without another sync.
+    await store.flush();
+    expect(flushesOf(path)).toBe(1);
+  });
+
+  it('puts the appends of many commands racing on one stream under one sync, each result given only after it', async () => {
+    const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
+    const context = (n: number) => ({ commandId: `c-${n}`, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
+    const syncsBefore = flushesOf(path);
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, n) =>
+        runner
+          .run(context(n), 'Count', 'admin', { n }, async (loader) => {
+            const seen = await loader.fold('counter', [] as readonly number[], counted);
+            return { writes: [{ stream: 'counter', events: [{ type: 'N', data: { n: seen.length } } as never] }], result: { seen: seen.length } };
+          })
+          // What the caller is told is already on disk: the sync counter moved before it.
+          .then((result) => ({ ...result, syncsAtResult: flushesOf(path) })),
+      ),
+    );
+    expect(results.map((r) => r.seen)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+    expect(results.every((r) => r.syncsAtResult > syncsBefore)).toBe(true);
+    // One sync for all 25 appends (they arrived together), not 25.
+    expect(flushesOf(path) - syncsBefore).toBe(1);
+    const other = new SqliteEventStore({ path });
+    try {
+      expect((await other.readStream('counter')).map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps appends without deferral durable at commit, as every caller of the port expects', async () => {
+    const syncsBefore = flushesOf(path);
+    await store.append('s-1', [anEvent('N', { n: 1 })], 'no-stream');
+    expect(flushesOf(path)).toBe(syncsBefore);
+    await store.flush();
+    expect(flushesOf(path)).toBe(syncsBefore);
+    expect(await collect(store.readAll())).toHaveLength(1);
+  });
+
+  it('stops the store when a sync fails: the waiting writers are refused, and nothing after claims to be on disk', async () => {
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    // The row the sync writes is gone: its commit fails as a failing disk would.
+    const vandal = new Database(path);
+    vandal.exec('DROP TABLE durability_marks');
+    vandal.close();
+    await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.readStream('s-1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+});
