@@ -320,12 +320,19 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
   /** Applies events (in log order) that are after the checkpoint, and moves the checkpoint: one transaction. */
   applyBatch(events: readonly StoredEvent[]): bigint {
     if (events.length === 0) return this.checkpoint();
+    // Committed without a disk sync of its own: the read side is derived from the log, and a batch a
+    // power cut loses goes with its checkpoint (the write-ahead log loses a tail, never a middle), so
+    // it is applied again. The connection's own setting is put back for the events' commits.
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
     try {
       return this.applyBatchInTransaction.immediate(events);
     } catch (error) {
       // Rolled back: rows changed in memory for this batch are not the table's any more.
       if (!this.bulk) for (const cache of this.caches) cache.discard();
       throw error;
+    } finally {
+      if (synchronous > 1) this.db.pragma(`synchronous = ${synchronous}`);
     }
   }
 
