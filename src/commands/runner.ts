@@ -112,8 +112,8 @@ export class StreamLoader {
   async fold<S>(stream: string, initial: S, evolve: Evolve<S>): Promise<S> {
     const known = this.folds.get(stream, initial, evolve);
     const events = await this.store.readStream(stream, known === undefined ? { forWriter: true } : { forWriter: true, fromRevision: known.revision + 1n });
-    assert(events.length < streamReadCountMax, `stream ${stream} is too long to fold; keep running totals in its events`);
     const last = events[events.length - 1];
+    assert(last === undefined || last.revision + 1n < BigInt(streamReadCountMax), `stream ${stream} is too long to fold; keep running totals in its events`);
     if (last === undefined) {
       this.revisions.set(stream, known?.revision ?? 'no-stream');
       return known?.state ?? initial;
@@ -210,68 +210,72 @@ export class CommandRunner {
     request: unknown,
     decide: (loader: StreamLoader) => Promise<Decision<R>>,
   ): Promise<CommandResult<R>> {
-    if (this.queue === undefined) return this.attempts(context, commandType, role, request, decide);
+    assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
+    const requestHash = createHash('sha256').update(`${commandType}\u0000${canonicalJson(request)}`).digest('hex');
+    const attempt = () => this.attempt(context, commandType, role, requestHash, decide);
     try {
-      return await this.queue.run(() => this.attempts(context, commandType, role, request, decide));
+      for (let attempts = 1; ; attempts += 1) {
+        // One attempt per turn; the back-off after a conflict (with another process) is taken
+        // outside the turns, so that it holds up no other command.
+        const outcome = await (this.queue === undefined ? attempt() : this.queue.run(attempt));
+        if (!(outcome instanceof WrongExpectedRevisionError) && !(outcome instanceof EventIdConflictError)) return outcome;
+        if (attempts >= conflictRetryCountMax) {
+          throw new DomainError('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
+            stream: outcome instanceof WrongExpectedRevisionError ? outcome.stream : null,
+            attempts: String(attempts),
+          });
+        }
+        await this.backoff(attempts - 1);
+      }
     } finally {
-      await this.store.flush?.();
+      if (this.queue !== undefined) await this.store.flush?.();
     }
   }
 
-  private async attempts<R extends object>(
+  /** Reads, decides and appends once: the result, or the conflict that calls for another attempt. */
+  private async attempt<R extends object>(
     context: CommandContext,
     commandType: string,
     role: Role,
-    request: unknown,
+    requestHash: string,
     decide: (loader: StreamLoader) => Promise<Decision<R>>,
-  ): Promise<CommandResult<R>> {
-    assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
-    const requestHash = createHash('sha256').update(`${commandType}\u0000${canonicalJson(request)}`).digest('hex');
+  ): Promise<CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError> {
     const commandStream = streams.command(context.commandId);
-
-    for (let attempt = 0; ; attempt += 1) {
-      const earlier = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
-      const first = earlier[0];
-      if (first !== undefined) {
-        const processed = first.data as { commandType: string; requestHash: string; result: R };
-        if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
-          throw new DomainError('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
-            commandId: context.commandId,
-          });
-        }
-        return { ...processed.result, position: first.position.toString() };
+    const earlier = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
+    const first = earlier[0];
+    if (first !== undefined) {
+      const processed = first.data as { commandType: string; requestHash: string; result: R };
+      if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
+          commandId: context.commandId,
+        });
       }
+      return { ...processed.result, position: first.position.toString() };
+    }
 
-      const loader = new StreamLoader(this.store, this.folds);
-      const decision = await decide(loader);
-      const result = JSON.parse(JSON.stringify(decision.result)) as R;
-      const writes: StreamWrite[] = [
-        ...decision.writes,
-        { stream: commandStream, expectedRevision: 'no-stream', events: [{ type: 'CommandProcessed', data: { commandType, requestHash, result: result as Record<string, unknown> } }] },
-      ];
-      const written = new Set(writes.map((w) => w.stream));
-      assert(written.size === writes.length, 'a decision writes each stream once');
-      const appends = writes.map((write) => {
-        const expectedRevision = write.expectedRevision ?? loader.revisionOf(write.stream);
-        assert(expectedRevision !== undefined, `stream ${write.stream} is written without having been read`);
-        return { stream: write.stream, expectedRevision, events: write.events.map((event, i) => this.newEvent(context, role, write.stream, i, event)) };
-      });
-      const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
-      try {
-        const appended = await this.store.appendMulti(appends, checks, { deferDurability: this.queue !== undefined });
-        return { ...result, position: appended.position.toString() };
-      } catch (error) {
-        // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and
-        // won; either way, start again from reading (which finds the first run's result).
-        if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof EventIdConflictError)) throw error;
-        if (attempt + 1 >= conflictRetryCountMax) {
-          throw new DomainError('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
-            stream: error instanceof WrongExpectedRevisionError ? error.stream : null,
-            attempts: String(attempt + 1),
-          });
-        }
-        await this.backoff(attempt);
-      }
+    const loader = new StreamLoader(this.store, this.folds);
+    const decision = await decide(loader);
+    const result = JSON.parse(JSON.stringify(decision.result)) as R;
+    const writes: StreamWrite[] = [
+      ...decision.writes,
+      { stream: commandStream, expectedRevision: 'no-stream', events: [{ type: 'CommandProcessed', data: { commandType, requestHash, result: result as Record<string, unknown> } }] },
+    ];
+    const written = new Set(writes.map((w) => w.stream));
+    assert(written.size === writes.length, 'a decision writes each stream once');
+    const appends = writes.map((write) => {
+      const expectedRevision = write.expectedRevision ?? loader.revisionOf(write.stream);
+      assert(expectedRevision !== undefined, `stream ${write.stream} is written without having been read`);
+      return { stream: write.stream, expectedRevision, events: write.events.map((event, i) => this.newEvent(context, role, write.stream, i, event)) };
+    });
+    const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
+    try {
+      const appended = await this.store.appendMulti(appends, checks, { deferDurability: this.queue !== undefined });
+      return { ...result, position: appended.position.toString() };
+    } catch (error) {
+      // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and
+      // won; either way, start again from reading (which finds the first run's result).
+      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return error;
+      throw error;
     }
   }
 

@@ -220,10 +220,12 @@ export class ReadQueries implements ReadSideQueries {
   private definition(programmeId: string, version: number): ProgrammeDefinition {
     const known = this.definitions.get(programmeId);
     if (known !== undefined && known.version === version) return known.definition;
-    const row = this.statement('SELECT definition FROM read_programmes WHERE programme_id = ? AND version = ?').get(programmeId, version) as { definition: string } | undefined;
-    if (row === undefined) throw new Error(`programme ${programmeId} changed from version ${version} while it was read`);
+    // Version and definition in one statement: another process may amend the programme meanwhile,
+    // and the definition read must be the one of the version remembered with it.
+    const row = this.statement('SELECT version, definition FROM read_programmes WHERE programme_id = ?').get(programmeId) as { version: number; definition: string } | undefined;
+    if (row === undefined) throw new Error(`programme ${programmeId} disappeared from the read side while it was read`);
     const definition = JSON.parse(row.definition) as ProgrammeDefinition;
-    this.definitions.set(programmeId, { version, definition });
+    this.definitions.set(programmeId, { version: row.version, definition });
     return definition;
   }
 

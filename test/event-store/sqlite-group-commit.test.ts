@@ -99,4 +99,62 @@ describe('sqlite group commit', () => {
     await expect(store.readStream('s-1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
+
+  it('lets no reader slip between its wait and its read: an append committed meanwhile is waited for too', async () => {
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    const firstSync = store.flush();
+    // Runs as soon as the first sync is done, before the waiting reader goes on: another append.
+    const appendedMeanwhile = firstSync.then(() =>
+      store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true }),
+    );
+    const seen = await store.readStream('s-1').then((events) => ({ events: events.length, syncs: flushesOf(path) }));
+    await appendedMeanwhile;
+    expect(seen).toEqual({ events: 2, syncs: 2 });
+  });
+
+  it('syncs before reading what another process committed without a sync of its own', async () => {
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    const other = new SqliteEventStore({ path });
+    try {
+      expect(flushesOf(path)).toBe(0);
+      const events = await other.readStream('s-1');
+      expect(events).toHaveLength(1);
+      // The other process saw it only after a sync (its own, of the whole write-ahead log).
+      expect(flushesOf(path)).toBe(1);
+      // And a writer in that process decides on it only to give its answer after a sync too.
+      await store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true });
+      expect((await other.readStream('s-1', { forWriter: true })).length).toBe(2);
+      await other.flush();
+      expect(flushesOf(path)).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers a retried append only once what it returns is on disk', async () => {
+    const event = anEvent('N', { n: 1 });
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [event] }], [], { deferDurability: true });
+    expect(flushesOf(path)).toBe(0);
+    const replayed = await store.append('s-1', [event], 'no-stream');
+    expect(replayed.revision).toBe(0n);
+    expect(flushesOf(path)).toBe(1);
+  });
+
+  it('refuses a flush that waited too long for the write lock, without stopping the store, and syncs on the next', async () => {
+    await store.close();
+    store = new SqliteEventStore({ path, busyTimeoutMs: 100 });
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    const holder = new Database(path, { timeout: 100 });
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await store.flush();
+    expect(flushesOf(path)).toBe(1);
+    expect(await store.readStream('s-1')).toHaveLength(1);
+    await store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream');
+  });
 });

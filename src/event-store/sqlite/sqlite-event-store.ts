@@ -136,6 +136,12 @@ export class SqliteEventStore implements EventStore {
   private notDurable = false;
   private flushing: Promise<void> | undefined;
   private failure: unknown;
+  // Other connections' commits since this one's last sync: they may be deferred appends of another
+  // process not yet on disk (PRAGMA data_version moves with every commit of another connection).
+  // -1: what the file held at opening may hold such appends too; the first read syncs, once.
+  private dataVersionSynced = -1n;
+  private lastAppendReplayed = false;
+  private lastAppendDataVersion = -1n;
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -168,11 +174,14 @@ export class SqliteEventStore implements EventStore {
       syncOff: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncOn: this.db.prepare('PRAGMA synchronous = FULL'),
       durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
+      dataVersion: prepare('PRAGMA data_version').pluck(true),
     };
     this.appendBatch = this.db.transaction(
       (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): MultiAppendResult => {
         const replay = this.replayIfAlreadyAppended(appends);
+        this.lastAppendReplayed = replay !== undefined;
         if (replay !== undefined) return replay;
+        this.lastAppendDataVersion = this.statements.dataVersion.get() as bigint;
         for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
         const results: AppendResult[] = [];
         let position = 0n;
@@ -224,44 +233,73 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       throw this.translate(error, appends);
     }
-    // A commit with its own sync puts everything before it on disk too.
-    this.notDurable = deferred || (this.notDurable && !this.syncsEveryCommit);
+    if (this.lastAppendReplayed) {
+      // Nothing written: the events returned may be a deferred append not on disk yet.
+      if (!deferred) await this.flush();
+      return result;
+    }
+    if (deferred) this.notDurable = true;
+    else if (this.syncsEveryCommit) {
+      // A commit with its own sync puts everything before it on disk too, other connections' included.
+      this.notDurable = false;
+      this.dataVersionSynced = this.lastAppendDataVersion;
+    }
     this.appendSequence += 1;
     for (const wake of this.waiters) wake();
     return result;
   }
 
   /**
-   * One disk sync for every append committed with deferred durability so far: taken once the
-   * appends that arrived together have been committed (the event loop's check phase), by a commit
-   * of one small row under synchronous=FULL, whose sync of the write-ahead log covers every commit
-   * before it. A failed sync stops the store: nothing after it may claim to be on disk.
+   * One disk sync for every append committed with deferred durability so far, here or by another
+   * process on the file: taken once the appends that arrived together have been committed (the
+   * event loop's check phase), by a commit of one small row under synchronous=FULL, whose sync of
+   * the write-ahead log covers every commit before it. A failed sync stops the store: nothing after
+   * it may claim to be on disk. A sync that only waited too long for the write lock is refused, and
+   * tried again by the next flush.
    */
   flush(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.unavailable());
-    if (!this.notDurable) return Promise.resolve();
+    if (!this.mayBeNotDurable()) return Promise.resolve();
     this.flushing ??= new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         this.flushing = undefined;
+        if (this.failure !== undefined) return reject(this.unavailable());
+        if (this.closed) return reject(new StoreUnavailableError('the event store was closed before its last appends were synced'));
+        const pending = this.notDurable;
         try {
-          this.assertOpen();
-          if (this.notDurable) {
-            this.notDurable = false;
-            this.db.transaction(() => this.statements.durabilityMark.run()).immediate();
-          }
+          this.notDurable = false;
+          this.db.transaction(() => {
+            // Under the write lock: no other connection commits until this sync is done.
+            this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+            this.statements.durabilityMark.run();
+          }).immediate();
           resolve();
         } catch (error) {
-          this.failure = error;
-          reject(this.unavailable());
+          this.notDurable = pending || this.notDurable;
+          if ((error as { code?: unknown })?.code === 'SQLITE_BUSY') {
+            reject(new StoreUnavailableError('another process held the write lock past the busy timeout; the appends are not yet known to be on disk'));
+          } else {
+            this.failure = error;
+            reject(this.unavailable());
+          }
         }
       });
     });
     return this.flushing;
   }
 
-  /** Readers other than a writer see only what is on disk: they wait for the flush under way. */
-  private async durable(): Promise<void> {
-    if (this.notDurable || this.failure !== undefined) await this.flush();
+  /** Appends committed here, or commits of another connection, that no sync is known to cover. */
+  private mayBeNotDurable(): boolean {
+    return this.notDurable || (this.syncsEveryCommit && (this.statements.dataVersion.get() as bigint) !== this.dataVersionSynced);
+  }
+
+  /**
+   * Readers other than a writer see only what is on disk: they wait for the sync under way. Called
+   * with no await between it and the read, so nothing can be committed in between.
+   */
+  private mustWaitForDisk(): boolean {
+    this.assertOpen();
+    return this.failure !== undefined || this.mayBeNotDurable();
   }
 
   private unavailable(): StoreUnavailableError {
@@ -270,9 +308,9 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    if (options.forWriter !== true) await this.durable();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
+    if (options.forWriter !== true) while (this.mustWaitForDisk()) await this.flush();
     const rows =
       options.direction === 'backwards'
         ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
@@ -281,8 +319,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
-    this.assertOpen();
-    await this.durable();
+    while (this.mustWaitForDisk()) await this.flush();
     return this.headOf(stream)?.revision ?? 'no-stream';
   }
 
@@ -296,7 +333,7 @@ export class SqliteEventStore implements EventStore {
     let positionLast = options.afterPosition ?? 0n;
     const signal = options.signal;
     while (!this.isStopped(signal)) {
-      await this.durable();
+      while (this.mustWaitForDisk()) await this.flush();
       const sequenceSeen = this.appendSequence;
       const rows = this.statements.page.all(positionLast, this.readPageSize) as EventRow[];
       for (const row of rows) {
@@ -309,8 +346,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    this.assertOpen();
-    await this.durable();
+    while (this.mustWaitForDisk()) await this.flush();
     return this.statements.headPosition.get() as bigint;
   }
 
@@ -333,8 +369,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    // Appends already acknowledged as committed reach the disk before the file is closed.
-    await this.flush().catch(() => undefined);
+    // Appends already committed reach the disk before the file is closed.
+    for (let attempt = 0; attempt < 3 && this.notDurable && this.failure === undefined; attempt += 1) await this.flush().catch(() => undefined);
     this.closed = true;
     for (const wake of this.waiters) wake();
     this.db.close();
@@ -351,8 +387,7 @@ export class SqliteEventStore implements EventStore {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
-      this.assertOpen();
-      await this.durable();
+      while (this.mustWaitForDisk()) await this.flush();
       const rows = this.statements.page.all(positionLast, Math.min(this.readPageSize, remaining)) as EventRow[];
       const last = rows[rows.length - 1];
       if (last === undefined) return;
