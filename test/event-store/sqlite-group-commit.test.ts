@@ -1,6 +1,5 @@
-// Group commit on the embedded store: appends with deferred durability share one disk sync (an fsync
-// of the write-ahead log); nobody but a writer reads them before it; a command's result waits for it;
-// a failed sync stops the store.
+// Group commit on the embedded store: appends with deferred durability share one disk sync; nobody
+// but a writer reads them before it; a command's result waits for it; a failed sync stops the store.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,15 @@ import { CommandRunner } from '../../src/commands/runner.js';
 import type { ReadEvent } from '../../src/domain/events.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { anEvent, collect } from '../support/events.js';
+
+const flushesOf = (path: string): number => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT flushes FROM durability_marks').get() as { flushes: number }).flushes;
+  } finally {
+    db.close();
+  }
+};
 
 const counted = (seen: readonly number[], event: ReadEvent): readonly number[] => [...seen, (event.data as unknown as { n: number }).n];
 
@@ -39,16 +47,16 @@ describe('sqlite group commit', () => {
     await Promise.all([reader, head, flushed]);
     expect(order[0]).toBe('flushed');
     expect(order).toEqual(expect.arrayContaining(['reader saw 1', 'head 1']));
-    expect(store.syncCount).toBe(1);
+    expect(flushesOf(path)).toBe(1);
     // Nothing left to sync: a flush returns without another sync.
     await store.flush();
-    expect(store.syncCount).toBe(1);
+    expect(flushesOf(path)).toBe(1);
   });
 
   it('puts the appends of many commands racing on one stream under one sync, each result given only after it', async () => {
     const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
     const context = (n: number) => ({ commandId: `c-${n}`, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
-    const syncsBefore = store.syncCount;
+    const syncsBefore = flushesOf(path);
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, n) =>
         runner
@@ -57,13 +65,13 @@ describe('sqlite group commit', () => {
             return { writes: [{ stream: 'counter', events: [{ type: 'N', data: { n: seen.length } } as never] }], result: { seen: seen.length } };
           })
           // What the caller is told is already on disk: the sync counter moved before it.
-          .then((result) => ({ ...result, syncsAtResult: store.syncCount })),
+          .then((result) => ({ ...result, syncsAtResult: flushesOf(path) })),
       ),
     );
     expect(results.map((r) => r.seen)).toEqual(Array.from({ length: 25 }, (_, n) => n));
     expect(results.every((r) => r.syncsAtResult > syncsBefore)).toBe(true);
     // One sync for all 25 appends (they arrived together), not 25.
-    expect(store.syncCount - syncsBefore).toBe(1);
+    expect(flushesOf(path) - syncsBefore).toBe(1);
     const other = new SqliteEventStore({ path });
     try {
       expect((await other.readStream('counter')).map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 25 }, (_, n) => n));
@@ -73,16 +81,20 @@ describe('sqlite group commit', () => {
   });
 
   it('keeps appends without deferral durable at commit, as every caller of the port expects', async () => {
+    const syncsBefore = flushesOf(path);
     await store.append('s-1', [anEvent('N', { n: 1 })], 'no-stream');
+    expect(flushesOf(path)).toBe(syncsBefore);
     await store.flush();
-    expect(store.syncCount).toBe(0);
+    expect(flushesOf(path)).toBe(syncsBefore);
     expect(await collect(store.readAll())).toHaveLength(1);
   });
 
   it('stops the store when a sync fails: the waiting writers are refused, and nothing after claims to be on disk', async () => {
     await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
-    // The write-ahead log is gone from under the store: it cannot be synced, as with a failing disk.
-    rmSync(`${path}-wal`);
+    // The row the sync writes is gone: its commit fails as a failing disk would.
+    const vandal = new Database(path);
+    vandal.exec('DROP TABLE durability_marks');
+    vandal.close();
     await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.readStream('s-1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -95,7 +107,7 @@ describe('sqlite group commit', () => {
     const appendedMeanwhile = firstSync.then(() =>
       store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true }),
     );
-    const seen = await store.readStream('s-1').then((events) => ({ events: events.length, syncs: store.syncCount }));
+    const seen = await store.readStream('s-1').then((events) => ({ events: events.length, syncs: flushesOf(path) }));
     await appendedMeanwhile;
     expect(seen).toEqual({ events: 2, syncs: 2 });
   });
@@ -104,16 +116,16 @@ describe('sqlite group commit', () => {
     await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
     const other = new SqliteEventStore({ path });
     try {
+      expect(flushesOf(path)).toBe(0);
       const events = await other.readStream('s-1');
       expect(events).toHaveLength(1);
       // The other process saw it only after a sync (its own, of the whole write-ahead log).
-      expect(other.syncCount).toBe(1);
-      expect(store.syncCount).toBe(0);
+      expect(flushesOf(path)).toBe(1);
       // And a writer in that process decides on it only to give its answer after a sync too.
       await store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true });
       expect((await other.readStream('s-1', { forWriter: true })).length).toBe(2);
       await other.flush();
-      expect(other.syncCount).toBe(2);
+      expect(flushesOf(path)).toBe(2);
     } finally {
       await other.close();
     }
@@ -122,23 +134,27 @@ describe('sqlite group commit', () => {
   it('answers a retried append only once what it returns is on disk', async () => {
     const event = anEvent('N', { n: 1 });
     await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [event] }], [], { deferDurability: true });
-    expect(store.syncCount).toBe(0);
+    expect(flushesOf(path)).toBe(0);
     const replayed = await store.append('s-1', [event], 'no-stream');
     expect(replayed.revision).toBe(0n);
-    expect(store.syncCount).toBe(1);
+    expect(flushesOf(path)).toBe(1);
   });
 
-  it('syncs without the write lock: another process holding it delays no flush', async () => {
+  it('refuses a flush that waited too long for the write lock, without stopping the store, and syncs on the next', async () => {
+    await store.close();
+    store = new SqliteEventStore({ path, busyTimeoutMs: 100 });
     await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
-    const holder = new Database(path);
+    const holder = new Database(path, { timeout: 100 });
     holder.exec('BEGIN IMMEDIATE');
     try {
-      await store.flush();
-      expect(store.syncCount).toBe(1);
+      await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
     }
+    await store.flush();
+    expect(flushesOf(path)).toBe(1);
     expect(await store.readStream('s-1')).toHaveLength(1);
+    await store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream');
   });
 });

@@ -37,6 +37,15 @@ export const sqliteMigrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'events are immutable: record a correcting event instead'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'durability marks',
+    // One row, written by the commit whose sync puts a group of deferred appends on disk.
+    sql: `
+      CREATE TABLE durability_marks (id INTEGER PRIMARY KEY CHECK (id = 1), flushes INTEGER NOT NULL);
+      INSERT INTO durability_marks (id, flushes) VALUES (1, 0);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

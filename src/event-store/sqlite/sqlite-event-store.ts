@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file (WAL, synchronous=FULL), safe for several processes at once.
 // Writers may defer durability to share one disk sync among the appends that arrive together.
 import Database from 'better-sqlite3';
-import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assert } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
@@ -134,12 +134,7 @@ export class SqliteEventStore implements EventStore {
   // Group commit: appends committed without a disk sync, and the one sync that will cover them.
   private readonly syncsEveryCommit: boolean;
   private notDurable = false;
-  // The next sync (it covers everything committed before it starts), and the one under way.
-  private nextSync: Promise<void> | undefined;
-  private syncing: Promise<void> | undefined;
-  private walFd: number | undefined;
-  private readonly walPath: string | undefined;
-  private syncsDone = 0;
+  private flushing: Promise<void> | undefined;
   private failure: unknown;
   // Other connections' commits since this one's last sync: they may be deferred appends of another
   // process not yet on disk (PRAGMA data_version moves with every commit of another connection).
@@ -155,8 +150,7 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when append returns, even if the machine loses power.
-    this.syncsEveryCommit = options.durability !== 'normal' && options.path !== ':memory:';
-    this.walPath = options.path === ':memory:' ? undefined : `${options.path}-wal`;
+    this.syncsEveryCommit = options.durability !== 'normal';
     this.db.pragma(this.syncsEveryCommit ? 'synchronous = FULL' : 'synchronous = NORMAL');
     migrate(this.db);
 
@@ -179,6 +173,7 @@ export class SqliteEventStore implements EventStore {
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       syncOff: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncOn: this.db.prepare('PRAGMA synchronous = FULL'),
+      durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
       dataVersion: prepare('PRAGMA data_version').pluck(true),
     };
     this.appendBatch = this.db.transaction(
@@ -256,61 +251,46 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * One disk sync for every append committed with deferred durability so far, here or by another
-   * process on the file. Taken once the appends that arrived together have been committed (the event
-   * loop's check phase): an fsync of the write-ahead log, where every commit is written before it
-   * returns, so the sync puts every commit before it on disk, as SQLite's own sync at a FULL commit
-   * does. It runs on libuv's thread pool: the next commands are decided and committed meanwhile, and
-   * wait for the next sync. One sync at a time. A failed sync stops the store: nothing after it may
-   * claim to be on disk.
+   * process on the file: taken once the appends that arrived together have been committed (the
+   * event loop's check phase), by a commit of one small row under synchronous=FULL, whose sync of
+   * the write-ahead log covers every commit before it. A failed sync stops the store: nothing after
+   * it may claim to be on disk. A sync that only waited too long for the write lock is refused, and
+   * tried again by the next flush.
    */
   flush(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.unavailable());
     if (!this.mayBeNotDurable()) return Promise.resolve();
-    this.nextSync ??= this.sync();
-    return this.nextSync;
-  }
-
-  /** Syncs made by flush() so far. */
-  get syncCount(): number {
-    return this.syncsDone;
-  }
-
-  private async sync(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.syncing !== undefined) await this.syncing.catch(() => undefined);
-    // From here on, what is committed is covered by this sync; later commits wait for the next.
-    this.nextSync = undefined;
-    if (this.failure !== undefined) throw this.unavailable();
-    if (this.closed) throw new StoreUnavailableError('the event store was closed before its last appends were synced');
-    if (!this.mayBeNotDurable()) return;
-    const dataVersion = this.statements.dataVersion.get() as bigint;
-    this.notDurable = false;
-    // Set before the fsync starts: until it is done, readers wait (mayBeNotDurable).
-    const syncing = new Promise<void>((resolve, reject) => {
-      try {
-        this.walFd ??= openSync(this.walPath!, 'r');
-      } catch (error) {
-        reject(error as Error);
-        return;
-      }
-      fsync(this.walFd, (error) => (error === null ? resolve() : reject(error)));
+    this.flushing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.flushing = undefined;
+        if (this.failure !== undefined) return reject(this.unavailable());
+        if (this.closed) return reject(new StoreUnavailableError('the event store was closed before its last appends were synced'));
+        const pending = this.notDurable;
+        try {
+          this.notDurable = false;
+          this.db.transaction(() => {
+            // Under the write lock: no other connection commits until this sync is done.
+            this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+            this.statements.durabilityMark.run();
+          }).immediate();
+          resolve();
+        } catch (error) {
+          this.notDurable = pending || this.notDurable;
+          if ((error as { code?: unknown })?.code === 'SQLITE_BUSY') {
+            reject(new StoreUnavailableError('another process held the write lock past the busy timeout; the appends are not yet known to be on disk'));
+          } else {
+            this.failure = error;
+            reject(this.unavailable());
+          }
+        }
+      });
     });
-    this.syncing = syncing;
-    try {
-      await syncing;
-      this.syncsDone += 1;
-      if (dataVersion > this.dataVersionSynced) this.dataVersionSynced = dataVersion;
-    } catch (error) {
-      this.failure = error;
-      throw this.unavailable();
-    } finally {
-      if (this.syncing === syncing) this.syncing = undefined;
-    }
+    return this.flushing;
   }
 
   /** Appends committed here, or commits of another connection, that no sync is known to cover. */
   private mayBeNotDurable(): boolean {
-    return this.notDurable || this.syncing !== undefined || (this.syncsEveryCommit && (this.statements.dataVersion.get() as bigint) !== this.dataVersionSynced);
+    return this.notDurable || (this.syncsEveryCommit && (this.statements.dataVersion.get() as bigint) !== this.dataVersionSynced);
   }
 
   /**
@@ -390,10 +370,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already committed reach the disk before the file is closed.
-    if (this.notDurable && this.failure === undefined) await this.flush().catch(() => undefined);
-    await this.syncing?.catch(() => undefined);
+    for (let attempt = 0; attempt < 3 && this.notDurable && this.failure === undefined; attempt += 1) await this.flush().catch(() => undefined);
     this.closed = true;
-    if (this.walFd !== undefined) closeSync(this.walFd);
     for (const wake of this.waiters) wake();
     this.db.close();
   }
