@@ -157,4 +157,37 @@ describe('sqlite group commit', () => {
     expect(await store.readStream('s-1')).toHaveLength(1);
     await store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream');
   });
+
+  it('syncs what another process committed between its check and its read, before giving it out', async () => {
+    const other = new SqliteEventStore({ path });
+    try {
+      await store.readStream('s-1');
+      const syncsBefore = flushesOf(path);
+      // Another process commits, without a sync of its own, right after this store has checked.
+      const dataVersion = (store as unknown as { statements: { dataVersion: { get: () => unknown } } }).statements.dataVersion;
+      const check = dataVersion.get.bind(dataVersion);
+      let armed = true;
+      dataVersion.get = () => {
+        const version = check();
+        if (armed) {
+          armed = false;
+          void other.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+        }
+        return version;
+      };
+      const events = await store.readStream('s-1');
+      expect(armed).toBe(false);
+      expect(events).toHaveLength(1);
+      expect(flushesOf(path)).toBe(syncsBefore + 1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('closes once however often it is asked to, and refuses to flush after', async () => {
+    await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
+    await Promise.all([store.close(), store.close()]);
+    expect(flushesOf(path)).toBe(1);
+    await expect(store.flush()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
 });

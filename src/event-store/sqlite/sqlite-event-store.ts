@@ -128,6 +128,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appendBatch;
   private closed = false;
+  private closing: Promise<void> | undefined;
   // Wakes this process's live subscriptions at once; other processes' appends are found by polling.
   private appendSequence = 0;
   private readonly waiters = new Set<() => void>();
@@ -259,6 +260,7 @@ export class SqliteEventStore implements EventStore {
    */
   flush(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.unavailable());
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (!this.mayBeNotDurable()) return Promise.resolve();
     this.flushing ??= new Promise<void>((resolve, reject) => {
       setImmediate(() => {
@@ -276,12 +278,7 @@ export class SqliteEventStore implements EventStore {
           resolve();
         } catch (error) {
           this.notDurable = pending || this.notDurable;
-          if ((error as { code?: unknown })?.code === 'SQLITE_BUSY') {
-            reject(new StoreUnavailableError('another process held the write lock past the busy timeout; the appends are not yet known to be on disk'));
-          } else {
-            this.failure = error;
-            reject(this.unavailable());
-          }
+          reject(this.syncFailed(error));
         }
       });
     });
@@ -302,6 +299,40 @@ export class SqliteEventStore implements EventStore {
     return this.failure !== undefined || this.mayBeNotDurable();
   }
 
+  /**
+   * Reads only what is on disk. This process's deferred appends are waited for first (their sync
+   * comes with the group). Another process may commit between that check and the read, so what was
+   * read may hold its appends before their sync: then the read is made again under the write lock,
+   * where nothing else commits, and the commit that ends it syncs everything it read.
+   */
+  private async durableRead<T>(read: () => T): Promise<T> {
+    while (this.mustWaitForDisk()) await this.flush();
+    const result = read();
+    if (!this.mayBeNotDurable()) return result;
+    try {
+      return this.db.transaction(() => {
+        const again = read();
+        this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+        this.statements.durabilityMark.run();
+        return again;
+      }).immediate();
+    } catch (error) {
+      throw this.syncFailed(error);
+    } finally {
+      // The commit synced this process's deferred appends too, if it went through.
+      if (this.failure === undefined && (this.statements.dataVersion.get() as bigint) === this.dataVersionSynced) this.notDurable = false;
+    }
+  }
+
+  /** A sync that only waited too long for the write lock is refused, to be tried again; any other failure stops the store. */
+  private syncFailed(error: unknown): StoreUnavailableError {
+    if ((error as { code?: unknown })?.code === 'SQLITE_BUSY') {
+      return new StoreUnavailableError('another process held the write lock past the busy timeout; appends are not yet known to be on disk');
+    }
+    this.failure = error;
+    return this.unavailable();
+  }
+
   private unavailable(): StoreUnavailableError {
     return new StoreUnavailableError(`a sync to disk failed (${this.failure instanceof Error ? this.failure.message : String(this.failure)}); restart the service`);
   }
@@ -310,17 +341,16 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
-    if (options.forWriter !== true) while (this.mustWaitForDisk()) await this.flush();
-    const rows =
-      options.direction === 'backwards'
+    const read = (): EventRow[] =>
+      (options.direction === 'backwards'
         ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
-        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount);
-    return (rows as EventRow[]).map(eventOf);
+        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)) as EventRow[];
+    const rows = options.forWriter === true ? read() : await this.durableRead(read);
+    return rows.map(eventOf);
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
-    while (this.mustWaitForDisk()) await this.flush();
-    return this.headOf(stream)?.revision ?? 'no-stream';
+    return (await this.durableRead(() => this.headOf(stream)))?.revision ?? 'no-stream';
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
@@ -333,9 +363,9 @@ export class SqliteEventStore implements EventStore {
     let positionLast = options.afterPosition ?? 0n;
     const signal = options.signal;
     while (!this.isStopped(signal)) {
-      while (this.mustWaitForDisk()) await this.flush();
       const sequenceSeen = this.appendSequence;
-      const rows = this.statements.page.all(positionLast, this.readPageSize) as EventRow[];
+      const from = positionLast;
+      const rows = await this.durableRead(() => this.statements.page.all(from, this.readPageSize) as EventRow[]);
       for (const row of rows) {
         yield eventOf(row);
         positionLast = row[0];
@@ -346,8 +376,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    while (this.mustWaitForDisk()) await this.flush();
-    return this.statements.headPosition.get() as bigint;
+    return this.durableRead(() => this.statements.headPosition.get() as bigint);
   }
 
   async digest(): Promise<LogDigest> {
@@ -367,13 +396,15 @@ export class SqliteEventStore implements EventStore {
     this.db.prepare('SELECT 1').get();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    // Appends already committed reach the disk before the file is closed.
-    for (let attempt = 0; attempt < 3 && this.notDurable && this.failure === undefined; attempt += 1) await this.flush().catch(() => undefined);
-    this.closed = true;
-    for (const wake of this.waiters) wake();
-    this.db.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // Appends already committed reach the disk before the file is closed.
+      for (let attempt = 0; attempt < 3 && this.notDurable && this.failure === undefined; attempt += 1) await this.flush().catch(() => undefined);
+      this.closed = true;
+      for (const wake of this.waiters) wake();
+      this.db.close();
+    })();
+    return this.closing;
   }
 
   /** The log as hashed, for verification: the stored data text, not parsed. */
@@ -387,8 +418,8 @@ export class SqliteEventStore implements EventStore {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
-      while (this.mustWaitForDisk()) await this.flush();
-      const rows = this.statements.page.all(positionLast, Math.min(this.readPageSize, remaining)) as EventRow[];
+      const [from, count] = [positionLast, Math.min(this.readPageSize, remaining)];
+      const rows = await this.durableRead(() => this.statements.page.all(from, count) as EventRow[]);
       const last = rows[rows.length - 1];
       if (last === undefined) return;
       yield rows;
