@@ -22,6 +22,7 @@ import {
   type FoldTarget,
   type TotalsRow,
 } from './fold.js';
+import { applicationRowOf } from './queries.js';
 import { ReadSideRebuildingError, type ReadModel } from './read-model.js';
 
 const readMigrations: readonly { version: number; name: string; sql: string }[] = [
@@ -214,30 +215,6 @@ function enterpriseOf(r: Row): EnterpriseRow {
     tags: JSON.parse(r['tags'] as string) as string[],
     priority: Number(r['priority']),
     flags: JSON.parse(r['flags'] as string) as Record<string, string>,
-    position: BigInt(r['position'] as string),
-  };
-}
-
-function applicationRowOf(r: Row): ApplicationRow {
-  return {
-    applicationId: r['application_id'] as string,
-    programmeId: r['programme_id'] as string,
-    fiscalYear: Number(r['fiscal_year']),
-    uscc: r['uscc'] as string,
-    district: r['district'] as string | null,
-    priority: Number(r['priority']),
-    status: r['status'] as string,
-    claimed: r['claimed'] as string,
-    recognized: r['recognized'] as string | null,
-    entitlement: r['entitlement'] as string,
-    award: r['award'] as string,
-    paid: r['paid'] as string,
-    clawbackOrdered: r['clawback_ordered'] as string,
-    recovered: r['recovered'] as string,
-    noticeId: r['notice_id'] as string | null,
-    noticeEndsOn: r['notice_ends_on'] as string | null,
-    submittedPosition: BigInt(r['submitted_position'] as string),
-    submittedAt: r['submitted_at'] as string,
     position: BigInt(r['position'] as string),
   };
 }

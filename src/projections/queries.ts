@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { capPerEnterpriseYear } from '../programmes/award-rules.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { Money } from '../shared/money.js';
-import { projectionName } from './fold.js';
+import { projectionName, type ApplicationRow } from './fold.js';
 
 export interface BudgetView {
   programmeId: string;
@@ -173,6 +173,15 @@ export function applicationOf(r: Record<string, unknown>): ApplicationView {
     noticeId: r['notice_id'] as string | null,
     noticeEndsOn: r['notice_ends_on'] as string | null,
     submittedAt: r['submitted_at'] as string,
+  };
+}
+
+/** The row a projection folds into, from the same columns (as bigint or decimal text, by driver). */
+export function applicationRowOf(r: Record<string, unknown>): ApplicationRow {
+  return {
+    ...applicationOf(r),
+    submittedPosition: BigInt(r['submitted_position'] as bigint | string),
+    position: BigInt(r['position'] as bigint | string),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type FoldTarget,
   type TotalsRow,
 } from './fold.js';
+import { applicationRowOf } from './queries.js';
 import { ReadSideRebuildingError, type ReadModel } from './read-model.js';
 
 export { priorityTags, projectionName, readTables } from './fold.js';
@@ -194,30 +195,8 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
     );
     this.applications = new RowCache(
       (id) => {
-        const r = s.application.get(id) as Record<string, string | bigint | null> | undefined;
-        return r === undefined
-          ? undefined
-          : {
-              applicationId: id,
-              programmeId: r['programme_id'] as string,
-              fiscalYear: Number(r['fiscal_year']),
-              uscc: r['uscc'] as string,
-              district: r['district'] as string | null,
-              priority: Number(r['priority']),
-              status: r['status'] as string,
-              claimed: r['claimed'] as string,
-              recognized: r['recognized'] as string | null,
-              entitlement: r['entitlement'] as string,
-              award: r['award'] as string,
-              paid: r['paid'] as string,
-              clawbackOrdered: r['clawback_ordered'] as string,
-              recovered: r['recovered'] as string,
-              noticeId: r['notice_id'] as string | null,
-              noticeEndsOn: r['notice_ends_on'] as string | null,
-              submittedPosition: r['submitted_position'] as bigint,
-              submittedAt: r['submitted_at'] as string,
-              position: r['position'] as bigint,
-            };
+        const r = s.application.get(id) as Record<string, unknown> | undefined;
+        return r === undefined ? undefined : applicationRowOf(r);
       },
       (r) =>
         s.saveApplication.run(

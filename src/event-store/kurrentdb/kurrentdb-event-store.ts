@@ -106,19 +106,8 @@ interface ServerFeaturesView {
   supports(method: { path: string }): boolean;
 }
 
-/** An event as read, with the data text the hash covers. */
-interface Decoded {
-  readonly position: bigint;
-  readonly id: string;
-  readonly stream: string;
-  readonly revision: bigint;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly dataJson: string;
-  readonly metadata: EventMetadata;
-  readonly prevHash: string;
-  readonly hash: string;
-}
+/** An event as read, with the data text the hash covers: what the chain checks. */
+type Decoded = ChainRecord;
 
 interface Head {
   readonly revision: bigint;
@@ -349,11 +338,11 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async digest(): Promise<LogDigest> {
-    return digestRecords(this.chainRecords());
+    return digestRecords(this.decodedAll(0n));
   }
 
   async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
-    return verifyRecords(this.chainRecords(), {
+    return verifyRecords(this.decodedAll(0n), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
@@ -546,10 +535,6 @@ export class KurrentDbEventStore implements EventStore {
       }
       if (received < requested || yielded === 0) return;
     }
-  }
-
-  private async *chainRecords(): AsyncIterable<ChainRecord> {
-    for await (const event of this.decodedAll(0n)) yield event;
   }
 
   /** A ledger event as read; undefined for what is not one (a link, a stream outside the prefix). */
