@@ -37,6 +37,7 @@ import {
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
+import { StreamHeads, type StreamHead } from './stream-heads.js';
 
 export interface SqliteEventStoreOptions {
   /** File of the database; created with its folder on first use. `:memory:` for a private, volatile one. */
@@ -143,6 +144,9 @@ export class SqliteEventStore implements EventStore {
   private dataVersionSynced = -1n;
   private lastAppendReplayed = false;
   private lastAppendDataVersion = -1n;
+  // Heads of streams known to this connection; an append's new heads, kept once it has committed.
+  private readonly heads = new StreamHeads();
+  private headsAppended: [string, StreamHead][] = [];
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -183,6 +187,8 @@ export class SqliteEventStore implements EventStore {
         this.lastAppendReplayed = replay !== undefined;
         if (replay !== undefined) return replay;
         this.lastAppendDataVersion = this.statements.dataVersion.get() as bigint;
+        this.heads.validate(this.lastAppendDataVersion);
+        this.headsAppended = [];
         for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
         const results: AppendResult[] = [];
         let position = 0n;
@@ -191,6 +197,7 @@ export class SqliteEventStore implements EventStore {
           this.assertAt(append.stream, append.expectedRevision, head);
           let revision = head === undefined ? -1n : head.revision;
           let prevHash = head === undefined ? GENESIS_HASH : head.hash;
+          let last: StoredEventRecord | undefined;
           for (const event of append.events) {
             revision += 1n;
             const dataJson = JSON.stringify(event.data);
@@ -201,8 +208,10 @@ export class SqliteEventStore implements EventStore {
               m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, prevHash, hash,
             );
             position = BigInt(info.lastInsertRowid);
+            last = new StoredEventRecord(position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, { ...m }, prevHash, hash);
             prevHash = hash;
           }
+          if (last !== undefined) this.headsAppended.push([append.stream, { revision, hash: prevHash, event: last }]);
           results.push({ stream: append.stream, revision, position });
         }
         return { streams: results, position };
@@ -232,8 +241,12 @@ export class SqliteEventStore implements EventStore {
         if (deferred) this.statements.syncOn.run();
       }
     } catch (error) {
+      // Whatever was learnt of heads during a failed append is not trusted.
+      this.heads.forgetAll();
       throw this.translate(error, appends);
     }
+    for (const [stream, head] of this.headsAppended) this.heads.set(stream, head);
+    this.headsAppended = [];
     if (this.lastAppendReplayed) {
       // Nothing written: the events returned may be a deferred append not on disk yet.
       if (!deferred) await this.flush();
@@ -341,16 +354,28 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
-    const read = (): EventRow[] =>
-      (options.direction === 'backwards'
+    // Answered from the stream's known head where that is enough; what the file shows is learnt.
+    const read = (): StoredEvent[] => {
+      this.heads.validate(this.statements.dataVersion.get() as bigint);
+      const head = this.heads.get(stream);
+      const known = head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
+      if (known !== undefined) return known;
+      const rows = (options.direction === 'backwards'
         ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
         : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)) as EventRow[];
-    const rows = options.forWriter === true ? read() : await this.durableRead(read);
-    return rows.map(eventOf);
+      const events = rows.map(eventOf);
+      const learnt = StreamHeads.learnt(events, options, maxCount);
+      if (learnt !== undefined) this.heads.set(stream, learnt);
+      return events;
+    };
+    return options.forWriter === true ? read() : this.durableRead(read);
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
-    return (await this.durableRead(() => this.headOf(stream)))?.revision ?? 'no-stream';
+    return (await this.durableRead(() => {
+      this.heads.validate(this.statements.dataVersion.get() as bigint);
+      return this.headOf(stream);
+    }))?.revision ?? 'no-stream';
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
@@ -443,9 +468,14 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /** The stream's head, known or read (and then known); the caller has validated the heads. */
   private headOf(stream: string): { revision: bigint; hash: string } | undefined {
+    const known = this.heads.get(stream);
+    if (known !== undefined) return known ?? undefined;
     const row = this.statements.head.get(stream) as [bigint, string] | undefined;
-    return row === undefined ? undefined : { revision: row[0], hash: row[1] };
+    const head = row === undefined ? null : { revision: row[0], hash: row[1], event: undefined };
+    this.heads.set(stream, head);
+    return head ?? undefined;
   }
 
   private assertAt(stream: string, expected: ExpectedRevision, head: { revision: bigint } | undefined): void {
