@@ -5,23 +5,50 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReadStreamOptions, StoredEvent, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
+import { MultiAppendResult, ReadStreamOptions, StoredEvent, StreamAppend, StreamCheck, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { someEvents } from '../support/events.js';
 
 const streamNames = ['s-a', 's-b', 's-c'] as const;
 
+interface Row {
+  position: bigint;
+  id: string;
+  revision: bigint;
+  type: string;
+  data: string;
+  actorId: string;
+  commandId: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+const columns = 'position, id, revision, type, data, actor_id AS actorId, command_id AS commandId, recorded_at AS recordedAt, prev_hash AS prevHash, hash';
+
 /** A read straight from the file, by a connection of its own: the truth the store's answers are held to. */
-function truth(db: Database.Database, stream: string, options: ReadStreamOptions): { id: string; revision: bigint; hash: string }[] {
+function truth(db: Database.Database, stream: string, options: ReadStreamOptions): Row[] {
   const maxCount = options.maxCount ?? 100_000;
   const rows =
     options.direction === 'backwards'
-      ? db.prepare('SELECT id, revision, hash FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?').safeIntegers(true).all(stream, options.fromRevision ?? 2n ** 62n, maxCount)
-      : db.prepare('SELECT id, revision, hash FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?').safeIntegers(true).all(stream, options.fromRevision ?? 0n, maxCount);
-  return rows as { id: string; revision: bigint; hash: string }[];
+      ? db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).safeIntegers(true).all(stream, options.fromRevision ?? 2n ** 62n, maxCount)
+      : db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).safeIntegers(true).all(stream, options.fromRevision ?? 0n, maxCount);
+  return rows as Row[];
 }
 
-const shapeOf = (events: StoredEvent[]) => events.map((e) => ({ id: e.id, revision: e.revision, hash: e.hash }));
+const shapeOf = (events: StoredEvent[]): Row[] =>
+  events.map((e) => ({
+    position: e.position,
+    id: e.id,
+    revision: e.revision,
+    type: e.type,
+    data: JSON.stringify(e.data),
+    actorId: e.metadata.actorId,
+    commandId: e.metadata.commandId,
+    recordedAt: e.metadata.recordedAt,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  }));
 
 describe('sqlite event store: stream heads', () => {
   let dir: string;
@@ -76,10 +103,72 @@ describe('sqlite event store: stream heads', () => {
     }
   });
 
+  it('keeps no head of an append refused part-way when the next append is a retry of an earlier one', async () => {
+    const store = new SqliteEventStore({ path });
+    try {
+      const first = [{ stream: 's-a', expectedRevision: 'no-stream' as const, events: someEvents(1) }];
+      const done = await store.appendMulti(first);
+      await expect(
+        store.appendMulti([
+          { stream: 's-a', expectedRevision: 0n, events: someEvents(2) },
+          { stream: 's-b', expectedRevision: 7n, events: someEvents(1) },
+        ]),
+      ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.appendMulti(first)).toEqual(done);
+      expect(await store.streamRevision('s-a')).toBe(0n);
+      expect(await store.readStream('s-a', { forWriter: true, fromRevision: 1n })).toEqual([]);
+      expect((await store.append('s-a', someEvents(1), 0n)).revision).toBe(1n);
+      expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('learns nothing from a read of no events: a stream read backwards with maxCount 0 still exists', async () => {
+    const writer = new SqliteEventStore({ path });
+    await writer.append('s-a', someEvents(2), 'no-stream');
+    await writer.close();
+    const store = new SqliteEventStore({ path });
+    try {
+      expect(await store.readStream('s-a', { forWriter: true, direction: 'backwards', maxCount: 0 })).toEqual([]);
+      expect(await store.streamRevision('s-a')).toBe(1n);
+      expect(await store.readStream('s-a', { forWriter: true, direction: 'backwards', maxCount: 1 })).toHaveLength(1);
+      await expect(store.append('s-a', someEvents(1), 'no-stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an append inside another transaction of its connection, which could be undone after the append counted as done', async () => {
+    const store = new SqliteEventStore({ path });
+    try {
+      await store.append('s-a', someEvents(1), 'no-stream');
+      let appending: Promise<unknown> = Promise.resolve();
+      store.database.transaction(() => {
+        appending = store.append('s-a', someEvents(1), 0n);
+      })();
+      await expect(appending).rejects.toThrow(/inside another transaction/);
+      expect(await store.streamRevision('s-a')).toBe(0n);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('answers every read as the file would, over random appends and reads by two connections', async () => {
     const operation = fc.oneof(
       fc.record({ kind: fc.constant('append' as const), by: fc.nat(1), stream: fc.constantFrom(...streamNames), count: fc.integer({ min: 1, max: 3 }), stale: fc.boolean() }),
-      fc.record({ kind: fc.constant('multi' as const), by: fc.nat(1), streams: fc.uniqueArray(fc.constantFrom(...streamNames), { minLength: 2, maxLength: 3 }), fail: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('multi' as const),
+        by: fc.nat(1),
+        streams: fc.uniqueArray(fc.constantFrom(...streamNames), { minLength: 1, maxLength: 3 }),
+        // The last stream is at the wrong revision: the streams before it are written, then undone.
+        fail: fc.boolean(),
+        // The streams not appended to are checked at the revision read.
+        checkOthers: fc.boolean(),
+        deferred: fc.boolean(),
+      }),
+      // Sends the last append that went through again, with the same ids: answered, nothing written.
+      fc.record({ kind: fc.constant('retry' as const), by: fc.nat(1) }),
       fc.record({
         kind: fc.constant('read' as const),
         by: fc.nat(1),
@@ -97,6 +186,7 @@ describe('sqlite event store: stream heads', () => {
         const file = join(dir, `round-${round}.db`);
         const stores = [new SqliteEventStore({ path: file }), new SqliteEventStore({ path: file })] as const;
         const db = new Database(file, { readonly: true });
+        let lastDone: { appends: StreamAppend[]; result: MultiAppendResult } | undefined;
         try {
           for (const op of operations) {
             const store = stores[op.by]!;
@@ -111,20 +201,27 @@ describe('sqlite event store: stream heads', () => {
             } else if (op.kind === 'append') {
               const revision = await store.streamRevision(op.stream);
               const expected = op.stale && typeof revision === 'bigint' && revision > 0n ? revision - 1n : revision;
-              const appending = store.append(op.stream, someEvents(op.count), expected);
-              if (expected === revision) await appending;
-              else await expect(appending).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-            } else {
-              const appends = await Promise.all(
-                op.streams.map(async (stream, i) => {
-                  const revision = await store.streamRevision(stream);
-                  const wrong = op.fail && i === op.streams.length - 1;
-                  return { stream, expectedRevision: wrong ? (typeof revision === 'bigint' ? revision + 7n : 7n) : revision, events: someEvents(1) };
-                }),
-              );
+              const appends = [{ stream: op.stream, expectedRevision: expected, events: someEvents(op.count) }];
               const appending = store.appendMulti(appends);
+              if (expected === revision) lastDone = { appends, result: await appending };
+              else await expect(appending).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+            } else if (op.kind === 'multi') {
+              const appends: StreamAppend[] = [];
+              for (const [i, stream] of op.streams.entries()) {
+                const revision = await store.streamRevision(stream);
+                const wrong = op.fail && i === op.streams.length - 1;
+                appends.push({ stream, expectedRevision: wrong ? (typeof revision === 'bigint' ? revision + 7n : 7n) : revision, events: someEvents(2) });
+              }
+              const checks: StreamCheck[] = [];
+              if (op.checkOthers) {
+                for (const stream of streamNames.filter((name) => !op.streams.includes(name))) checks.push({ stream, expectedRevision: await store.streamRevision(stream) });
+              }
+              const appending = store.appendMulti(appends, checks, { deferDurability: op.deferred });
               if (op.fail) await expect(appending).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-              else await appending;
+              else lastDone = { appends, result: await appending };
+              await store.flush();
+            } else if (lastDone !== undefined) {
+              expect(await store.appendMulti(lastDone.appends)).toEqual(lastDone.result);
             }
           }
           for (const store of stores) {
@@ -137,7 +234,7 @@ describe('sqlite event store: stream heads', () => {
           for (const store of stores) await store.close();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });

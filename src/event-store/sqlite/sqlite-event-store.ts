@@ -119,6 +119,13 @@ function chainRecordOf(row: EventRow): ChainRecord {
 }
 
 
+/** What one append transaction did: its result, the data version it saw (none: a replay, nothing written), and the streams' new heads. */
+interface BatchOutcome {
+  readonly result: MultiAppendResult;
+  readonly dataVersion: bigint | undefined;
+  readonly heads: readonly [string, StreamHead][];
+}
+
 export class SqliteEventStore implements EventStore {
   readonly positionsAreDense = true;
   readonly embedded = true;
@@ -142,11 +149,8 @@ export class SqliteEventStore implements EventStore {
   // process not yet on disk (PRAGMA data_version moves with every commit of another connection).
   // -1: what the file held at opening may hold such appends too; the first read syncs, once.
   private dataVersionSynced = -1n;
-  private lastAppendReplayed = false;
-  private lastAppendDataVersion = -1n;
-  // Heads of streams known to this connection; an append's new heads, kept once it has committed.
+  // Heads of streams known to this connection; an append's new heads are kept once it has committed.
   private readonly heads = new StreamHeads();
-  private headsAppended: [string, StreamHead][] = [];
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -182,13 +186,12 @@ export class SqliteEventStore implements EventStore {
       dataVersion: prepare('PRAGMA data_version').pluck(true),
     };
     this.appendBatch = this.db.transaction(
-      (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): MultiAppendResult => {
+      (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): BatchOutcome => {
         const replay = this.replayIfAlreadyAppended(appends);
-        this.lastAppendReplayed = replay !== undefined;
-        if (replay !== undefined) return replay;
-        this.lastAppendDataVersion = this.statements.dataVersion.get() as bigint;
-        this.heads.validate(this.lastAppendDataVersion);
-        this.headsAppended = [];
+        if (replay !== undefined) return { result: replay, dataVersion: undefined, heads: [] };
+        const dataVersion = this.statements.dataVersion.get() as bigint;
+        this.heads.validate(dataVersion);
+        const heads: [string, StreamHead][] = [];
         for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
         const results: AppendResult[] = [];
         let position = 0n;
@@ -211,10 +214,10 @@ export class SqliteEventStore implements EventStore {
             last = new StoredEventRecord(position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, { ...m }, prevHash, hash);
             prevHash = hash;
           }
-          if (last !== undefined) this.headsAppended.push([append.stream, { revision, hash: prevHash, event: last }]);
+          if (last !== undefined) heads.push([append.stream, { revision, hash: prevHash, event: last }]);
           results.push({ stream: append.stream, revision, position });
         }
-        return { streams: results, position };
+        return { result: { streams: results, position }, dataVersion, heads };
       },
     );
   }
@@ -229,14 +232,17 @@ export class SqliteEventStore implements EventStore {
   async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = [], options: AppendOptions = {}): Promise<MultiAppendResult> {
     this.assertOpen();
     assertWellFormed(appends, checks);
+    // Inside another transaction of this connection the append would be a savepoint, undone with it
+    // after its heads were kept and its durability counted.
+    assert(!this.db.inTransaction, 'an append cannot run inside another transaction of the store\'s connection');
     const deferred = options.deferDurability === true && this.syncsEveryCommit;
-    let result: MultiAppendResult;
+    let outcome: BatchOutcome;
     try {
       // IMMEDIATE takes the write lock before reading heads: no other process can append in between.
       // Deferred: committed without a sync of its own; flush() syncs it with the others of its group.
       if (deferred) this.statements.syncOff.run();
       try {
-        result = this.appendBatch.immediate(appends, checks);
+        outcome = this.appendBatch.immediate(appends, checks);
       } finally {
         if (deferred) this.statements.syncOn.run();
       }
@@ -245,18 +251,18 @@ export class SqliteEventStore implements EventStore {
       this.heads.forgetAll();
       throw this.translate(error, appends);
     }
-    for (const [stream, head] of this.headsAppended) this.heads.set(stream, head);
-    this.headsAppended = [];
-    if (this.lastAppendReplayed) {
-      // Nothing written: the events returned may be a deferred append not on disk yet.
+    const { result, dataVersion } = outcome;
+    if (dataVersion === undefined) {
+      // A replay, nothing written: the events returned may be a deferred append not on disk yet.
       if (!deferred) await this.flush();
       return result;
     }
+    for (const [stream, head] of outcome.heads) this.heads.set(stream, head);
     if (deferred) this.notDurable = true;
     else if (this.syncsEveryCommit) {
       // A commit with its own sync puts everything before it on disk too, other connections' included.
       this.notDurable = false;
-      this.dataVersionSynced = this.lastAppendDataVersion;
+      this.dataVersionSynced = dataVersion;
     }
     this.appendSequence += 1;
     for (const wake of this.waiters) wake();

@@ -61,7 +61,7 @@ export class StreamHeads {
   /** What a read of the file shows of the stream's head, if it reached the head. */
   static learnt(events: readonly StoredEvent[], options: ReadStreamOptions, maxCount: number): KnownHead | undefined {
     if (options.direction === 'backwards') {
-      if (options.fromRevision !== undefined) return undefined;
+      if (options.fromRevision !== undefined || maxCount === 0) return undefined;
       const first = events[0];
       return first === undefined ? null : { revision: first.revision, hash: first.hash, event: first };
     }
