@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiAppendResult, ReadStreamOptions, StoredEvent, StreamAppend, StreamCheck, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { someEvents } from '../support/events.js';
+import { anEvent, someEvents, testMetadata } from '../support/events.js';
 
 const streamNames = ['s-a', 's-b', 's-c'] as const;
 
@@ -119,6 +119,28 @@ describe('sqlite event store: stream heads', () => {
       expect(await store.readStream('s-a', { forWriter: true, fromRevision: 1n })).toEqual([]);
       expect((await store.append('s-a', someEvents(1), 0n)).revision).toBe(1n);
       expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('hands out a stream head it keeps frozen: no reader can change what the next one reads', async () => {
+    const store = new SqliteEventStore({ path });
+    try {
+      await store.append('s-a', [anEvent('TestRecorded', { amount: '10.00', items: [{ n: 1 }] })], 'no-stream');
+      const [first] = await store.readStream('s-a', { forWriter: true, direction: 'backwards', maxCount: 1 });
+      expect(() => {
+        (first!.data as { amount: string }).amount = '99.00';
+      }).toThrow(TypeError);
+      expect(() => {
+        (first!.data as { items: { n: number }[] }).items[0]!.n = 2;
+      }).toThrow(TypeError);
+      expect(() => {
+        (first!.metadata as { actorId: string }).actorId = 'someone-else';
+      }).toThrow(TypeError);
+      const [again] = await store.readStream('s-a', { forWriter: true, direction: 'backwards', maxCount: 1 });
+      expect(again!.data).toEqual({ amount: '10.00', items: [{ n: 1 }] });
+      expect(again!.metadata.actorId).toBe(testMetadata.actorId);
     } finally {
       await store.close();
     }

@@ -99,7 +99,7 @@ function metadataOf(row: EventRow): EventMetadata {
   };
 }
 
-function eventOf(row: EventRow): StoredEvent {
+function eventOf(row: EventRow): StoredEventRecord {
   return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
 }
 

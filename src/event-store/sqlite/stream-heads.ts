@@ -3,12 +3,13 @@
 // connection has committed (PRAGMA data_version moves with every such commit, and never with this
 // connection's own): then everything is forgotten at once, and learnt again from the file.
 import type { ReadStreamOptions, StoredEvent } from '../event-store.js';
+import type { StoredEventRecord } from '../stored-event.js';
 
 /** A stream's head as known: its revision and hash, and its last event if it was read or written here. */
 export interface StreamHead {
   readonly revision: bigint;
   readonly hash: string;
-  readonly event: StoredEvent | undefined;
+  readonly event: StoredEventRecord | undefined;
 }
 
 /** `null`: the stream is known not to exist. */
@@ -31,8 +32,9 @@ export class StreamHeads {
     return this.heads.get(stream);
   }
 
-  /** Newest last: the first entry is the one forgotten when full. */
+  /** Newest last: the first entry is the one forgotten when full. The event is handed out again: frozen. */
   set(stream: string, head: KnownHead): void {
+    head?.event?.share();
     this.heads.delete(stream);
     if (this.heads.size >= this.streamsMax) this.heads.delete(this.heads.keys().next().value!);
     this.heads.set(stream, head);
@@ -59,7 +61,7 @@ export class StreamHeads {
   }
 
   /** What a read of the file shows of the stream's head, if it reached the head. */
-  static learnt(events: readonly StoredEvent[], options: ReadStreamOptions, maxCount: number): KnownHead | undefined {
+  static learnt(events: readonly StoredEventRecord[], options: ReadStreamOptions, maxCount: number): KnownHead | undefined {
     if (options.direction === 'backwards') {
       if (options.fromRevision !== undefined || maxCount === 0) return undefined;
       const first = events[0];
