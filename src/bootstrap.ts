@@ -4,7 +4,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type RawRequestDefaultExpression } from 'fastify';
+import { LogController, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -100,7 +100,16 @@ export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
 
 /** What every instance of the app gets, whoever builds it. */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
-  instrumentRequests(app.getHttpAdapter().getInstance(), app.get<LedgerMetrics>(METRICS));
+  const fastify = app.getHttpAdapter().getInstance();
+  instrumentRequests(fastify, app.get<LedgerMetrics>(METRICS));
+  // A write without a body (a confirmation, a withdrawal) sent with `Content-Type: application/json`,
+  // as many clients send every request, has no body rather than a malformed one. Any other body goes
+  // to Fastify's own JSON parser, which refuses prototype poisoning.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: requestBodyBytesMax }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else parseJson(request, body.toString('utf8'), done);
+  });
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
   const document = SwaggerModule.createDocument(
     app,

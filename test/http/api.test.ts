@@ -230,6 +230,25 @@ describe('HTTP API', () => {
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('takes a write sent with Content-Type: application/json and no body, as many clients send it, as a write without a body', async () => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const uscc = usccFor(504);
+    await (await as('admin-1', 'admin')).post('/api/enterprises', { uscc, name: '空请求体测试企业', city: 'baoding' }).expect(201);
+    const submitted = await (await as('reviewer-1', 'reviewer'))
+      .post('/api/applications', { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }] })
+      .expect(201);
+    const bodiless = (path: string, bearer: string) =>
+      request(app.getHttpServer()).post(path).set('Authorization', bearer).set('Idempotency-Key', `k-${(keySequence += 1)}`).set('Content-Type', 'application/json');
+    const withdrawn = await bodiless(`/api/applications/${submitted.body.applicationId}/withdrawal`, `Bearer ${await token('reviewer-1', 'reviewer')}`);
+    expect(withdrawn.status).toBe(201);
+    expect(withdrawn.body).toMatchObject({ status: 'withdrawn' });
+    // A write that needs a body still says which field is missing.
+    const approval = await bodiless(`/api/applications/${submitted.body.applicationId}/approval`, `Bearer ${await token('approver-1', 'approver')}`);
+    expect(approval.status).toBe(400);
+    expect(approval.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(approval.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   describe('authorization matrix: every endpoint × every role, and no token', () => {
     const endpoints: { method: 'get' | 'post' | 'delete'; path: string; allowed: Role[] }[] = [
       { method: 'get', path: '/api/programmes', allowed: roleNames },
