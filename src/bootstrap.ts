@@ -110,6 +110,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     if (body.length === 0) done(null, undefined);
     else parseJson(request, body.toString('utf8'), done);
   });
+  // The API speaks JSON only: a text or form body (what `curl -d` sends without a Content-Type) is a
+  // 415, not a body read some other way and then refused for the wrong reason, or accepted.
+  fastify.removeContentTypeParser('text/plain');
+  app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit: requestBodyBytesMax }, (_request, _body, done) =>
+    done(Object.assign(new Error('send the body as application/json'), { statusCode: 415 }), undefined),
+  );
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
   const document = SwaggerModule.createDocument(
     app,

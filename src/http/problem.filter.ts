@@ -12,6 +12,8 @@ export class ApiError extends Error {
   }
 }
 
+const unsupportedMediaType = 'send the body as application/json';
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -29,12 +31,13 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 429) return { problem: problemOf('RATE_LIMITED', 'too many requests: slow down'), headers: { 'Retry-After': '60' } };
       if (status === 401) return { problem: problemOf('UNAUTHENTICATED', error.message), headers: {} };
       if (status === 403) return { problem: problemOf('FORBIDDEN', error.message), headers: {} };
+      if (status === 415) return { problem: { ...problemOf('VALIDATION_FAILED', unsupportedMediaType), status }, headers: {} };
       if (status < 500) return { problem: { ...problemOf('VALIDATION_FAILED', error.message), status }, headers: {} };
     }
     // Fastify's own errors (malformed JSON, a body too large, an unsupported media type) carry a 4xx.
     const status = (error as { statusCode?: unknown })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail = status === 415 ? 'send the body as application/json' : 'the request body is not valid JSON of an acceptable size';
+      const detail = status === 415 ? unsupportedMediaType : 'the request body is not valid JSON of an acceptable size';
       return { problem: { ...problemOf('VALIDATION_FAILED', detail), status }, headers: {} };
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

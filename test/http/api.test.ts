@@ -192,7 +192,7 @@ describe('HTTP API', () => {
       { response: await (await as('auditor-1', 'auditor')).post('/api/applications', {}), status: 403, code: 'FORBIDDEN' },
       { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-json').set('Content-Type', 'application/json').send('{"programmeId": '), status: 400, code: 'VALIDATION_FAILED' },
       { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).send({}), status: 400, code: 'VALIDATION_FAILED' },
-      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-text').set('Content-Type', 'text/plain').send('programmeId=x'), status: 400, code: 'VALIDATION_FAILED' },
+      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-text').set('Content-Type', 'text/plain').send('programmeId=x'), status: 415, code: 'VALIDATION_FAILED' },
       { response: await reviewer.post('/api/applications', { programmeId: 'baoding-data-voucher', uscc: usccFor(1), fiscalYear: 2025, items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: 1000, category: 'compute-rental' }] }), status: 400, code: 'VALIDATION_FAILED' },
       { response: await reviewer.get('/api/no-such-route'), status: 404, code: 'NOT_FOUND' },
       { response: await reviewer.get('/api/applications/does-not-exist'), status: 404, code: 'NOT_FOUND' },
@@ -242,6 +242,20 @@ describe('HTTP API', () => {
     const withdrawn = await bodiless(`/api/applications/${submitted.body.applicationId}/withdrawal`, `Bearer ${await token('reviewer-1', 'reviewer')}`);
     expect(withdrawn.status).toBe(201);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn' });
+    // A body in another media type is refused as such, and changes nothing.
+    const positionBefore = (await (await as('auditor-1', 'auditor')).get('/api/audit/digest').expect(200)).body.position;
+    for (const [type, text] of [['text/plain', '{"decisionRef":"x"}'], ['application/x-www-form-urlencoded', 'decisionRef=x']]) {
+      const refused = await request(app.getHttpServer())
+        .post(`/api/applications/${submitted.body.applicationId}/approval`)
+        .set('Authorization', `Bearer ${await token('approver-1', 'approver')}`)
+        .set('Idempotency-Key', `k-${(keySequence += 1)}`)
+        .set('Content-Type', type!)
+        .send(text);
+      expect(refused.status).toBe(415);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'send the body as application/json' });
+    }
+    expect((await (await as('auditor-1', 'auditor')).get('/api/audit/digest').expect(200)).body.position).toBe(positionBefore);
     // A write that needs a body still says which field is missing.
     const approval = await bodiless(`/api/applications/${submitted.body.applicationId}/approval`, `Bearer ${await token('approver-1', 'approver')}`);
     expect(approval.status).toBe(400);
