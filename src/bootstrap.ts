@@ -11,6 +11,8 @@ import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import type { LedgerConfig } from './config.js';
 import { METRICS, instrumentRequests, type LedgerMetrics } from './http/metrics.js';
+import { ApiError } from './http/problem.filter.js';
+import { problemOf } from './http/problem.js';
 
 export interface HttpOptions {
   /** One JSON log line per request (on by default; the tests and the benchmark turn it off). */
@@ -20,7 +22,18 @@ export interface HttpOptions {
 /** Largest request body accepted: far above any command's, far below what could hurt. */
 export const requestBodyBytesMax = 1_048_576;
 
+/** Deepest nesting of a JSON body: a command's is 3 levels; thousands would overflow the stack of whatever walks it. */
+export const requestBodyDepthMax = 32;
+
 const requestIdPattern = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Whether a parsed JSON value nests deeper than `levels` (never walks deeper than that itself). */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  for (const child of Object.values(value)) if (nestsDeeperThan(child, levels - 1)) return true;
+  return false;
+}
 
 /** What helmet sets with these options, worked out once: the headers do not depend on the request. */
 function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<string, string>> {
@@ -105,10 +118,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   // A write without a body (a confirmation, a withdrawal) sent with `Content-Type: application/json`,
   // as many clients send every request, has no body rather than a malformed one. Any other body goes
   // to Fastify's own JSON parser, which refuses prototype poisoning.
+  // A body nested deeper than any command's is refused before anything walks it.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: requestBodyBytesMax }, (request, body, done) => {
-    if (body.length === 0) done(null, undefined);
-    else parseJson(request, body.toString('utf8'), done);
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString('utf8'), (error, parsed) => {
+      if (error === null && nestsDeeperThan(parsed, requestBodyDepthMax)) {
+        return done(new ApiError(problemOf('VALIDATION_FAILED', `the body nests deeper than ${requestBodyDepthMax} levels`, { field: 'body' })), undefined);
+      }
+      done(error, parsed);
+    });
   });
   // The API speaks JSON only: a text or form body (what `curl -d` sends without a Content-Type) is a
   // 415, not a body read some other way and then refused for the wrong reason, or accepted.

@@ -230,6 +230,31 @@ describe('HTTP API', () => {
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('refuses a body nested thousands of levels deep with a 400, on every kind of route, and changes nothing', async () => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const head = await store.headPosition();
+    const deep = (levels: number) => `{"reason":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}`;
+    const routes: [string, string, Role][] = [
+      ['/api/enterprises', 'admin-1', 'admin'],
+      ['/api/applications/00000000-0000-4000-8000-000000000000/withdrawal', 'reviewer-1', 'reviewer'],
+      ['/api/audit/verify', 'auditor-1', 'auditor'],
+    ];
+    for (const [path, sub, role] of routes) {
+      for (const levels of [40, 5_000]) {
+        const response = await request(app.getHttpServer())
+          .post(path)
+          .set('Authorization', `Bearer ${await token(sub, role)}`)
+          .set('Idempotency-Key', `k-${(keySequence += 1)}`)
+          .set('Content-Type', 'application/json')
+          .send(deep(levels));
+        expect(response.status).toBe(400);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'the body nests deeper than 32 levels' });
+      }
+    }
+    expect(await store.headPosition()).toBe(head);
+  });
+
   it('takes a write sent with Content-Type: application/json and no body, as many clients send it, as a write without a body', async () => {
     now = new Date('2025-06-03T02:00:00.000Z');
     const uscc = usccFor(504);
