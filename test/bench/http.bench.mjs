@@ -20,6 +20,7 @@ const { usccCheckCharacter } = await import(new URL('shared/identifiers.js', dis
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a whole number of rounds, at least 1 (got ${process.env.BENCH_ROUNDS})`);
 const queryConnections = 50;
 const approvalConnections = Number(process.env.BENCH_APPROVAL_CONNECTIONS ?? 10);
 const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
@@ -33,7 +34,11 @@ function run(options, onResponse) {
   });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 /** A workload's median over the rounds; its ratio is the median of each round's ratio to that round's bare endpoint. */
 function row(name, results, baselines, target) {
@@ -100,16 +105,21 @@ try {
   }
 
   const headers = { authorization: `Bearer ${auditor}` };
-  // The bare endpoint and the queries take turns, round after round: a slower moment of the machine
-  // falls on one round, not on one workload.
-  const bareResults = [];
-  const budgetResults = [];
-  const totalsResults = [];
+  // The bare endpoint and the queries take turns, round after round, each round starting with the
+  // next one: a slower moment of the machine falls on one round, not on one workload. The bare
+  // endpoint shares the process with the service, idle meanwhile, as the queries do.
+  const workloads = [
+    { results: [], options: { url: bareUrl } },
+    { results: [], options: { url: `${url}/api/budgets/baoding-data-voucher/2025`, headers } },
+    { results: [], options: { url: `${url}/api/enterprises/${uscc}/totals?year=2025`, headers } },
+  ];
   for (let round = 0; round < rounds; round += 1) {
-    bareResults.push(await run({ url: bareUrl, connections: queryConnections, duration: seconds }));
-    budgetResults.push(await run({ url: `${url}/api/budgets/baoding-data-voucher/2025`, headers, connections: queryConnections, duration: seconds }));
-    totalsResults.push(await run({ url: `${url}/api/enterprises/${uscc}/totals?year=2025`, headers, connections: queryConnections, duration: seconds }));
+    for (let k = 0; k < workloads.length; k += 1) {
+      const workload = workloads[(round + k) % workloads.length];
+      workload.results[round] = await run({ ...workload.options, connections: queryConnections, duration: seconds });
+    }
   }
+  const [bareResults, budgetResults, totalsResults] = workloads.map((workload) => workload.results);
   bare.close();
 
   // Approvals: each request approves another application (each its own idempotency key). Timed from
@@ -158,6 +168,7 @@ try {
   // own streams but the shared budget), committed with group commit, 10 at a time, into a copy of the
   // service's file; no reads, no decision, no projection, no HTTP.
   const [processed] = await store.readStream(`command-bench-approver/bench-${ids[0]}`);
+  if (processed === undefined) throw new Error(`the first approval over HTTP (${ids[0]}) was not recorded: see non-2xx above`);
   const sample = [];
   for await (const event of store.readAll({ afterPosition: processed.position - 20n, maxCount: 20 })) {
     if (event.metadata.commandId === processed.metadata.commandId) sample.push(event);
