@@ -16,6 +16,17 @@ import { CLOCK } from '../../src/http/api.controller.js';
 import { nextInvoice, usccFor } from '../support/world.js';
 
 const secret = 'an-http-test-secret-that-is-long-enough';
+
+/** The real application on a new SQLite file in `dir`, as main.ts builds it; `clock` replaces the wall clock. */
+async function startApp(dir: string, settings: Record<string, string> = {}, clock?: () => Date): Promise<NestFastifyApplication> {
+  const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, ...settings });
+  const testing = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  const moduleRef = await (clock === undefined ? testing : testing.overrideProvider(CLOCK).useValue(clock)).compile();
+  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
 const roleNames: Role[] = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'];
 
 describe('HTTP API', () => {
@@ -42,14 +53,7 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-api-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(() => now)
-      .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startApp(dir, {}, () => now);
   });
 
   afterAll(async () => {
@@ -440,11 +444,7 @@ describe('HTTP operations', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-ops-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LEDGER_RATE_LIMIT: '5' });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startApp(dir, { LEDGER_RATE_LIMIT: '5' });
   });
 
   afterAll(async () => {
@@ -500,11 +500,7 @@ describe('OpenAPI', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-docs-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startApp(dir);
   });
 
   afterAll(async () => {
