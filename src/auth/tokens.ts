@@ -1,6 +1,6 @@
 // Bearer tokens: HS256 JWTs with the claims `sub` and `roles` (SPEC §7).
 import { SignJWT } from 'jose';
-import { roles, type Role } from '../commands/runner.js';
+import { roles, type Role } from '../shared/actor.js';
 import { ConfigError } from '../config.js';
 
 export function parseRoles(text: string): Role[] {

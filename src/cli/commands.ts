@@ -10,7 +10,8 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
 import { exportCsv, exportJsonl } from '../audit/export.js';
-import { Ledger } from '../commands/ledger.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { LedgerCommands } from '../commands/ledger-commands.js';
 import { ConfigError, type LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
@@ -272,7 +273,7 @@ export class TokenCommand extends CommandRunner {
 
 @Command({ name: 'seed:synthetic', description: 'write a synthetic history through the real commands (deterministic from --seed)' })
 export class SeedSyntheticCommand extends CommandRunner {
-  constructor(@Inject(Ledger) private readonly ledger: Ledger, @Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus, @Inject(EVENT_STORE) private readonly store: EventStore) {
     super();
   }
 
@@ -283,7 +284,7 @@ export class SeedSyntheticCommand extends CommandRunner {
     if (!Number.isInteger(seed)) throw new ConfigError('--seed must be an integer');
     const bar = progressBar('generating', applications);
     const started = performance.now();
-    const summary = await generateSynthetic(this.ledger, { applications, seed, onProgress: (done) => bar.update(done) });
+    const summary = await generateSynthetic(new LedgerCommands(this.bus), { applications, seed, onProgress: (done) => bar.update(done) });
     bar.stop();
     print({ ...summary, events: await this.store.headPosition(), seconds: secondsOf(performance.now() - started) });
   }

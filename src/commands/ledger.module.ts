@@ -1,18 +1,20 @@
-// The write side as a Nest module: the Ledger over the configured store, its command handlers, and
-// the built-in programmes published at start (idempotent: a restart publishes nothing new).
+// The write side as a Nest module: the command runner over the configured store, the handler of the
+// ledger's commands, and the built-in programmes published at start (idempotent: a restart publishes nothing new).
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { commandHandlers } from './cqrs-commands.js';
-import { Ledger } from './ledger.js';
+import { LedgerCommandHandler } from './ledger-command.js';
+import { LedgerCommands } from './ledger-commands.js';
+import { CommandRunner } from './runner.js';
 
 @Module({
-  providers: [{ provide: Ledger, useFactory: (store: EventStore) => new Ledger(store), inject: [EVENT_STORE] }, ...commandHandlers],
-  exports: [Ledger],
+  providers: [{ provide: CommandRunner, useFactory: (store: EventStore) => new CommandRunner(store), inject: [EVENT_STORE] }, LedgerCommandHandler],
+  exports: [CommandRunner],
 })
 export class LedgerModule implements OnApplicationBootstrap {
-  constructor(@Inject(Ledger) private readonly ledger: Ledger) {}
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.ledger.publishBuiltInProgrammes(new Date().toISOString());
+    await new LedgerCommands(this.bus).publishBuiltInProgrammes(new Date().toISOString());
   }
 }

@@ -16,38 +16,17 @@ import {
   WrongExpectedRevisionError,
   streamReadCountMax,
 } from '../event-store/event-store.js';
-import { DraftEvent, ReadEvent, schemaVersionOf } from '../domain/events.js';
-import { streams } from '../domain/streams.js';
+import { isEventType, readEventOf, schemaVersionOf } from '../events/upcasting.js';
+import type { EventType } from '../events/catalog.js';
+import type { Actor, CommandContext, Role } from '../shared/actor.js';
+import type { TypedCommand } from '../shared/command.js';
+import type { Recorded } from '../shared/event.js';
+import type { StreamKind } from '../shared/stream-kind.js';
+import { streams } from '../shared/streams.js';
+import { shanghaiDateOf } from '../shared/time.js';
+import type { StreamReader, StreamWrite, UseCase, Written } from './use-case.js';
 
-export const roles = ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'] as const;
-export type Role = (typeof roles)[number];
-
-export interface Actor {
-  readonly id: string;
-  readonly roles: readonly Role[];
-}
-
-/** What comes with every command from outside: who, when, and the idempotency key. Decisions read no clock. */
-export interface CommandContext {
-  readonly commandId: string;
-  readonly actor: Actor;
-  /** ISO-8601 instant the command was received. */
-  readonly now: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-}
-
-export interface StreamWrite {
-  readonly stream: string;
-  readonly events: readonly DraftEvent[];
-  /** For a stream the decision did not load: what it must be (usually a new stream: 'no-stream'). */
-  readonly expectedRevision?: ExpectedRevision;
-}
-
-export interface Decision<R extends object> {
-  readonly writes: readonly StreamWrite[];
-  readonly result: R;
-}
+export type { Actor, CommandContext, Role } from '../shared/actor.js';
 
 export type CommandResult<R extends object> = R & { readonly position: string };
 
@@ -59,16 +38,8 @@ export type CommandResult<R extends object> = R & { readonly position: string };
 export const conflictRetryCountMax = 50;
 export const conflictBackoffMsMax = 64;
 
-/** Upcasting point: events come back typed by their permanent type string. */
-export function readEventOf(event: StoredEvent): ReadEvent {
-  return { type: event.type, data: event.data, actorId: event.metadata.actorId, recordedAt: event.metadata.recordedAt } as ReadEvent;
-}
-
-type Evolve<S> = (state: S, event: ReadEvent) => S;
-
 interface FoldedStream {
-  readonly initial: unknown;
-  readonly evolve: unknown;
+  readonly kind: unknown;
   readonly revision: bigint;
   readonly state: unknown;
 }
@@ -84,24 +55,24 @@ export class FoldCache {
 
   constructor(private readonly streamsMax = 20_000) {}
 
-  get<S>(stream: string, initial: S, evolve: Evolve<S>): { revision: bigint; state: S } | undefined {
+  get<S>(stream: string, kind: StreamKind<S, never>): { revision: bigint; state: S } | undefined {
     const entry = this.entries.get(stream);
-    if (entry === undefined || entry.initial !== initial || entry.evolve !== evolve) return undefined;
+    if (entry === undefined || entry.kind !== kind) return undefined;
     // Most recently used last: the first entry is the one to forget.
     this.entries.delete(stream);
     this.entries.set(stream, entry);
     return { revision: entry.revision, state: entry.state as S };
   }
 
-  set<S>(stream: string, initial: S, evolve: Evolve<S>, revision: bigint, state: S): void {
+  set<S>(stream: string, kind: StreamKind<S, never>, revision: bigint, state: S): void {
     this.entries.delete(stream);
     if (this.entries.size >= this.streamsMax) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(stream, { initial, evolve, revision, state });
+    this.entries.set(stream, { kind, revision, state });
   }
 }
 
 /** Reads streams for one decision and remembers the revision each was at. */
-export class StreamLoader {
+export class StreamLoader implements StreamReader {
   private readonly revisions = new Map<string, StreamRevision>();
 
   constructor(
@@ -109,26 +80,31 @@ export class StreamLoader {
     private readonly folds: FoldCache = new FoldCache(),
   ) {}
 
-  async fold<S>(stream: string, initial: S, evolve: Evolve<S>): Promise<S> {
-    const known = this.folds.get(stream, initial, evolve);
+  read<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
+    return kind.lastEventSuffices ? this.last(stream, kind) : this.fold(stream, kind);
+  }
+
+  private async fold<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
+    const cacheKind = kind as unknown as StreamKind<S, never>;
+    const known = this.folds.get(stream, cacheKind);
     const events = await this.store.readStream(stream, known === undefined ? { forWriter: true } : { forWriter: true, fromRevision: known.revision + 1n });
     const last = events[events.length - 1];
     assert(last === undefined || last.revision + 1n < BigInt(streamReadCountMax), `stream ${stream} is too long to fold; keep running totals in its events`);
     if (last === undefined) {
       this.revisions.set(stream, known?.revision ?? 'no-stream');
-      return known?.state ?? initial;
+      return known?.state ?? kind.initial;
     }
     this.remember(stream, last);
-    const state = events.reduce((folded, event) => evolve(folded, readEventOf(event)), known?.state ?? initial);
-    this.folds.set(stream, initial, evolve, last.revision, state);
+    const state = events.reduce((folded, event) => kind.evolve(folded, eventOfKind(stream, kind, event)), known?.state ?? kind.initial);
+    this.folds.set(stream, cacheKind, last.revision, state);
     return state;
   }
 
-  /** The stream's last event only: for streams whose events carry running totals. */
-  async last(stream: string): Promise<ReadEvent | undefined> {
+  /** The stream's last event only: for streams whose events carry the whole state. */
+  private async last<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
     const [event] = await this.store.readStream(stream, { forWriter: true, direction: 'backwards', maxCount: 1 });
     this.remember(stream, event);
-    return event === undefined ? undefined : readEventOf(event);
+    return event === undefined ? kind.initial : kind.evolve(kind.initial, eventOfKind(stream, kind, event));
   }
 
   revisionOf(stream: string): StreamRevision | undefined {
@@ -142,6 +118,13 @@ export class StreamLoader {
   private remember(stream: string, last: StoredEvent | undefined): void {
     this.revisions.set(stream, last === undefined ? 'no-stream' : last.revision);
   }
+}
+
+/** A stored event as one of the events a kind of stream may hold: anything else is a programmer error. */
+function eventOfKind<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>, stored: StoredEvent): Recorded<E> {
+  const event = readEventOf(stored);
+  assert((kind.types as readonly string[]).includes(event.type), `unexpected ${event.type} in ${kind.name} stream ${stream}`);
+  return event as unknown as Recorded<E>;
 }
 
 /** JSON with sorted keys: the same request always hashes alike, whatever order its fields came in. */
@@ -202,16 +185,24 @@ export class CommandRunner {
    * command's append is committed without its own sync and the next command goes on at once, seeing
    * it (as a writer); each command then waits, outside the turns, for the sync that covers its append
    * (group commit). No result, and no refusal, is given before everything it was decided on is on disk.
+   *
+   * The request was parsed at the edge; a retry after a conflict runs only load, decide and append.
    */
-  async run<R extends object>(
+  async run<T extends string, D, G, O, R extends object>(
     context: CommandContext,
-    commandType: string,
-    role: Role,
+    useCase: UseCase<T, D, G, O, R>,
+    data: D,
     request: unknown,
-    decide: (loader: StreamLoader) => Promise<Decision<R>>,
   ): Promise<CommandResult<R>> {
     assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
+    const role = requireRole(context.actor, useCase.roles, useCase.type);
+    const commandType = useCase.type;
     const requestHash = createHash('sha256').update(`${commandType}\u0000${canonicalJson(request)}`).digest('hex');
+    const command: TypedCommand<T, D> = { type: useCase.type, data, metadata: { actorId: context.actor.id, now: context.now, today: shanghaiDateOf(context.now) } };
+    const decide = async (loader: StreamLoader): Promise<Written<R>> => {
+      const given = await useCase.load(data, loader);
+      return useCase.write(useCase.decide(command, given), command, given);
+    };
     const attempt = () => this.attempt(context, commandType, role, requestHash, decide);
     try {
       for (let attempts = 1; ; attempts += 1) {
@@ -238,7 +229,7 @@ export class CommandRunner {
     commandType: string,
     role: Role,
     requestHash: string,
-    decide: (loader: StreamLoader) => Promise<Decision<R>>,
+    decide: (loader: StreamLoader) => Promise<Written<R>>,
   ): Promise<CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError> {
     const commandStream = streams.command(context.commandId);
     const earlier = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
@@ -279,11 +270,11 @@ export class CommandRunner {
     }
   }
 
-  private newEvent(context: CommandContext, role: Role, stream: string, index: number, event: DraftEvent): NewEvent {
+  private newEvent(context: CommandContext, role: Role, stream: string, index: number, event: StreamWrite['events'][number]): NewEvent {
     return {
       id: derivedUuid(context.commandId, `${stream}#${index}`),
       type: event.type,
-      schemaVersion: schemaVersionOf(event.type),
+      schemaVersion: schemaVersionOf(eventTypeOf(event.type)),
       data: event.data as unknown as JsonObject,
       metadata: {
         actorId: context.actor.id,
@@ -295,4 +286,9 @@ export class CommandRunner {
       },
     };
   }
+}
+
+function eventTypeOf(type: string): EventType {
+  assert(isEventType(type), `a decision wrote an event of unknown type ${type}`);
+  return type;
 }

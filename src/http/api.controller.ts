@@ -7,8 +7,8 @@ import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { exportCsv, exportJsonl } from '../audit/export.js';
-import * as commands from '../commands/cqrs-commands.js';
-import type { Actor, CommandContext } from '../commands/runner.js';
+import { commandOf } from '../commands/ledger-command.js';
+import type { Actor, CommandContext } from '../shared/actor.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
 import type { AsOf } from '../projections/queries.js';
@@ -108,7 +108,7 @@ export class WriteController {
   @HttpCode(201)
   publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: HolidayYearDto) {
     return this.bus.execute(
-      new commands.PublishHolidayYearCommand(this.context(actor, key), { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source }),
+      commandOf('PublishHolidayYear', this.context(actor, key), { params: {}, body: { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source } }),
     );
   }
 
@@ -116,42 +116,42 @@ export class WriteController {
   @Roles('admin')
   @HttpCode(201)
   allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: AllocateBudgetDto) {
-    return this.bus.execute(new commands.AllocateBudgetCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('AllocateBudget', this.context(actor, key), { params: { programmeId: id }, body }));
   }
 
   @Post('enterprises')
   @Roles('admin', 'reviewer')
   @HttpCode(201)
   registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: RegisterEnterpriseDto) {
-    return this.bus.execute(new commands.RegisterEnterpriseCommand(this.context(actor, key), body));
+    return this.bus.execute(commandOf('RegisterEnterprise', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('enterprises/:uscc/flags')
   @Roles('admin')
   @HttpCode(201)
   raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: RaiseFlagDto) {
-    return this.bus.execute(new commands.RaiseFlagCommand(this.context(actor, key), uscc, body));
+    return this.bus.execute(commandOf('RaiseFlag', this.context(actor, key), { params: { uscc }, body }));
   }
 
   @Delete('enterprises/:uscc/flags/:flagId')
   @Roles('admin')
   @ApiBody({ type: ReasonDto, required: false })
   liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
-    return this.bus.execute(new commands.LiftFlagCommand(this.context(actor, key), uscc, flagId, body ?? {}));
+    return this.bus.execute(commandOf('LiftFlag', this.context(actor, key), { params: { uscc, flagId }, body: body ?? {} }));
   }
 
   @Post('applications')
   @Roles('reviewer')
   @HttpCode(201)
   submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: SubmitApplicationDto) {
-    return this.bus.execute(new commands.SubmitApplicationCommand(this.context(actor, key), body));
+    return this.bus.execute(commandOf('SubmitApplication', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('applications/:id/reviews')
   @Roles('reviewer')
   @HttpCode(201)
   review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReviewDto) {
-    return this.bus.execute(new commands.ReviewApplicationCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('ReviewApplication', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/withdrawal')
@@ -159,21 +159,21 @@ export class WriteController {
   @ApiBody({ type: ReasonDto, required: false })
   @HttpCode(201)
   withdraw(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
-    return this.bus.execute(new commands.WithdrawApplicationCommand(this.context(actor, key), id, body ?? {}));
+    return this.bus.execute(commandOf('WithdrawApplication', this.context(actor, key), { params: { applicationId: id }, body: body ?? {} }));
   }
 
   @Post('notices')
   @Roles('approver')
   @HttpCode(201)
   openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: OpenNoticeDto) {
-    return this.bus.execute(new commands.OpenNoticeCommand(this.context(actor, key), body));
+    return this.bus.execute(commandOf('OpenNotice', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('notices/:id/objections')
   @Roles('approver')
   @HttpCode(201)
   fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ObjectionDto) {
-    return this.bus.execute(new commands.FileObjectionCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('FileObjection', this.context(actor, key), { params: { noticeId: id }, body }));
   }
 
   @Post('notices/:id/objections/:objectionId/resolution')
@@ -186,63 +186,63 @@ export class WriteController {
     @Param('objectionId') objectionId: string,
     @Body() body: ResolutionDto,
   ) {
-    return this.bus.execute(new commands.ResolveObjectionCommand(this.context(actor, key), id, objectionId, body));
+    return this.bus.execute(commandOf('ResolveObjection', this.context(actor, key), { params: { noticeId: id, objectionId }, body }));
   }
 
   @Post('applications/:id/approval')
   @Roles('approver')
   @HttpCode(201)
   approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ApprovalDto) {
-    return this.bus.execute(new commands.ApproveAwardCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('ApproveAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/revocation')
   @Roles('approver')
   @HttpCode(201)
   revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
-    return this.bus.execute(new commands.RevokeAwardCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('RevokeAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/disbursements')
   @Roles('finance')
   @HttpCode(201)
   recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: DisbursementDto) {
-    return this.bus.execute(new commands.RecordDisbursementCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('RecordDisbursement', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('disbursements/:id/confirmation')
   @Roles('finance')
   @HttpCode(201)
   confirmDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string) {
-    return this.bus.execute(new commands.ConfirmDisbursementCommand(this.context(actor, key), id));
+    return this.bus.execute(commandOf('ConfirmDisbursement', this.context(actor, key), { params: { disbursementId: id }, body: undefined }));
   }
 
   @Post('disbursements/:id/rejection')
   @Roles('finance')
   @HttpCode(201)
   rejectDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
-    return this.bus.execute(new commands.RejectDisbursementCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('RejectDisbursement', this.context(actor, key), { params: { disbursementId: id }, body }));
   }
 
   @Post('applications/:id/clawbacks')
   @Roles('approver')
   @HttpCode(201)
   orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ClawbackDto) {
-    return this.bus.execute(new commands.OrderClawbackCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('OrderClawback', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('clawbacks/:id/recoveries')
   @Roles('finance')
   @HttpCode(201)
   recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RecoveryDto) {
-    return this.bus.execute(new commands.RecordRecoveryCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('RecordRecovery', this.context(actor, key), { params: { clawbackId: id }, body }));
   }
 
   @Post('clawbacks/:id/write-off')
   @Roles('approver')
   @HttpCode(201)
   writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
-    return this.bus.execute(new commands.WriteOffClawbackCommand(this.context(actor, key), id, body));
+    return this.bus.execute(commandOf('WriteOffClawback', this.context(actor, key), { params: { clawbackId: id }, body }));
   }
 }
 

@@ -3,7 +3,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createP
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { jwtVerify } from 'jose';
-import { roles as knownRoles, type Actor, type Role } from '../commands/runner.js';
+import { roles as knownRoles, type Actor, type Role } from '../shared/actor.js';
 import { problemOf } from './problem.js';
 import { ApiError } from './problem.filter.js';
 

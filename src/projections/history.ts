@@ -3,7 +3,7 @@
 // flags) and its applications' submissions, awards, revocations and clawbacks. Nothing to project,
 // nothing that can drift from the log.
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
-import { streams } from '../domain/streams.js';
+import { streams } from '../shared/streams.js';
 import type { ReadSideQueries } from './queries.js';
 
 export interface HistoryEntry {

@@ -3,18 +3,16 @@
 // code), then a comparison with every row. Run by `ledger verify` beside the hash-chain check, on
 // either read side (SQLite or PostgreSQL): the rows come through the read side's queries.
 import type { EventStore } from '../event-store/event-store.js';
-import { readEventOf } from '../commands/runner.js';
-import type { ReadEvent } from '../domain/events.js';
-import {
-  budgetStateOf,
-  clawbackOrderedOf,
-  enterpriseYearStateOf,
-  evolveApplication,
-  noApplication,
-  paidOf,
-  recoveredOf,
-  type ApplicationState,
-} from '../domain/states.js';
+import { readEventOf } from '../events/upcasting.js';
+import type { ReadEvent } from '../events/catalog.js';
+import { applicationStream, clawbackOrderedOf, evolveApplication, noApplication, paidOf, recoveredOf, type Application, type AwardState } from '../applications/application.js';
+import { budgetStream, evolveBudget } from '../budgets/budget.js';
+import type { BudgetEvent } from '../budgets/events.js';
+import type { ApplicationEvent } from '../applications/events.js';
+import { enterpriseYearStream, evolveEnterpriseYear } from '../awards/award-streams.js';
+import type { EnterpriseYearEvent } from '../awards/events.js';
+import type { Recorded } from '../shared/event.js';
+import { assert } from '../shared/assert.js';
 import { Money } from '../shared/money.js';
 import type { ReadSideQueries } from './queries.js';
 
@@ -50,22 +48,22 @@ export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries
   const checkpoint = figures.position;
 
   // The truth, from the streams, up to the checkpoint.
-  const applications = new Map<string, ApplicationState>();
-  const budgetLast = new Map<string, ReadEvent>();
-  const yearLast = new Map<string, ReadEvent>();
+  const applications = new Map<string, Application>();
+  const budgetLast = new Map<string, Recorded<BudgetEvent>>();
+  const yearLast = new Map<string, Recorded<EnterpriseYearEvent>>();
   for await (const event of store.readAll()) {
     if (event.position > checkpoint) break;
     if (event.stream.startsWith('application-')) {
       const id = event.stream.slice('application-'.length);
-      const next = evolveApplication(applications.get(id) ?? noApplication, readEventOf(event));
+      const next = evolveApplication(applications.get(id) ?? noApplication, ofKind<ApplicationEvent>(readEventOf(event), applicationStream.types));
       // Items are not compared: drop them to keep memory to the figures.
-      applications.set(id, { ...next, items: [] });
+      applications.set(id, next.status === 'none' ? next : { ...next, submission: { ...next.submission, items: [] } });
     } else if (event.stream.startsWith('budget-')) {
-      const d = event.data as { programmeId: string; year: number };
-      budgetLast.set(`${d.programmeId}|${d.year}`, readEventOf(event));
+      const e = ofKind<BudgetEvent>(readEventOf(event), budgetStream.types);
+      budgetLast.set(`${e.data.programmeId}|${e.data.year}`, e);
     } else if (event.stream.startsWith('enterprise-year-')) {
-      const d = event.data as { uscc: string; programmeId: string; year: number };
-      yearLast.set(`${d.uscc}|${d.programmeId}|${d.year}`, readEventOf(event));
+      const e = ofKind<EnterpriseYearEvent>(readEventOf(event), enterpriseYearStream.types);
+      yearLast.set(`${e.data.uscc}|${e.data.programmeId}|${e.data.year}`, e);
     }
   }
 
@@ -77,33 +75,42 @@ export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries
 
   const budgetSums = new Map<string, Sums>();
   const yearSums = new Map<string, Sums>();
-  const add = (sums: Map<string, Sums>, key: string, a: ApplicationState): void => {
+  const add = (sums: Map<string, Sums>, key: string, a: AwardState | null): void => {
     const s = sums.get(key) ?? noSums();
+    if (a === null) {
+      sums.set(key, s);
+      return;
+    }
     sums.set(key, { paid: s.paid.plus(paidOf(a)), clawbackOrdered: s.clawbackOrdered.plus(clawbackOrderedOf(a)), recovered: s.recovered.plus(recoveredOf(a)) });
   };
 
-  for (const [id, a] of applications) {
-    add(budgetSums, `${a.programmeId}|${a.fiscalYear}`, a);
-    add(yearSums, `${a.uscc}|${a.programmeId}|${a.fiscalYear}`, a);
+  for (const [id, application] of applications) {
+    if (application.status === 'none') continue;
+    const { programmeId, fiscalYear, uscc } = application.submission;
+    const awarded = 'award' in application ? application.award : null;
+    add(budgetSums, `${programmeId}|${fiscalYear}`, awarded);
+    add(yearSums, `${uscc}|${programmeId}|${fiscalYear}`, awarded);
     const row = figures.applications.get(id);
     rowsChecked += 1;
     if (row === undefined) {
       compare('read_applications', id, 'row', 'present', null);
       continue;
     }
-    compare('read_applications', id, 'status', a.status, row['status']!);
-    compare('read_applications', id, 'award', a.award.format(), row['award']!);
-    compare('read_applications', id, 'entitlement', a.entitlement.format(), row['entitlement']!);
-    compare('read_applications', id, 'paid', paidOf(a).format(), row['paid']!);
-    compare('read_applications', id, 'clawback_ordered', clawbackOrderedOf(a).format(), row['clawback_ordered']!);
-    compare('read_applications', id, 'recovered', recoveredOf(a).format(), row['recovered']!);
+    const zero = Money.zero.format();
+    compare('read_applications', id, 'status', application.status, row['status']!);
+    compare('read_applications', id, 'award', awarded?.award.format() ?? zero, row['award']!);
+    compare('read_applications', id, 'entitlement', awarded?.entitlement.format() ?? zero, row['entitlement']!);
+    compare('read_applications', id, 'paid', awarded === null ? zero : paidOf(awarded).format(), row['paid']!);
+    compare('read_applications', id, 'clawback_ordered', awarded === null ? zero : clawbackOrderedOf(awarded).format(), row['clawback_ordered']!);
+    compare('read_applications', id, 'recovered', awarded === null ? zero : recoveredOf(awarded).format(), row['recovered']!);
   }
   const applicationCount = figures.applications.size;
   if (applicationCount !== applications.size) compare('read_applications', '*', 'count', String(applications.size), String(applicationCount));
 
   for (const [key, last] of budgetLast) {
     const row = figures.budgets.get(key);
-    const state = budgetStateOf(last);
+    const state = evolveBudget(budgetStream.initial, last);
+    if (state.status === 'none') continue;
     const sums = budgetSums.get(key) ?? noSums();
     rowsChecked += 1;
     compare('read_budgets', key, 'budget', state.allocated.format(), row?.['budget'] ?? null);
@@ -115,7 +122,7 @@ export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries
 
   for (const [key, last] of yearLast) {
     const row = figures.totals.get(key);
-    const state = enterpriseYearStateOf(last);
+    const state = evolveEnterpriseYear(enterpriseYearStream.initial, last);
     const sums = yearSums.get(key) ?? noSums();
     rowsChecked += 1;
     compare('read_enterprise_totals', key, 'recognized_spend', state.spend.format(), row?.['recognized_spend'] ?? null);
@@ -126,4 +133,10 @@ export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries
   }
 
   return { ok: differences.length === 0, position: checkpoint, rowsChecked, differences };
+}
+
+/** An event of the kinds a stream may hold: anything else on it means the log is not the ledger's. */
+function ofKind<E extends { type: string }>(event: ReadEvent, types: readonly E['type'][]): Recorded<E> {
+  assert((types as readonly string[]).includes(event.type), `unexpected ${event.type} in a stream of another kind`);
+  return event as unknown as Recorded<E>;
 }

@@ -51,3 +51,46 @@ export class DomainError extends LedgerError {
     super(message, details);
   }
 }
+
+type Figures<K extends string> = { readonly [key in K]: string | null };
+
+/**
+ * The details each refusal carries, by code: what a user needs to act on it. A refusal made with
+ * `refusal(code, …)` must give exactly these, so the same code never comes with other figures.
+ */
+export interface RefusalDetails {
+  VALIDATION_FAILED: Figures<'field'> & Partial<Figures<'claimedTotal' | 'requested' | 'applicationId'>>;
+  NOT_FOUND: Figures<'id'>;
+  FORBIDDEN: Figures<'required' | 'actor'>;
+  INVALID_TRANSITION: Partial<Figures<'applicationId' | 'status' | 'stageExpected' | 'programmeId' | 'objectionId' | 'disbursementId' | 'clawbackId'>>;
+  BUDGET_EXCEEDED: Figures<'programmeId' | 'year' | 'budget' | 'committed' | 'remaining' | 'requested'>;
+  ENTERPRISE_CAP_EXCEEDED: Figures<'uscc' | 'cap' | 'awarded' | 'requested'>;
+  INELIGIBLE_ENTERPRISE: Figures<'uscc' | 'reason'> & Partial<Figures<'city' | 'jurisdiction' | 'list' | 'flagId'>>;
+  DUPLICATE_INVOICE: Figures<'invoiceNumber'> & Partial<Figures<'applicationId'>>;
+  NOTICE_NOT_ENDED: Figures<'applicationId' | 'endsOn' | 'today'>;
+  AMOUNT_ABOVE_ENTITLEMENT: Figures<'applicationId' | 'entitlement' | 'requested'>;
+  NO_BUDGET: Figures<'programmeId' | 'year'>;
+  SEGREGATION_OF_DUTIES: Figures<'actor'> & Partial<Figures<'applicationId' | 'disbursementId'>>;
+  CONCURRENCY_CONFLICT: Figures<'stream' | 'attempts'>;
+  IDEMPOTENCY_KEY_REUSED: Figures<'commandId'>;
+  STORE_UNAVAILABLE: Partial<Figures<'store'>>;
+  ALREADY_EXISTS: Partial<Figures<'uscc' | 'programmeId'>>;
+  MATTER_ALREADY_FUNDED: Figures<'matterKey'>;
+  DISBURSEMENT_EXCEEDS_AWARD: Figures<'applicationId' | 'award' | 'requested'> & Partial<Figures<'disbursed'>>;
+  CLAWBACK_EXCEEDS_PAID: Figures<'applicationId' | 'paid' | 'ordered' | 'requested'>;
+  RECOVERY_EXCEEDS_ORDERED: Figures<'clawbackId' | 'ordered' | 'recovered' | 'outstanding' | 'requested'>;
+  DUPLICATE_PAYMENT_REFERENCE: Figures<'paymentRef' | 'applicationId'>;
+  CALENDAR_MISSING: Partial<Figures<'year'>>;
+  NOTICE_CLOSED: Figures<'opensOn' | 'endsOn' | 'today'>;
+  OBJECTION_UNRESOLVED: Figures<'applicationId' | 'objectionId'>;
+}
+
+/** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */
+export function refusal<C extends ErrorCode>(code: C, message: string, details: RefusalDetails[C]): DomainError {
+  return new DomainError(code, message, details as ErrorDetails);
+}
+
+/** A field of a command's input that cannot be used: always `VALIDATION_FAILED` naming the field. */
+export function invalidField(field: string, message: string): DomainError {
+  return refusal('VALIDATION_FAILED', message, { field });
+}

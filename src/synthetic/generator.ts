@@ -2,8 +2,8 @@
 // with rejections, withdrawals, notices with objections (some upheld), reduced awards, revocations,
 // maker–checker disbursements, clawbacks and recoveries, and flags raised and lifted.
 // Deterministic: the same seed and size give the same log, event for event.
-import type { Ledger } from '../commands/ledger.js';
-import type { CommandContext, Role } from '../commands/runner.js';
+import type { LedgerCommands } from '../commands/ledger-commands.js';
+import type { CommandContext, Role } from '../shared/actor.js';
 import { LedgerError } from '../shared/errors.js';
 import { usccCheckCharacter } from '../shared/identifiers.js';
 import { addDays } from '../shared/time.js';
@@ -55,7 +55,7 @@ interface Pending {
   programmeId: string;
 }
 
-export async function generateSynthetic(ledger: Ledger, options: SyntheticOptions): Promise<SyntheticSummary> {
+export async function generateSynthetic(ledger: LedgerCommands, options: SyntheticOptions): Promise<SyntheticSummary> {
   const random = randomFrom(options.seed ?? 2025);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const chance = (p: number): boolean => random() < p;
@@ -83,9 +83,10 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
     }
   };
 
+  // The definitions shipped with the project, as the service publishes them at start (a no-op where it has).
   await ledger.publishBuiltInProgrammes(now);
   for (const year of [2026, 2027, 2028]) {
-    await attempt(() => ledger.publishHolidayYear(as('admin-1', 'admin'), { year, holidays: [`${year}-01-01`], workdays: [], source: 'synthetic calendar (weekends and New Year only)' }));
+    await attempt(() => ledger.dispatch('PublishHolidayYear', as('admin-1', 'admin'), { params: {}, body: { year, holidays: [`${year}-01-01`], workdays: [], source: 'synthetic calendar (weekends and New Year only)' } }));
   }
 
   const enterpriseCount = Math.max(8, Math.ceil(options.applications / 6));
@@ -95,14 +96,14 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
     const first17 = `91${city === 'baoding' ? '130600' : '420100'}${String(n + 1).padStart(9, '0')}`;
     const uscc = first17 + usccCheckCharacter(first17);
     const tags = chance(0.1) ? [pick(tagsPool)] : [];
-    await attempt(() => ledger.registerEnterprise(as('admin-1', 'admin'), { uscc, name: `合成企业${n + 1}有限公司`, city, district: pick(districts[city]), tags }));
+    await attempt(() => ledger.dispatch('RegisterEnterprise', as('admin-1', 'admin'), { params: {}, body: { uscc, name: `合成企业${n + 1}有限公司`, city, district: pick(districts[city]), tags } }));
     enterprises.push({ uscc, city });
   }
   for (const year of years) {
     for (const programmeId of allocated) {
       // Wuhan dataset budgets are tight, so that some approvals are refused for want of budget.
       const amount = programmeId === 'wuhan-dataset-construction' ? '3000000.00' : '900000000.00';
-      await attempt(() => ledger.allocateBudget(as('admin-1', 'admin'), programmeId, { year, amount }));
+      await attempt(() => ledger.dispatch('AllocateBudget', as('admin-1', 'admin'), { params: { programmeId }, body: { year, amount } }));
     }
   }
 
@@ -118,10 +119,10 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
         const enterprise = pick(enterprises);
         const flagId = flagged.get(enterprise.uscc);
         if (flagId === undefined) {
-          const raised = await attempt(() => ledger.raiseFlag(as('admin-1', 'admin'), enterprise.uscc, { list: 'major-tax-violation', source: '国家税务总局', since: today() }));
+          const raised = await attempt(() => ledger.dispatch('RaiseFlag', as('admin-1', 'admin'), { params: { uscc: enterprise.uscc }, body: { list: 'major-tax-violation', source: '国家税务总局', since: today() } }));
           if (raised !== undefined) flagged.set(enterprise.uscc, raised.flagId);
         } else {
-          await attempt(() => ledger.liftFlag(as('admin-1', 'admin'), enterprise.uscc, flagId, { reason: '已整改' }));
+          await attempt(() => ledger.dispatch('LiftFlag', as('admin-1', 'admin'), { params: { uscc: enterprise.uscc, flagId }, body: { reason: '已整改' } }));
           flagged.delete(enterprise.uscc);
         }
       }
@@ -147,22 +148,22 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
         if (programmeId === 'baoding-innovation-platform') extra['level'] = pick(['national', 'provincial', 'municipal', 'municipal']);
         if (programmeId === 'baoding-standards') extra['level'] = pick(standardsLevels);
         if (chance(0.05)) extra['matterKey'] = `M-${enterprise.uscc.slice(8, 17)}-${year}`;
-        const submitted = await attempt(() => ledger.submit(as('reviewer-1', 'reviewer'), { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra }));
+        const submitted = await attempt(() => ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }));
         if (submitted === undefined) continue;
         const id = submitted.applicationId;
         if (chance(0.03)) {
-          await attempt(() => ledger.withdraw(as('reviewer-1', 'reviewer'), id, { reason: '企业主动撤回' }));
+          await attempt(() => ledger.dispatch('WithdrawApplication', as('reviewer-1', 'reviewer'), { params: { applicationId: id }, body: { reason: '企业主动撤回' } }));
           continue;
         }
         let passed = true;
         for (const [index, stage] of ['district-preliminary', 'city-re-review', 'expert-review'].entries()) {
           if (chance(0.02)) {
-            await attempt(() => ledger.review(as(`reviewer-${index + 1}`, 'reviewer'), id, { stage, outcome: 'reject', reason: '材料不符合申报要求' }));
+            await attempt(() => ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'reject', reason: '材料不符合申报要求' } }));
             passed = false;
             break;
           }
           const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: items[0]!.amount } : {};
-          const done = await attempt(() => ledger.review(as(`reviewer-${index + 1}`, 'reviewer'), id, { stage, outcome: 'pass', ...recognized }));
+          const done = await attempt(() => ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }));
           if (done === undefined) {
             passed = false;
             break;
@@ -179,16 +180,16 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
       for (const [programmeId, group] of byProgramme) {
         for (let from = 0; from < group.length; from += noticeSizeMax) {
           const part = group.slice(from, from + noticeSizeMax);
-          const notice = await attempt(() => ledger.openNotice(as('approver-1', 'approver'), { programmeId, applicationIds: part.map((p) => p.id), opensOn: today() }));
+          const notice = await attempt(() => ledger.dispatch('OpenNotice', as('approver-1', 'approver'), { params: {}, body: { programmeId, applicationIds: part.map((p) => p.id), opensOn: today() } }));
           if (notice === undefined) continue;
           if (notice.endsOn > endsOnLast) endsOnLast = notice.endsOn;
           for (const p of part) {
             if (chance(0.04)) {
-              const objection = await attempt(() => ledger.fileObjection(as('approver-1', 'approver'), notice.noticeId, { applicationId: p.id, summary: '群众反映申报材料存疑' }));
+              const objection = await attempt(() => ledger.dispatch('FileObjection', as('approver-1', 'approver'), { params: { noticeId: notice.noticeId }, body: { applicationId: p.id, summary: '群众反映申报材料存疑' } }));
               if (objection !== undefined) {
                 const upheld = chance(0.5);
                 await attempt(() =>
-                  ledger.resolveObjection(as('approver-1', 'approver'), notice.noticeId, objection.objectionId, { outcome: upheld ? 'upheld' : 'dismissed', reason: upheld ? '经核实属实' : '经核实无问题' }),
+                  ledger.dispatch('ResolveObjection', as('approver-1', 'approver'), { params: { noticeId: notice.noticeId, objectionId: objection.objectionId }, body: { outcome: upheld ? 'upheld' : 'dismissed', reason: upheld ? '经核实属实' : '经核实无问题' } }),
                 );
                 if (upheld) continue;
               }
@@ -202,10 +203,10 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
       // Collective decision, then money out, and sometimes back.
       for (const p of noticed) {
         const reduced = chance(0.1) ? { amount: '10000.00' } : {};
-        const approved = await attempt(() => ledger.approve(as('approver-2', 'approver'), p.id, { decisionRef: `党组会议${now.slice(0, 10)}`, ...reduced }));
+        const approved = await attempt(() => ledger.dispatch('ApproveAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { decisionRef: `党组会议${now.slice(0, 10)}`, ...reduced } }));
         if (approved === undefined || approved.award === '0.00') continue;
         if (chance(0.02)) {
-          await attempt(() => ledger.revoke(as('approver-2', 'approver'), p.id, { reason: '发现重复申报' }));
+          await attempt(() => ledger.dispatch('RevokeAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { reason: '发现重复申报' } }));
           continue;
         }
         const award = approved.award;
@@ -217,19 +218,19 @@ export async function generateSynthetic(ledger: Ledger, options: SyntheticOption
         for (const [index, portion] of portions.entries()) {
           if (portion === 0n) continue;
           const amount = `${portion / 100n}.${String(portion % 100n).padStart(2, '0')}`;
-          const recorded = await attempt(() => ledger.recordDisbursement(as('finance-1', 'finance'), p.id, { amount, paymentRef: `PAY-${p.id.slice(0, 8)}-${index}`, paidOn: today() }));
+          const recorded = await attempt(() => ledger.dispatch('RecordDisbursement', as('finance-1', 'finance'), { params: { applicationId: p.id }, body: { amount, paymentRef: `PAY-${p.id.slice(0, 8)}-${index}`, paidOn: today() } }));
           if (recorded === undefined) continue;
-          const confirmed = await attempt(() => ledger.confirmDisbursement(as('finance-2', 'finance'), recorded.disbursementId));
+          const confirmed = await attempt(() => ledger.dispatch('ConfirmDisbursement', as('finance-2', 'finance'), { params: { disbursementId: recorded.disbursementId }, body: undefined }));
           if (confirmed !== undefined) paidFen += portion;
         }
         if (paidFen > 0n && chance(0.03)) {
           const orderFen = paidFen / 2n > 0n ? paidFen / 2n : paidFen;
           const amount = `${orderFen / 100n}.${String(orderFen % 100n).padStart(2, '0')}`;
-          const order = await attempt(() => ledger.orderClawback(as('approver-1', 'approver'), p.id, { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) }));
+          const order = await attempt(() => ledger.dispatch('OrderClawback', as('approver-1', 'approver'), { params: { applicationId: p.id }, body: { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) } }));
           if (order !== undefined) {
             const firstFen = orderFen / 2n > 0n ? orderFen / 2n : orderFen;
             const first = `${firstFen / 100n}.${String(firstFen % 100n).padStart(2, '0')}`;
-            await attempt(() => ledger.recordRecovery(as('finance-1', 'finance'), order.clawbackId, { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(0, 8)}` }));
+            await attempt(() => ledger.dispatch('RecordRecovery', as('finance-1', 'finance'), { params: { clawbackId: order.clawbackId }, body: { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(0, 8)}` } }));
           }
         }
       }

@@ -12,7 +12,8 @@ const dist = new URL('../../dist/', import.meta.url);
 const { createApp } = await import(new URL('bootstrap.js', dist).href);
 const { loadLedgerConfig } = await import(new URL('config.js', dist).href);
 const { mintToken } = await import(new URL('auth/tokens.js', dist).href);
-const { Ledger } = await import(new URL('commands/ledger.js', dist).href);
+const { openLedgerCommands, LedgerCommands } = await import(new URL('commands/ledger-commands.js', dist).href);
+const { CommandBus } = await import('@nestjs/cqrs');
 const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
 const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
 const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
@@ -73,7 +74,7 @@ try {
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const store = app.get(EVENT_STORE);
-  const ledger = new Ledger(store);
+  const ledger = (await openLedgerCommands(store)).commands;
   await generateSynthetic(ledger, { applications: 300, seed: 1 });
   // Applications noticed in November 2025: their notices have ended by the service's own clock.
   const now = '2025-11-03T02:00:00.000Z';
@@ -82,17 +83,17 @@ try {
   for (let n = 0; n < 2 * approvalCount; n += 1) {
     const first17 = `91420100${String(900_000 + n).padStart(9, '0')}`;
     const uscc = first17 + usccCheckCharacter(first17);
-    await ledger.registerEnterprise(ctx('admin', 'admin'), { uscc, name: `压测${n}`, city: 'wuhan' });
-    const { applicationId } = await ledger.submit(ctx('reviewer', 'reviewer'), {
+    await ledger.dispatch('RegisterEnterprise', ctx('admin', 'admin'), { params: {}, body: { uscc, name: `压测${n}`, city: 'wuhan' } });
+    const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), { params: {}, body: {
       programmeId: 'wuhan-data-product', uscc, fiscalYear: 2025, items: [{ invoiceNumber: String(50_000_000 + n), invoiceDate: '2025-06-01', amount: '10000.00' }],
-    });
-    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await ledger.review(ctx('reviewer', 'reviewer'), applicationId, { stage, outcome: 'pass' });
+    } });
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
     ids.push(applicationId);
   }
   for (let from = 0; from < ids.length; from += 500) {
-    await ledger.openNotice(ctx('approver', 'approver'), { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' });
+    await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), { params: {}, body: { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' } });
   }
-  // Half are approved over HTTP, half through the service's own Ledger (the command path without HTTP).
+  // Half are approved over HTTP, half through the service's own CommandBus (the command path without HTTP).
   const directIds = ids.splice(approvalCount);
   const auditor = await mintToken(secret, { sub: 'bench-auditor', roles: ['auditor', 'supervisor'] });
   const approver = await mintToken(secret, { sub: 'bench-approver', roles: ['approver'] });
@@ -151,13 +152,13 @@ try {
   });
   const approvalsPerSecond = ids.length / ((approvalEnded - approvalStarted) / 1000);
 
-  // The same command path without HTTP: the service's Ledger, 10 approvals at a time.
-  const serviceLedger = app.get(Ledger);
+  // The same command path without HTTP: the service's CommandBus, 10 approvals at a time.
+  const serviceLedger = new LedgerCommands(app.get(CommandBus));
   let directNext = 0;
   const approveDirectly = async () => {
     while (directNext < directIds.length) {
       const id = directIds[directNext++];
-      await serviceLedger.approve({ commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() }, id, { decisionRef: '压测' });
+      await serviceLedger.dispatch('ApproveAward', { commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() }, { params: { applicationId: id }, body: { decisionRef: '压测' } });
     }
   };
   const directStarted = performance.now();
@@ -206,7 +207,7 @@ try {
     '',
     `approvals over HTTP: ${Math.round(approvalsPerSecond).toLocaleString('en-US')}/s (p50 ${approvals.latency.p50} ms, p99 ${approvals.latency.p99} ms, non-2xx ${approvals.non2xx}); ` +
       `store single-event durable appends: ${Math.round(appendsPerSecond).toLocaleString('en-US')}/s; ratio ${(approvalsPerSecond / appendsPerSecond).toFixed(2)} (target ≥ 0.5)`,
-    `approvals through the service's Ledger, no HTTP (${approvalConnections} at a time): ${Math.round(directPerSecond).toLocaleString('en-US')}/s; ratio ${(directPerSecond / appendsPerSecond).toFixed(2)}`,
+    `approvals through the service's CommandBus, no HTTP (${approvalConnections} at a time): ${Math.round(directPerSecond).toLocaleString('en-US')}/s; ratio ${(directPerSecond / appendsPerSecond).toFixed(2)}`,
     `an approval's append alone (${sample.length} events over ${new Set(sample.map((e) => e.stream)).size} streams, group commit, 10 at a time; no reads, decision, projection or HTTP): ` +
       `${Math.round(approvalAppendsPerSecond).toLocaleString('en-US')}/s; ratio ${(approvalAppendsPerSecond / appendsPerSecond).toFixed(2)}`,
   ];

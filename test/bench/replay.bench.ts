@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { ReadQueries } from '../../src/projections/queries.js';
@@ -101,7 +101,7 @@ async function generate(): Promise<void> {
   const store = new SqliteEventStore({ path: partial, durability: 'normal' });
   const started = performance.now();
   // About 17-18.5 events per application, fewer in large histories: ask for a few more than needed.
-  const summary = await generateSynthetic(new Ledger(store), {
+  const summary = await generateSynthetic((await openLedgerCommands(store)).commands, {
     applications: Math.ceil(eventsWanted / 16.5),
     seed: 2025,
     onProgress: (done) => process.stderr.write(`\rgenerating: ${done} applications`),

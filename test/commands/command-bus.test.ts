@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createApp } from '../../src/bootstrap.js';
-import { RegisterEnterpriseCommand, SubmitApplicationCommand } from '../../src/commands/cqrs-commands.js';
+import { commandOf } from '../../src/commands/ledger-command.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
@@ -45,14 +45,17 @@ describe('commands through the CommandBus', () => {
     const bus = app.get(CommandBus);
     const now = '2025-06-03T02:00:00.000Z';
     const uscc = usccFor(1);
-    await bus.execute(new RegisterEnterpriseCommand({ commandId: 'c-1', actor: { id: 'admin-1', roles: ['admin'] }, now }, { uscc, name: '保定某数据公司', city: 'baoding' }));
+    await bus.execute(commandOf('RegisterEnterprise', { commandId: 'c-1', actor: { id: 'admin-1', roles: ['admin'] }, now }, { params: {}, body: { uscc, name: '保定某数据公司', city: 'baoding' } }));
     const reviewer = { commandId: 'c-2', actor: { id: 'reviewer-1', roles: ['reviewer' as const] }, now };
     const submitted = await bus.execute(
-      new SubmitApplicationCommand(reviewer, {
-        programmeId: 'baoding-data-voucher',
-        uscc,
-        fiscalYear: 2025,
-        items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: '350000.00', category: 'compute-rental' }],
+      commandOf('SubmitApplication', reviewer, {
+        params: {},
+        body: {
+          programmeId: 'baoding-data-voucher',
+          uscc,
+          fiscalYear: 2025,
+          items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: '350000.00', category: 'compute-rental' }],
+        },
       }),
     );
     expect(submitted).toMatchObject({ status: 'submitted' });
@@ -61,7 +64,8 @@ describe('commands through the CommandBus', () => {
     const readSide = app.get<ReadSide>(READ_SIDE);
     expect(await readSide.projector.waitFor(BigInt(submitted.position), 5_000)).toBe(true);
     expect(await readSide.queries.application(submitted.applicationId)).toMatchObject({ status: 'submitted', claimed: '350000.00', uscc });
-    const refused = bus.execute(new SubmitApplicationCommand({ ...reviewer, commandId: 'c-3' }, { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] }));
+    // The request is parsed at the edge, before the bus: a refusal comes from there, typed alike.
+    const refused = (async () => bus.execute(commandOf('SubmitApplication', { ...reviewer, commandId: 'c-3' }, { params: {}, body: { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] } })))();
     await expect(refused).rejects.toBeInstanceOf(DomainError);
   });
 });

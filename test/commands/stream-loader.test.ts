@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import type { ReadEvent } from '../../src/domain/events.js';
 import { CommandRunner, FoldCache, StreamLoader } from '../../src/commands/runner.js';
 import { anEvent } from '../support/events.js';
+import { countEvent, countUseCase, counterKind } from '../support/counter.js';
+import type { StreamKind } from '../../src/shared/stream-kind.js';
+import type { CalendarEvent } from '../../src/programmes/events.js';
 
 /** Counts what each fold asked the store for. */
 function countingReads(store: EventStore): { store: EventStore; reads: ReadStreamOptions[] } {
@@ -19,8 +21,8 @@ function countingReads(store: EventStore): { store: EventStore; reads: ReadStrea
   return { store: counting, reads };
 }
 
-const sum = (total: readonly number[], event: ReadEvent): readonly number[] => [...total, (event.data as unknown as { n: number }).n];
-const nothing: readonly number[] = [];
+const n = (value: number) => anEvent(countEvent(value).type, countEvent(value).data);
+const startingAt = (initial: readonly number[]): StreamKind<readonly number[], CalendarEvent> => ({ ...counterKind, initial });
 
 describe('the command path', () => {
   let dir: string;
@@ -37,41 +39,41 @@ describe('the command path', () => {
   });
 
   it('folds a stream once, then reads only what was appended after the revision it remembers', async () => {
-    await store.append('s-1', [anEvent('N', { n: 1 }), anEvent('N', { n: 2 })], 'no-stream');
+    await store.append('s-1', [n(1), n(2)], 'no-stream');
     const { store: counted, reads } = countingReads(store);
     const folds = new FoldCache();
 
     const first = new StreamLoader(counted, folds);
-    expect(await first.fold('s-1', nothing, sum)).toEqual([1, 2]);
+    expect(await first.read('s-1', counterKind)).toEqual([1, 2]);
     expect(first.revisionOf('s-1')).toBe(1n);
 
-    await store.append('s-1', [anEvent('N', { n: 3 })], 1n);
+    await store.append('s-1', [n(3)], 1n);
     const second = new StreamLoader(counted, folds);
-    expect(await second.fold('s-1', nothing, sum)).toEqual([1, 2, 3]);
+    expect(await second.read('s-1', counterKind)).toEqual([1, 2, 3]);
     expect(second.revisionOf('s-1')).toBe(2n);
 
     const third = new StreamLoader(counted, folds);
-    expect(await third.fold('s-1', nothing, sum)).toEqual([1, 2, 3]);
+    expect(await third.read('s-1', counterKind)).toEqual([1, 2, 3]);
     expect(third.revisionOf('s-1')).toBe(2n);
 
     expect(reads.map((r) => r.fromRevision ?? 'all')).toEqual(['all', 2n, 3n]);
   });
 
   it('does not mix folds of one stream made with another evolve function or initial state', async () => {
-    await store.append('s-1', [anEvent('N', { n: 5 })], 'no-stream');
+    await store.append('s-1', [n(5)], 'no-stream');
     const folds = new FoldCache();
-    expect(await new StreamLoader(store, folds).fold('s-1', nothing, sum)).toEqual([5]);
-    const doubled = (total: readonly number[], event: ReadEvent): readonly number[] => [...total, 2 * (event.data as unknown as { n: number }).n];
-    expect(await new StreamLoader(store, folds).fold('s-1', nothing, doubled)).toEqual([10]);
-    expect(await new StreamLoader(store, folds).fold('s-1', [0], sum)).toEqual([0, 5]);
-    expect(await new StreamLoader(store, folds).fold('s-2', nothing, sum)).toEqual([]);
+    expect(await new StreamLoader(store, folds).read('s-1', counterKind)).toEqual([5]);
+    const doubled: StreamKind<readonly number[], CalendarEvent> = { ...counterKind, evolve: (total, event) => [...total, 2 * event.data.year] };
+    expect(await new StreamLoader(store, folds).read('s-1', doubled)).toEqual([10]);
+    expect(await new StreamLoader(store, folds).read('s-1', startingAt([0]))).toEqual([0, 5]);
+    expect(await new StreamLoader(store, folds).read('s-2', counterKind)).toEqual([]);
   });
 
   it('forgets the least recently used folds beyond its bound', async () => {
-    for (const stream of ['a', 'b', 'c']) await store.append(stream, [anEvent('N', { n: 1 })], 'no-stream');
+    for (const stream of ['a', 'b', 'c']) await store.append(stream, [n(1)], 'no-stream');
     const { store: counted, reads } = countingReads(store);
     const folds = new FoldCache(2);
-    for (const stream of ['a', 'b', 'a', 'c', 'a', 'b']) await new StreamLoader(counted, folds).fold(stream, nothing, sum);
+    for (const stream of ['a', 'b', 'a', 'c', 'a', 'b']) await new StreamLoader(counted, folds).read(stream, counterKind);
     // b was forgotten when c came (a had been used since); then c went for b.
     expect(reads.map((r) => r.fromRevision ?? 'all')).toEqual(['all', 'all', 1n, 'all', 1n, 'all']);
   });
@@ -80,15 +82,12 @@ describe('the command path', () => {
     const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
     const context = (n: number) => ({ commandId: `c-${n}`, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, n) =>
-        runner.run(context(n), 'Count', 'admin', { n }, async (loader) => {
-          const seen = await loader.fold('counter', nothing, sum);
-          return { writes: [{ stream: 'counter', events: [{ type: 'N', data: { n: seen.length } } as never] }], result: { seen: seen.length } };
-        }),
+      Array.from({ length: 20 }, (_, i) =>
+        runner.run(context(i), countUseCase(), { i }, { i }),
       ),
     );
-    expect(results.map((r) => r.seen)).toEqual(Array.from({ length: 20 }, (_, n) => n));
-    expect((await store.readStream('counter')).map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(results.map((r) => r.seen)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
   it('still meets a writer outside the process with an optimistic retry', async () => {
@@ -96,16 +95,15 @@ describe('the command path', () => {
     try {
       let attempts = 0;
       const runner = new CommandRunner(store, async () => undefined);
-      const result = await runner.run({ commandId: 'c-x', actor: { id: 'u', roles: ['admin'] }, now: '2025-06-01T00:00:00.000Z' }, 'Count', 'admin', {}, async (loader) => {
+      // The first time, another process appends between this read and the append.
+      const count = countUseCase(async () => {
         attempts += 1;
-        const seen = await loader.fold('counter', nothing, sum);
-        // The first time, another process appends between this read and the append.
-        if (attempts === 1) await other.append('counter', [anEvent('N', { n: 100 })], 'any');
-        return { writes: [{ stream: 'counter', events: [{ type: 'N', data: { n: seen.length } } as never] }], result: { seen: seen.length } };
+        if (attempts === 1) await other.append('counter', [n(100)], 'any');
       });
+      const result = await runner.run({ commandId: 'c-x', actor: { id: 'u', roles: ['admin'] }, now: '2025-06-01T00:00:00.000Z' }, count, {}, {});
       expect(attempts).toBe(2);
       expect(result.seen).toBe(1);
-      expect((await store.readStream('counter')).map((e) => (e.data as { n: number }).n)).toEqual([100, 1]);
+      expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual([100, 1]);
     } finally {
       await other.close();
     }

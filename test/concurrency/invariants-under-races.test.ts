@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEventOf } from '../../src/commands/runner.js';
+import { readEventOf } from '../../src/events/upcasting.js';
 import { LedgerError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
-import { streams } from '../../src/domain/streams.js';
+import { streams } from '../../src/shared/streams.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb/kurrentdb-event-store.js';
 import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
@@ -130,12 +130,12 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
     for (let n = 0; n < 10; n += 1) usccs.push(await world.enterprise(n));
     const outcomes = await Promise.allSettled(
       usccs.map((uscc) =>
-        world.ledger.submit(world.reviewer(), {
+        world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: {
           programmeId: 'baoding-data-voucher',
           uscc,
           fiscalYear: 2025,
           items: [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }],
-        }),
+        } }),
       ),
     );
     const codes = codesOf(outcomes);
@@ -149,7 +149,7 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
     await world.allocate('wuhan-data-product', 2025, '10000000.00');
     const ids = await noticedApplications('wuhan-data-product', Array.from({ length: 20 }, () => uscc), '1000.00');
     const approvals = ids.map((id) => world.approve(id));
-    const flag = world.ledger.raiseFlag(world.admin(), uscc, { list: 'major-tax-violation', source: '税务总局', since: '2025-01-01' });
+    const flag = world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'major-tax-violation', source: '税务总局', since: '2025-01-01' } });
     const outcomes = await Promise.allSettled([...approvals, flag]);
     const flagPosition = BigInt((outcomes[20] as PromiseFulfilledResult<{ position: string }>).value.position);
     for (const outcome of outcomes.slice(0, 20)) {

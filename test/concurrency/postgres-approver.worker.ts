@@ -1,7 +1,9 @@
 // A separate process approving applications on a shared PostgreSQL database, for the two-process test.
 // argv: connection string, schema, approver id, now (ISO), start time (ms since epoch), application ids…
 // Prints one JSON line: the outcome of each approval.
-import { Ledger } from '../../src/commands/ledger.js';
+import { parseCommand } from '../../src/commands/parse-command.js';
+import { CommandRunner } from '../../src/commands/runner.js';
+import { useCases } from '../../src/commands/use-cases.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { LedgerError } from '../../src/shared/errors.js';
 
@@ -11,12 +13,15 @@ async function main(): Promise<void> {
     throw new Error('usage: worker URL SCHEMA APPROVER NOW START_MS APPLICATION…');
   }
   const store = await PostgresEventStore.open({ connectionString, schema, poolSizeMax: 8 });
-  const ledger = new Ledger(store);
+  // The command table without NestJS: this worker runs under ts-node, as a second process would run the service.
+  const runner = new CommandRunner(store);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startText) - Date.now())));
   const outcomes = await Promise.all(
     applicationIds.map(async (id, i) => {
       try {
-        const result = await ledger.approve({ commandId: `${approverId}-${i}`, actor: { id: approverId, roles: ['approver'] }, now }, id, { decisionRef: '党组会议' });
+        const context = { commandId: `${approverId}-${i}`, actor: { id: approverId, roles: ['approver' as const] }, now };
+        const command = parseCommand('ApproveAward', context, { params: { applicationId: id }, body: { decisionRef: '党组会议' } });
+        const result = await runner.run(context, useCases.ApproveAward, command.data, command.fingerprint);
         return { id, outcome: 'ok', award: result.award, position: result.position };
       } catch (error) {
         if (error instanceof LedgerError) return { id, outcome: error.code };

@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readEventOf } from '../../src/commands/runner.js';
+import { readEventOf } from '../../src/events/upcasting.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
-import { streams } from '../../src/domain/streams.js';
+import { streams } from '../../src/shared/streams.js';
 import { Money } from '../../src/shared/money.js';
 import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { World } from '../support/world.js';

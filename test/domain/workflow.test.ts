@@ -1,18 +1,22 @@
 // One example per rule of SPEC §2–4, with the seeds' numbers, through the ledger's commands.
-import { readEventOf } from '../../src/commands/runner.js';
-import { budgetStateOf, enterpriseYearStateOf } from '../../src/domain/states.js';
-import { streams } from '../../src/domain/streams.js';
+import { budgetStream } from '../../src/budgets/budget.js';
+import { enterpriseYearStream } from '../../src/awards/award-streams.js';
+import { readEventOf } from '../../src/events/upcasting.js';
+import { streams } from '../../src/shared/streams.js';
+import type { Recorded } from '../../src/shared/event.js';
+import type { BudgetEvent } from '../../src/budgets/events.js';
+import type { EnterpriseYearEvent } from '../../src/awards/events.js';
 import { World, codeOf, errorOf, nextInvoice, usccFor } from '../support/world.js';
 
 async function budgetOf(world: World, programmeId: string, year = 2025) {
   const [last] = await world.store.readStream(streams.budget(programmeId, year), { direction: 'backwards', maxCount: 1 });
-  const state = budgetStateOf(last === undefined ? undefined : readEventOf(last));
-  return { allocated: state.allocated.format(), committed: state.committed.format() };
+  const state = last === undefined ? budgetStream.initial : budgetStream.evolve(budgetStream.initial, readEventOf(last) as Recorded<BudgetEvent>);
+  return state.status === 'none' ? { allocated: '0.00', committed: '0.00' } : { allocated: state.allocated.format(), committed: state.committed.format() };
 }
 
 async function enterpriseYearOf(world: World, programmeId: string, uscc: string, year = 2025) {
   const [last] = await world.store.readStream(streams.enterpriseYear(programmeId, uscc, year), { direction: 'backwards', maxCount: 1 });
-  const state = enterpriseYearStateOf(last === undefined ? undefined : readEventOf(last));
+  const state = last === undefined ? enterpriseYearStream.initial : enterpriseYearStream.evolve(enterpriseYearStream.initial, readEventOf(last) as Recorded<EnterpriseYearEvent>);
   return { spend: state.spend.format(), awarded: state.awarded.format() };
 }
 
@@ -61,7 +65,7 @@ describe('the workflow and its rules', () => {
     it('needs a category of the seven kinds of spend on every item', async () => {
       const uscc = await world.enterprise(1);
       const items = [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1000.00', category: 'office-rent' }];
-      expect(await codeOf(world.ledger.submit(world.reviewer(), { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items }))).toBe('VALIDATION_FAILED');
+      expect(await codeOf(world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items } }))).toBe('VALIDATION_FAILED');
     });
 
     it('funds 一事一议 above the enterprise cap where the programme allows it, never above the budget', async () => {
@@ -82,9 +86,9 @@ describe('the workflow and its rules', () => {
       const uscc = await world.enterprise(1);
       const pending = await world.readyForApproval('baoding-data-voucher', uscc, ['400000.00']);
       const amended = { ...voucher, version: 2, rule: { ...voucher.rule, rate: '0.2' } as typeof voucher.rule, budget: { kind: 'fixed-annual' as const, amountYuan: '100000.00' } };
-      expect(await codeOf(world.ledger.publishProgramme(world.admin(), { ...amended, version: 1 }))).toBe('INVALID_TRANSITION');
-      expect(await codeOf(world.ledger.publishProgramme(world.reviewer(), amended))).toBe('FORBIDDEN');
-      await world.ledger.publishProgramme(world.admin(), amended);
+      expect(await codeOf(world.dispatch('PublishProgramme', world.admin(), { params: {}, body: { definition: { ...amended, version: 1 } } }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('PublishProgramme', world.reviewer(), { params: {}, body: { definition: amended } }))).toBe('FORBIDDEN');
+      await world.dispatch('PublishProgramme', world.admin(), { params: {}, body: { definition: amended } });
       // Submitted under version 1: 30% of 400,000 = 120,000, but the current budget is 100,000.
       expect(await codeOf(world.approve(pending))).toBe('BUDGET_EXCEEDED');
       const later = await world.awarded('baoding-data-voucher', await world.enterprise(2), ['400000.00']);
@@ -119,17 +123,17 @@ describe('the workflow and its rules', () => {
     });
 
     it('refuses an allocation to a programme whose annual budget is fixed (数智券: 20,000,000.00)', async () => {
-      expect(await codeOf(world.ledger.allocateBudget(world.admin(), 'baoding-data-voucher', { year: 2025, amount: '1.00' }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('AllocateBudget', world.admin(), { params: { programmeId: 'baoding-data-voucher' }, body: { year: 2025, amount: '1.00' } }))).toBe('INVALID_TRANSITION');
     });
 
     it('releases the commitment of a revoked award, which cannot be revoked once disbursement started', async () => {
       await world.allocate('wuhan-data-product', 2025, '1000000.00');
       const a = await world.awarded('wuhan-data-product', await world.enterprise(1, 'wuhan'), ['1000000.00']);
-      await world.ledger.revoke(world.approver(), a.applicationId, { reason: '材料不实' });
+      await world.dispatch('RevokeAward', world.approver(), { params: { applicationId: a.applicationId }, body: { reason: '材料不实' } });
       expect(await budgetOf(world, 'wuhan-data-product')).toEqual({ allocated: '1000000.00', committed: '0.00' });
       const b = await world.awarded('wuhan-data-product', await world.enterprise(2, 'wuhan'), ['1000000.00']);
-      await world.ledger.recordDisbursement(world.finance(), b.applicationId, { amount: '1.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) });
-      expect(await codeOf(world.ledger.revoke(world.approver(), b.applicationId, { reason: 'late' }))).toBe('INVALID_TRANSITION');
+      await world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId: b.applicationId }, body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) } });
+      expect(await codeOf(world.dispatch('RevokeAward', world.approver(), { params: { applicationId: b.applicationId }, body: { reason: 'late' } }))).toBe('INVALID_TRANSITION');
     });
   });
 
@@ -179,10 +183,10 @@ describe('the workflow and its rules', () => {
     it('takes the programme stages in order and refuses a recognized amount above the claim', async () => {
       const uscc = await world.enterprise(1);
       const id = await world.submit('baoding-data-voucher', uscc, ['100000.00', '50000.00']);
-      expect(await codeOf(world.ledger.review(world.reviewer(), id, { stage: 'expert-review', outcome: 'pass' }))).toBe('INVALID_TRANSITION');
-      await world.ledger.review(world.reviewer(), id, { stage: 'district-preliminary', outcome: 'pass' });
-      expect(await codeOf(world.ledger.review(world.reviewer(), id, { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.01' }))).toBe('VALIDATION_FAILED');
-      const result = await world.ledger.review(world.reviewer(), id, { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.00' });
+      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'expert-review', outcome: 'pass' } }))).toBe('INVALID_TRANSITION');
+      await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'district-preliminary', outcome: 'pass' } });
+      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.01' } }))).toBe('VALIDATION_FAILED');
+      const result = await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.00' } });
       expect(result.status).toBe('in_review');
     });
 
@@ -191,18 +195,18 @@ describe('the workflow and its rules', () => {
       const invoiceNumber = nextInvoice();
       const items = [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'llm-services' }];
       const body = { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items };
-      const { applicationId } = await world.ledger.submit(world.reviewer(), body);
-      expect(await codeOf(world.ledger.review(world.reviewer(), applicationId, { stage: 'district-preliminary', outcome: 'reject' }))).toBe('VALIDATION_FAILED');
-      await world.ledger.review(world.reviewer(), applicationId, { stage: 'district-preliminary', outcome: 'reject', reason: '材料不全' });
-      expect((await world.ledger.submit(world.reviewer(), body)).status).toBe('submitted');
+      const { applicationId } = await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: body });
+      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId }, body: { stage: 'district-preliminary', outcome: 'reject' } }))).toBe('VALIDATION_FAILED');
+      await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId }, body: { stage: 'district-preliminary', outcome: 'reject', reason: '材料不全' } });
+      expect((await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: body })).status).toBe('submitted');
     });
 
     it('lets an application be withdrawn before approval, not after', async () => {
       const uscc = await world.enterprise(1);
       const id = await world.submit('baoding-data-voucher', uscc, ['1000.00']);
-      expect((await world.ledger.withdraw(world.reviewer(), id, { reason: '企业撤回' })).status).toBe('withdrawn');
+      expect((await world.dispatch('WithdrawApplication', world.reviewer(), { params: { applicationId: id }, body: { reason: '企业撤回' } })).status).toBe('withdrawn');
       const approved = await world.awarded('baoding-data-voucher', uscc, ['1000.00']);
-      expect(await codeOf(world.ledger.withdraw(world.reviewer(), approved.applicationId, {}))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('WithdrawApplication', world.reviewer(), { params: { applicationId: approved.applicationId }, body: {} }))).toBe('INVALID_TRANSITION');
     });
   });
 
@@ -232,7 +236,7 @@ describe('the workflow and its rules', () => {
       await world.reviewAll(id);
       world.on('2025-12-29');
       expect(await codeOf(world.notice('baoding-data-voucher', [id]))).toBe('CALENDAR_MISSING');
-      await world.ledger.publishHolidayYear(world.admin(), { year: 2026, holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'], source: 'test data' });
+      await world.dispatch('PublishHolidayYear', world.admin(), { params: {}, body: { year: 2026, holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'], source: 'test data' } });
       // 12-30, 12-31, 01-04 (working Sunday), 01-05, 01-06.
       expect((await world.notice('baoding-data-voucher', [id])).endsOn).toBe('2026-01-06');
     });
@@ -252,14 +256,14 @@ describe('the workflow and its rules', () => {
       await world.reviewAll(a!);
       await world.reviewAll(b!);
       const { noticeId, endsOn } = await world.notice('baoding-data-voucher', [a!, b!]);
-      const onA = await world.ledger.fileObjection(world.approver(), noticeId, { applicationId: a!, summary: '发票重复使用' });
-      const onB = await world.ledger.fileObjection(world.approver(), noticeId, { applicationId: b!, summary: '材料存疑' });
+      const onA = await world.dispatch('FileObjection', world.approver(), { params: { noticeId }, body: { applicationId: a!, summary: '发票重复使用' } });
+      const onB = await world.dispatch('FileObjection', world.approver(), { params: { noticeId }, body: { applicationId: b!, summary: '材料存疑' } });
       world.after(endsOn);
-      expect(await codeOf(world.ledger.fileObjection(world.approver(), noticeId, { applicationId: a!, summary: 'late' }))).toBe('NOTICE_CLOSED');
+      expect(await codeOf(world.dispatch('FileObjection', world.approver(), { params: { noticeId }, body: { applicationId: a!, summary: 'late' } }))).toBe('NOTICE_CLOSED');
       expect(await codeOf(world.approve(a!))).toBe('OBJECTION_UNRESOLVED');
-      await world.ledger.resolveObjection(world.approver(), noticeId, onA.objectionId, { outcome: 'dismissed', reason: '经核实无问题' });
+      await world.dispatch('ResolveObjection', world.approver(), { params: { noticeId, objectionId: onA.objectionId }, body: { outcome: 'dismissed', reason: '经核实无问题' } });
       expect((await world.approve(a!)).status).toBe('approved');
-      const upheld = await world.ledger.resolveObjection(world.approver(), noticeId, onB.objectionId, { outcome: 'upheld', reason: '经核实属实' });
+      const upheld = await world.dispatch('ResolveObjection', world.approver(), { params: { noticeId, objectionId: onB.objectionId }, body: { outcome: 'upheld', reason: '经核实属实' } });
       expect(upheld.applicationStatus).toBe('rejected');
       expect(await codeOf(world.approve(b!))).toBe('INVALID_TRANSITION');
     });
@@ -275,44 +279,44 @@ describe('the workflow and its rules', () => {
 
     it('blocks submission, approval and disbursement while a flag is in force, and not after it is lifted', async () => {
       const uscc = await world.enterprise(1);
-      const flag = await world.ledger.raiseFlag(world.admin(), uscc, { list: 'dishonest-judgement-debtor', source: '信用中国', since: '2025-01-01', evidenceRef: 'XY-1' });
+      const flag = await world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'dishonest-judgement-debtor', source: '信用中国', since: '2025-01-01', evidenceRef: 'XY-1' } });
       expect(await codeOf(world.submit('baoding-data-voucher', uscc, ['1000.00']))).toBe('INELIGIBLE_ENTERPRISE');
-      await world.ledger.liftFlag(world.admin(), uscc, flag.flagId, { reason: '已履行' });
+      await world.dispatch('LiftFlag', world.admin(), { params: { uscc, flagId: flag.flagId }, body: { reason: '已履行' } });
       const id = await world.readyForApproval('baoding-data-voucher', uscc, ['400000.00']);
-      const raised = await world.ledger.raiseFlag(world.admin(), uscc, { list: 'major-tax-violation', source: '税务总局', since: '2025-06-01' });
+      const raised = await world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'major-tax-violation', source: '税务总局', since: '2025-06-01' } });
       expect(await codeOf(world.approve(id))).toBe('INELIGIBLE_ENTERPRISE');
-      await world.ledger.liftFlag(world.admin(), uscc, raised.flagId, {});
+      await world.dispatch('LiftFlag', world.admin(), { params: { uscc, flagId: raised.flagId }, body: {} });
       await world.approve(id);
-      await world.ledger.raiseFlag(world.admin(), uscc, { list: 'procurement-violation', source: '财政部', since: '2025-06-01', until: '2027-06-01' });
-      expect(await codeOf(world.ledger.recordDisbursement(world.finance(), id, { amount: '1.00', paymentRef: 'P-1', paidOn: world.now.slice(0, 10) }))).toBe('INELIGIBLE_ENTERPRISE');
+      await world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'procurement-violation', source: '财政部', since: '2025-06-01', until: '2027-06-01' } });
+      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId: id }, body: { amount: '1.00', paymentRef: 'P-1', paidOn: world.now.slice(0, 10) } }))).toBe('INELIGIBLE_ENTERPRISE');
     });
 
     it('bars a major safety accident for three years (Wuhan art. 4), and a ban only until its end date', async () => {
       const old = await world.enterprise(1, 'wuhan');
-      await world.ledger.raiseFlag(world.admin(), old, { list: 'major-safety-accident', source: '应急管理局', since: '2022-06-02' });
+      await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: old }, body: { list: 'major-safety-accident', source: '应急管理局', since: '2022-06-02' } });
       await world.allocate('wuhan-data-product', 2025, '1000000.00');
       expect(await world.submit('wuhan-data-product', old, ['1000.00'])).toBeDefined();
       const recent = await world.enterprise(2, 'wuhan');
-      await world.ledger.raiseFlag(world.admin(), recent, { list: 'major-safety-accident', source: '应急管理局', since: '2022-06-04' });
+      await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: recent }, body: { list: 'major-safety-accident', source: '应急管理局', since: '2022-06-04' } });
       expect(await codeOf(world.submit('wuhan-data-product', recent, ['1000.00']))).toBe('INELIGIBLE_ENTERPRISE');
       const banned = await world.enterprise(3, 'wuhan');
-      await world.ledger.raiseFlag(world.admin(), banned, { list: 'procurement-violation', source: '财政部', since: '2024-01-01', until: '2025-06-02' });
+      await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: banned }, body: { list: 'procurement-violation', source: '财政部', since: '2024-01-01', until: '2025-06-02' } });
       expect(await world.submit('wuhan-data-product', banned, ['1000.00'])).toBeDefined();
     });
 
     it('registers an enterprise with or without tags, and refuses tags that are not a list', async () => {
-      expect((await world.ledger.registerEnterprise(world.admin(), { uscc: usccFor(21), name: '甲', city: 'baoding', tags: [] })).uscc).toBe(usccFor(21));
-      expect((await world.ledger.registerEnterprise(world.reviewer(), { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' })).uscc).toBe(usccFor(22));
-      expect(await codeOf(world.ledger.registerEnterprise(world.admin(), { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' }))).toBe('VALIDATION_FAILED');
+      expect((await world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(21), name: '甲', city: 'baoding', tags: [] } })).uscc).toBe(usccFor(21));
+      expect((await world.dispatch('RegisterEnterprise', world.reviewer(), { params: {}, body: { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' } })).uscc).toBe(usccFor(22));
+      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' } }))).toBe('VALIDATION_FAILED');
     });
 
     it('validates the USCC check character; an administrator may register a genuine early code with a reason', async () => {
       const good = usccFor(7);
       const bad = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
-      expect(await codeOf(world.ledger.registerEnterprise(world.admin(), { uscc: bad, name: 'x', city: 'baoding' }))).toBe('VALIDATION_FAILED');
-      expect(await codeOf(world.ledger.registerEnterprise(world.reviewer(), { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码' } }))).toBe('FORBIDDEN');
-      expect((await world.ledger.registerEnterprise(world.admin(), { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码, 经市场监管局核实' } })).uscc).toBe(bad);
-      expect(await codeOf(world.ledger.registerEnterprise(world.admin(), { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: 'again' } }))).toBe('ALREADY_EXISTS');
+      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding' } }))).toBe('VALIDATION_FAILED');
+      expect(await codeOf(world.dispatch('RegisterEnterprise', world.reviewer(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码' } } }))).toBe('FORBIDDEN');
+      expect((await world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码, 经市场监管局核实' } } })).uscc).toBe(bad);
+      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: 'again' } } }))).toBe('ALREADY_EXISTS');
     });
   });
 
@@ -322,8 +326,8 @@ describe('the workflow and its rules', () => {
       const uscc = await world.enterprise(1);
       const invoiceNumber = '12345678901234567890';
       const item = { invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00' };
-      const first = await world.ledger.submit(world.reviewer(), { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ ...item, category: 'llm-products' }] });
-      const error = await errorOf(world.ledger.submit(world.reviewer(), { programmeId: 'baoding-rnd-project', uscc, fiscalYear: 2025, approvalRef: 'R-1', items: [item] }));
+      const first = await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ ...item, category: 'llm-products' }] } });
+      const error = await errorOf(world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-rnd-project', uscc, fiscalYear: 2025, approvalRef: 'R-1', items: [item] } }));
       expect(error.code).toBe('DUPLICATE_INVOICE');
       expect(error.details).toEqual({ invoiceNumber, applicationId: first.applicationId });
     });
@@ -331,7 +335,7 @@ describe('the workflow and its rules', () => {
     it('refuses invoice dates outside the fiscal year, before the programme, or in the future, and malformed numbers', async () => {
       const uscc = await world.enterprise(1);
       const submit = (invoiceNumber: string, invoiceDate: string) =>
-        world.ledger.submit(world.reviewer(), { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber, invoiceDate, amount: '1.00', category: 'llm-products' }] });
+        world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber, invoiceDate, amount: '1.00', category: 'llm-products' }] } });
       expect(await codeOf(submit(nextInvoice(), '2024-12-31'))).toBe('VALIDATION_FAILED');
       expect(await codeOf(submit(nextInvoice(), '2025-02-16'))).toBe('VALIDATION_FAILED');
       expect(await codeOf(submit(nextInvoice(), '2025-06-04'))).toBe('VALIDATION_FAILED');
@@ -366,36 +370,36 @@ describe('the workflow and its rules', () => {
     });
 
     it('counts a disbursement as paid only once a different finance user confirms it', async () => {
-      const recorded = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '100000.00', paymentRef: 'PAY-1', paidOn: today() });
-      expect(await codeOf(world.ledger.confirmDisbursement(world.finance('maker'), recorded.disbursementId))).toBe('SEGREGATION_OF_DUTIES');
-      const confirmed = await world.ledger.confirmDisbursement(world.finance('checker'), recorded.disbursementId);
+      const recorded = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '100000.00', paymentRef: 'PAY-1', paidOn: today() } });
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('maker'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe('SEGREGATION_OF_DUTIES');
+      const confirmed = await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: recorded.disbursementId }, body: undefined });
       expect(confirmed.paid).toBe('100000.00');
-      expect(await codeOf(world.ledger.confirmDisbursement(world.finance('checker-2'), recorded.disbursementId))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker-2'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe('INVALID_TRANSITION');
     });
 
     it('lets the checker reject a wrong record, which then no longer counts against the award; a confirmed one cannot be', async () => {
-      const wrong = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '300000.00', paymentRef: 'PAY-WRONG', paidOn: today() });
-      expect(await codeOf(world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '1.00', paymentRef: 'PAY-X', paidOn: today() }))).toBe('DISBURSEMENT_EXCEEDS_AWARD');
-      expect(await codeOf(world.ledger.rejectDisbursement(world.finance('maker'), wrong.disbursementId, { reason: 'own record' }))).toBe('SEGREGATION_OF_DUTIES');
-      expect((await world.ledger.rejectDisbursement(world.finance('checker'), wrong.disbursementId, { reason: '收款账户有误' })).status).toBe('rejected');
-      expect(await codeOf(world.ledger.confirmDisbursement(world.finance('checker'), wrong.disbursementId))).toBe('NOT_FOUND');
-      const right = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '300000.00', paymentRef: 'PAY-RIGHT', paidOn: today() });
-      expect((await world.ledger.confirmDisbursement(world.finance('checker'), right.disbursementId)).paid).toBe('300000.00');
-      expect(await codeOf(world.ledger.rejectDisbursement(world.finance('checker-2'), right.disbursementId, { reason: 'too late' }))).toBe('INVALID_TRANSITION');
+      const wrong = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-WRONG', paidOn: today() } });
+      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-X', paidOn: today() } }))).toBe('DISBURSEMENT_EXCEEDS_AWARD');
+      expect(await codeOf(world.dispatch('RejectDisbursement', world.finance('maker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: 'own record' } }))).toBe('SEGREGATION_OF_DUTIES');
+      expect((await world.dispatch('RejectDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: '收款账户有误' } })).status).toBe('rejected');
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: undefined }))).toBe('NOT_FOUND');
+      const right = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-RIGHT', paidOn: today() } });
+      expect((await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: right.disbursementId }, body: undefined })).paid).toBe('300000.00');
+      expect(await codeOf(world.dispatch('RejectDisbursement', world.finance('checker-2'), { params: { disbursementId: right.disbursementId }, body: { reason: 'too late' } }))).toBe('INVALID_TRANSITION');
     });
 
     it('keeps total disbursed within the award and payment references unique', async () => {
-      await world.ledger.recordDisbursement(world.finance(), applicationId, { amount: '200000.00', paymentRef: 'PAY-1', paidOn: today() });
-      const over = await errorOf(world.ledger.recordDisbursement(world.finance(), applicationId, { amount: '100000.01', paymentRef: 'PAY-2', paidOn: today() }));
+      await world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '200000.00', paymentRef: 'PAY-1', paidOn: today() } });
+      const over = await errorOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '100000.01', paymentRef: 'PAY-2', paidOn: today() } }));
       expect(over.code).toBe('DISBURSEMENT_EXCEEDS_AWARD');
       expect(over.details).toMatchObject({ award: '300000.00', disbursed: '200000.00', requested: '100000.01' });
-      expect(await codeOf(world.ledger.recordDisbursement(world.finance(), applicationId, { amount: '1.00', paymentRef: 'PAY-1', paidOn: today() }))).toBe('DUPLICATE_PAYMENT_REFERENCE');
+      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: today() } }))).toBe('DUPLICATE_PAYMENT_REFERENCE');
     });
 
     it('forbids the approver to record or confirm the disbursement, and the final reviewer to approve', async () => {
       const both = { id: 'approver-1', roles: ['approver', 'finance'] as const };
       const context = { commandId: 'sod-1', actor: { id: both.id, roles: [...both.roles] }, now: world.now };
-      expect(await codeOf(world.ledger.recordDisbursement(context, applicationId, { amount: '1.00', paymentRef: 'PAY-9', paidOn: today() }))).toBe('SEGREGATION_OF_DUTIES');
+      expect(await codeOf(world.dispatch('RecordDisbursement', context, { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-9', paidOn: today() } }))).toBe('SEGREGATION_OF_DUTIES');
       const uscc = await world.enterprise(2, 'wuhan');
       const id = await world.submit('wuhan-data-product', uscc, ['1000.00']);
       await world.reviewAll(id, undefined, 'reviewer-approver');
@@ -411,14 +415,14 @@ describe('the workflow and its rules', () => {
       const uscc = await world.enterprise(1, 'wuhan');
       const { applicationId } = await world.awarded('wuhan-data-product', uscc, ['1000000.00']);
       const paidOn = world.now.slice(0, 10);
-      const d = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '300000.00', paymentRef: 'PAY-1', paidOn });
-      await world.ledger.confirmDisbursement(world.finance('checker'), d.disbursementId);
-      expect(await codeOf(world.ledger.orderClawback(world.approver(), applicationId, { amount: '300000.01', reason: '挪用' }))).toBe('CLAWBACK_EXCEEDS_PAID');
-      const order = await world.ledger.orderClawback(world.approver(), applicationId, { amount: '100000.00', reason: '挪用专项资金' });
-      const first = await world.ledger.recordRecovery(world.finance(), order.clawbackId, { amount: '40000.00', receivedOn: paidOn, receiptRef: 'R-1' });
+      const d = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-1', paidOn } });
+      await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
+      expect(await codeOf(world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '300000.01', reason: '挪用' } }))).toBe('CLAWBACK_EXCEEDS_PAID');
+      const order = await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '100000.00', reason: '挪用专项资金' } });
+      const first = await world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: order.clawbackId }, body: { amount: '40000.00', receivedOn: paidOn, receiptRef: 'R-1' } });
       expect(first).toMatchObject({ recovered: '40000.00', outstanding: '60000.00' });
-      expect(await codeOf(world.ledger.recordRecovery(world.finance(), order.clawbackId, { amount: '60000.01', receivedOn: paidOn, receiptRef: 'R-2' }))).toBe('RECOVERY_EXCEEDS_ORDERED');
-      expect((await world.ledger.writeOffClawback(world.approver(), order.clawbackId, { reason: '企业注销' })).writtenOff).toBe('60000.00');
+      expect(await codeOf(world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: order.clawbackId }, body: { amount: '60000.01', receivedOn: paidOn, receiptRef: 'R-2' } }))).toBe('RECOVERY_EXCEEDS_ORDERED');
+      expect((await world.dispatch('WriteOffClawback', world.approver(), { params: { clawbackId: order.clawbackId }, body: { reason: '企业注销' } })).writtenOff).toBe('60000.00');
       expect(await budgetOf(world, 'wuhan-data-product')).toEqual({ allocated: '1000000.00', committed: '300000.00' });
     });
 
@@ -426,9 +430,9 @@ describe('the workflow and its rules', () => {
       await world.allocate('wuhan-data-product', 2025, '1000000.00');
       const uscc = await world.enterprise(1, 'wuhan');
       const { applicationId } = await world.awarded('wuhan-data-product', uscc, ['100000.00']);
-      const d = await world.ledger.recordDisbursement(world.finance('maker'), applicationId, { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) });
-      await world.ledger.confirmDisbursement(world.finance('checker'), d.disbursementId);
-      expect((await world.ledger.orderClawback(world.approver(), applicationId, { amount: '30000.00', reason: '骗取补助', fraud: true })).flagged).toBe(true);
+      const d = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) } });
+      await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
+      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '30000.00', reason: '骗取补助', fraud: true } })).flagged).toBe(true);
       const error = await errorOf(world.submit('wuhan-data-product', uscc, ['1000.00']));
       expect(error.details).toMatchObject({ reason: 'flagged', list: 'subsidy-fraud' });
     });
@@ -439,16 +443,16 @@ describe('the workflow and its rules', () => {
       const uscc = await world.enterprise(1);
       const body = { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1.00', category: 'llm-products' }] };
       const context = world.as('reviewer-1', 'reviewer', 'key-1');
-      const first = await world.ledger.submit(context, body);
+      const first = await world.dispatch('SubmitApplication', context, { params: {}, body: body });
       const head = await world.store.headPosition();
-      const again = await world.ledger.submit({ ...context, now: '2025-06-03T09:00:00.000Z' }, { ...body, items: [...body.items] });
+      const again = await world.dispatch('SubmitApplication', { ...context, now: '2025-06-03T09:00:00.000Z' }, { params: {}, body: { ...body, items: [...body.items] } });
       expect(again).toEqual(first);
       expect(await world.store.headPosition()).toBe(head);
-      expect(await codeOf(world.ledger.submit(context, { ...body, fiscalYear: 2026 }))).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(await codeOf(world.dispatch('SubmitApplication', context, { params: {}, body: { ...body, fiscalYear: 2026 } }))).toBe('IDEMPOTENCY_KEY_REUSED');
     });
   });
 
   it('refuses a command to a role that may not run it', async () => {
-    expect(await codeOf(world.ledger.allocateBudget(world.finance(), 'wuhan-data-product', { year: 2025, amount: '1.00' }))).toBe('FORBIDDEN');
+    expect(await codeOf(world.dispatch('AllocateBudget', world.finance(), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '1.00' } }))).toBe('FORBIDDEN');
   });
 });

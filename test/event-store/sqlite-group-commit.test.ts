@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRunner } from '../../src/commands/runner.js';
-import type { ReadEvent } from '../../src/domain/events.js';
+import type { ReadEvent } from '../../src/events/catalog.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { anEvent, collect } from '../support/events.js';
+import { countUseCase } from '../support/counter.js';
 
 const flushesOf = (path: string): number => {
   const db = new Database(path, { readonly: true });
@@ -60,10 +61,7 @@ describe('sqlite group commit', () => {
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, n) =>
         runner
-          .run(context(n), 'Count', 'admin', { n }, async (loader) => {
-            const seen = await loader.fold('counter', [] as readonly number[], counted);
-            return { writes: [{ stream: 'counter', events: [{ type: 'N', data: { n: seen.length } } as never] }], result: { seen: seen.length } };
-          })
+          .run(context(n), countUseCase(), { n }, { n })
           // What the caller is told is already on disk: the sync counter moved before it.
           .then((result) => ({ ...result, syncsAtResult: flushesOf(path) })),
       ),

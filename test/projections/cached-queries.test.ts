@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands, type LedgerCommands } from '../../src/commands/ledger-commands.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { CachedReadQueries } from '../../src/projections/cached-queries.js';
@@ -15,14 +15,14 @@ const admin = (key: string) => ({ commandId: key, actor: { id: 'admin-1', roles:
 describe('cached read queries', () => {
   let dir: string;
   let store: SqliteEventStore;
-  let ledger: Ledger;
+  let ledger: LedgerCommands;
   let ours: ReadSide;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-cached-'));
     const path = join(dir, 'ledger.db');
     store = new SqliteEventStore({ path });
-    ledger = new Ledger(store);
+    ledger = (await openLedgerCommands(store)).commands;
     await ledger.publishBuiltInProgrammes('2025-01-01T00:00:00.000Z');
     ours = await openReadSide(store, loadLedgerConfig({ LEDGER_SQLITE_PATH: path }));
   });
@@ -34,13 +34,13 @@ describe('cached read queries', () => {
   });
 
   it('answers from memory until its projector moves, then from the database again', async () => {
-    await ledger.allocateBudget(admin('b-1'), 'wuhan-data-product', { year: 2025, amount: '1000000.00' });
+    await ledger.dispatch('AllocateBudget', admin('b-1'), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '1000000.00' } });
     await ours.projector.catchUp();
     const first = await ours.queries.budget('wuhan-data-product', 2025);
     expect(first).toMatchObject({ budget: '1000000.00', position: ours.projector.position.toString() });
     expect(await ours.queries.budget('wuhan-data-product', 2025)).toBe(first);
 
-    const raised = await ledger.allocateBudget(admin('b-2'), 'wuhan-data-product', { year: 2025, amount: '2500000.00' });
+    const raised = await ledger.dispatch('AllocateBudget', admin('b-2'), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '2500000.00' } });
     // Allocations add up. Written but not yet projected: the read side, and so the answer, is still at the earlier position.
     expect(await ours.queries.budget('wuhan-data-product', 2025)).toBe(first);
     await ours.projector.catchUp();
@@ -49,7 +49,7 @@ describe('cached read queries', () => {
   });
 
   it('carries the position it was read at when another process projected further, until its own projector catches up', async () => {
-    await ledger.allocateBudget(admin('b-1'), 'wuhan-data-product', { year: 2025, amount: '1000000.00' });
+    await ledger.dispatch('AllocateBudget', admin('b-1'), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '1000000.00' } });
     await ours.projector.catchUp();
     const before = await ours.queries.budget('wuhan-data-product', 2025);
 
@@ -57,7 +57,7 @@ describe('cached read queries', () => {
     const other = new SqliteEventStore({ path: join(dir, 'ledger.db') });
     const theirs = await openReadSide(other, loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db') }));
     try {
-      const raised = await ledger.allocateBudget(admin('b-2'), 'wuhan-data-product', { year: 2025, amount: '3000000.00' });
+      const raised = await ledger.dispatch('AllocateBudget', admin('b-2'), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '3000000.00' } });
       await theirs.projector.catchUp();
       // Ours answers what it said before, for the position it said it then: still true of that position.
       expect(await ours.queries.budget('wuhan-data-product', 2025)).toEqual(before);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import type { EventStore, StoredEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { PostgresReadModel, postgresReadPool } from '../../src/projections/postgres-read-model.js';
@@ -93,7 +93,7 @@ async function answers(queries: ReadSideQueries, events: readonly StoredEvent[])
     dir = mkdtempSync(join(tmpdir(), 'ledger-cross-'));
     schema = freshSchemaName();
     store = new SqliteEventStore({ path: join(dir, 'ledger.db') });
-    await generateSynthetic(new Ledger(store), { applications: 260, seed: 11 });
+    await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 260, seed: 11 });
     events = await collect(store.readAll());
     expect(events.length).toBeGreaterThan(4_000);
 

@@ -2,7 +2,7 @@
 // pins for SQLite (replay equals live, as-of, interrupted rebuilds, resuming, reconciliation), plus
 // two projectors in two "processes" following the same database at once.
 import pg from 'pg';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
@@ -47,7 +47,7 @@ const config = loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: postgr
     expect([readSide.kind, otherSide.kind]).toEqual(['postgres', 'postgres']);
     readSide.projector.start();
     otherSide.projector.start();
-    const summary = await generateSynthetic(new Ledger(store), { applications: 240, seed: 7 });
+    const summary = await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 240, seed: 7 });
     expect(summary.applications).toBe(240);
     const head = await store.headPosition();
     expect(await readSide.projector.waitFor(head, 30_000)).toBe(true);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { createApp } from '../../src/bootstrap.js';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
@@ -75,7 +75,7 @@ async function admin(sql: string): Promise<void> {
 
   it('projects the log of a store that keeps no read side into PostgreSQL at DATABASE_URL, schema ledger_read', async () => {
     const store = new SqliteEventStore({ path: ':memory:' });
-    await generateSynthetic(new Ledger(store), { applications: 40, seed: 3 });
+    await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 40, seed: 3 });
     // Seen as "some other store": only what a projector reads of it.
     const other = { readAll: store.readAll.bind(store), subscribe: store.subscribe.bind(store), headPosition: store.headPosition.bind(store) } as unknown as EventStore;
     const readSide = await openReadSide(other, loadLedgerConfig({ DATABASE_URL: databaseUrl, LEDGER_SQLITE_PATH: '/nonexistent/never-used.db' }));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportCsv, exportJsonl } from '../../src/audit/export.js';
-import { Ledger } from '../../src/commands/ledger.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { Projector } from '../../src/projections/projector.js';
 import { ReadQueries } from '../../src/projections/queries.js';
@@ -33,7 +33,7 @@ describe('projections', () => {
     projector = new Projector(store, model, { batchSizeMax: 300 });
     // Live: the projector follows the log while the history is being written.
     projector.start();
-    const summary = await generateSynthetic(new Ledger(store), { applications: 240, seed: 7 });
+    const summary = await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 240, seed: 7 });
     expect(summary.applications).toBe(240);
     expect(await projector.waitFor(await store.headPosition(), 30_000)).toBe(true);
     await projector.stop();
@@ -60,7 +60,7 @@ describe('projections', () => {
 
   it('is deterministic: the same seed writes the same log, hash for hash', async () => {
     const other = new SqliteEventStore({ path: join(dir, 'again.db') });
-    await generateSynthetic(new Ledger(other), { applications: 240, seed: 7 });
+    await generateSynthetic((await openLedgerCommands(other)).commands, { applications: 240, seed: 7 });
     expect((await other.digest()).hash).toBe((await store.digest()).hash);
     await other.close();
   });

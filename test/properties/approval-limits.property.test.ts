@@ -1,8 +1,7 @@
 // Invariants 1 and 2 at the decision itself: for any budget state, enterprise-year state and
 // application, approval goes through exactly when the award fits both, and says why when it does not.
 import fc from 'fast-check';
-import { decideApprove, type ApproveGiven } from '../../src/domain/decisions.js';
-import { noApplication, noEnterprise, noNotice } from '../../src/domain/states.js';
+import { decideApprove, type ApproveAward, type ApproveGiven } from '../../src/awards/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
@@ -13,23 +12,43 @@ const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
 function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committedFen: bigint, spendFen: bigint, awardedFen: bigint): ApproveGiven {
   const definition = programme(programmeId);
   return {
-    application: { ...noApplication, exists: true, applicationId: 'a-1', status: 'in_notice', programmeId, programmeVersion: 1, uscc: 'U', fiscalYear: 2025, claimedTotal: Money.of(fen(baseFen)), noticeId: 'n-1', noticeEndsOn: '2025-06-10' },
+    application: {
+      status: 'in_notice',
+      submission: {
+        applicationId: 'a-1',
+        programmeId,
+        programmeVersion: 1,
+        uscc: 'U',
+        fiscalYear: 2025,
+        matterKey: null,
+        level: null,
+        approvalRef: null,
+        items: [],
+        claimedTotal: Money.of(fen(baseFen)),
+      },
+      review: { recognized: null, stagesPassed: [], lastReviewer: null },
+      notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
+    },
     programme: definition,
     programmeCurrent: definition,
-    enterprise: { ...noEnterprise, registered: true, uscc: 'U', city: definition.jurisdiction },
-    notice: { ...noNotice, exists: true, noticeId: 'n-1', applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10' },
-    budget: { allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },
+    enterprise: { status: 'registered', uscc: 'U', name: 'U', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
+    notice: { status: 'opened', noticeId: 'n-1', programmeId, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
+    budget: { status: 'open', allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },
     enterpriseYear: { spend: Money.of(fen(spendFen)), awarded: Money.of(fen(awardedFen)) },
     matter: null,
-    today: '2025-06-11',
-    approverId: 'approver-1',
   };
 }
 
+const approve: ApproveAward = {
+  type: 'ApproveAward',
+  data: { applicationId: 'a-1', decisionRef: 'D', amount: null, caseByCaseJustification: null },
+  metadata: { actorId: 'approver-1', now: '2025-06-11T02:00:00.000Z', today: '2025-06-11' },
+};
+
 function attempt(g: ApproveGiven): { ok: true; award: bigint } | { ok: false; code: string } {
   try {
-    const decided = decideApprove({ decisionRef: 'D', amount: null, caseByCaseJustification: null }, g);
-    return { ok: true, award: BigInt(decided.result.award.replace('.', '')) };
+    const decided = decideApprove(approve, g);
+    return { ok: true, award: BigInt(decided.application[0].data.award.replace('.', '')) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, code: error.code };
     throw error;

@@ -1,6 +1,9 @@
 // A ledger on a private store with a clock the test sets, and the steps of the workflow as one-liners.
-import { Ledger } from '../../src/commands/ledger.js';
-import type { CommandContext, Role } from '../../src/commands/runner.js';
+import { openLedgerCommands, type LedgerCommands } from '../../src/commands/ledger-commands.js';
+import type { CommandResult } from '../../src/commands/runner.js';
+import type { CommandRequest } from '../../src/commands/use-case.js';
+import type { CommandType, ResultOf } from '../../src/commands/use-cases.js';
+import type { CommandContext, Role } from '../../src/shared/actor.js';
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { LedgerError } from '../../src/shared/errors.js';
@@ -29,19 +32,27 @@ export class World {
 
   private constructor(
     readonly store: EventStore,
-    readonly ledger: Ledger,
+    readonly ledger: LedgerCommands,
+    private readonly closeCommands: () => Promise<void>,
   ) {}
 
-  /** On an SQLite file (`:memory:` by default), or on a store given. */
+  /** On an SQLite file (`:memory:` by default), or on a store given; the built-in programmes are published. */
   static async create(where: string | EventStore = ':memory:'): Promise<World> {
     const store = typeof where === 'string' ? new SqliteEventStore({ path: where }) : where;
-    const world = new World(store, new Ledger(store));
-    await world.ledger.publishBuiltInProgrammes(world.now);
+    const { commands, close } = await openLedgerCommands(store);
+    const world = new World(store, commands, close);
+    await commands.publishBuiltInProgrammes(world.now);
     return world;
   }
 
   async close(): Promise<void> {
+    await this.closeCommands();
     await this.store.close();
+  }
+
+  /** Runs a command through the CommandBus, as HTTP and the CLI do: the request is parsed once, here. */
+  dispatch<T extends CommandType>(type: T, context: CommandContext, request: CommandRequest): Promise<CommandResult<ResultOf<T>>> {
+    return this.ledger.dispatch(type, context, request);
   }
 
   /** A command context: a fresh idempotency key each time unless one is given. */
@@ -63,35 +74,35 @@ export class World {
 
   async enterprise(n: number, city: 'baoding' | 'wuhan' = 'baoding', extra: Record<string, unknown> = {}): Promise<string> {
     const uscc = usccFor(n, city);
-    await this.ledger.registerEnterprise(this.admin(), { uscc, name: `企业${n}`, city, ...extra });
+    await this.dispatch('RegisterEnterprise', this.admin(), { params: {}, body: { uscc, name: `企业${n}`, city, ...extra } });
     return uscc;
   }
 
   async allocate(programmeId: string, year: number, amount: string): Promise<void> {
-    await this.ledger.allocateBudget(this.admin(), programmeId, { year, amount });
+    await this.dispatch('AllocateBudget', this.admin(), { params: { programmeId }, body: { year, amount } });
   }
 
   async submit(programmeId: string, uscc: string, amounts: string[], extra: Record<string, unknown> = {}): Promise<string> {
     const category = programmeId === 'baoding-data-voucher' ? 'compute-rental' : undefined;
     const items = amounts.map((amount) => ({ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, ...(category ? { category } : {}) }));
-    const result = await this.ledger.submit(this.reviewer(), { programmeId, uscc, fiscalYear: 2025, items, ...extra });
+    const result = await this.dispatch('SubmitApplication', this.reviewer(), { params: {}, body: { programmeId, uscc, fiscalYear: 2025, items, ...extra } });
     return result.applicationId;
   }
 
   async reviewAll(applicationId: string, recognizedAmount?: string, reviewerId = 'reviewer-1'): Promise<void> {
     for (const stage of stagesOf) {
       const last = stage === 'expert-review';
-      await this.ledger.review(this.reviewer(reviewerId), applicationId, {
+      await this.dispatch('ReviewApplication', this.reviewer(reviewerId), { params: { applicationId }, body: {
         stage,
         outcome: 'pass',
         ...(last && recognizedAmount !== undefined ? { recognizedAmount } : {}),
-      });
+      } });
     }
   }
 
   /** Opens a notice today for these applications; returns its last day. */
   async notice(programmeId: string, applicationIds: string[]): Promise<{ noticeId: string; endsOn: string }> {
-    const result = await this.ledger.openNotice(this.approver(), { programmeId, applicationIds, opensOn: this.now.slice(0, 10) });
+    const result = await this.dispatch('OpenNotice', this.approver(), { params: {}, body: { programmeId, applicationIds, opensOn: this.now.slice(0, 10) } });
     return { noticeId: result.noticeId, endsOn: result.endsOn };
   }
 
@@ -111,7 +122,7 @@ export class World {
   }
 
   async approve(applicationId: string, body: Record<string, unknown> = {}, approverId = 'approver-1') {
-    return this.ledger.approve(this.approver(approverId), applicationId, { decisionRef: '党组会议2025-07号', ...body });
+    return this.dispatch('ApproveAward', this.approver(approverId), { params: { applicationId }, body: { decisionRef: '党组会议2025-07号', ...body } });
   }
 
   async awarded(programmeId: string, uscc: string, amounts: string[], options: { recognized?: string; extra?: Record<string, unknown> } = {}) {

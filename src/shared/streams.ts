@@ -1,4 +1,5 @@
 // Stream names: each is a consistency boundary (see docs/consistency.md for which invariant each guards).
+// Only use cases and read-side lookups name streams; deciders never do.
 export const streams = {
   programme: (programmeId: string) => `programme-${programmeId}`,
   calendar: () => 'calendar-cn',

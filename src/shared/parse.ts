@@ -1,9 +1,9 @@
 // Parsing of command inputs as they arrive (HTTP bodies, CLI arguments): unknown in, typed out, or a
 // VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
-import { DomainError } from '../shared/errors.js';
-import { isInvoiceNumber, isUsccShaped } from '../shared/identifiers.js';
-import { Money } from '../shared/money.js';
-import { parseCalendarDate, type CalendarDate } from '../shared/time.js';
+import { DomainError } from './errors.js';
+import { isInvoiceNumber, isUsccShaped } from './identifiers.js';
+import { Money } from './money.js';
+import { parseCalendarDate, type CalendarDate } from './time.js';
 
 export const itemCountMax = 200;
 export const noticeApplicationCountMax = 500;
@@ -83,5 +83,12 @@ export function list(value: unknown, field: string, lengthMax: number, options: 
   if (!Array.isArray(value)) throw invalid(field, 'must be an array');
   if (value.length === 0 && options.emptyAllowed !== true) throw invalid(field, 'must be a non-empty array');
   if (value.length > lengthMax) throw invalid(field, `must hold at most ${lengthMax} entries`);
+  return value;
+}
+
+/** An id from the route (or the CLI's arguments): present, since the edge put it there. */
+export function param(params: Readonly<Record<string, string>>, name: string): string {
+  const value = params[name];
+  if (value === undefined) throw invalid(name, 'is missing');
   return value;
 }

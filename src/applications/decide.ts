@@ -1,0 +1,211 @@
+// Rules for an application before its award: submission (eligibility, invoices, the programme's
+// requirements), review stage by stage, withdrawal.
+import type { TypedCommand } from '../shared/command.js';
+import { refusal } from '../shared/errors.js';
+import { Money } from '../shared/money.js';
+import { yearOfDate, type CalendarDate } from '../shared/time.js';
+import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
+import type { ProgrammeDefinition } from '../programmes/programme.js';
+import type { Application, InvoiceHolder, LiveApplication } from './application.js';
+import type { ApplicationEvents, ApplicationItem, InvoiceEvents } from './events.js';
+
+type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
+type ApplicationOf<T extends keyof ApplicationEvents> = Of<ApplicationEvents, T>;
+type InvoiceOf<T extends keyof InvoiceEvents> = Of<InvoiceEvents, T>;
+
+/** Events for each invoice stream, keyed by invoice number. */
+export type ByInvoice<T extends keyof InvoiceEvents> = Readonly<Record<string, [InvoiceOf<T>]>>;
+
+export function requireApplication(application: Application, applicationId: string): LiveApplication {
+  if (application.status === 'none') throw refusal('NOT_FOUND', `application ${applicationId} does not exist`, { id: applicationId });
+  return application;
+}
+
+export function invalidTransition(applicationId: string, status: string, action: string) {
+  return refusal('INVALID_TRANSITION', `application ${applicationId} is ${status}: it cannot be ${action}`, { applicationId, status });
+}
+
+/**
+ * Rule `invoice-once`: an invoice leaves an application that is rejected, withdrawn or revoked, and
+ * may then back another. Only a transition of its application releases it, and that application's
+ * own stream already orders those transitions.
+ */
+export function releaseInvoices(application: LiveApplication, reason: string): ByInvoice<'InvoiceReleased'> {
+  const released: Record<string, [InvoiceOf<'InvoiceReleased'>]> = {};
+  for (const item of application.submission.items) {
+    released[item.invoiceNumber] = [{ type: 'InvoiceReleased', data: { invoiceNumber: item.invoiceNumber, applicationId: application.submission.applicationId, reason } }];
+  }
+  return released;
+}
+
+export interface SubmittedItem {
+  readonly invoiceNumber: string;
+  readonly invoiceDate: CalendarDate;
+  readonly amount: Money;
+  readonly category: string | null;
+}
+
+export type SubmitApplication = TypedCommand<
+  'SubmitApplication',
+  {
+    applicationId: string;
+    programmeId: string;
+    uscc: string;
+    fiscalYear: number;
+    matterKey: string | null;
+    level: string | null;
+    approvalRef: string | null;
+    items: readonly SubmittedItem[];
+  }
+>;
+
+export interface SubmitGiven {
+  /** The programme's current definition: an application is made under the version in force. */
+  readonly programme: ProgrammeDefinition;
+  readonly enterprise: Enterprise;
+  /** For each invoice number of the application: the application it backs now, if any. */
+  readonly invoices: ReadonlyMap<string, InvoiceHolder>;
+}
+
+export function decideSubmit(
+  command: SubmitApplication,
+  given: SubmitGiven,
+): { application: [ApplicationOf<'ApplicationSubmitted'>]; invoices: ByInvoice<'InvoiceClaimed'> } {
+  const input = command.data;
+  const { today } = command.metadata;
+  const { programme } = given;
+  assertEligible(given.enterprise, programme.jurisdiction, today, input.uscc);
+  const rule = programme.rule;
+  // Rules `baoding-m4-levels`, `baoding-m5-levels`: a fixed award is applied for at one of its levels.
+  if (rule.kind === 'fixed') {
+    if (input.level === null || rule.amountByLevelYuan[input.level] === undefined) {
+      throw refusal('VALIDATION_FAILED', `level must be one of ${Object.keys(rule.amountByLevelYuan).join(', ')}`, { field: 'level' });
+    }
+  } else if (input.level !== null) {
+    throw refusal('VALIDATION_FAILED', `programme ${programme.id} has no levels`, { field: 'level' });
+  }
+  // Rule `baoding-m3-approval-ref`: only projects with a national or provincial 立项 qualify.
+  if (rule.kind === 'proportional' && rule.approvalRefRequired && input.approvalRef === null) {
+    throw refusal('VALIDATION_FAILED', `programme ${programme.id} needs the project's national or provincial approval reference (立项)`, { field: 'approvalRef' });
+  }
+  const seen = new Set<string>();
+  input.items.forEach((item, i) => {
+    const field = `items[${i}]`;
+    if (seen.has(item.invoiceNumber)) throw refusal('DUPLICATE_INVOICE', `invoice ${item.invoiceNumber} appears twice in the application`, { invoiceNumber: item.invoiceNumber });
+    seen.add(item.invoiceNumber);
+    if (yearOfDate(item.invoiceDate) !== input.fiscalYear) {
+      throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is not in fiscal year ${input.fiscalYear}`, { field: `${field}.invoiceDate` });
+    }
+    // Rule `programme-validity`: invoices dated within the programme's validity window.
+    if (item.invoiceDate < programme.validFrom || (programme.validUntil !== null && item.invoiceDate > programme.validUntil)) {
+      throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is outside the programme's validity (${programme.validFrom} to ${programme.validUntil ?? 'open'})`, {
+        field: `${field}.invoiceDate`,
+      });
+    }
+    if (item.invoiceDate > today) throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is in the future`, { field: `${field}.invoiceDate` });
+    // Rule `baoding-m1-categories`: the seven kinds of spend of the 数智券.
+    if (programme.categories !== null && (item.category === null || !programme.categories.includes(item.category))) {
+      throw refusal('VALIDATION_FAILED', `${field}.category must be one of ${programme.categories.join(', ')}`, { field: `${field}.category` });
+    }
+    // Rule `invoice-once`: an invoice backs one live application only.
+    const holder = given.invoices.get(item.invoiceNumber);
+    if (holder !== undefined && holder.status === 'claimed') {
+      throw refusal('DUPLICATE_INVOICE', `invoice ${item.invoiceNumber} already backs application ${holder.applicationId}`, {
+        invoiceNumber: item.invoiceNumber,
+        applicationId: holder.applicationId,
+      });
+    }
+  });
+  const items: ApplicationItem[] = input.items.map((item) => ({
+    invoiceNumber: item.invoiceNumber,
+    invoiceCode: null,
+    invoiceDate: item.invoiceDate,
+    amount: item.amount.format(),
+    category: item.category,
+  }));
+  const claimed: Record<string, [InvoiceOf<'InvoiceClaimed'>]> = {};
+  for (const item of input.items) {
+    claimed[item.invoiceNumber] = [{ type: 'InvoiceClaimed', data: { invoiceNumber: item.invoiceNumber, applicationId: input.applicationId, uscc: input.uscc } }];
+  }
+  return {
+    application: [
+      {
+        type: 'ApplicationSubmitted',
+        data: {
+          applicationId: input.applicationId,
+          programmeId: programme.id,
+          programmeVersion: programme.version,
+          uscc: input.uscc,
+          fiscalYear: input.fiscalYear,
+          matterKey: input.matterKey,
+          level: input.level,
+          approvalRef: input.approvalRef,
+          items,
+          claimedTotal: Money.sum(input.items.map((item) => item.amount)).format(),
+        },
+      },
+    ],
+    invoices: claimed,
+  };
+}
+
+export type ReviewApplication = TypedCommand<
+  'ReviewApplication',
+  { applicationId: string; stage: string; outcome: 'pass' | 'reject'; recognizedAmount: Money | null; reason: string | null }
+>;
+
+/**
+ * Rule `review-stages` (Wuhan art. 9, 10): the programme's stages in order; any stage may reject
+ * with a reason; a review may set the recognized amount, never above the claimed total.
+ */
+export function decideReview(
+  command: ReviewApplication,
+  given: { application: LiveApplication; programme: ProgrammeDefinition },
+):
+  | { application: [ApplicationOf<'StageReviewed'>]; invoices?: undefined }
+  | { application: [ApplicationOf<'ApplicationRejected'>]; invoices: ByInvoice<'InvoiceReleased'> } {
+  const input = command.data;
+  const { application, programme } = given;
+  const id = application.submission.applicationId;
+  if (application.status !== 'submitted' && application.status !== 'in_review') throw invalidTransition(id, application.status, 'reviewed');
+  const stagesPassed = application.review.stagesPassed.length;
+  const stageExpected = programme.stages[stagesPassed];
+  if (input.stage !== stageExpected) {
+    throw refusal('INVALID_TRANSITION', `application ${id} awaits the ${stageExpected} stage, not ${input.stage}`, { applicationId: id, stageExpected: stageExpected ?? null });
+  }
+  if (input.outcome === 'reject') {
+    if (input.reason === null) throw refusal('VALIDATION_FAILED', 'a rejection needs a reason', { field: 'reason' });
+    return {
+      application: [{ type: 'ApplicationRejected', data: { applicationId: id, stage: input.stage, reason: input.reason, objectionId: null } }],
+      invoices: releaseInvoices(application, 'rejected'),
+    };
+  }
+  const claimedTotal = application.submission.claimedTotal;
+  if (input.recognizedAmount !== null && input.recognizedAmount.greaterThan(claimedTotal)) {
+    throw refusal('VALIDATION_FAILED', `the recognized amount ${input.recognizedAmount} exceeds the claimed total ${claimedTotal}`, {
+      field: 'recognizedAmount',
+      claimedTotal: claimedTotal.format(),
+      requested: input.recognizedAmount.format(),
+    });
+  }
+  const final = stagesPassed + 1 === programme.stages.length;
+  return {
+    application: [{ type: 'StageReviewed', data: { applicationId: id, stage: input.stage, recognizedAmount: input.recognizedAmount?.format() ?? null, reason: input.reason, final } }],
+  };
+}
+
+export type WithdrawApplication = TypedCommand<'WithdrawApplication', { applicationId: string; reason: string }>;
+
+/** Rule `withdraw-before-approval`: an applicant may withdraw until the award is approved. */
+export function decideWithdraw(
+  command: WithdrawApplication,
+  given: { application: LiveApplication },
+): { application: [ApplicationOf<'ApplicationWithdrawn'>]; invoices: ByInvoice<'InvoiceReleased'> } {
+  const { application } = given;
+  const id = application.submission.applicationId;
+  if (!['submitted', 'in_review', 'reviewed', 'in_notice'].includes(application.status)) throw invalidTransition(id, application.status, 'withdrawn');
+  return {
+    application: [{ type: 'ApplicationWithdrawn', data: { applicationId: id, reason: command.data.reason } }],
+    invoices: releaseInvoices(application, 'withdrawn'),
+  };
+}

@@ -1,0 +1,62 @@
+// The events of an application's stream and of the invoice streams that keep an invoice behind one
+// live application. Every step of an application, whoever decides it, is recorded on its stream.
+import type { Amount, EventOf } from '../shared/event.js';
+
+/** An invoice as the tax system identifies it: the 20-digit 全电发票 number, or a 发票代码 with its 号码. */
+export interface ApplicationItem {
+  readonly invoiceNumber: string;
+  /** 发票代码 of an older invoice; null for a 全电发票 (and for every item recorded before version 2). */
+  readonly invoiceCode: string | null;
+  readonly invoiceDate: string;
+  readonly amount: Amount;
+  readonly category: string | null;
+}
+
+/** Version 1 of an item: no invoice code. Kept so that stored events are read. */
+export type ApplicationItemV1 = Omit<ApplicationItem, 'invoiceCode'>;
+
+export interface ApplicationEvents {
+  ApplicationSubmitted: {
+    applicationId: string;
+    programmeId: string;
+    programmeVersion: number;
+    uscc: string;
+    fiscalYear: number;
+    matterKey: string | null;
+    level: string | null;
+    approvalRef: string | null;
+    items: ApplicationItem[];
+    claimedTotal: Amount;
+  };
+  StageReviewed: { applicationId: string; stage: string; recognizedAmount: Amount | null; reason: string | null; final: boolean };
+  /** `stage` null: rejected by an upheld objection (`objectionId`), not by a review. */
+  ApplicationRejected: { applicationId: string; stage: string | null; reason: string; objectionId: string | null };
+  ApplicationWithdrawn: { applicationId: string; reason: string };
+  ApplicationNoticed: { applicationId: string; noticeId: string; opensOn: string; endsOn: string };
+  AwardApproved: {
+    applicationId: string;
+    decisionRef: string;
+    base: Amount;
+    entitlement: Amount;
+    award: Amount;
+    caseByCaseJustification: string | null;
+    matterReduction: Amount;
+  };
+  AwardRevoked: { applicationId: string; award: Amount; reason: string };
+  DisbursementRecorded: { applicationId: string; disbursementId: string; amount: Amount; paymentRef: string; paidOn: string };
+  DisbursementConfirmed: { applicationId: string; disbursementId: string; amount: Amount };
+  /** The checker refused the maker's record: nothing was paid, and the amount no longer counts against the award. */
+  DisbursementRejected: { applicationId: string; disbursementId: string; amount: Amount; reason: string };
+  ClawbackOrdered: { applicationId: string; clawbackId: string; amount: Amount; reason: string; fraud: boolean };
+  RecoveryRecorded: { applicationId: string; clawbackId: string; amount: Amount; receivedOn: string; receiptRef: string };
+  ClawbackWrittenOff: { applicationId: string; clawbackId: string; amount: Amount; reason: string };
+}
+
+export type ApplicationEvent = EventOf<ApplicationEvents>;
+
+export interface InvoiceEvents {
+  InvoiceClaimed: { invoiceNumber: string; applicationId: string; uscc: string };
+  InvoiceReleased: { invoiceNumber: string; applicationId: string; reason: string };
+}
+
+export type InvoiceEvent = EventOf<InvoiceEvents>;

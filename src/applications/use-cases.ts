@@ -1,0 +1,116 @@
+// The application use cases before the award: submit (reviewers, on the applicant's behalf), review
+// stage by stage, withdraw.
+import { derivedUuid } from '../shared/identifiers.js';
+import * as read from '../shared/parse.js';
+import { streams } from '../shared/streams.js';
+import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
+import { enterpriseStream } from '../enterprises/enterprise.js';
+import { programmeStream, requireProgramme, versionOf } from '../programmes/state.js';
+import { applicationStream, invoiceStream, type InvoiceHolder } from './application.js';
+import { decideReview, decideSubmit, decideWithdraw, requireApplication, type ByInvoice } from './decide.js';
+import type { StreamReader } from '../commands/use-case.js';
+import type { InvoiceEvents } from './events.js';
+
+/** Each invoice's events on its own stream; a release needs no read (the application's stream orders it). */
+export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | undefined, released: boolean): StreamWrite[] {
+  if (byInvoice === undefined) return [];
+  return Object.entries(byInvoice).map(([invoiceNumber, events]) => ({
+    stream: streams.invoice(invoiceNumber),
+    events,
+    ...(released ? { expectedRevision: 'stream-exists' as const } : {}),
+  }));
+}
+
+/** An application that exists, and the programme version it was submitted under. */
+export async function loadApplication(reader: StreamReader, applicationId: string) {
+  const application = requireApplication(await reader.read(streams.application(applicationId), applicationStream), applicationId);
+  const programme = requireProgramme(await reader.read(streams.programme(application.submission.programmeId), programmeStream), application.submission.programmeId);
+  return { application, programme: versionOf(programme, application.submission.programmeVersion), programmeCurrent: programme.current };
+}
+
+export const submitApplication = useCase({
+  type: 'SubmitApplication',
+  roles: ['reviewer'],
+  parse: ({ body }, context) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['programmeId', 'uscc', 'fiscalYear', 'matterKey', 'level', 'approvalRef', 'items']);
+    const programmeId = read.key(input['programmeId'], 'programmeId');
+    const uscc = read.usccShaped(input['uscc']);
+    const fiscalYear = read.integer(input['fiscalYear'], 'fiscalYear', 2000, 2100);
+    const items = read.list(input['items'], 'items', read.itemCountMax).map((raw, i) => {
+      const item = read.objectOf(raw, `items[${i}]`);
+      read.onlyFields(item, ['invoiceNumber', 'invoiceDate', 'amount', 'category'], `items[${i}]`);
+      return {
+        invoiceNumber: read.invoiceNumber(item['invoiceNumber'], `items[${i}].invoiceNumber`),
+        invoiceDate: read.date(item['invoiceDate'], `items[${i}].invoiceDate`),
+        amount: read.money(item['amount'], `items[${i}].amount`),
+        category: read.optionalText(item['category'], `items[${i}].category`, 64),
+      };
+    });
+    return {
+      applicationId: derivedUuid(context.commandId, 'application'),
+      programmeId,
+      uscc,
+      fiscalYear,
+      matterKey: read.optionalKey(input['matterKey'], 'matterKey'),
+      level: read.optionalText(input['level'], 'level', 64),
+      approvalRef: read.optionalText(input['approvalRef'], 'approvalRef', 200),
+      items,
+    };
+  },
+  load: async (data, reader) => {
+    const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
+    const enterprise = await reader.read(streams.enterprise(data.uscc), enterpriseStream);
+    const invoices = new Map<string, InvoiceHolder>();
+    for (const item of data.items) invoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
+    return { programme: programme.current, enterprise, invoices };
+  },
+  decide: decideSubmit,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.application(command.data.applicationId), expectedRevision: 'no-stream', events: decided.application }, ...onInvoiceStreams(decided.invoices, false)),
+    result: { applicationId: command.data.applicationId, status: 'submitted' as const },
+  }),
+});
+
+export const reviewApplication = useCase({
+  type: 'ReviewApplication',
+  roles: ['reviewer'],
+  parse: ({ params, body }) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['stage', 'outcome', 'recognizedAmount', 'reason']);
+    return {
+      applicationId: read.param(params, 'applicationId'),
+      stage: read.text(input['stage'], 'stage', 64),
+      outcome: read.oneOf(input['outcome'], ['pass', 'reject'] as const, 'outcome'),
+      recognizedAmount: input['recognizedAmount'] === undefined ? null : read.money(input['recognizedAmount'], 'recognizedAmount'),
+      reason: read.optionalText(input['reason'], 'reason'),
+    };
+  },
+  load: (data, reader) => loadApplication(reader, data.applicationId),
+  decide: decideReview,
+  write: (decided, command) => {
+    const [event] = decided.application;
+    const status = event.type === 'ApplicationRejected' ? 'rejected' : event.data.final ? 'reviewed' : 'in_review';
+    return {
+      writes: onStreams({ stream: streams.application(command.data.applicationId), events: decided.application }, ...onInvoiceStreams(decided.invoices, true)),
+      result: { applicationId: command.data.applicationId, status },
+    };
+  },
+});
+
+export const withdrawApplication = useCase({
+  type: 'WithdrawApplication',
+  roles: ['reviewer'],
+  parse: ({ params, body }) => {
+    const input = body === undefined ? {} : read.objectOf(body);
+    read.onlyFields(input, ['reason']);
+    const reason = input['reason'] === undefined ? 'withdrawn by the applicant' : read.text(input['reason'], 'reason');
+    return { applicationId: read.param(params, 'applicationId'), reason };
+  },
+  load: async (data, reader) => ({ application: requireApplication(await reader.read(streams.application(data.applicationId), applicationStream), data.applicationId) }),
+  decide: decideWithdraw,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.application(command.data.applicationId), events: decided.application }, ...onInvoiceStreams(decided.invoices, true)),
+    result: { applicationId: command.data.applicationId, status: 'withdrawn' as const },
+  }),
+});

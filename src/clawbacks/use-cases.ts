@@ -1,0 +1,108 @@
+// The clawback use cases: an approver orders a recovery or writes off what cannot be recovered;
+// finance records receipts.
+import { refusal } from '../shared/errors.js';
+import { derivedUuid } from '../shared/identifiers.js';
+import * as read from '../shared/parse.js';
+import { streams } from '../shared/streams.js';
+import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
+import { loadApplication } from '../applications/use-cases.js';
+import { enterpriseYearStream, noEnterpriseYear } from '../awards/award-streams.js';
+import { budgetStream } from '../budgets/budget.js';
+import { enterpriseStream } from '../enterprises/enterprise.js';
+import { clawbackIndexStream, decideOrderClawback, decideRecordRecovery, decideWriteOff, recoveryTotals } from './decide.js';
+
+/** The application a clawback belongs to, through its index stream. */
+async function applicationOfClawback(reader: StreamReader, clawbackId: string): Promise<string> {
+  const indexed = await reader.read(streams.clawback(clawbackId), clawbackIndexStream);
+  if (indexed.status === 'none') throw refusal('NOT_FOUND', `clawback ${clawbackId} does not exist`, { id: clawbackId });
+  return indexed.applicationId;
+}
+
+export const orderClawback = useCase({
+  type: 'OrderClawback',
+  roles: ['approver'],
+  parse: ({ params, body }, context) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['amount', 'reason', 'fraud']);
+    if (input['fraud'] !== undefined && typeof input['fraud'] !== 'boolean') throw refusal('VALIDATION_FAILED', 'fraud must be true or false', { field: 'fraud' });
+    return {
+      applicationId: read.param(params, 'applicationId'),
+      clawbackId: derivedUuid(context.commandId, 'clawback'),
+      amount: read.money(input['amount'], 'amount'),
+      reason: read.text(input['reason'], 'reason'),
+      fraud: input['fraud'] === true,
+      flagId: derivedUuid(context.commandId, 'flag'),
+    };
+  },
+  load: async (data, reader) => {
+    const { application } = await loadApplication(reader, data.applicationId);
+    return { application, enterprise: await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream) };
+  },
+  decide: decideOrderClawback,
+  write: (decided, command, given) => {
+    const { applicationId, clawbackId } = command.data;
+    return {
+      writes: onStreams(
+        { stream: streams.application(applicationId), events: decided.application },
+        { stream: streams.clawback(clawbackId), expectedRevision: 'no-stream', events: decided.clawback },
+        decided.enterprise === undefined ? null : { stream: streams.enterprise(given.application.submission.uscc), events: decided.enterprise },
+      ),
+      result: { clawbackId, applicationId, flagged: decided.enterprise !== undefined },
+    };
+  },
+});
+
+export const recordRecovery = useCase({
+  type: 'RecordRecovery',
+  roles: ['finance'],
+  parse: ({ params, body }) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['amount', 'receivedOn', 'receiptRef']);
+    return {
+      clawbackId: read.param(params, 'clawbackId'),
+      amount: read.money(input['amount'], 'amount'),
+      receivedOn: read.date(input['receivedOn'], 'receivedOn'),
+      receiptRef: read.text(input['receiptRef'], 'receiptRef', 100),
+    };
+  },
+  load: async (data, reader) => {
+    const { application, programmeCurrent } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+    const { programmeId, uscc, fiscalYear } = application.submission;
+    // The budget and the enterprise-year are read (and so guarded) only where a receipt restores their headroom.
+    const restores = programmeCurrent.recoveryRestoresHeadroom;
+    const budget = restores ? await reader.read(streams.budget(programmeId, fiscalYear), budgetStream) : budgetStream.initial;
+    const enterpriseYear = restores ? await reader.read(streams.enterpriseYear(programmeId, uscc, fiscalYear), enterpriseYearStream) : noEnterpriseYear;
+    return { application, programmeCurrent, budget, enterpriseYear };
+  },
+  decide: decideRecordRecovery,
+  write: (decided, command, given) => {
+    const { programmeId, uscc, fiscalYear, applicationId } = given.application.submission;
+    return {
+      writes: onStreams(
+        { stream: streams.application(applicationId), events: decided.application },
+        decided.budget === undefined ? null : { stream: streams.budget(programmeId, fiscalYear), events: decided.budget },
+        decided.enterpriseYear === undefined ? null : { stream: streams.enterpriseYear(programmeId, uscc, fiscalYear), events: decided.enterpriseYear },
+      ),
+      result: { clawbackId: command.data.clawbackId, applicationId, ...recoveryTotals(given.application, command) },
+    };
+  },
+});
+
+export const writeOffClawback = useCase({
+  type: 'WriteOffClawback',
+  roles: ['approver'],
+  parse: ({ params, body }) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['reason']);
+    return { clawbackId: read.param(params, 'clawbackId'), reason: read.text(input['reason'], 'reason') };
+  },
+  load: async (data, reader) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+    return { application };
+  },
+  decide: decideWriteOff,
+  write: (decided, command, given) => ({
+    writes: onStreams({ stream: streams.application(given.application.submission.applicationId), events: decided.application }),
+    result: { clawbackId: command.data.clawbackId, writtenOff: decided.application[0].data.amount },
+  }),
+});

@@ -1,0 +1,82 @@
+// The enterprise use cases: registration (administrators and reviewers) and flags (administrators).
+import { refusal } from '../shared/errors.js';
+import { derivedUuid, isValidUscc } from '../shared/identifiers.js';
+import * as read from '../shared/parse.js';
+import { streams } from '../shared/streams.js';
+import { onStreams, useCase } from '../commands/use-case.js';
+import { jurisdictions } from '../programmes/programme.js';
+import { decideLiftFlag, decideRaiseFlag, decideRegisterEnterprise } from './decide.js';
+import { enterpriseStream, flagLists } from './enterprise.js';
+
+export const registerEnterprise = useCase({
+  type: 'RegisterEnterprise',
+  roles: ['admin', 'reviewer'],
+  parse: ({ body }, context) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['uscc', 'name', 'city', 'district', 'tags', 'usccCheckOverride']);
+    const uscc = read.usccShaped(input['uscc']);
+    const name = read.text(input['name'], 'name', 200);
+    const city = read.oneOf(input['city'], jurisdictions, 'city');
+    const district = read.optionalText(input['district'], 'district', 100);
+    const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => read.text(t, `tags[${i}]`, 64));
+    let overrideReason: string | null = null;
+    if (input['usccCheckOverride'] !== undefined) {
+      const override = read.objectOf(input['usccCheckOverride'], 'usccCheckOverride');
+      read.onlyFields(override, ['reason'], 'usccCheckOverride');
+      overrideReason = read.text(override['reason'], 'usccCheckOverride.reason');
+    }
+    // Rule `uscc-check`: a code failing its GB 32100 check character only with an administrator's recorded reason.
+    if (isValidUscc(uscc)) {
+      overrideReason = null;
+    } else {
+      if (overrideReason === null) throw refusal('VALIDATION_FAILED', `uscc ${uscc} fails its GB 32100 check character`, { field: 'uscc' });
+      if (!context.actor.roles.includes('admin')) {
+        throw refusal('FORBIDDEN', 'only an administrator may register a code that fails its check character', { required: 'admin', actor: context.actor.id });
+      }
+    }
+    return { uscc, name, city, district, tags, usccCheckOverrideReason: overrideReason };
+  },
+  load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
+  decide: decideRegisterEnterprise,
+  write: (decided, command) => ({ writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }), result: { uscc: command.data.uscc } }),
+});
+
+export const raiseFlag = useCase({
+  type: 'RaiseFlag',
+  roles: ['admin'],
+  parse: ({ params, body }, context) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['list', 'source', 'since', 'until', 'evidenceRef', 'checkedAt']);
+    const list = read.oneOf(input['list'], flagLists, 'list');
+    const source = read.text(input['source'], 'source', 500);
+    const since = read.date(input['since'], 'since');
+    const until = read.optionalDate(input['until'], 'until');
+    const evidenceRef = read.optionalText(input['evidenceRef'], 'evidenceRef', 200);
+    const checkedAt = input['checkedAt'] === undefined ? null : read.text(input['checkedAt'], 'checkedAt', 40);
+    if (until !== null && until < since) throw refusal('VALIDATION_FAILED', 'until must not be before since', { field: 'until' });
+    return { uscc: read.param(params, 'uscc'), flagId: derivedUuid(context.commandId, 'flag'), list, source, since, until, evidenceRef, checkedAt };
+  },
+  load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
+  decide: decideRaiseFlag,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }),
+    result: { uscc: command.data.uscc, flagId: command.data.flagId },
+  }),
+});
+
+export const liftFlag = useCase({
+  type: 'LiftFlag',
+  roles: ['admin'],
+  parse: ({ params, body }) => {
+    const input = body === undefined ? {} : read.objectOf(body);
+    read.onlyFields(input, ['reason']);
+    const reason = input['reason'] === undefined ? 'lifted' : read.text(input['reason'], 'reason');
+    return { uscc: read.param(params, 'uscc'), flagId: read.param(params, 'flagId'), reason };
+  },
+  load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
+  decide: decideLiftFlag,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }),
+    result: { uscc: command.data.uscc, flagId: command.data.flagId },
+  }),
+});

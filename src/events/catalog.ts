@@ -1,0 +1,36 @@
+// Every event the ledger writes, by its permanent type string: the union of each stream kind's
+// events. Readers parse stored events into these types through `upcasting.ts`.
+import type { ApplicationEvents, InvoiceEvents } from '../applications/events.js';
+import type { EnterpriseYearEvents, MatterEvents } from '../awards/events.js';
+import type { BudgetEvents } from '../budgets/events.js';
+import type { ClawbackIndexEvents } from '../clawbacks/events.js';
+import type { DisbursementIndexEvents, PaymentReferenceEvents } from '../disbursements/events.js';
+import type { EnterpriseEvents } from '../enterprises/events.js';
+import type { NoticeEvents } from '../notices/events.js';
+import type { CalendarEvents, ProgrammeEvents } from '../programmes/events.js';
+import type { EventOf, Recorded } from '../shared/event.js';
+
+export interface CommandEvents {
+  /** A command's idempotency record: its type, the hash of its request and the result it answered. */
+  CommandProcessed: { commandType: string; requestHash: string; result: { [key: string]: unknown } };
+}
+
+export interface LedgerEvents
+  extends ProgrammeEvents,
+    CalendarEvents,
+    BudgetEvents,
+    EnterpriseEvents,
+    EnterpriseYearEvents,
+    MatterEvents,
+    ApplicationEvents,
+    InvoiceEvents,
+    NoticeEvents,
+    DisbursementIndexEvents,
+    PaymentReferenceEvents,
+    ClawbackIndexEvents,
+    CommandEvents {}
+
+export type EventType = keyof LedgerEvents;
+export type LedgerEvent = EventOf<LedgerEvents>;
+/** An event as read back and upcast to its current shape, typed by its `type`. */
+export type ReadEvent = Recorded<LedgerEvent>;

@@ -1,0 +1,143 @@
+// Reading an event is parsing it: the stored schema version is checked, older shapes are upcast to
+// the current one step by step, and the result is checked field by field against the current shape.
+// An event that fails is a programmer error (or a tampered store): it stops the reader.
+import { assert } from '../shared/assert.js';
+import type { ApplicationEvents, ApplicationItemV1 } from '../applications/events.js';
+import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
+
+type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
+type Shape<D> = { readonly [K in keyof D]-?: FieldKind };
+
+/** The current shape of every event type's data: the compiler insists each lists every field, and no other. */
+export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } = {
+  ProgrammePublished: { definition: 'object' },
+  HolidayYearPublished: { year: 'number', holidays: 'list', workdays: 'list', source: 'string' },
+  BudgetAllocated: { programmeId: 'string', year: 'number', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
+  AwardCommitted: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
+  AwardReleased: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
+  HeadroomRestored: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
+  EnterpriseRegistered: { uscc: 'string', name: 'string', city: 'string', district: 'string?', tags: 'list', usccCheckOverrideReason: 'string?' },
+  FlagRaised: { uscc: 'string', flagId: 'string', list: 'string', source: 'string', since: 'string', checkedAt: 'string', evidenceRef: 'string?', until: 'string?' },
+  FlagLifted: { uscc: 'string', flagId: 'string', reason: 'string' },
+  AwardGranted: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', spend: 'string', award: 'string', spendAfter: 'string', awardedAfter: 'string' },
+  AwardWithdrawn: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', spend: 'string', award: 'string', spendAfter: 'string', awardedAfter: 'string' },
+  EnterpriseHeadroomRestored: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', amount: 'string', spendAfter: 'string', awardedAfter: 'string' },
+  MatterFunded: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', entitlement: 'string', award: 'string' },
+  MatterReleased: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', award: 'string' },
+  ApplicationSubmitted: {
+    applicationId: 'string',
+    programmeId: 'string',
+    programmeVersion: 'number',
+    uscc: 'string',
+    fiscalYear: 'number',
+    matterKey: 'string?',
+    level: 'string?',
+    approvalRef: 'string?',
+    items: 'list',
+    claimedTotal: 'string',
+  },
+  StageReviewed: { applicationId: 'string', stage: 'string', recognizedAmount: 'string?', reason: 'string?', final: 'boolean' },
+  ApplicationRejected: { applicationId: 'string', stage: 'string?', reason: 'string', objectionId: 'string?' },
+  ApplicationWithdrawn: { applicationId: 'string', reason: 'string' },
+  ApplicationNoticed: { applicationId: 'string', noticeId: 'string', opensOn: 'string', endsOn: 'string' },
+  AwardApproved: {
+    applicationId: 'string',
+    decisionRef: 'string',
+    base: 'string',
+    entitlement: 'string',
+    award: 'string',
+    caseByCaseJustification: 'string?',
+    matterReduction: 'string',
+  },
+  AwardRevoked: { applicationId: 'string', award: 'string', reason: 'string' },
+  DisbursementRecorded: { applicationId: 'string', disbursementId: 'string', amount: 'string', paymentRef: 'string', paidOn: 'string' },
+  DisbursementConfirmed: { applicationId: 'string', disbursementId: 'string', amount: 'string' },
+  DisbursementRejected: { applicationId: 'string', disbursementId: 'string', amount: 'string', reason: 'string' },
+  ClawbackOrdered: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string', fraud: 'boolean' },
+  RecoveryRecorded: { applicationId: 'string', clawbackId: 'string', amount: 'string', receivedOn: 'string', receiptRef: 'string' },
+  ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
+  InvoiceClaimed: { invoiceNumber: 'string', applicationId: 'string', uscc: 'string' },
+  InvoiceReleased: { invoiceNumber: 'string', applicationId: 'string', reason: 'string' },
+  NoticeOpened: { noticeId: 'string', programmeId: 'string', applicationIds: 'list', opensOn: 'string', endsOn: 'string' },
+  ObjectionFiled: { noticeId: 'string', objectionId: 'string', applicationId: 'string', summary: 'string' },
+  ObjectionResolved: { noticeId: 'string', objectionId: 'string', applicationId: 'string', outcome: 'outcome', reason: 'string' },
+  DisbursementIndexed: { disbursementId: 'string', applicationId: 'string' },
+  PaymentReferenceUsed: { paymentRef: 'string', applicationId: 'string', disbursementId: 'string' },
+  ClawbackIndexed: { clawbackId: 'string', applicationId: 'string' },
+  CommandProcessed: { commandType: 'string', requestHash: 'string', result: 'object' },
+};
+
+export const eventTypes = Object.keys(eventShapes) as EventType[];
+
+type Data = Readonly<Record<string, unknown>>;
+type Upcaster = (data: Data) => Data;
+
+/**
+ * The shapes that changed: for each type, the step from version v to v + 1. An event type's current
+ * version is one more than its number of steps. Old shapes stay as types beside the events.
+ */
+const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
+  // Version 2 of ApplicationSubmitted: each item names its 发票代码 (null for a 全电发票, and for every
+  // item recorded before the code was kept).
+  ApplicationSubmitted: [
+    (data) => {
+      const v1 = data as unknown as Omit<ApplicationEvents['ApplicationSubmitted'], 'items'> & { items: ApplicationItemV1[] };
+      return { ...v1, items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })) };
+    },
+  ],
+};
+
+export function schemaVersionOf(type: EventType): number {
+  return (upcasters[type]?.length ?? 0) + 1;
+}
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(eventShapes, type);
+}
+
+function hasKind(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'string?':
+      return value === null || typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'list':
+      return Array.isArray(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'outcome':
+      return value === 'upheld' || value === 'dismissed';
+  }
+}
+
+/** The data of an event of `type` stored at `schemaVersion`, in the current shape. */
+export function upcast(type: string, schemaVersion: number, data: Data, where = ''): Data {
+  assert(isEventType(type), `unknown event type ${type}${where}`);
+  const current = schemaVersionOf(type);
+  assert(Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= current, `${type}${where} has schema version ${schemaVersion}; this code reads 1 to ${current}`);
+  let upcast = data;
+  const steps = upcasters[type] ?? [];
+  for (let version = schemaVersion; version < current; version += 1) upcast = steps[version - 1]!(upcast);
+  const shape: Readonly<Record<string, FieldKind>> = eventShapes[type];
+  for (const [field, kind] of Object.entries(shape)) {
+    assert(hasKind(upcast[field], kind), `${type}${where}: ${field} is not a ${kind}`);
+  }
+  return upcast;
+}
+
+/** What the readers of the domain get: an event in its current shape, with who recorded it and when. */
+export function readEventOf(stored: {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly position: bigint;
+  readonly metadata: { readonly actorId: string; readonly recordedAt: string };
+}): ReadEvent {
+  const data = upcast(stored.type, stored.schemaVersion, stored.data, ` at position ${stored.position}`);
+  // The checks above are what make this one cast true.
+  return { type: stored.type, data, actorId: stored.metadata.actorId, recordedAt: stored.metadata.recordedAt } as unknown as ReadEvent;
+}
