@@ -1,0 +1,102 @@
+// The rules of money out and back (SPEC §3; Wuhan art. 12) as given / when / then over the
+// disbursement and clawback deciders, and the public notice's objections.
+import type { Application } from '../../src/applications/application.js';
+import { decideOrderClawback, decideRecordRecovery } from '../../src/clawbacks/decide.js';
+import { decideConfirmDisbursement, decideRecordDisbursement } from '../../src/disbursements/decide.js';
+import { decideOpenNotice } from '../../src/notices/decide.js';
+import { builtInProgrammes } from '../../src/programmes/definitions.js';
+import { Money } from '../../src/shared/money.js';
+import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
+import { deciderSpec, on } from '../support/decider-spec.js';
+
+const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
+const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], flags: new Map() };
+const submission = {
+  applicationId: 'a-1',
+  programmeId: product.id,
+  programmeVersion: 1,
+  uscc: 'U',
+  fiscalYear: 2025,
+  matterKey: null,
+  level: null,
+  approvalRef: null,
+  items: [],
+  claimedTotal: Money.of('500000.00'),
+};
+const review = { recognized: null, stagesPassed: [], lastReviewer: 'reviewer-1' };
+
+function approved(paidFen: { recorded?: string; confirmedBy?: string | null } = {}): Extract<Application, { status: 'approved' }> {
+  const disbursements = new Map(
+    paidFen.recorded === undefined
+      ? []
+      : [['d-1', { disbursementId: 'd-1', amount: Money.of(paidFen.recorded), paymentRef: 'PAY-1', recordedBy: 'finance-1', confirmedBy: paidFen.confirmedBy ?? null }]],
+  );
+  return {
+    status: 'approved',
+    submission,
+    review,
+    notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
+    award: { entitlement: Money.of('150000.00'), award: Money.of('150000.00'), approvedBy: 'approver-1', disbursements, clawbacks: new Map() },
+  };
+}
+
+describe('payments', () => {
+  it('disbursement-maker: a payment above the award is refused with the figures', () => {
+    deciderSpec(decideRecordDisbursement)
+      .given({ application: approved(), programme: product, enterprise: registered, paymentReference: { status: 'none' } })
+      .when({ type: 'RecordDisbursement', data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('150000.01'), paymentRef: 'PAY-1', paidOn: '2025-06-12' }, metadata: on('2025-06-12', 'finance-1') })
+      .thenRefused('DISBURSEMENT_EXCEEDS_AWARD', { award: '150000.00', requested: '150000.01' });
+  });
+
+  it('segregation-of-duties: the approver may not record the disbursement', () => {
+    deciderSpec(decideRecordDisbursement)
+      .given({ application: approved(), programme: product, enterprise: registered, paymentReference: { status: 'none' } })
+      .when({ type: 'RecordDisbursement', data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('1.00'), paymentRef: 'PAY-1', paidOn: '2025-06-12' }, metadata: on('2025-06-12', 'approver-1') })
+      .thenRefused('SEGREGATION_OF_DUTIES', { actor: 'approver-1' });
+  });
+
+  it('disbursement-checker: the maker may not confirm; another finance user does, and paid counts then', () => {
+    const confirm = (actorId: string) => ({ type: 'ConfirmDisbursement' as const, data: { disbursementId: 'd-1' }, metadata: on('2025-06-12', actorId) });
+    const given = { application: approved({ recorded: '50000.00' }), programme: product, enterprise: registered };
+    deciderSpec(decideConfirmDisbursement).given(given).when(confirm('finance-1')).thenRefused('SEGREGATION_OF_DUTIES', { actor: 'finance-1' });
+    deciderSpec(decideConfirmDisbursement)
+      .given(given)
+      .when(confirm('finance-2'))
+      .then({ application: [{ type: 'DisbursementConfirmed', data: { applicationId: 'a-1', disbursementId: 'd-1', amount: '50000.00' } }] });
+  });
+
+  it('wuhan-a12-clawback: an order above what was paid is refused; fraud flags the enterprise', () => {
+    const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const order = (amount: string, fraud: boolean) => ({
+      type: 'OrderClawback' as const,
+      data: { applicationId: 'a-1', clawbackId: 'c-1', amount: Money.of(amount), reason: '骗取专项资金', fraud, flagId: 'f-1' },
+      metadata: on('2025-07-01'),
+    });
+    deciderSpec(decideOrderClawback).given({ application, enterprise: registered }).when(order('50000.01', false)).thenRefused('CLAWBACK_EXCEEDS_PAID', { paid: '50000.00', requested: '50000.01' });
+    const decided = decideOrderClawback(order('50000.00', true), { application, enterprise: registered });
+    expect(decided.enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', evidenceRef: 'c-1' });
+  });
+
+  it('wuhan-a12-recovery: a receipt above what is outstanding is refused; recovered money restores no headroom by default', () => {
+    const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const application = { ...base, award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.zero, writtenOff: Money.zero }]]) } };
+    const receipt = (amount: string) => ({ type: 'RecordRecovery' as const, data: { clawbackId: 'c-1', amount: Money.of(amount), receivedOn: '2025-07-02', receiptRef: 'R-1' }, metadata: on('2025-07-02', 'finance-1') });
+    const given = { application, programmeCurrent: product, budget: { status: 'none' as const }, enterpriseYear: { spend: Money.zero, awarded: Money.zero } };
+    deciderSpec(decideRecordRecovery).given(given).when(receipt('30000.01')).thenRefused('RECOVERY_EXCEEDS_ORDERED', { outstanding: '30000.00' });
+    deciderSpec(decideRecordRecovery)
+      .given(given)
+      .when(receipt('10000.00'))
+      .then({ application: [{ type: 'RecoveryRecorded', data: { applicationId: 'a-1', clawbackId: 'c-1', amount: '10000.00', receivedOn: '2025-07-02', receiptRef: 'R-1' } }] });
+  });
+
+  it('notice-period: a notice opened on 2025-09-26 runs 5 working days, skipping the National Day holidays', () => {
+    const reviewed: Application = { status: 'reviewed', submission, review };
+    const decided = decideOpenNotice(
+      { type: 'OpenNotice', data: { noticeId: 'n-1', programmeId: product.id, applicationIds: ['a-1'], opensOn: '2025-09-26' }, metadata: on('2025-09-26') },
+      { programme: product, applications: new Map([['a-1', reviewed]]), calendar: new WorkingDayCalendar(holidayYearsBuiltIn) },
+    );
+    // 09-28 (a Sunday made a workday), 09-29, 09-30, then 10-01…10-08 off, 10-09, 10-10.
+    expect(decided.notice[0].data.endsOn).toBe('2025-10-10');
+    expect(decided.applications['a-1']?.[0].data).toMatchObject({ noticeId: 'n-1', endsOn: '2025-10-10' });
+  });
+});
