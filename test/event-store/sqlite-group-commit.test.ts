@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRunner } from '../../src/commands/runner.js';
-import type { ReadEvent } from '../../src/events/catalog.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { anEvent, collect } from '../support/events.js';
 import { countUseCase } from '../support/counter.js';
@@ -19,7 +18,6 @@ const flushesOf = (path: string): number => {
   }
 };
 
-const counted = (seen: readonly number[], event: ReadEvent): readonly number[] => [...seen, (event.data as unknown as { n: number }).n];
 
 describe('sqlite group commit', () => {
   let dir: string;
@@ -72,7 +70,7 @@ describe('sqlite group commit', () => {
     expect(flushesOf(path) - syncsBefore).toBe(1);
     const other = new SqliteEventStore({ path });
     try {
-      expect((await other.readStream('counter')).map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+      expect((await other.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual(Array.from({ length: 25 }, (_, n) => n));
     } finally {
       await other.close();
     }
