@@ -138,3 +138,44 @@ describe('awards', () => {
     expect(decided.enterpriseYear[0].data).toMatchObject({ spendAfter: '0.00', awardedAfter: '0.00' });
   });
 });
+
+describe('awards by programme', () => {
+  const forProgramme = (programmeId: string, claimed: string, level: string | null = null): ApproveGiven => {
+    const definition = programme(programmeId);
+    const application = inNotice(claimed, { programmeId });
+    return given({
+      application: { ...application, submission: { ...application.submission, level } },
+      programme: definition,
+      programmeCurrent: definition,
+      budget: { status: 'open', allocated: Money.of('100000000.00'), committed: Money.zero },
+    });
+  };
+  const awardOf = (g: ApproveGiven) => decideApprove(approve(), g).application[0].data.award;
+
+  it('baoding-m3-rate: R&D gets 50% of the recognized cost, at most 500,000.00 a project', () => {
+    expect(awardOf(forProgramme('baoding-rnd-project', '600000.00'))).toBe('300000.00');
+    expect(awardOf(forProgramme('baoding-rnd-project', '1200000.00'))).toBe('500000.00');
+  });
+
+  it('baoding-m4-levels: an innovation platform gets its level\'s one-time award (national 2,000,000.00, provincial 500,000.00, municipal 200,000.00)', () => {
+    expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'national'))).toBe('2000000.00');
+    expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'provincial'))).toBe('500000.00');
+    expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'municipal'))).toBe('200000.00');
+  });
+
+  it('baoding-m5-levels: a standard gets its level\'s fixed award (lead international 300,000.00 … 2nd–3rd participant industry 20,000.00)', () => {
+    expect(awardOf(forProgramme('baoding-standards', '0.01', 'lead-international'))).toBe('300000.00');
+    expect(awardOf(forProgramme('baoding-standards', '0.01', 'lead-hebei-local'))).toBe('30000.00');
+    expect(awardOf(forProgramme('baoding-standards', '0.01', 'participant-industry'))).toBe('20000.00');
+  });
+
+  it('wuhan-a6-rate: dataset construction gets 30% of the recognized investment, at most 2,000,000.00', () => {
+    expect(awardOf(forProgramme('wuhan-dataset-construction', '1000000.00'))).toBe('300000.00');
+    expect(awardOf(forProgramme('wuhan-dataset-construction', '9000000.00'))).toBe('2000000.00');
+  });
+
+  it('wuhan-a7-rate: a data product gets 30% of the recognized purchase amount, at most 2,000,000.00, rounded down to the fen', () => {
+    expect(awardOf(forProgramme('wuhan-data-product', '100000.07'))).toBe('30000.02');
+    expect(awardOf(forProgramme('wuhan-data-product', '7000000.00'))).toBe('2000000.00');
+  });
+});

@@ -1,7 +1,7 @@
 // The rules of money out and back (SPEC §3; Wuhan art. 12) as given / when / then over the
 // disbursement and clawback deciders, and the public notice's objections.
 import type { Application } from '../../src/applications/application.js';
-import { decideOrderClawback, decideRecordRecovery } from '../../src/clawbacks/decide.js';
+import { decideOrderClawback, decideRecordRecovery, decideWriteOff } from '../../src/clawbacks/decide.js';
 import { decideConfirmDisbursement, decideRecordDisbursement } from '../../src/disbursements/decide.js';
 import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
@@ -98,5 +98,32 @@ describe('payments', () => {
     // 09-28 (a Sunday made a workday), 09-29, 09-30, then 10-01…10-08 off, 10-09, 10-10.
     expect(decided.notice[0].data.endsOn).toBe('2025-10-10');
     expect(decided.applications['a-1']?.[0].data).toMatchObject({ noticeId: 'n-1', endsOn: '2025-10-10' });
+  });
+});
+
+describe('write-offs', () => {
+  it('wuhan-a12-write-off: what is outstanding is written off whole; nothing outstanding is refused', () => {
+    const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const withClawback = (recovered: string) => ({
+      ...base,
+      award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.of(recovered), writtenOff: Money.zero }]]) },
+    });
+    const writeOff = { type: 'WriteOffClawback' as const, data: { clawbackId: 'c-1', reason: '企业已注销' }, metadata: on('2025-08-01') };
+    deciderSpec(decideWriteOff)
+      .given({ application: withClawback('10000.00') })
+      .when(writeOff)
+      .then({ application: [{ type: 'ClawbackWrittenOff', data: { applicationId: 'a-1', clawbackId: 'c-1', amount: '20000.00', reason: '企业已注销' } }] });
+    deciderSpec(decideWriteOff).given({ application: withClawback('30000.00') }).when(writeOff).thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+  });
+
+  it('wuhan-a12-fraud-flag: a fraud clawback bars the enterprise unless a subsidy-fraud flag is already in force', () => {
+    const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const order = { type: 'OrderClawback' as const, data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, flagId: 'f-2' }, metadata: on('2025-07-01') };
+    const flagged = {
+      ...registered,
+      flags: new Map([['f-1', { flagId: 'f-1', list: 'subsidy-fraud', source: 'clawback c-1', since: '2025-06-30', until: null }]]),
+    };
+    expect(decideOrderClawback(order, { application, enterprise: flagged }).enterprise).toBeUndefined();
+    expect(decideOrderClawback(order, { application, enterprise: registered }).enterprise?.[0].data.flagId).toBe('f-2');
   });
 });
