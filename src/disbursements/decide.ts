@@ -30,6 +30,7 @@ export function decideRecordDisbursement(
   const { application } = given;
   const id = application.submission.applicationId;
   if (application.status !== 'approved') throw invalidTransition(id, application.status, 'disbursed');
+  // Rule `segregation-of-duties`: whoever approved the award neither records nor confirms its payment.
   if (application.award.approvedBy === actorId) {
     throw refusal('SEGREGATION_OF_DUTIES', `${actorId} approved application ${id} and may not record its disbursement`, { applicationId: id, actor: actorId });
   }

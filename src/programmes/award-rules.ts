@@ -19,12 +19,20 @@ export interface Entitlement {
   readonly spendAfter: Money;
 }
 
-/** 数智券: entitlement(S) = 0 if S < threshold, else min(rate × S, cap). 达到30万元以上 includes 300,000.00. */
+/**
+ * Rules `baoding-m1-threshold`, `baoding-m1-rate`, `baoding-m1-cap` (数智券): entitlement(S) = 0 if S < threshold,
+ * else min(rate × S, cap). 达到30万元以上 includes 300,000.00.
+ */
 export function cumulativeEntitlement(rule: Extract<AwardRule, { kind: 'cumulative-annual' }>, spend: Money): Money {
   if (spend.lessThan(Money.of(rule.thresholdYuan))) return Money.zero;
   return spend.timesRate(rule.rate).min(Money.of(rule.capPerEnterpriseYearYuan));
 }
 
+/**
+ * What one approval may award under its programme's rule: rules `baoding-m1-rate` (cumulative),
+ * `baoding-m3-rate`, `wuhan-a6-rate`, `wuhan-a7-rate` (a rate of the recognized amount, capped per
+ * project), `baoding-m4-levels`, `baoding-m5-levels` (a fixed amount by level). Rounded down to the fen.
+ */
 export function entitlementOf(rule: AwardRule, input: EntitlementInput): Entitlement {
   switch (rule.kind) {
     case 'cumulative-annual': {

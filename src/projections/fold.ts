@@ -13,7 +13,7 @@ export const projectionName = 'ledger';
 /** A rebuild under way: its checkpoint row. Found at start, it means a rebuild was cut off: start again. */
 export const rebuildMarker = 'rebuild-in-progress';
 
-/** Tags that put an enterprise first in the approval queue (Baoding measure 8). */
+/** Rule `baoding-m8-priority`: tags that put an enterprise first in the approval queue (Baoding measure 8). */
 export const priorityTags = ['unicorn', 'potential-unicorn', 'specialized-little-giant', 'hidden-champion'] as const;
 
 /** Every read table, for rebuilding and for comparing a replay with the live rows. */

@@ -1,5 +1,6 @@
 // The rules about enterprises, programmes, budgets and the calendar (SPEC §1, §2, §4; Wuhan art. 4)
 // as given / when / then over their deciders.
+import { budgetTotalOf } from '../../src/budgets/budget.js';
 import { decideAllocateBudget } from '../../src/budgets/decide.js';
 import { decideRegisterEnterprise, decideRaiseFlag } from '../../src/enterprises/decide.js';
 import { assertEligible, enterpriseStream } from '../../src/enterprises/enterprise.js';
@@ -74,6 +75,15 @@ describe('enterprises, programmes, budgets', () => {
     expect(refusedWith(() => decidePublishHolidayYear(publish(['2025-10-01'], [])))).toBe('VALIDATION_FAILED');
     expect(refusedWith(() => decidePublishHolidayYear(publish([], ['2026-01-05'])))).toBe('VALIDATION_FAILED');
     expect(decidePublishHolidayYear(publish(['2026-01-01'], ['2026-01-04'])).calendar[0].data.year).toBe(2026);
+  });
+
+  it('budget-annual: the 数智券 has 20,000,000.00 a year, fixed; another programme has what was allocated for the year, or nothing', () => {
+    const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
+    const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
+    const allocated = { status: 'open' as const, allocated: Money.of('1500000.00'), committed: Money.zero };
+    expect(budgetTotalOf(voucher, allocated).format()).toBe('20000000.00');
+    expect(budgetTotalOf(product, allocated).format()).toBe('1500000.00');
+    expect(budgetTotalOf(product, { status: 'none' }).format()).toBe('0.00');
   });
 
   it('budget-allocated: an allocation adds to the year\'s budget; a programme with a fixed budget takes none', () => {
