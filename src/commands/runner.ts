@@ -2,13 +2,12 @@
 // once with those revisions as expectations, retry a bounded number of times on a conflict.
 // A command id is recorded in its own stream in the same append: a retry returns the first result.
 import { createHash } from 'node:crypto';
-import { assert } from '../shared/assert.js';
+import { assert, defined } from '../shared/assert.js';
 import { DomainError } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import {
   EventIdConflictError,
   EventStore,
-  ExpectedRevision,
   JsonObject,
   NewEvent,
   StoredEvent,
@@ -66,7 +65,7 @@ export class FoldCache {
 
   set<S>(stream: string, kind: StreamKind<S, never>, revision: bigint, state: S): void {
     this.entries.delete(stream);
-    if (this.entries.size >= this.streamsMax) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.streamsMax) this.entries.delete(defined(this.entries.keys().next().value, 'the least recently used fold'));
     this.entries.set(stream, { kind, revision, state });
   }
 }

@@ -1,5 +1,7 @@
 // The event store port: the only way the rest of the ledger reads or writes events.
 // Adapters (sqlite/, and later postgres/ and eventstoredb/) implement it; one contract suite pins it.
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
 import type { LogDigest, VerifyReport } from './hash-chain.js';
 
@@ -110,7 +112,17 @@ export interface SubscribeOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Where a store keeps what a read side may share: the events' own SQLite database, or the PostgreSQL
+ * pool (and so the schema) of the events. The composition root hands it to the read side, which never
+ * needs to know the store's class.
+ */
+export type ReadSideHost = { readonly kind: 'sqlite'; readonly database: Database.Database } | { readonly kind: 'postgres'; readonly pool: pg.Pool };
+
 export interface EventStore {
+  /** Absent: the store keeps no read side beside its events (the read side is configured apart). */
+  readonly readSideHost?: ReadSideHost;
+
   /** `true` where positions run 1, 2, 3… without gaps, so a missing position is evidence of removal. */
   readonly positionsAreDense: boolean;
 

@@ -1,7 +1,7 @@
 // Reading an event is parsing it: the stored schema version is checked, older shapes are upcast to
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
-import { assert } from '../shared/assert.js';
+import { assert, defined } from '../shared/assert.js';
 import type { ApplicationEvents, ApplicationItemV1 } from '../applications/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
@@ -121,7 +121,7 @@ export function upcast(type: string, schemaVersion: number, data: Data, where = 
   assert(Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= current, `${type}${where} has schema version ${schemaVersion}; this code reads 1 to ${current}`);
   let upcast = data;
   const steps = upcasters[type] ?? [];
-  for (let version = schemaVersion; version < current; version += 1) upcast = steps[version - 1]!(upcast);
+  for (let version = schemaVersion; version < current; version += 1) upcast = defined(steps[version - 1], `the upcaster of ${type} from version ${version}`)(upcast);
   const shape: Readonly<Record<string, FieldKind>> = eventShapes[type];
   for (const [field, kind] of Object.entries(shape)) {
     assert(hasKind(upcast[field], kind), `${type}${where}: ${field} is not a ${kind}`);

@@ -65,12 +65,17 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     ...baodingWindow,
     rule: {
       kind: 'fixed',
-      amountByLevelYuan: Object.fromEntries(
-        standardsLevels.map((level, i) => [
-          level,
-          ['300000.00', '200000.00', '100000.00', '30000.00', '20000.00', '20000.00', '50000.00', '30000.00', '20000.00'][i]!,
-        ]),
-      ),
+      amountByLevelYuan: {
+        'lead-international': '300000.00',
+        'lead-national': '200000.00',
+        'lead-industry': '100000.00',
+        'lead-hebei-local': '30000.00',
+        'lead-baoding-local': '20000.00',
+        'lead-national-group': '20000.00',
+        'participant-international': '50000.00',
+        'participant-national': '30000.00',
+        'participant-industry': '20000.00',
+      } satisfies Record<(typeof standardsLevels)[number], string>,
     },
     categories: null,
     stages: reviewStages,

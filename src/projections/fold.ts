@@ -255,9 +255,7 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
       const d = read.data;
       const row = target.enterprises.get(d.uscc);
       if (row === undefined) throw new Error(`flag on unregistered enterprise ${d.uscc}`);
-      const flags = { ...row.flags };
-      if (read.type === 'FlagRaised') flags[d.flagId] = read.data.list;
-      else delete flags[d.flagId];
+      const flags = read.type === 'FlagRaised' ? { ...row.flags, [d.flagId]: read.data.list } : Object.fromEntries(Object.entries(row.flags).filter(([flagId]) => flagId !== d.flagId));
       target.enterprises.set(d.uscc, { ...row, flags, position: event.position });
       return;
     }

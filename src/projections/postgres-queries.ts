@@ -1,8 +1,9 @@
 // The PostgreSQL read side's answers: the same questions, the same SQL as in SQLite where the two
 // dialects agree, and the same views (built by the functions in queries.ts). Text is ordered with the
 // "C" collation, byte by byte as SQLite does, so that both read sides list rows in the same order.
+import { defined } from '../shared/assert.js';
 import type pg from 'pg';
-import { PostgresUnavailableError } from '../event-store/postgres/postgres-event-store.js';
+import { PostgresUnavailableError } from '../event-store/store-unavailable.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { projectionName } from './fold.js';
 import {
@@ -70,7 +71,7 @@ export class PostgresReadQueries implements ReadSideQueries {
   async positionOf(asOf: AsOf): Promise<bigint> {
     if ('position' in asOf) return asOf.position;
     const [row] = await this.rows(this.timeSql, [asOf.time]);
-    return BigInt(row!['position'] as string);
+    return BigInt(defined(row, 'the checkpoint row')['position'] as string);
   }
 
   async budget(programmeId: string, year: number, asOf?: AsOf): Promise<BudgetView | undefined> {

@@ -3,6 +3,7 @@
 // read, by key, folds the events over them in memory (the fold SQLite uses), and writes the rows,
 // their versions and the checkpoint back in one transaction. The checkpoint row is locked first, so
 // projectors in several processes take turns, and each skips the events another has applied.
+import { defined } from '../shared/assert.js';
 import pg from 'pg';
 import type { StoredEvent } from '../event-store/event-store.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
@@ -155,7 +156,7 @@ class Rows {
 
   push(...row: unknown[]): void {
     assert(row.length === this.columns.length, `a row of ${this.columns.length} columns, got ${row.length}`);
-    row.forEach((value, i) => this.values[i]!.push(typeof value === 'bigint' ? value.toString() : value));
+    row.forEach((value, i) => defined(this.values[i], 'a column of the batch').push(typeof value === 'bigint' ? value.toString() : value));
     this.count += 1;
   }
 
@@ -355,7 +356,7 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
         'INSERT INTO read_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO UPDATE SET position = read_checkpoints.position RETURNING position',
         [this.name],
       );
-      const checkpoint = BigInt(rows[0]!.position);
+      const checkpoint = BigInt(defined(rows[0], 'the checkpoint row').position);
       const fresh = events.filter((e) => e.position > checkpoint);
       const last = fresh[fresh.length - 1];
       if (last === undefined) {

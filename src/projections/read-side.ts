@@ -9,8 +9,6 @@ import { dirname } from 'node:path';
 import type pg from 'pg';
 import { ConfigError, type LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { PostgresReadModel, postgresReadPool } from './postgres-read-model.js';
 import { PostgresReadQueries } from './postgres-queries.js';
 import { Projector, type ProjectorOptions } from './projector.js';
@@ -38,12 +36,13 @@ export interface ReadSide {
 
 /** Opens (and migrates) the read side for this store and configuration; the projector is not started. */
 export async function openReadSide(store: EventStore, config: LedgerConfig, options: ProjectorOptions = {}): Promise<ReadSide> {
-  if (store instanceof SqliteEventStore) {
-    const model = new SqliteReadModel(store.database);
-    return ready({ kind: 'sqlite', location: `the events' SQLite file (${config.sqlitePath})`, model, projector: new Projector(store, model, options), queries: new ReadQueries(store.database), close: async () => undefined });
+  const host = store.readSideHost;
+  if (host?.kind === 'sqlite') {
+    const model = new SqliteReadModel(host.database);
+    return ready({ kind: 'sqlite', location: `the events' SQLite file (${config.sqlitePath})`, model, projector: new Projector(store, model, options), queries: new ReadQueries(host.database), close: async () => undefined });
   }
-  if (store instanceof PostgresEventStore) {
-    const pool = store.connectionPool;
+  if (host?.kind === 'postgres') {
+    const pool = host.pool;
     const model = await PostgresReadModel.open({ pool });
     return ready({ kind: 'postgres', location: "the events' PostgreSQL database and schema", model, projector: new Projector(store, model, options), queries: new PostgresReadQueries(pool), close: async () => undefined });
   }

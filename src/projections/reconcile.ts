@@ -97,12 +97,12 @@ export async function reconcile(store: EventStore, queries: Pick<ReadSideQueries
       continue;
     }
     const zero = Money.zero.format();
-    compare('read_applications', id, 'status', application.status, row['status']!);
-    compare('read_applications', id, 'award', awarded?.award.format() ?? zero, row['award']!);
-    compare('read_applications', id, 'entitlement', awarded?.entitlement.format() ?? zero, row['entitlement']!);
-    compare('read_applications', id, 'paid', awarded === null ? zero : paidOf(awarded).format(), row['paid']!);
-    compare('read_applications', id, 'clawback_ordered', awarded === null ? zero : clawbackOrderedOf(awarded).format(), row['clawback_ordered']!);
-    compare('read_applications', id, 'recovered', awarded === null ? zero : recoveredOf(awarded).format(), row['recovered']!);
+    compare('read_applications', id, 'status', application.status, row['status'] ?? null);
+    compare('read_applications', id, 'award', awarded?.award.format() ?? zero, row['award'] ?? null);
+    compare('read_applications', id, 'entitlement', awarded?.entitlement.format() ?? zero, row['entitlement'] ?? null);
+    compare('read_applications', id, 'paid', awarded === null ? zero : paidOf(awarded).format(), row['paid'] ?? null);
+    compare('read_applications', id, 'clawback_ordered', awarded === null ? zero : clawbackOrderedOf(awarded).format(), row['clawback_ordered'] ?? null);
+    compare('read_applications', id, 'recovered', awarded === null ? zero : recoveredOf(awarded).format(), row['recovered'] ?? null);
   }
   const applicationCount = figures.applications.size;
   if (applicationCount !== applications.size) compare('read_applications', '*', 'count', String(applications.size), String(applicationCount));

@@ -10,3 +10,9 @@ export function assert(condition: unknown, message: string): asserts condition {
 export function assertNever(value: never, message = 'unexpected value'): never {
   throw new AssertionError(`${message}: ${JSON.stringify(value)}`);
 }
+
+/** A value the code knows is there (an index within bounds, a key just set): asserted, not assumed. */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new AssertionError(`${what} is missing`);
+  return value;
+}

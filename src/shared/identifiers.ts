@@ -1,4 +1,5 @@
 // Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
+import { defined } from './assert.js';
 import { createHash } from 'node:crypto';
 
 const usccAlphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -12,7 +13,7 @@ export function isUsccShaped(text: unknown): text is string {
 /** The check character for the first 17 characters: 31 − (Σ code × weight mod 31), 31 → '0'. */
 export function usccCheckCharacter(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i += 1) sum += usccAlphabet.indexOf(first17.charAt(i)) * usccWeights[i]!;
+  for (let i = 0; i < 17; i += 1) sum += usccAlphabet.indexOf(first17.charAt(i)) * defined(usccWeights[i], 'a USCC weight');
   const check = 31 - (sum % 31);
   return usccAlphabet.charAt(check === 31 ? 0 : check);
 }

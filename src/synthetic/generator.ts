@@ -2,6 +2,7 @@
 // with rejections, withdrawals, notices with objections (some upheld), reduced awards, revocations,
 // maker–checker disbursements, clawbacks and recoveries, and flags raised and lifted.
 // Deterministic: the same seed and size give the same log, event for event.
+import { defined } from '../shared/assert.js';
 import type { LedgerCommands } from '../commands/ledger-commands.js';
 import type { CommandContext, Role } from '../shared/actor.js';
 import { LedgerError } from '../shared/errors.js';
@@ -57,7 +58,7 @@ interface Pending {
 
 export async function generateSynthetic(ledger: LedgerCommands, options: SyntheticOptions): Promise<SyntheticSummary> {
   const random = randomFrom(options.seed ?? 2025);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => defined(items[Math.floor(random() * items.length)], 'a pick');
   const chance = (p: number): boolean => random() < p;
   const summary: SyntheticSummary = { applications: 0, commands: 0, refusals: 0 };
   let now = '2025-05-01T02:00:00.000Z';
@@ -162,7 +163,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
             passed = false;
             break;
           }
-          const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: items[0]!.amount } : {};
+          const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
           const done = await attempt(() => ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }));
           if (done === undefined) {
             passed = false;

@@ -85,7 +85,7 @@ async function asOf(): Promise<Measured> {
   const started = performance.now();
   for (const question of [{ position: head / 2n }, { time: middle.metadata.recordedAt }, { time: '2027-08-01T00:00:00.000Z' }]) {
     const t = performance.now();
-    queries.budget('baoding-data-voucher', 2026, question);
+    await queries.budget('baoding-data-voucher', 2026, question);
     slowestMs = Math.max(slowestMs, performance.now() - t);
   }
   const ms = performance.now() - started;

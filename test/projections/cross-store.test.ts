@@ -119,8 +119,8 @@ async function answers(queries: ReadSideQueries, events: readonly StoredEvent[])
     const part = events.slice(0, Math.floor(events.length * 0.35));
     for (let start = 0; start < part.length; start += 500) {
       const batch = part.slice(start, start + 500);
-      inFile.model.applyBatch(batch);
-      separateSqlite.model.applyBatch(batch);
+      await inFile.model.applyBatch(batch);
+      await separateSqlite.model.applyBatch(batch);
       await postgresModel.applyBatch(batch);
     }
     const expected = await answers(inFile.queries, events);

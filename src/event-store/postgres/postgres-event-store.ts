@@ -3,6 +3,7 @@
 // in position order, so a reader that has seen position N can never later find an N − 1 committed
 // behind it (the gap a plain sequence leaves when transactions commit out of order).
 // Live subscriptions are woken by NOTIFY, and poll as a bound on lag if a notification is lost.
+import { PostgresUnavailableError } from '../store-unavailable.js';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { assert } from '../../shared/assert.js';
@@ -25,6 +26,7 @@ import {
   WrongExpectedRevisionError,
   matchesExpected,
   streamReadCountMax,
+  type ReadSideHost,
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
@@ -40,13 +42,7 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
-export class PostgresUnavailableError extends LedgerError {
-  readonly code = 'STORE_UNAVAILABLE' as const;
-
-  constructor(reason: string) {
-    super(`the PostgreSQL store is unavailable: ${reason}`, { reason });
-  }
-}
+export { PostgresUnavailableError } from '../store-unavailable.js';
 
 const notifyChannel = 'ledger_events';
 
@@ -375,6 +371,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** The pool, for a read side kept in the same database. */
+  get readSideHost(): ReadSideHost {
+    return { kind: 'postgres', pool: this.pool };
+  }
+
   get connectionPool(): pg.Pool {
     return this.pool;
   }

@@ -24,6 +24,7 @@ import {
   WrongExpectedRevisionError,
   matchesExpected,
   streamReadCountMax,
+  type ReadSideHost,
 } from '../event-store.js';
 import {
   ChainRecord,
@@ -129,6 +130,10 @@ interface BatchOutcome {
 export class SqliteEventStore implements EventStore {
   readonly positionsAreDense = true;
   readonly embedded = true;
+
+  get readSideHost(): ReadSideHost {
+    return { kind: 'sqlite', database: this.database };
+  }
 
   private readonly db: Database.Database;
   private readonly readPageSize: number;
