@@ -2,6 +2,7 @@
 // stage by stage, withdraw.
 import { derivedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
+import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
@@ -81,7 +82,7 @@ export const reviewApplication = useCase({
     return {
       applicationId: read.param(params, 'applicationId'),
       stage: read.text(input['stage'], 'stage', 64),
-      outcome: read.oneOf(input['outcome'], ['pass', 'reject'] as const, 'outcome'),
+      outcome: read.oneOf(input['outcome'], reviewOutcomes, 'outcome'),
       recognizedAmount: input['recognizedAmount'] === undefined ? null : read.money(input['recognizedAmount'], 'recognizedAmount'),
       reason: read.optionalText(input['reason'], 'reason'),
     };

@@ -6,8 +6,7 @@ import type { StreamKind } from '../shared/stream-kind.js';
 import type { CalendarDate } from '../shared/time.js';
 import type { EnterpriseEvent } from './events.js';
 
-export const flagLists = ['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'] as const;
-export type FlagList = (typeof flagLists)[number];
+export { flagLists, type FlagList } from '../shared/patterns.js';
 
 export interface Flag {
   readonly flagId: string;

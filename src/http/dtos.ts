@@ -1,7 +1,9 @@
 // Request bodies of the API: validated here (class-validator: known fields only, money as decimal
 // strings, codes and dates in their formats) and documented in OpenAPI in English and Chinese. The
-// ledger's own input parsing checks them again (the CLI and other callers have no DTOs).
+// patterns and lists come from shared/patterns.ts, which the ledger's own parser uses too (the CLI and
+// other callers have no DTOs), so the two checks cannot drift apart.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { datePattern, flagLists, invoiceNumberPattern, jurisdictions, keyPattern, moneyPattern, objectionOutcomes, reviewOutcomes, usccPattern, voucherCategories } from '../shared/patterns.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,10 +22,10 @@ import {
 } from 'class-validator';
 
 /** A decimal string of yuan with at most two decimals (SPEC §1). Range and zero are the ledger's to refuse. */
-const money = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
-const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
-const uscc = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
-const key = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+const money = moneyPattern;
+const date = datePattern;
+const uscc = usccPattern;
+const key = keyPattern;
 
 const moneyMessage = 'must be a decimal string such as "300000.00" (not a number), with at most two decimals';
 
@@ -82,8 +84,8 @@ export class RegisterEnterpriseDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ description: 'City of registration / 注册地', enum: ['baoding', 'wuhan'] })
-  @IsIn(['baoding', 'wuhan'])
+  @ApiProperty({ description: 'City of registration / 注册地', enum: jurisdictions })
+  @IsIn(jurisdictions)
   city!: string;
 
   @ApiPropertyOptional({ description: 'District / 区县', example: '竞秀区' })
@@ -109,9 +111,9 @@ export class RegisterEnterpriseDto {
 export class RaiseFlagDto {
   @ApiProperty({
     description: 'List / 名单',
-    enum: ['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'],
+    enum: flagLists,
   })
-  @IsIn(['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'])
+  @IsIn(flagLists)
   list!: string;
 
   @ApiProperty({ description: 'Where it was found / 信息来源', example: '信用中国' })
@@ -158,7 +160,7 @@ export class RequiredReasonDto {
 
 export class ItemDto {
   @ApiProperty({ description: 'Invoice number, 8 or 20 digits / 发票号码', example: '12345678' })
-  @Matches(/^([0-9]{8}|[0-9]{20})$/, { message: 'invoiceNumber must be 8 or 20 digits' })
+  @Matches(invoiceNumberPattern, { message: 'invoiceNumber must be 8 or 20 digits' })
   invoiceNumber!: string;
 
   @ApiProperty({ description: 'Invoice date / 开票日期', example: '2025-05-20' })
@@ -172,7 +174,7 @@ export class ItemDto {
 
   @ApiPropertyOptional({
     description: 'Kind of spend (数智券: required) / 支出类别',
-    enum: ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'],
+    enum: voucherCategories,
   })
   @IsOptional()
   @IsString()
@@ -227,8 +229,8 @@ export class ReviewDto {
   @Length(1, 64)
   stage!: string;
 
-  @ApiProperty({ description: 'Outcome / 审核结论', enum: ['pass', 'reject'] })
-  @IsIn(['pass', 'reject'])
+  @ApiProperty({ description: 'Outcome / 审核结论', enum: reviewOutcomes })
+  @IsIn(reviewOutcomes)
   outcome!: string;
 
   @ApiPropertyOptional({ description: 'Recognized amount, yuan / 认定金额(元)', example: '300000.00' })
@@ -273,8 +275,8 @@ export class ObjectionDto {
 }
 
 export class ResolutionDto {
-  @ApiProperty({ description: 'Outcome / 处理结论', enum: ['upheld', 'dismissed'] })
-  @IsIn(['upheld', 'dismissed'])
+  @ApiProperty({ description: 'Outcome / 处理结论', enum: objectionOutcomes })
+  @IsIn(objectionOutcomes)
   outcome!: string;
 
   @ApiProperty({ description: 'Reason / 理由' })

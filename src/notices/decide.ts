@@ -9,7 +9,7 @@ import { invalidTransition, releaseInvoices, requireApplication, type ByInvoice 
 import type { ApplicationEvents } from '../applications/events.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { NoticeEvents } from './events.js';
-import type { OpenedNotice } from './notice.js';
+import { noticeHasEnded, type OpenedNotice } from './notice.js';
 
 type NoticeOf<T extends keyof NoticeEvents> = { readonly type: T; readonly data: NoticeEvents[T] };
 type ApplicationOf<T extends keyof ApplicationEvents> = { readonly type: T; readonly data: ApplicationEvents[T] };
@@ -58,7 +58,7 @@ export function decideFileObjection(command: FileObjection, given: { notice: Ope
   if (!notice.applicationIds.includes(input.applicationId)) {
     throw refusal('VALIDATION_FAILED', `application ${input.applicationId} is not on notice ${notice.noticeId}`, { field: 'applicationId' });
   }
-  if (today < notice.opensOn || today > notice.endsOn) {
+  if (today < notice.opensOn || noticeHasEnded(notice, today)) {
     throw refusal('NOTICE_CLOSED', `notice ${notice.noticeId} takes objections from ${notice.opensOn} to ${notice.endsOn}`, { opensOn: notice.opensOn, endsOn: notice.endsOn, today });
   }
   if (application.status !== 'in_notice') throw invalidTransition(input.applicationId, application.status, 'objected to');

@@ -2,6 +2,7 @@
 import { refusal } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
+import { objectionOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
 import { applicationStream, type Application } from '../applications/application.js';
@@ -82,7 +83,7 @@ export const resolveObjection = useCase({
     return {
       noticeId: read.param(params, 'noticeId'),
       objectionId: read.param(params, 'objectionId'),
-      outcome: read.oneOf(input['outcome'], ['upheld', 'dismissed'] as const, 'outcome'),
+      outcome: read.oneOf(input['outcome'], objectionOutcomes, 'outcome'),
       reason: read.text(input['reason'], 'reason'),
     };
   },

@@ -1,18 +1,9 @@
 // What a programme is: a versioned definition (data, not code) and the award rule it names.
 import type { CalendarDate } from '../shared/time.js';
 
-export const jurisdictions = ['baoding', 'wuhan'] as const;
-export type Jurisdiction = (typeof jurisdictions)[number];
+import type { Jurisdiction } from '../shared/patterns.js';
 
-export const voucherCategories = [
-  'data-property-registration',
-  'data-trading',
-  'data-assets-on-balance-sheet',
-  'data-asset-financing',
-  'compute-rental',
-  'llm-products',
-  'llm-services',
-] as const;
+export { jurisdictions, voucherCategories, type Jurisdiction } from '../shared/patterns.js';
 
 export const platformLevels = ['national', 'provincial', 'municipal'] as const;
 export const standardsLevels = [

@@ -1,4 +1,5 @@
 // Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
+import { usccPattern, invoiceNumberPattern } from './patterns.js';
 import { defined } from './assert.js';
 import { createHash } from 'node:crypto';
 
@@ -7,7 +8,7 @@ const usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30,
 
 /** 18 characters of the 31-character alphabet: the shape, without the check character. */
 export function isUsccShaped(text: unknown): text is string {
-  return typeof text === 'string' && /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(text);
+  return typeof text === 'string' && usccPattern.test(text);
 }
 
 /** The check character for the first 17 characters: 31 − (Σ code × weight mod 31), 31 → '0'. */
@@ -24,7 +25,7 @@ export function isValidUscc(text: unknown): text is string {
 
 /** 发票号码: 8 digits (older invoices) or 20 digits (全面数字化的电子发票). */
 export function isInvoiceNumber(text: unknown): text is string {
-  return typeof text === 'string' && /^([0-9]{8}|[0-9]{20})$/.test(text);
+  return typeof text === 'string' && invoiceNumberPattern.test(text);
 }
 
 /**

@@ -1,12 +1,13 @@
 // Money: CNY yuan with fen precision, on decimal.js only. No JS number ever holds an amount:
 // `Money` has no constructor from number, and `toJSON` gives the wire's decimal string.
+import { moneyPattern } from './patterns.js';
 import { Decimal } from 'decimal.js';
 import { DomainError } from './errors.js';
 
 const Fen = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
 
 /** The wire's form: a decimal string with at most two decimals, no sign, no exponent. */
-const wirePattern = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
+const wirePattern = moneyPattern;
 export const amountMaxYuan = '100000000000.00';
 
 export class Money {

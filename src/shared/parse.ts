@@ -1,5 +1,6 @@
 // Parsing of command inputs as they arrive (HTTP bodies, CLI arguments): unknown in, typed out, or a
 // VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
+import { keyPattern } from './patterns.js';
 import { DomainError } from './errors.js';
 import { isInvoiceNumber, isUsccShaped } from './identifiers.js';
 import { Money } from './money.js';
@@ -37,7 +38,7 @@ export function optionalText(value: unknown, field: string, lengthMax = textLeng
 /** Keys that become part of stream names: letters, digits and a few separators. */
 export function key(value: unknown, field: string): string {
   const parsed = text(value, field, 128);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(parsed)) throw invalid(field, 'may hold only letters, digits and . _ : / -');
+  if (!keyPattern.test(parsed)) throw invalid(field, 'may hold only letters, digits and . _ : / -');
   return parsed;
 }
 

@@ -1,8 +1,8 @@
 // Time in Asia/Shanghai (UTC+8, no daylight saving): fiscal years and calendar dates.
+import { datePattern } from './patterns.js';
 import { DomainError } from './errors.js';
 
 const shanghaiOffsetMs = 8 * 60 * 60 * 1000;
-const datePattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 
 /** A calendar date, "YYYY-MM-DD", as finance staff write it. */
 export type CalendarDate = string;

@@ -1,0 +1,34 @@
+// The shapes of the ledger's inputs, in one place: the domain's parser and the HTTP DTOs (and so the
+// OpenAPI document) check the same patterns and the same lists, so the two can never disagree.
+
+/** A decimal string of yuan with at most two decimals (SPEC §1); range and zero are checked apart. */
+export const moneyPattern = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
+/** A calendar date as finance staff write it; whether the day exists is checked apart. */
+export const datePattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+/** 统一社会信用代码: 18 characters of the 31-character alphabet; the check character is checked apart. */
+export const usccPattern = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+/** Keys that become part of stream names: letters, digits and a few separators, at most 128. */
+export const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+/** 发票号码: 8 digits (older invoices) or 20 digits (全面数字化的电子发票). */
+export const invoiceNumberPattern = /^([0-9]{8}|[0-9]{20})$/;
+
+export const jurisdictions = ['baoding', 'wuhan'] as const;
+export type Jurisdiction = (typeof jurisdictions)[number];
+
+/** The lists an enterprise can be flagged on (SPEC §4; Wuhan art. 4). */
+export const flagLists = ['dishonest-judgement-debtor', 'major-tax-violation', 'procurement-violation', 'major-safety-accident', 'subsidy-fraud'] as const;
+export type FlagList = (typeof flagLists)[number];
+
+/** The seven kinds of spend of the 数智券 (Baoding measure 1). */
+export const voucherCategories = [
+  'data-property-registration',
+  'data-trading',
+  'data-assets-on-balance-sheet',
+  'data-asset-financing',
+  'compute-rental',
+  'llm-products',
+  'llm-services',
+] as const;
+
+export const reviewOutcomes = ['pass', 'reject'] as const;
+export const objectionOutcomes = ['upheld', 'dismissed'] as const;
