@@ -1,7 +1,7 @@
 // Static rules of the code base, checked on every test run: money never in a JS number, and the
 // decisions free of the framework and of storage.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -13,6 +13,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 const files = sourceFiles(join(root, 'src')).map((path) => ({ path: relative(root, path), text: readFileSync(path, 'utf8') }));
+
+const capabilities = ['applications', 'notices', 'awards', 'budgets', 'enterprises', 'disbursements', 'clawbacks', 'programmes', 'events', 'shared'];
 
 describe('code rules', () => {
   it('finds the source files it checks', () => {
@@ -37,10 +39,10 @@ describe('code rules', () => {
     expect(offences).toEqual([]);
   });
 
-  it('keeps programmes/ and domain/ free of NestJS, of the event store and of the clock', () => {
+  it('keeps the capabilities (deciders, states, use cases) free of NestJS, of the event store and of the clock', () => {
     const forbidden = [/from '@nestjs\//, /from '\.\.\/event-store\//, /from 'better-sqlite3'/, /from 'pg'/, /\bDate\.now\(\)/, /new Date\(\)/, /Math\.random\(\)/];
     const offences = files
-      .filter(({ path }) => path.startsWith(join('src', 'programmes')) || path.startsWith(join('src', 'domain')))
+      .filter(({ path }) => capabilities.some((folder) => path.startsWith(join('src', folder) + sep)))
       .flatMap(({ path, text }) => text.split('\n').flatMap((line, i) => (forbidden.some((p) => p.test(line)) ? [`${path}:${i + 1}: ${line.trim()}`] : [])));
     expect(offences).toEqual([]);
   });
