@@ -3,7 +3,7 @@
 // A command id is recorded in its own stream in the same append: a retry returns the first result.
 import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
-import { DomainError } from '../shared/errors.js';
+import { refusal } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import {
   EventIdConflictError,
@@ -141,7 +141,7 @@ export function canonicalJson(value: unknown): string {
 export function requireRole(actor: Actor, allowed: readonly Role[], what: string): Role {
   const role = allowed.find((r) => actor.roles.includes(r));
   if (role === undefined) {
-    throw new DomainError('FORBIDDEN', `${what} needs the role ${allowed.join(' or ')}`, { required: allowed.join(','), actor: actor.id });
+    throw refusal('FORBIDDEN', `${what} needs the role ${allowed.join(' or ')}`, { required: allowed.join(','), actor: actor.id });
   }
   return role;
 }
@@ -210,7 +210,7 @@ export class CommandRunner {
         const outcome = await (this.queue === undefined ? attempt() : this.queue.run(attempt));
         if (!(outcome instanceof WrongExpectedRevisionError) && !(outcome instanceof EventIdConflictError)) return outcome;
         if (attempts >= conflictRetryCountMax) {
-          throw new DomainError('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
+          throw refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
             stream: outcome instanceof WrongExpectedRevisionError ? outcome.stream : null,
             attempts: String(attempts),
           });
@@ -236,7 +236,7 @@ export class CommandRunner {
     if (first !== undefined) {
       const processed = first.data as { commandType: string; requestHash: string; result: R };
       if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
-        throw new DomainError('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
+        throw refusal('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
           commandId: context.commandId,
         });
       }

@@ -59,7 +59,7 @@ type Figures<K extends string> = { readonly [key in K]: string | null };
  * `refusal(code, …)` must give exactly these, so the same code never comes with other figures.
  */
 export interface RefusalDetails {
-  VALIDATION_FAILED: Figures<'field'> & Partial<Figures<'claimedTotal' | 'requested' | 'applicationId'>>;
+  VALIDATION_FAILED: Figures<'field'> & Partial<Figures<'claimedTotal' | 'requested' | 'applicationId' | 'max'>>;
   NOT_FOUND: Figures<'id'>;
   FORBIDDEN: Figures<'required' | 'actor'>;
   INVALID_TRANSITION: Partial<Figures<'applicationId' | 'status' | 'stageExpected' | 'programmeId' | 'objectionId' | 'disbursementId' | 'clawbackId'>>;

@@ -2,7 +2,7 @@
 // `Money` has no constructor from number, and `toJSON` gives the wire's decimal string.
 import { moneyPattern } from './patterns.js';
 import { Decimal } from 'decimal.js';
-import { DomainError } from './errors.js';
+import { refusal } from './errors.js';
 
 const Fen = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
 
@@ -18,15 +18,15 @@ export class Money {
   /** Parses an amount from the wire: refuses numbers, more than two decimals, zero, negatives and > 1e11. */
   static parse(wire: unknown, field = 'amount'): Money {
     if (typeof wire !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', `${field} must be a decimal string such as "300000.00", not a ${wire === null ? 'null' : typeof wire}`, { field });
+      throw refusal('VALIDATION_FAILED', `${field} must be a decimal string such as "300000.00", not a ${wire === null ? 'null' : typeof wire}`, { field });
     }
     if (!wirePattern.test(wire)) {
-      throw new DomainError('VALIDATION_FAILED', `${field} must be a positive decimal string with at most two decimals, got "${wire.slice(0, 40)}"`, { field });
+      throw refusal('VALIDATION_FAILED', `${field} must be a positive decimal string with at most two decimals, got "${wire.slice(0, 40)}"`, { field });
     }
     const value = new Fen(wire);
-    if (value.isZero()) throw new DomainError('VALIDATION_FAILED', `${field} must be more than zero`, { field });
+    if (value.isZero()) throw refusal('VALIDATION_FAILED', `${field} must be more than zero`, { field });
     if (value.greaterThan(amountMaxYuan)) {
-      throw new DomainError('VALIDATION_FAILED', `${field} must not exceed ${amountMaxYuan}`, { field, max: amountMaxYuan });
+      throw refusal('VALIDATION_FAILED', `${field} must not exceed ${amountMaxYuan}`, { field, max: amountMaxYuan });
     }
     return new Money(value);
   }

@@ -1,7 +1,7 @@
 // Parsing of command inputs as they arrive (HTTP bodies, CLI arguments): unknown in, typed out, or a
 // VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
 import { keyPattern } from './patterns.js';
-import { DomainError } from './errors.js';
+import { refusal, type DomainError } from './errors.js';
 import { isInvoiceNumber, isUsccShaped } from './identifiers.js';
 import { Money } from './money.js';
 import { parseCalendarDate, type CalendarDate } from './time.js';
@@ -11,7 +11,7 @@ export const noticeApplicationCountMax = 500;
 export const textLengthMax = 2_000;
 
 function invalid(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `${field} ${message}`, { field });
+  return refusal('VALIDATION_FAILED', `${field} ${message}`, { field });
 }
 
 export function objectOf(value: unknown, field = 'body'): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Time in Asia/Shanghai (UTC+8, no daylight saving): fiscal years and calendar dates.
 import { datePattern } from './patterns.js';
-import { DomainError } from './errors.js';
+import { refusal } from './errors.js';
 
 const shanghaiOffsetMs = 8 * 60 * 60 * 1000;
 
@@ -33,7 +33,7 @@ export function isCalendarDate(text: unknown): text is CalendarDate {
 
 export function parseCalendarDate(text: unknown, field: string): CalendarDate {
   if (!isCalendarDate(text)) {
-    throw new DomainError('VALIDATION_FAILED', `${field} must be a date "YYYY-MM-DD", got ${JSON.stringify(text)?.slice(0, 40)}`, { field });
+    throw refusal('VALIDATION_FAILED', `${field} must be a date "YYYY-MM-DD", got ${JSON.stringify(text)?.slice(0, 40)}`, { field });
   }
   return text;
 }

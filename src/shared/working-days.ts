@@ -1,6 +1,6 @@
 // Working days in mainland China: Monday to Friday, less the State Council's holidays, plus the
 // weekend days it makes working days (调休). Years come as data; an unknown year is refused, not guessed.
-import { DomainError } from './errors.js';
+import { refusal } from './errors.js';
 import { CalendarDate, addDays, isCalendarDate, weekdayOf, yearOfDate } from './time.js';
 
 export interface HolidayYear {
@@ -40,11 +40,11 @@ export const holidayYearsBuiltIn: readonly HolidayYear[] = [
 export function validateHolidayYear(year: HolidayYear): void {
   const wrong = [...year.holidays, ...year.workdays].find((d) => !isCalendarDate(d) || yearOfDate(d) !== year.year);
   if (!Number.isInteger(year.year) || year.year < 2000 || year.year > 2100 || wrong !== undefined) {
-    throw new DomainError('VALIDATION_FAILED', `holiday data for ${year.year} must list dates of that year, got ${wrong ?? year.year}`);
+    throw refusal('VALIDATION_FAILED', `holiday data for ${year.year} must list dates of that year, got ${wrong ?? year.year}`, { field: wrong === undefined ? 'year' : 'holidays' });
   }
   const workdayOnWeekday = year.workdays.find((d) => weekdayOf(d) !== 0 && weekdayOf(d) !== 6);
   if (workdayOnWeekday !== undefined) {
-    throw new DomainError('VALIDATION_FAILED', `${workdayOnWeekday} is a weekday: only weekend days can be made working days`);
+    throw refusal('VALIDATION_FAILED', `${workdayOnWeekday} is a weekday: only weekend days can be made working days`, { field: 'workdays' });
   }
 }
 
@@ -62,7 +62,7 @@ export class WorkingDayCalendar {
   isWorkingDay(date: CalendarDate): boolean {
     const year = this.years.get(yearOfDate(date));
     if (year === undefined) {
-      throw new DomainError(
+      throw refusal(
         'CALENDAR_MISSING',
         `the working-day calendar has no data for ${yearOfDate(date)}: an administrator must publish that year's holidays first`,
         { year: String(yearOfDate(date)) },
