@@ -256,3 +256,20 @@ export const invoiceStream: StreamKind<InvoiceHolder, InvoiceEvent> = {
   evolve: evolveInvoice,
   lastEventSuffices: true,
 };
+
+/** A stream that names the application something belongs to (a disbursement, a clawback). */
+export type ApplicationIndex = { readonly status: 'none' } | { readonly status: 'indexed'; readonly applicationId: string };
+
+/** The kind of an index stream: one event type, whose data names the application. */
+export function applicationIndexKind<E extends { readonly type: string; readonly data: { readonly applicationId: string } }>(
+  name: string,
+  type: E['type'],
+): StreamKind<ApplicationIndex, E> {
+  return {
+    name,
+    types: [type],
+    initial: { status: 'none' },
+    evolve: (_state, event) => ({ status: 'indexed', applicationId: event.data.applicationId }),
+    lastEventSuffices: true,
+  };
+}

@@ -1,13 +1,11 @@
 // Rules of clawback (追回, Wuhan art. 12): an order up to what was paid less what is ordered, receipts
 // up to what is outstanding, write-offs, a subsidy-fraud flag for fraud, and headroom restored only
 // where the programme says so.
-import { assertNever } from '../shared/assert.js';
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
 import type { Money } from '../shared/money.js';
-import type { StreamKind } from '../shared/stream-kind.js';
 import type { CalendarDate } from '../shared/time.js';
-import { clawbackOrderedOf, paidOf, recoveredOf, type LiveApplication } from '../applications/application.js';
+import { applicationIndexKind, clawbackOrderedOf, paidOf, recoveredOf, type LiveApplication } from '../applications/application.js';
 import { invalidTransition } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
 import type { EnterpriseYear } from '../awards/award-streams.js';
@@ -16,26 +14,12 @@ import { budgetTotalOf, committedOf, type Budget } from '../budgets/budget.js';
 import type { BudgetEvents } from '../budgets/events.js';
 import { flagsInForce, type Enterprise } from '../enterprises/enterprise.js';
 import type { EnterpriseEvents } from '../enterprises/events.js';
-import type { Indexed } from '../disbursements/indexes.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { ClawbackIndexEvent, ClawbackIndexEvents } from './events.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 
-export const clawbackIndexStream: StreamKind<Indexed, ClawbackIndexEvent> = {
-  name: 'clawback',
-  types: ['ClawbackIndexed'],
-  initial: { status: 'none' },
-  evolve: (_state, event) => {
-    switch (event.type) {
-      case 'ClawbackIndexed':
-        return { status: 'indexed', applicationId: event.data.applicationId };
-      default:
-        return assertNever(event.type, 'unknown event in a clawback index');
-    }
-  },
-  lastEventSuffices: true,
-};
+export const clawbackIndexStream = applicationIndexKind<ClawbackIndexEvent>('clawback', 'ClawbackIndexed');
 
 export type OrderClawback = TypedCommand<'OrderClawback', { applicationId: string; clawbackId: string; amount: Money; reason: string; fraud: boolean; flagId: string }>;
 

@@ -5,6 +5,7 @@ import { decideApprove, type ApproveAward, type ApproveGiven } from '../../src/a
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
+import { aSubmission } from '../support/states.js';
 
 const fen = (amount: bigint): string => `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -14,18 +15,7 @@ function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committe
   return {
     application: {
       status: 'in_notice',
-      submission: {
-        applicationId: 'a-1',
-        programmeId,
-        programmeVersion: 1,
-        uscc: 'U',
-        fiscalYear: 2025,
-        matterKey: null,
-        level: null,
-        approvalRef: null,
-        items: [],
-        claimedTotal: Money.of(fen(baseFen)),
-      },
+      submission: aSubmission({ programmeId, claimed: fen(baseFen) }),
       review: { recognized: null, stagesPassed: [], lastReviewer: null },
       notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
     },

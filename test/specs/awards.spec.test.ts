@@ -4,6 +4,7 @@ import { decideApprove, decideRevoke, type ApproveAward, type ApproveGiven } fro
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
+import { aSubmission } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -11,18 +12,7 @@ const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
 function inNotice(claimed: string, options: { programmeId?: string; matterKey?: string; lastReviewer?: string } = {}): Extract<Application, { status: 'in_notice' }> {
   return {
     status: 'in_notice',
-    submission: {
-      applicationId: 'a-1',
-      programmeId: options.programmeId ?? 'baoding-data-voucher',
-      programmeVersion: 1,
-      uscc: 'U',
-      fiscalYear: 2025,
-      matterKey: options.matterKey ?? null,
-      level: null,
-      approvalRef: null,
-      items: [],
-      claimedTotal: Money.of(claimed),
-    },
+    submission: aSubmission({ claimed, programmeId: options.programmeId ?? 'baoding-data-voucher', matterKey: options.matterKey ?? null }),
     review: { recognized: null, stagesPassed: ['district-preliminary', 'city-re-review', 'expert-review'], lastReviewer: options.lastReviewer ?? 'reviewer-1' },
     notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
   };

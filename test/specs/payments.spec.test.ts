@@ -7,23 +7,13 @@ import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
+import { aSubmission, reviewedBy } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
 const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], flags: new Map() };
-const submission = {
-  applicationId: 'a-1',
-  programmeId: product.id,
-  programmeVersion: 1,
-  uscc: 'U',
-  fiscalYear: 2025,
-  matterKey: null,
-  level: null,
-  approvalRef: null,
-  items: [],
-  claimedTotal: Money.of('500000.00'),
-};
-const review = { recognized: null, stagesPassed: [], lastReviewer: 'reviewer-1' };
+const submission = aSubmission({ programmeId: product.id });
+const review = reviewedBy();
 
 function approved(paidFen: { recorded?: string; confirmedBy?: string | null } = {}): Extract<Application, { status: 'approved' }> {
   const disbursements = new Map(
