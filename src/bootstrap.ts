@@ -115,7 +115,7 @@ export function ledgerHttpAdapter(options: HttpOptions): FastifyAdapter {
 }
 
 /** The caller, once authentication has run (null before, or on a public route). */
-export function userOf(request: object): string | null {
+function userOf(request: object): string | null {
   return (request as { actor?: { id: string } }).actor?.id ?? null;
 }
 

@@ -488,6 +488,8 @@ describe('HTTP operations', () => {
     }
     const docs = await request(app.getHttpServer()).get('/docs');
     expect(docs.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    // Served over plain HTTP by host name, the page must not send the browser to HTTPS for its scripts.
+    expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
     const traced = await request(app.getHttpServer()).get('/health').set('X-Request-Id', 'trace-42');
     expect(traced.headers['x-request-id']).toBe('trace-42');
