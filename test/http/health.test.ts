@@ -69,7 +69,8 @@ describe('health', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 30_000;
+      // Starting takes seconds, and more than 30 s with several suites on a loaded machine.
+      const deadline = Date.now() + 120_000;
       let url: string | undefined;
       while (url === undefined && Date.now() < deadline) {
         url = /serving on (http:\/\/\S+) with/.exec(output)?.[1];
