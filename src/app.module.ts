@@ -24,7 +24,7 @@ export class AppModule {
           providers: [
             { provide: LEDGER_CONFIG, useValue: config },
             // The token secret: LEDGER_JWT_SECRET, or a file beside the database (created outside production).
-            { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, { create: true, production: process.env['NODE_ENV'] === 'production' }).secret },
+            { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config, { create: true, production: config.nodeEnv === 'production' }).secret },
           ],
           exports: [LEDGER_CONFIG, JWT_SECRET],
         },

@@ -7,16 +7,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import type { LedgerConfig } from './config.js';
+import { createLogger, NestLogger, type Logger } from './logging.js';
 import { METRICS, instrumentRequests, type LedgerMetrics } from './http/metrics.js';
 import { ApiError } from './http/problem.filter.js';
 import { problemOf } from './http/problem.js';
 
 export interface HttpOptions {
-  /** One JSON log line per request (on by default; the tests and the benchmark turn it off). */
-  readonly requestLog?: boolean;
+  /** Where the line of each request goes (with its id and user); `false`, no request lines (the tests, the benchmark). */
+  readonly logger: Logger | false;
 }
 
 /** Largest request body accepted: far above any command's, far below what could hurt. */
@@ -59,9 +59,11 @@ function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<s
  * Security headers, by what is served. The API answers JSON that no browser should render, frame or
  * keep: the strict policy of the OWASP REST guidance (nothing may load, nothing may frame it, no
  * caching of figures) and none of helmet's headers for legacy browsers' HTML handling. The OpenAPI
- * pages under /docs are HTML, and get helmet's defaults. Worked out once: building the
- * Content-Security-Policy for every response had cost a tenth of a budget query, and every header
- * is validated and written on every response.
+ * pages under /docs are HTML, and get helmet's defaults without `upgrade-insecure-requests`: the
+ * service speaks plain HTTP (TLS ends at a proxy, if any), and that directive makes a browser that
+ * reached it by host name ask for the page's scripts over HTTPS, leaving a blank page.
+ * Worked out once with helmet itself rather than through @fastify/helmet, which builds helmet's
+ * middleware again on every request (13 µs against 0.5 µs here, a tenth of a budget query).
  */
 export function securityHeaders(): { readonly api: Readonly<Record<string, string>>; readonly pages: Readonly<Record<string, string>> } {
   const api = helmetHeaders({
@@ -73,11 +75,12 @@ export function securityHeaders(): { readonly api: Readonly<Record<string, strin
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
   });
-  return { api: Object.freeze({ ...api, 'Cache-Control': 'no-store' }), pages: helmetHeaders({}) };
+  const pages = helmetHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return { api: Object.freeze({ ...api, 'Cache-Control': 'no-store' }), pages };
 }
 
 /** The Fastify platform, with request ids (X-Request-Id if the caller sent a sane one) and pino logs. */
-export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
+export function ledgerHttpAdapter(options: HttpOptions): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: requestBodyBytesMax,
     genReqId: (request: RawRequestDefaultExpression) => {
@@ -86,7 +89,7 @@ export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
     },
     // One line per request, written when the response is sent (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    ...(options.requestLog === false ? {} : { loggerInstance: pino({ redact: ['req.headers.authorization'] }) }),
+    ...(options.logger === false ? {} : { loggerInstance: options.logger }),
   });
   const fastify = adapter.getInstance();
   const security = securityHeaders();
@@ -94,14 +97,14 @@ export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
     void reply.headers(request.url.startsWith('/docs') ? security.pages : security.api).header('X-Request-Id', request.id);
     done();
   });
-  if (options.requestLog !== false) {
+  if (options.logger !== false) {
     fastify.addHook('onResponse', (request, reply, done) => {
       request.log.info(
         {
           req: request,
           res: reply,
           responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
-          user: (request as { actor?: { id: string } }).actor?.id ?? null,
+          user: userOf(request),
         },
         'request completed',
       );
@@ -109,6 +112,11 @@ export function ledgerHttpAdapter(options: HttpOptions = {}): FastifyAdapter {
     });
   }
   return adapter;
+}
+
+/** The caller, once authentication has run (null before, or on a public route). */
+function userOf(request: object): string | null {
+  return (request as { actor?: { id: string } }).actor?.id ?? null;
 }
 
 /** What every instance of the app gets, whoever builds it. */
@@ -153,8 +161,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   return app;
 }
 
-export async function createApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
-  const quiet = options.logger === false;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), ledgerHttpAdapter({ requestLog: !quiet }), quiet ? { logger: false } : {});
+/**
+ * The application, logging through one pino logger (the configured one by default; `logger: false`
+ * for none, as the tests and the benchmark run it).
+ */
+export async function createApp(config: LedgerConfig, options: { logger?: Logger | false } = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), ledgerHttpAdapter({ logger }), {
+    logger: logger === false ? false : new NestLogger(logger),
+  });
   return configureApp(app);
 }

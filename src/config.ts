@@ -1,11 +1,28 @@
-// The service's settings, read once from the environment (SPEC §7 names) and checked.
+// The service's settings: one schema over the environment (SPEC §7 names, plus HOST, LOG_LEVEL and NODE_ENV), read once and checked.
 import { resolve } from 'node:path';
+import { z } from 'zod';
 
 export const storeKinds = ['sqlite', 'postgres', 'eventstoredb'] as const;
 export type StoreKind = (typeof storeKinds)[number];
 
+export const nodeEnvironments = ['development', 'production', 'test'] as const;
+export type NodeEnvironment = (typeof nodeEnvironments)[number];
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/**
+ * Where `npm start` listens unless HOST says otherwise: loopback, so that a service started on a
+ * workstation is not reachable from the network. The container image sets HOST=0.0.0.0, as a
+ * published container port needs.
+ */
+export const hostDefault = '127.0.0.1';
+
 export interface LedgerConfig {
+  readonly nodeEnv: NodeEnvironment;
+  readonly host: string;
   readonly port: number;
+  readonly logLevel: LogLevel;
   readonly store: StoreKind;
   readonly sqlitePath: string;
   readonly databaseUrl: string | undefined;
@@ -19,37 +36,80 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  }
-  return Number(text);
+/** An unset or empty variable is absent: `FOO= npm start` means the default, as shells make it easy to write. */
+const absentIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return z.preprocess(
+    absentIfEmpty,
+    z
+      .string()
+      .refine((text) => /^[0-9]+$/.test(text) && Number(text) >= min && Number(text) <= max, {
+        error: (issue) => `${name} must be an integer from ${min} to ${max}, got "${String(issue.input)}"`,
+      })
+      .transform(Number)
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
 }
 
-function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const text = env[name];
-  return text === undefined || text === '' ? undefined : text;
+function oneOf<const T extends readonly [string, ...string[]]>(name: string, values: T, fallback: T[number]) {
+  return z.preprocess(
+    absentIfEmpty,
+    z
+      .enum(values, { error: (issue) => `${name} must be one of ${values.join(', ')}, got "${String(issue.input)}"` })
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
 }
 
+const optionalText = z.preprocess(absentIfEmpty, z.string().optional());
+
+/** A host name, an IPv4 address or an IPv6 address: what `listen` accepts, and no URL or port. */
+const hostPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: oneOf('NODE_ENV', nodeEnvironments, 'development'),
+    HOST: z.preprocess(
+      absentIfEmpty,
+      z
+        .string()
+        .refine((text) => hostPattern.test(text), { error: (issue) => `HOST must be a host name or an IP address (e.g. 127.0.0.1, 0.0.0.0, ::), got "${String(issue.input)}"` })
+        .optional()
+        .transform((value) => value ?? hostDefault),
+    ),
+    PORT: integer('PORT', 3000, 0, 65_535),
+    LOG_LEVEL: oneOf('LOG_LEVEL', logLevels, 'info'),
+    LEDGER_STORE: oneOf('LEDGER_STORE', storeKinds, 'sqlite'),
+    LEDGER_SQLITE_PATH: z.preprocess(absentIfEmpty, z.string().optional().transform((path) => resolve(path ?? './data/ledger.db'))),
+    DATABASE_URL: optionalText,
+    EVENTSTORE_CONNECTION_STRING: optionalText,
+    LEDGER_JWT_SECRET: optionalText,
+    LEDGER_RATE_LIMIT: integer('LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
+  })
+  .superRefine((env, context) => {
+    if (env.LEDGER_STORE === 'postgres' && env.DATABASE_URL === undefined) context.addIssue({ code: 'custom', message: 'LEDGER_STORE=postgres needs DATABASE_URL' });
+    if (env.LEDGER_STORE === 'eventstoredb' && env.EVENTSTORE_CONNECTION_STRING === undefined) {
+      context.addIssue({ code: 'custom', message: 'LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING' });
+    }
+  });
+
+/** The settings, or a ConfigError naming every setting that cannot be used (on one line). */
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
-  const store = (optional(env, 'LEDGER_STORE') ?? 'sqlite') as StoreKind;
-  if (!storeKinds.includes(store)) {
-    throw new ConfigError(`LEDGER_STORE must be one of ${storeKinds.join(', ')}, got "${env['LEDGER_STORE']}"`);
-  }
-  const config: LedgerConfig = {
-    port: integerSetting(env, 'PORT', 3000, 0, 65_535),
-    store,
-    sqlitePath: resolve(optional(env, 'LEDGER_SQLITE_PATH') ?? './data/ledger.db'),
-    databaseUrl: optional(env, 'DATABASE_URL'),
-    eventStoreConnectionString: optional(env, 'EVENTSTORE_CONNECTION_STRING'),
-    jwtSecret: optional(env, 'LEDGER_JWT_SECRET'),
-    rateLimitPerMinute: integerSetting(env, 'LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const settings = parsed.data;
+  return {
+    nodeEnv: settings.NODE_ENV,
+    host: settings.HOST,
+    port: settings.PORT,
+    logLevel: settings.LOG_LEVEL,
+    store: settings.LEDGER_STORE,
+    sqlitePath: settings.LEDGER_SQLITE_PATH,
+    databaseUrl: settings.DATABASE_URL,
+    eventStoreConnectionString: settings.EVENTSTORE_CONNECTION_STRING,
+    jwtSecret: settings.LEDGER_JWT_SECRET,
+    rateLimitPerMinute: settings.LEDGER_RATE_LIMIT,
   };
-  if (store === 'postgres' && config.databaseUrl === undefined) throw new ConfigError('LEDGER_STORE=postgres needs DATABASE_URL');
-  if (store === 'eventstoredb' && config.eventStoreConnectionString === undefined) {
-    throw new ConfigError('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
-  }
-  return config;
 }

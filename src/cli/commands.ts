@@ -251,7 +251,7 @@ export class TokenCommand extends CommandRunner {
 
   async run(_: string[], options: { sub?: string; roles?: string; expiresIn?: string }): Promise<void> {
     if (options.sub === undefined || options.roles === undefined) throw new ConfigError('token needs --sub ID and --roles R1,R2');
-    const { secret } = resolveJwtSecret(this.config, { create: false, production: process.env['NODE_ENV'] === 'production' });
+    const { secret } = resolveJwtSecret(this.config, { create: false, production: this.config.nodeEnv === 'production' });
     process.stdout.write(`${await mintToken(secret, { sub: options.sub, roles: parseRoles(options.roles) }, options.expiresIn ?? '8h')}\n`);
   }
 

@@ -1,8 +1,8 @@
 // Turns every error into problem+json: domain errors by their code, framework errors (malformed JSON,
 // unknown route, payload too large) as the 4xx they are, anything else as a logged 500 that says nothing
 // of the internals.
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerError } from '../shared/errors.js';
 import { problemOf, type Problem } from './problem.js';
 
@@ -16,10 +16,15 @@ const unsupportedMediaType = 'send the body as application/json';
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(error: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), this.problemFor(error));
+    const http = host.switchToHttp();
+    const outcome = this.problemFor(error);
+    if (outcome.problem.code === 'INTERNAL') {
+      // The request's own logger: the line carries its request id, and the user, like its request line.
+      const request = http.getRequest<FastifyRequest & { actor?: { id: string } }>();
+      request.log.error({ err: error, user: request.actor?.id ?? null, url: request.url, method: request.method }, 'unexpected error');
+    }
+    sendProblem(http.getResponse<FastifyReply>(), outcome);
   }
 
   problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } {
@@ -40,7 +45,6 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = status === 415 ? unsupportedMediaType : 'the request body is not valid JSON of an acceptable size';
       return { problem: { ...problemOf('VALIDATION_FAILED', detail), status }, headers: {} };
     }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { problem: problemOf('INTERNAL', 'an unexpected error occurred; it has been logged'), headers: {} };
   }
 }

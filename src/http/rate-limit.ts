@@ -1,7 +1,8 @@
 // Rate limiting per user: LEDGER_RATE_LIMIT requests a minute (0 turns it off), counted after
 // authentication so that one user's burst does not slow the others; anonymous calls count by address.
-// (@nestjs/throttler 6 is CommonJS requiring the ES-module-only NestJS 12, which Jest cannot load on
-// Node 20: this guard does the same fixed-window counting.)
+// (Not @nestjs/throttler: its 6.x is CommonJS requiring the ES-module-only NestJS 12, which Jest loads
+// only from Node 24.9 on (require of ES modules); the suite also runs on Node 22, so this guard does the
+// same fixed-window counting. Revisit when Node 22 is no longer supported or throttler ships ES modules.)
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { problemOf } from './problem.js';

@@ -115,7 +115,7 @@ async function generate(): Promise<void> {
 }
 
 function child(mode: string): Measured {
-  const output = execFileSync(process.execPath, ['--loader', 'ts-node/esm/transpile-only', '--no-warnings', '--max-old-space-size=1024', join(import.meta.dirname, 'replay.bench.ts'), mode], {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=1024', join(import.meta.dirname, 'replay.bench.ts'), mode], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, BENCH_EVENTS: String(eventsWanted) },

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     throw new Error('usage: worker URL SCHEMA APPROVER NOW START_MS APPLICATION…');
   }
   const store = await PostgresEventStore.open({ connectionString, schema, poolSizeMax: 8 });
-  // The command table without NestJS: this worker runs under ts-node, as a second process would run the service.
+  // The command table alone, without a Nest application: a second process writing to the same database.
   const runner = new CommandRunner(store);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startText) - Date.now())));
   const outcomes = await Promise.all(

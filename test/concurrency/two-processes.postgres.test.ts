@@ -32,7 +32,7 @@ const available = await postgresAvailability('two processes on one PostgreSQL');
       const halves = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)];
       const outputs = await Promise.all(
         halves.map((half, who) =>
-          run(process.execPath, ['--loader', 'ts-node/esm/transpile-only', '--no-warnings', worker, postgresUrl, schema, `approver-${who + 10}`, world.now, startAt, ...half], {
+          run(process.execPath, ['--import', 'tsx', worker, postgresUrl, schema, `approver-${who + 10}`, world.now, startAt, ...half], {
             cwd: join(import.meta.dirname, '..', '..'),
           }),
         ),

@@ -71,7 +71,7 @@ describe('sqlite event store', () => {
     const startAt = Date.now() + 2_500;
     const outputs = await Promise.all(
       Array.from({ length: processCount }, (_, who) =>
-        run(process.execPath, ['--loader', 'ts-node/esm/transpile-only', '--no-warnings', worker, path, `p${who}`, String(appendCount), String(startAt)], {
+        run(process.execPath, ['--import', 'tsx', worker, path, `p${who}`, String(appendCount), String(startAt)], {
           cwd: join(import.meta.dirname, '..', '..'),
         }),
       ),

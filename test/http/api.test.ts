@@ -22,7 +22,7 @@ async function startApp(dir: string, settings: Record<string, string> = {}, cloc
   const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, ...settings });
   const testing = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   const moduleRef = await (clock === undefined ? testing : testing.overrideProvider(CLOCK).useValue(clock)).compile();
-  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
+  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -183,7 +183,7 @@ describe('HTTP API', () => {
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.body).toMatchObject({ code: 'NOT_READY' });
-  }, 15_000);
+  });
 
   it('answers every error as problem+json with a stable code, and changes nothing', async () => {
     const store = app.get<EventStore>(EVENT_STORE);
@@ -488,6 +488,8 @@ describe('HTTP operations', () => {
     }
     const docs = await request(app.getHttpServer()).get('/docs');
     expect(docs.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    // Served over plain HTTP by host name, the page must not send the browser to HTTPS for its scripts.
+    expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
     const traced = await request(app.getHttpServer()).get('/health').set('X-Request-Id', 'trace-42');
     expect(traced.headers['x-request-id']).toBe('trace-42');

@@ -62,20 +62,23 @@ describe('health', () => {
     // The build `npm start` runs (`npm test` builds it first).
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: join(import.meta.dirname, '..', '..'),
-      env: { ...process.env, PORT: '0', LEDGER_SQLITE_PATH: sqlitePath, NO_COLOR: '1', LEDGER_JWT_SECRET: '' },
+      env: { ...process.env, PORT: '0', HOST: '', LEDGER_SQLITE_PATH: sqlitePath, NO_COLOR: '1', LEDGER_JWT_SECRET: '' },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 30_000;
+      // Starting takes seconds, and more than 30 s with several suites on a loaded machine.
+      const deadline = Date.now() + 120_000;
       let url: string | undefined;
       while (url === undefined && Date.now() < deadline) {
         url = /serving on (http:\/\/\S+) with/.exec(output)?.[1];
         await new Promise((r) => setTimeout(r, 100));
       }
       if (url === undefined) throw new Error(`the service did not start:\n${output}`);
+      // Without HOST, on loopback only: a workstation does not serve its network.
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${url}/health`);
       expect(response.status).toBe(200);
       expect(existsSync(sqlitePath)).toBe(true);

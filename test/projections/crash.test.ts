@@ -64,7 +64,7 @@ describe('projector crash', () => {
       const exited = new Promise((resolve) => projector.once('exit', resolve));
       try {
         const before = checkpointOf(path);
-        const deadline = Date.now() + 15_000;
+        const deadline = Date.now() + 60_000;
         while (checkpointOf(path) <= before && !writerDone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       } finally {
         projector.kill('SIGKILL');
@@ -86,5 +86,6 @@ describe('projector crash', () => {
     expect(snapshot(path)).toEqual(afterCrashes);
     const verified = await run(process.execPath, [cli, 'verify'], { env });
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
-  }, 120_000);
+    // Minutes of headroom: with three suites sharing a loaded 2-core machine it took 530 s.
+  }, 1_200_000);
 });

@@ -30,7 +30,7 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-(available ? describe : describe.skip)(`the service on PostgreSQL${available ? '' : ' — SKIPPED, PostgreSQL not reachable (reason printed above)'}`, () => {
+(available ? describe : describe.skip)(`the service on PostgreSQL${available ? '' : ' — SKIPPED, no PostgreSQL to test against (reason printed above)'}`, () => {
   const database = `ledger_service_${randomBytes(6).toString('hex')}`;
   let app: NestFastifyApplication;
   let databaseUrl: string;

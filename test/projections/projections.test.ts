@@ -35,7 +35,7 @@ describe('projections', () => {
     projector.start();
     const summary = await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 240, seed: 7 });
     expect(summary.applications).toBe(240);
-    expect(await projector.waitFor(await store.headPosition(), 30_000)).toBe(true);
+    expect(await projector.waitFor(await store.headPosition(), 120_000)).toBe(true);
     await projector.stop();
   });
 
