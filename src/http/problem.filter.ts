@@ -33,7 +33,6 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       if (status === 404) return { problem: problemOf('NOT_FOUND', 'no such resource'), headers: {} };
-      if (status === 429) return { problem: problemOf('RATE_LIMITED', 'too many requests: slow down'), headers: { 'Retry-After': '60' } };
       if (status === 401) return { problem: problemOf('UNAUTHENTICATED', error.message), headers: {} };
       if (status === 403) return { problem: problemOf('FORBIDDEN', error.message), headers: {} };
       if (status === 415) return { problem: { ...problemOf('VALIDATION_FAILED', unsupportedMediaType), status }, headers: {} };
