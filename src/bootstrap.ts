@@ -37,13 +37,13 @@ function nestsDeeperThan(value: unknown, levels: number): boolean {
 
 /** What helmet sets with these options, worked out once: the headers do not depend on the request. */
 function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = {};
+  const headers = new Map<string, string>();
   const response = {
     setHeader: (name: string, value: unknown) => {
-      headers[name] = String(value);
+      headers.set(name, String(value));
     },
     removeHeader: (name: string) => {
-      delete headers[name];
+      headers.delete(name);
     },
   };
   let set = false;
@@ -52,7 +52,7 @@ function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<s
     set = true;
   });
   if (!set) throw new Error('helmet did not finish synchronously: its headers cannot be worked out once');
-  return Object.freeze(headers);
+  return Object.freeze(Object.fromEntries(headers));
 }
 
 /**
@@ -130,7 +130,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: requestBodyBytesMax }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    parseJson(request, body.toString('utf8'), (error, parsed) => {
+    void parseJson(request, body.toString('utf8'), (error, parsed) => {
       if (error === null && nestsDeeperThan(parsed, requestBodyDepthMax)) {
         return done(new ApiError(problemOf('VALIDATION_FAILED', `the body nests deeper than ${requestBodyDepthMax} levels`, { field: 'body' })), undefined);
       }

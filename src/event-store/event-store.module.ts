@@ -1,4 +1,5 @@
 // Provides the one event store of the process, chosen by configuration, and closes it on shutdown.
+import { defined } from '../shared/assert.js';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
@@ -11,9 +12,9 @@ export async function openEventStore(config: LedgerConfig): Promise<EventStore> 
     case 'sqlite':
       return new SqliteEventStore({ path: config.sqlitePath });
     case 'postgres':
-      return PostgresEventStore.open({ connectionString: config.databaseUrl! });
+      return PostgresEventStore.open({ connectionString: defined(config.databaseUrl, 'DATABASE_URL (checked by the configuration)') });
     case 'eventstoredb':
-      return KurrentDbEventStore.open({ connectionString: config.eventStoreConnectionString! });
+      return KurrentDbEventStore.open({ connectionString: defined(config.eventStoreConnectionString, 'EVENTSTORE_CONNECTION_STRING (checked by the configuration)') });
   }
 }
 

@@ -1,6 +1,7 @@
 // The HTTP surface of SPEC §7 under /api. Writes run commands on the CommandBus with the caller's
 // Idempotency-Key as the command id; reads answer from the read side, after waiting (bounded) for it
 // to reach ?minPosition=.
+import { defined } from '../shared/assert.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -322,7 +323,7 @@ export class ReadController {
   @Get('budgets/:programmeId/:year')
   @Roles('supervisor', 'auditor', 'approver', 'finance')
   async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
-    const year = optionalInteger(yearText, 'year', 2000, 2100)!;
+    const year = defined(optionalInteger(yearText, 'year', 2000, 2100), 'the year of the route');
     const budget = await (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
     if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
     return budget;

@@ -1,4 +1,5 @@
 // Bearer tokens (HS256, claims `sub` and `roles`) and the roles each route needs.
+import { defined } from '../shared/assert.js';
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -51,9 +52,10 @@ export class AuthGuard implements CanActivate {
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
       throw new ApiError(problemOf('UNAUTHENTICATED', 'send Authorization: Bearer <token> (mint one with `ledger token`)'), { 'WWW-Authenticate': 'Bearer' });
     }
-    request.actor = await this.actorOf(header.slice('Bearer '.length).trim());
+    const actor = await this.actorOf(header.slice('Bearer '.length).trim());
+    request.actor = actor;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets);
-    if (allowed !== undefined && !allowed.some((role) => request.actor!.roles.includes(role))) {
+    if (allowed !== undefined && !allowed.some((role) => actor.roles.includes(role))) {
       throw new ApiError(problemOf('FORBIDDEN', `this needs the role ${allowed.join(' or ')}`, { required: allowed.join(',') }));
     }
     return true;
@@ -76,7 +78,7 @@ export class AuthGuard implements CanActivate {
     const actor: Actor = { id: sub, roles: claimed as Role[] };
     const exp = payload['exp'];
     if (typeof exp === 'number') {
-      if (this.verified.size >= verifiedTokensMax) this.verified.delete(this.verified.keys().next().value!);
+      if (this.verified.size >= verifiedTokensMax) this.verified.delete(defined(this.verified.keys().next().value, 'the oldest verified token'));
       this.verified.set(token, { actor, expiresAtMs: exp * 1000 });
     }
     return actor;

@@ -3,6 +3,7 @@
 // (Not @nestjs/throttler: its 6.x is CommonJS requiring the ES-module-only NestJS 12, which Jest loads
 // only from Node 24.9 on (require of ES modules); the suite also runs on Node 22, so this guard does the
 // same fixed-window counting. Revisit when Node 22 is no longer supported or throttler ships ES modules.)
+import { defined } from '../shared/assert.js';
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { problemOf } from './problem.js';
@@ -34,7 +35,7 @@ export class RateLimitGuard implements CanActivate {
     let window = this.windows.get(caller);
     if (window === undefined || now - window.startedAt >= windowMs) {
       this.windows.delete(caller);
-      if (this.windows.size >= trackedCallersMax) this.windows.delete(this.windows.keys().next().value!);
+      if (this.windows.size >= trackedCallersMax) this.windows.delete(defined(this.windows.keys().next().value, 'the oldest window'));
       window = { startedAt: now, count: 0 };
       this.windows.set(caller, window);
     }
