@@ -41,7 +41,7 @@ export const consoleContentSecurityPolicy = [
 ].join(';');
 
 function consoleHeaders(): Readonly<Record<string, string>> {
-  return Object.freeze({ ...securityHeaders().pages, 'Content-Security-Policy': consoleContentSecurityPolicy });
+  return Object.freeze({ ...securityHeaders().pages, 'Content-Security-Policy': consoleContentSecurityPolicy, 'X-Frame-Options': 'DENY' });
 }
 
 @Module({
@@ -86,6 +86,7 @@ export class ConsoleModule implements OnModuleInit, OnApplicationBootstrap {
       wildcard: false,
       index: ['index.html'],
       decorateReply: false,
+      cacheControl: false,
       // Built assets carry a content hash in their names: cached for a year; the page itself always revalidated.
       setHeaders: (response, path) => {
         response.setHeader('Cache-Control', path.includes(`${join('console-assets', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -1,0 +1,259 @@
+// Supervisors' budget dashboard: one programme-year, now or as of a past day or log position.
+import { useMemo, useState } from 'preact/hooks';
+import { get } from '../api';
+import { Chart, type ChartOption } from '../chart';
+import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, sumAmounts, wan } from '../format';
+import { lang, tr } from '../i18n';
+import { Field, Loading, Section, Yuan, useLoad } from '../ui';
+
+export interface Programme {
+  id: string;
+  version: number;
+  name: { zh: string; en: string };
+  stages: string[];
+  rule: { kind: string };
+}
+
+export interface Budget {
+  programmeId: string;
+  year: number;
+  budget: string;
+  committed: string;
+  paid: string;
+  clawbackOrdered: string;
+  recovered: string;
+  remaining: string;
+  position: string;
+}
+
+export interface Application {
+  applicationId: string;
+  programmeId: string;
+  fiscalYear: number;
+  uscc: string;
+  district: string | null;
+  priority: number;
+  status: string;
+  claimed: string;
+  recognized: string | null;
+  entitlement: string;
+  award: string;
+  paid: string;
+  clawbackOrdered: string;
+  recovered: string;
+  noticeId: string | null;
+  noticeEndsOn: string | null;
+  submittedAt: string;
+}
+
+/** Pages of applications read for the split by district, at most (500 each). */
+const districtPagesMax = 40;
+
+export function programmeName(programme: Programme | undefined, id: string): string {
+  return programme === undefined ? id : lang() === 'zh' ? programme.name.zh : programme.name.en;
+}
+
+export function usePrograms() {
+  return useLoad(() => get<Programme[]>('/api/programmes'), []);
+}
+
+async function approvedOf(programmeId: string, year: number): Promise<Application[]> {
+  const all: Application[] = [];
+  for (let page = 0; page < districtPagesMax; page += 1) {
+    const rows = await get<Application[]>(`/api/applications?programmeId=${encodeURIComponent(programmeId)}&fiscalYear=${year}&status=approved&limit=500&offset=${page * 500}`);
+    all.push(...rows);
+    if (rows.length < 500) break;
+  }
+  return all;
+}
+
+function monthEnds(year: number, until: string): string[] {
+  const ends: string[] = [];
+  for (let month = 1; month <= 12; month += 1) {
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const day = `${year}-${String(month).padStart(2, '0')}-${String(last).padStart(2, '0')}`;
+    const first = `${year}-${String(month).padStart(2, '0')}-01`;
+    if (first > until) break;
+    ends.push(day < until ? day : until);
+  }
+  return ends;
+}
+
+export function BudgetPage({ params }: { params: URLSearchParams }) {
+  const programmes = usePrograms();
+  const [programmeId, setProgrammeId] = useState(params.get('programme') ?? 'baoding-data-voucher');
+  const [year, setYear] = useState(Number(params.get('year') ?? beijingYear()));
+  const [asOfKind, setAsOfKind] = useState<'now' | 'date' | 'position'>('now');
+  const [asOfText, setAsOfText] = useState('');
+
+  const asOf = asOfKind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(asOfText) ? endOfBeijingDay(asOfText) : asOfKind === 'position' && /^\d+$/.test(asOfText) ? asOfText : null;
+  const asOfQuery = asOf === null ? '' : `?asOf=${encodeURIComponent(asOf)}`;
+
+  const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}${asOfQuery}`), [programmeId, year, asOfQuery]);
+  const until = asOfKind === 'date' && asOf !== null ? asOfText : beijingToday();
+  const monthly = useLoad(
+    () =>
+      asOfKind === 'position'
+        ? Promise.resolve([])
+        : Promise.all(monthEnds(year, until).map(async (day) => ({ day, budget: await get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}?asOf=${encodeURIComponent(endOfBeijingDay(day))}`) }))),
+    [programmeId, year, until, asOfKind],
+  );
+  const approved = useLoad(() => approvedOf(programmeId, year), [programmeId, year]);
+
+  const b = budget.data;
+  const unit = tr('万元', '10k yuan');
+  const figures = b === undefined ? [] : ([
+    [tr('年度预算', 'Budget'), b.budget],
+    [tr('已承诺', 'Committed'), b.committed],
+    [tr('已拨付', 'Paid'), b.paid],
+    [tr('已责令追回', 'Clawed back'), b.clawbackOrdered],
+    [tr('已收回', 'Recovered'), b.recovered],
+    [tr('剩余可用', 'Remaining'), b.remaining],
+  ] as const);
+
+  const barOption = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 })} ${unit}` },
+      grid: { left: 80, right: 20, top: 20, bottom: 30 },
+      xAxis: { type: 'category', data: figures.map(([label]) => label) },
+      yAxis: { type: 'value', name: unit },
+      series: [{ type: 'bar', data: figures.map(([, amount]) => chartValue(amount) / 10_000), itemStyle: { color: '#1d5fa7' } }],
+    }),
+    [b, lang()],
+  );
+  const gaugeOption = useMemo<ChartOption>(() => {
+    const used = b === undefined || fenOf(b.budget) === 0n ? 0 : Number((fenOf(b.committed) * 1000n) / fenOf(b.budget)) / 10;
+    return {
+      series: [{ type: 'gauge', min: 0, max: 100, detail: { formatter: '{value}%', fontSize: 18 }, data: [{ value: used, name: tr('预算执行率', 'Committed') }], axisLine: { lineStyle: { width: 14 } } }],
+    };
+  }, [b, lang()]);
+  const monthOption = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { data: [tr('已承诺', 'Committed'), tr('已拨付', 'Paid')] },
+      grid: { left: 80, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: 'category', data: (monthly.data ?? []).map((m) => m.day.slice(0, 7)) },
+      yAxis: { type: 'value', name: unit },
+      series: [
+        { name: tr('已承诺', 'Committed'), type: 'bar', data: (monthly.data ?? []).map((m) => chartValue(m.budget.committed) / 10_000), itemStyle: { color: '#1d5fa7' } },
+        { name: tr('已拨付', 'Paid'), type: 'line', data: (monthly.data ?? []).map((m) => chartValue(m.budget.paid) / 10_000), itemStyle: { color: '#b8520a' } },
+      ],
+    }),
+    [monthly.data, lang()],
+  );
+  const districts = useMemo(() => {
+    const by = new Map<string, string[]>();
+    for (const a of approved.data ?? []) {
+      const key = a.district ?? tr('未填区县', 'no district');
+      by.set(key, [...(by.get(key) ?? []), a.award]);
+    }
+    return [...by.entries()].map(([district, awards]) => ({ district, count: awards.length, award: sumAmounts(awards) })).sort((x, y) => (fenOf(y.award) > fenOf(x.award) ? 1 : -1));
+  }, [approved.data, lang()]);
+  const districtOption = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'item' },
+      series: [{ type: 'pie', radius: ['35%', '70%'], data: districts.map((d) => ({ name: d.district, value: chartValue(d.award) / 10_000 })) }],
+    }),
+    [districts],
+  );
+
+  const programme = programmes.data?.find((p) => p.id === programmeId);
+  return (
+    <>
+      <h1>{tr('预算看板', 'Budget dashboard')}</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <Field label={tr('支持政策', 'Programme')}>
+          <select value={programmeId} onChange={(e) => setProgrammeId((e.target as HTMLSelectElement).value)}>
+            {(programmes.data ?? []).map((p) => (
+              <option value={p.id}>{programmeName(p, p.id)}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label={tr('年度', 'Year')}>
+          <input type="number" min={2000} max={2100} value={year} onChange={(e) => setYear(Number((e.target as HTMLInputElement).value))} />
+        </Field>
+        <Field label={tr('截至', 'As of')}>
+          <select value={asOfKind} onChange={(e) => { setAsOfKind((e.target as HTMLSelectElement).value as 'now'); setAsOfText(''); }}>
+            <option value="now">{tr('当前', 'now')}</option>
+            <option value="date">{tr('某日(北京时间日终)', 'a day (its end, Beijing time)')}</option>
+            <option value="position">{tr('日志位置', 'a log position')}</option>
+          </select>
+        </Field>
+        {asOfKind !== 'now' && (
+          <Field label={asOfKind === 'date' ? tr('日期', 'Date') : tr('位置', 'Position')}>
+            {asOfKind === 'date' ? (
+              <input type="date" name="asOfDate" value={asOfText} onChange={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
+            ) : (
+              <input type="text" name="asOfPosition" inputMode="numeric" value={asOfText} onChange={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
+            )}
+          </Field>
+        )}
+      </form>
+      <Loading loaded={budget} />
+      {b !== undefined && (
+        <>
+          <Section title={`${programmeName(programme, programmeId)} · ${year} · ${tr('日志位置', 'log position')} ${b.position}`}>
+            <table class="figures">
+              <thead>
+                <tr>
+                  <th scope="col">{tr('项目', 'Figure')}</th>
+                  <th scope="col" class="num">{tr('金额(元)', 'Amount (yuan)')}</th>
+                  <th scope="col" class="num">{tr('万元', '10k yuan')}</th>
+                  <th scope="col" class="num">{tr('占预算', 'Of budget')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {figures.map(([label, amount]) => (
+                  <tr>
+                    <th scope="row">{label}</th>
+                    <td class="num">
+                      <Yuan amount={amount} />
+                    </td>
+                    <td class="num">{wan(amount)}</td>
+                    <td class="num">{percent(amount, b.budget)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+          <div class="grid2">
+            <Section title={tr('预算构成(万元)', 'Budget figures (10k yuan)')}>
+              <Chart option={barOption} label={tr('预算、承诺、拨付、追回与剩余的柱状图', 'Bar chart of budget, committed, paid, clawed back and remaining')} />
+            </Section>
+            <Section title={tr('预算执行率', 'Share of budget committed')}>
+              <Chart option={gaugeOption} label={`${tr('已承诺占预算', 'Committed of budget')} ${percent(b.committed, b.budget)}`} />
+            </Section>
+          </div>
+        </>
+      )}
+      <div class="grid2">
+        <Section title={tr('逐月累计承诺与拨付(万元,月末)', 'Committed and paid by month end (10k yuan)')}>
+          {asOfKind === 'position' ? <p class="muted">{tr('按日志位置查询时不显示逐月数据。', 'Not shown for an as-of by log position.')}</p> : <Loading loaded={monthly} />}
+          {monthly.data !== undefined && monthly.data.length > 0 && <Chart option={monthOption} label={tr('逐月累计承诺与拨付', 'Committed and paid by month')} />}
+        </Section>
+        <Section title={tr('按区县的已批准奖励(当前)', 'Approved awards by district (now)')}>
+          <Loading loaded={approved} />
+          {districts.length > 0 && <Chart option={districtOption} label={tr('按区县的已批准奖励', 'Approved awards by district')} height={220} />}
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{tr('区县', 'District')}</th>
+                <th scope="col" class="num">{tr('项目数', 'Applications')}</th>
+                <th scope="col" class="num">{tr('奖励(万元)', 'Awards (10k yuan)')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {districts.map((d) => (
+                <tr>
+                  <td>{d.district}</td>
+                  <td class="num">{d.count}</td>
+                  <td class="num">{wan(d.award)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      </div>
+    </>
+  );
+}
