@@ -30,6 +30,16 @@ const routes: Route[] = [
   { path: 'audit', zh: '审计核验', en: 'Audit', roles: ['auditor'], render: (p) => <AuditPage params={p} /> },
 ];
 
+/** The page each role starts on; a user with several roles starts on the first that applies. */
+const homePaths: ReadonlyArray<readonly [Role, string]> = [
+  ['supervisor', 'budget'],
+  ['finance', 'finance'],
+  ['auditor', 'audit'],
+  ['approver', 'queue'],
+  ['reviewer', 'workflow'],
+  ['admin', 'workflow'],
+];
+
 function parseHash(): { path: string; rest: string; params: URLSearchParams } {
   const hash = location.hash.replace(/^#\/?/, '');
   const [pathPart = '', query = ''] = hash.split('?');
@@ -57,7 +67,8 @@ function App() {
   if (where.path === 'payment-notice') return <PaymentNoticePage disbursementId={where.rest} />;
 
   const allowed = routes.filter((r) => hasRole(...r.roles));
-  const route = allowed.find((r) => r.path === where.path) ?? allowed[0];
+  const home = homePaths.find(([role]) => hasRole(role))?.[1];
+  const route = allowed.find((r) => r.path === where.path) ?? allowed.find((r) => r.path === home) ?? allowed[0];
   return (
     <>
       <a class="skip" href="#main">

@@ -3,6 +3,7 @@ import { get, hasRole } from '../api';
 import { tr } from '../i18n';
 import { Loading, Section, Yuan, useLoad } from '../ui';
 import { programmeName, usePrograms, type Application } from './budget';
+import { entitlementKnown } from './workflow';
 
 export function QueuePage() {
   const queue = useLoad(() => get<Application[]>('/api/approval-queue'), []);
@@ -24,6 +25,7 @@ export function QueuePage() {
                 <th scope="col">{tr('区县', 'District')}</th>
                 <th scope="col">{tr('重点企业', 'Priority')}</th>
                 <th scope="col">{tr('公示截止', 'Notice ends')}</th>
+                <th scope="col" class="num">{tr('认定金额(元)', 'Recognized (yuan)')}</th>
                 <th scope="col" class="num">{tr('应得奖励(元)', 'Entitlement (yuan)')}</th>
                 {hasRole('approver') && <th scope="col">{tr('操作', 'Action')}</th>}
               </tr>
@@ -43,8 +45,9 @@ export function QueuePage() {
                   <td>{a.priority > 0 ? tr('是', 'yes') : ''}</td>
                   <td>{a.noticeEndsOn ?? '—'}</td>
                   <td class="num">
-                    <Yuan amount={a.entitlement} />
+                    <Yuan amount={a.recognized ?? a.claimed} />
                   </td>
+                  <td class="num">{entitlementKnown(a) ? <Yuan amount={a.entitlement} /> : <span title={tr('批准时计算', 'worked out on approval')}>—</span>}</td>
                   {hasRole('approver') && (
                     <td>
                       <a href={`#/workflow?application=${a.applicationId}`}>{tr('审批', 'Approve')}</a>

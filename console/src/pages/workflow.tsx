@@ -3,7 +3,7 @@
 // entitlement and the budget left in view), revoke it or order a clawback: the workflow without the API.
 import { useState } from 'preact/hooks';
 import { currentSession, get, hasRole, post } from '../api';
-import { beijingToday, beijingYear, fenOf, subtractAmounts } from '../format';
+import { beijingToday, beijingYear, fenOf, subtractAmounts, yuan } from '../format';
 import { stageName, statusName, tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
 import { programmeName, usePrograms, type Application, type Budget, type Programme } from './budget';
@@ -14,6 +14,11 @@ interface TimelineEntry {
   actorId: string;
   recordedAt: string;
   data: Record<string, unknown>;
+}
+
+/** The read side knows an application's entitlement once it is proposed or approved; before, it reads 0.00. */
+export function entitlementKnown(a: Application): boolean {
+  return a.status === 'approved' || fenOf(a.entitlement) > 0n;
 }
 
 const categories = ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'] as const;
@@ -31,6 +36,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
   const selectedParam = params.get('application');
   if (selectedParam !== null && selectedParam !== selected && list.loading) setSelected(selectedParam);
   const refresh = () => list.reload();
+  const [lastNotice, setLastNotice] = useState<{ noticeId: string; endsOn: string } | null>(null);
 
   return (
     <>
@@ -59,7 +65,19 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
         </form>
         <Loading loaded={list} />
         {status === 'reviewed' && hasRole('approver') && list.data !== undefined && list.data.length > 0 && programmes.data !== undefined && (
-          <OpenNotice applications={list.data} programmes={programmes.data} opened={refresh} />
+          <OpenNotice
+            applications={list.data}
+            programmes={programmes.data}
+            opened={(notice) => {
+              setLastNotice(notice);
+              refresh();
+            }}
+          />
+        )}
+        {lastNotice !== null && (
+          <p class="ok" role="status">
+            {tr('已开始公示', 'Notice opened')}: {lastNotice.noticeId} · {tr('截止', 'ends on')} {lastNotice.endsOn}
+          </p>
         )}
         {list.data !== undefined && list.data.length === 0 && <p class="muted">{tr('没有此状态的申请。', 'No application has this status.')}</p>}
         {list.data !== undefined && list.data.length > 0 && (
@@ -85,7 +103,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
                   <td><Time iso={a.submittedAt} /></td>
                   <td class="num"><Yuan amount={a.claimed} /></td>
                   <td class="num"><Yuan amount={a.recognized} /></td>
-                  <td class="num"><Yuan amount={a.entitlement} /></td>
+                  <td class="num">{entitlementKnown(a) ? <Yuan amount={a.entitlement} /> : '—'}</td>
                   <td>
                     <button type="button" class="link" onClick={() => setSelected(a.applicationId)}>
                       {tr('办理', 'Open')}
@@ -267,7 +285,7 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
   );
 }
 
-function OpenNotice({ applications, programmes, opened }: { applications: Application[]; programmes: Programme[]; opened: () => void }) {
+function OpenNotice({ applications, programmes, opened }: { applications: Application[]; programmes: Programme[]; opened: (notice: { noticeId: string; endsOn: string }) => void }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [opensOn, setOpensOn] = useState(beijingToday());
   const programmeId = applications.find((a) => a.applicationId === chosen[0])?.programmeId;
@@ -291,7 +309,7 @@ function OpenNotice({ applications, programmes, opened }: { applications: Applic
                 disabled={programmeId !== undefined && a.programmeId !== programmeId}
                 onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, a.applicationId] : chosen.filter((c) => c !== a.applicationId))}
               />{' '}
-              <code>{a.applicationId}</code> · {programmeName(programmes.find((p) => p.id === a.programmeId), a.programmeId)} · {a.uscc} · {tr('拟奖励', 'proposed')} <Yuan amount={a.entitlement} />
+              <code>{a.applicationId}</code> · {programmeName(programmes.find((p) => p.id === a.programmeId), a.programmeId)} · {a.uscc} · {tr('认定', 'recognized')} <Yuan amount={a.recognized ?? a.claimed} />
             </label>
           </li>
         ))}
@@ -304,11 +322,6 @@ function OpenNotice({ applications, programmes, opened }: { applications: Applic
           {tr('开始公示', 'Open the notice')}
         </button>
       </div>
-      {action.result !== undefined && (
-        <p class="ok" role="status">
-          {tr('公示编号', 'Notice')} {action.result.noticeId} · {tr('截止', 'ends on')} {action.result.endsOn}
-        </p>
-      )}
       <Problem error={action.error} />
     </form>
   );
@@ -345,7 +358,7 @@ function ApplicationDesk({ applicationId, programmes, changed }: { applicationId
             <dt>{tr('认定金额(元)', 'Recognized (yuan)')}</dt>
             <dd><Yuan amount={a.recognized} /></dd>
             <dt>{tr('应得奖励(元)', 'Entitlement (yuan)')}</dt>
-            <dd><Yuan amount={a.entitlement} /></dd>
+            <dd>{entitlementKnown(a) ? <Yuan amount={a.entitlement} /> : tr('批准时计算', 'worked out on approval')}</dd>
             <dt>{tr('奖励 / 已拨付(元)', 'Award / paid (yuan)')}</dt>
             <dd>
               <Yuan amount={a.award} /> / <Yuan amount={a.paid} />
@@ -372,7 +385,7 @@ function ApplicationDesk({ applicationId, programmes, changed }: { applicationId
             ))}
           </ol>
           {hasRole('reviewer') && (a.status === 'submitted' || a.status === 'in_review') && programme !== undefined && (
-            <ReviewForm application={a} stages={programme.stages} nextStage={nextStage} done={reload} />
+            <ReviewForm key={nextStage} application={a} stages={programme.stages} nextStage={nextStage} done={reload} />
           )}
           {hasRole('approver') && a.status === 'in_notice' && a.noticeId !== null && <Objections application={a} timeline={timeline.data ?? []} done={reload} />}
           {hasRole('approver') && (a.status === 'in_notice' || a.status === 'reviewed') && (
@@ -494,8 +507,8 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(application.programmeId)}/${application.fiscalYear}`), [application.applicationId]);
   const action = useAction(() => post(`/api/applications/${application.applicationId}/approval`, { decisionRef: decisionRef.trim(), ...(amount.trim() === '' ? {} : { amount: amount.trim() }) }), done);
   const blocked = finalReviewer === me;
-  const award = amount.trim() === '' ? application.entitlement : amount.trim();
-  const after = budget.data === undefined || !/^[0-9]+(\.[0-9]{1,2})?$/.test(award) ? null : subtractAmounts(budget.data.remaining, award);
+  const award = amount.trim() === '' ? (entitlementKnown(application) ? application.entitlement : null) : amount.trim();
+  const after = budget.data === undefined || award === null || !/^[0-9]+(\.[0-9]{1,2})?$/.test(award) ? null : subtractAmounts(budget.data.remaining, award);
   return (
     <form
       class="card"
@@ -507,7 +520,15 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
     >
       <h3>{tr('集体研究批准', 'Approve by collective decision')}</h3>
       <p>
-        {tr('应得奖励', 'Entitlement')}: <Yuan amount={application.entitlement} /> {tr('元', 'yuan')} · {tr('预算剩余', 'Budget left')}: <Yuan amount={budget.data?.remaining} /> {tr('元', 'yuan')}
+        {tr('应得奖励', 'Entitlement')}:{' '}
+        {entitlementKnown(application) ? (
+          <>
+            <Yuan amount={application.entitlement} /> {tr('元', 'yuan')}
+          </>
+        ) : (
+          `${tr('批准时按规则计算,认定金额', 'worked out by the rule on approval, from the recognized')} ${yuan(application.recognized ?? application.claimed)} ${tr('元', 'yuan')}`
+        )}{' '}
+        · {tr('预算剩余', 'Budget left')}: <Yuan amount={budget.data?.remaining} /> {tr('元', 'yuan')}
         {after !== null && (
           <>
             {' '}
