@@ -68,8 +68,11 @@ export class ConsoleModule implements OnModuleInit, OnApplicationBootstrap {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const headers = consoleHeaders();
     // After the service's own header hook: the console's pages replace the API's deny-everything policy.
+    // Built assets carry a content hash in their names: cached for a year; the page itself always revalidated.
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (!servicePathPattern.test(request.url)) void reply.headers(headers);
+      if (!servicePathPattern.test(request.url)) {
+        void reply.headers(headers).header('Cache-Control', request.url.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      }
       done();
     });
     if (!existsSync(join(consoleAssetsDir, 'index.html'))) {
@@ -87,10 +90,6 @@ export class ConsoleModule implements OnModuleInit, OnApplicationBootstrap {
       index: ['index.html'],
       decorateReply: false,
       cacheControl: false,
-      // Built assets carry a content hash in their names: cached for a year; the page itself always revalidated.
-      setHeaders: (response, path) => {
-        response.setHeader('Cache-Control', path.includes(`${join('console-assets', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
     });
     fastify.server.once('listening', () => {
       const code = this.links.issue();

@@ -88,7 +88,7 @@ describeInBrowser('web console in Chromium', () => {
   /** No serious or critical accessibility violation, and a screenshot kept for CI. */
   async function checkPage(page: Page, name: string): Promise<void> {
     await page.evaluate(axe.source);
-    const result = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
+    const result = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run((globalThis as unknown as { document: never }).document, { resultTypes: ['violations'] }));
     const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
     expect({ page: name, serious }).toEqual({ page: name, serious: [] });
     await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
