@@ -130,7 +130,7 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   const monthOption = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: [tr('已承诺', 'Committed'), tr('已拨付', 'Paid')] },
+      legend: { top: 0, data: [tr('已承诺', 'Committed'), tr('已拨付', 'Paid')] },
       grid: { left: 80, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'category', data: (monthly.data ?? []).map((m) => m.day.slice(0, 7)) },
       yAxis: { type: 'value', name: unit },
