@@ -1,23 +1,30 @@
-// ECharts in a Preact component: only the chart types and parts the console draws are bundled.
-import { BarChart, GaugeChart, LineChart, PieChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+// A chart in a Preact component. The chart library is loaded on first use, so that pages without a
+// chart never download or parse it.
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { useEffect, useRef } from 'preact/hooks';
 
-echarts.use([BarChart, GaugeChart, LineChart, PieChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+export type ChartOption = EChartsCoreOption;
 
-export type ChartOption = echarts.EChartsCoreOption;
+let library: Promise<typeof import('./echarts-setup')> | null = null;
 
 /** A chart; `label` names it for screen readers (the figures are also in a table beside it). */
 export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
   const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<EChartsType | null>(null);
+  const latest = useRef(option);
+  latest.current = option;
   useEffect(() => {
-    chart.current = echarts.init(element.current!, undefined, { renderer: 'canvas' });
+    let live = true;
     const resize = () => chart.current?.resize();
-    window.addEventListener('resize', resize);
+    library ??= import('./echarts-setup');
+    void library.then(({ echarts }) => {
+      if (!live) return;
+      chart.current = echarts.init(element.current!, undefined, { renderer: 'canvas' });
+      chart.current.setOption({ aria: { enabled: true }, animation: false, ...latest.current }, true);
+      window.addEventListener('resize', resize);
+    });
     return () => {
+      live = false;
       window.removeEventListener('resize', resize);
       chart.current?.dispose();
       chart.current = null;

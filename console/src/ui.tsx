@@ -51,7 +51,11 @@ export function Problem({ error }: { error: unknown }) {
 
 export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown } }) {
   if (loaded.error !== undefined) return <Problem error={loaded.error} />;
-  return loaded.loading ? <p class="muted">{tr('加载中…', 'Loading…')}</p> : null;
+  return loaded.loading ? (
+    <p class="muted" role="status" data-loading="">
+      {tr('加载中…', 'Loading…')}
+    </p>
+  ) : null;
 }
 
 /** An amount in 元 with separators; a title gives it in 万元 for comparison. */

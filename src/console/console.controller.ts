@@ -9,7 +9,8 @@ import { Public, Roles, readerRoles } from '../http/auth.js';
 import { problemOf } from '../http/problem.js';
 import { ApiError } from '../http/problem.filter.js';
 import { SignInLinks } from './sign-in-link.js';
-import { Worklists, type DisbursementEntry } from './worklists.js';
+import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
+import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf, type DisbursementEntry } from './worklists.js';
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
@@ -19,6 +20,13 @@ const searchTextLengthMax = 64;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
+}
+
+function breakdownAsOfOf(value: unknown): BreakdownAsOf | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < 1n << 63n) return { position: BigInt(value) };
+  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { timeMs: Date.parse(value) };
+  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
 }
 
 export interface TimelineEntry {
@@ -55,6 +63,7 @@ export class ConsoleController {
     @Inject(WORKLISTS) private readonly worklists: Worklists,
     @Inject(SIGN_IN_LINKS) private readonly links: SignInLinks,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide | null,
   ) {}
 
   @Post('console/sign-in')
@@ -67,6 +76,30 @@ export class ConsoleController {
     const signedIn = await this.links.redeem(code);
     if (signedIn === null) throw new ApiError(problemOf('UNAUTHENTICATED', 'this sign-in link was used, has expired or belongs to an earlier start of the service'));
     return signedIn;
+  }
+
+  /** Committed and paid month by month, and awards by district, for the supervisors' dashboard. */
+  @Get('budgets/:programmeId/:year/breakdown')
+  @Roles('supervisor', 'auditor', 'approver', 'finance')
+  async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown) {
+    if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
+    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(asOf));
+  }
+
+  /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */
+  @Get('awards/awaiting-payment')
+  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  async awaitingPayment() {
+    const due = [];
+    for (const candidate of await this.worklists.awardedApplications()) {
+      const application = await this.readSide?.queries.application(candidate.applicationId);
+      if (application === undefined || application.status !== 'approved') continue;
+      const unpaidFen = fenOf(application.award) - fenOf(application.paid) - fenOf(candidate.pending);
+      if (unpaidFen <= 0n) continue;
+      due.push({ ...candidate, programmeId: application.programmeId, fiscalYear: application.fiscalYear, award: application.award, paid: application.paid, unpaid: yuanOf(unpaidFen) });
+      if (due.length >= worklistLengthMax) break;
+    }
+    return due;
   }
 
   @Get('disbursements')

@@ -50,8 +50,40 @@ export interface ClawbackEntry {
   writtenOff: boolean;
 }
 
+/** One change of a programme-year's committed or paid figures, where and when it happened. */
+interface BudgetMovement {
+  position: bigint;
+  recordedAtMs: number;
+  /** Beijing calendar month, 1..12, of the time recorded. */
+  month: number;
+  district: string | null;
+  committedAfterFen: bigint;
+  committedDeltaFen: bigint;
+  paidDeltaFen: bigint;
+}
+
+export interface BudgetBreakdown {
+  programmeId: string;
+  year: number;
+  /** The last log position the figures include. */
+  position: string;
+  /** Committed (as the budget's stream says it) and paid, at the end of each month of the year so far. */
+  months: Array<{ month: string; committed: string; paid: string }>;
+  /** Net awards committed, by the district of the enterprise. */
+  districts: Array<{ district: string | null; committed: string; applications: number }>;
+}
+
+export type BreakdownAsOf = { position: bigint } | { timeMs: number };
+
+const beijingOffsetMs = 8 * 60 * 60 * 1000;
+
+function beijingMonthOf(iso: string): number {
+  return new Date(Date.parse(iso) + beijingOffsetMs).getUTCMonth() + 1;
+}
+
 interface ApplicationFacts {
   programmeId: string;
+  fiscalYear: number;
   uscc: string;
   approvedBy: string | null;
   award: string | null;
@@ -82,6 +114,9 @@ export class Worklists {
   private readonly applications = new Map<string, ApplicationFacts>();
   private readonly disbursements = new Map<string, DisbursementEntry>();
   private readonly clawbacks = new Map<string, ClawbackEntry>();
+  private readonly movements = new Map<string, BudgetMovement[]>();
+  /** Applications approved and not revoked: where payments can still be due. */
+  private readonly awarded = new Set<string>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -110,13 +145,24 @@ export class Worklists {
         this.enterprises.set(data['uscc'] as string, { uscc: data['uscc'] as string, name: data['name'] as string, city: data['city'] as string, district: (data['district'] as string | null) ?? null });
         break;
       case 'ApplicationSubmitted':
-        this.applications.set(data['applicationId'] as string, { programmeId: data['programmeId'] as string, uscc: data['uscc'] as string, approvedBy: null, award: null, decisionRef: null });
+        this.applications.set(data['applicationId'] as string, {
+          programmeId: data['programmeId'] as string,
+          fiscalYear: Number(data['fiscalYear']),
+          uscc: data['uscc'] as string,
+          approvedBy: null,
+          award: null,
+          decisionRef: null,
+        });
         break;
       case 'AwardApproved': {
         const application = this.applications.get(data['applicationId'] as string);
         if (application !== undefined) Object.assign(application, { approvedBy: actor, award: data['award'] as string, decisionRef: data['decisionRef'] as string });
+        this.awarded.add(data['applicationId'] as string);
         break;
       }
+      case 'AwardRevoked':
+        this.awarded.delete(data['applicationId'] as string);
+        break;
       case 'DisbursementRecorded': {
         const applicationId = data['applicationId'] as string;
         const application = this.applications.get(applicationId);
@@ -142,10 +188,22 @@ export class Worklists {
         });
         break;
       }
+      case 'BudgetAllocated':
+      case 'AwardCommitted':
+      case 'AwardReleased':
+      case 'HeadroomRestored': {
+        const applicationId = data['applicationId'] as string | undefined;
+        this.move(data['programmeId'] as string, Number(data['year']), event, applicationId, { committedAfterFen: fenOf(data['committedAfter'] as string) });
+        break;
+      }
       case 'DisbursementConfirmed':
       case 'DisbursementRejected': {
         const disbursement = this.disbursements.get(data['disbursementId'] as string);
         if (disbursement === undefined) break;
+        const application = this.applications.get(disbursement.applicationId);
+        if (event.type === 'DisbursementConfirmed' && application !== undefined) {
+          this.move(application.programmeId, application.fiscalYear, event, disbursement.applicationId, { paidFen: fenOf(data['amount'] as string) });
+        }
         disbursement.status = event.type === 'DisbursementConfirmed' ? 'confirmed' : 'rejected';
         disbursement.checkedBy = actor;
         disbursement.checkedAt = at;
@@ -184,6 +242,92 @@ export class Worklists {
       default:
         break;
     }
+  }
+
+  private move(programmeId: string, year: number, event: StoredEvent, applicationId: string | undefined, change: { committedAfterFen?: bigint; paidFen?: bigint }): void {
+    const key = `${programmeId}|${year}`;
+    const list = this.movements.get(key) ?? [];
+    if (list.length === 0) this.movements.set(key, list);
+    const before = list.at(-1)?.committedAfterFen ?? 0n;
+    const application = applicationId === undefined ? undefined : this.applications.get(applicationId);
+    const committedAfterFen = change.committedAfterFen ?? before;
+    list.push({
+      position: event.position,
+      recordedAtMs: Date.parse(event.metadata.recordedAt),
+      month: beijingMonthOf(event.metadata.recordedAt),
+      district: application === undefined ? null : (this.enterprises.get(application.uscc)?.district ?? null),
+      committedAfterFen,
+      committedDeltaFen: committedAfterFen - before,
+      paidDeltaFen: change.paidFen ?? 0n,
+    });
+  }
+
+  /**
+   * A programme-year's committed and paid figures month by month and its awards by district, now or
+   * as of a position or an instant. Months are those of the year up to the last figure included.
+   */
+  async budgetBreakdown(programmeId: string, year: number, asOf?: BreakdownAsOf): Promise<BudgetBreakdown> {
+    await this.catchUp();
+    const included = (this.movements.get(`${programmeId}|${year}`) ?? []).filter((m) =>
+      asOf === undefined ? true : 'position' in asOf ? m.position <= asOf.position : m.recordedAtMs <= asOf.timeMs,
+    );
+    const committedAtMonthEnd: bigint[] = new Array<bigint>(13).fill(-1n);
+    const paidInMonth: bigint[] = new Array<bigint>(13).fill(0n);
+    const byDistrict = new Map<string | null, { fen: bigint; applications: number }>();
+    let lastMonth = 0;
+    for (const m of included) {
+      // Events of the year's programme budget recorded before or after the calendar year fall on its first or last month.
+      const year0 = new Date(m.recordedAtMs + beijingOffsetMs).getUTCFullYear();
+      const month = year0 < year ? 1 : year0 > year ? 12 : m.month;
+      committedAtMonthEnd[month] = m.committedAfterFen;
+      paidInMonth[month] = paidInMonth[month]! + m.paidDeltaFen;
+      lastMonth = Math.max(lastMonth, month);
+      if (m.committedDeltaFen !== 0n) {
+        const entry = byDistrict.get(m.district) ?? { fen: 0n, applications: 0 };
+        entry.fen += m.committedDeltaFen;
+        if (m.committedDeltaFen > 0n) entry.applications += 1;
+        byDistrict.set(m.district, entry);
+      }
+    }
+    const months: BudgetBreakdown['months'] = [];
+    let committed = 0n;
+    let paid = 0n;
+    for (let month = 1; month <= lastMonth; month += 1) {
+      if (committedAtMonthEnd[month]! >= 0n) committed = committedAtMonthEnd[month]!;
+      paid += paidInMonth[month]!;
+      months.push({ month: `${year}-${String(month).padStart(2, '0')}`, committed: yuanOf(committed), paid: yuanOf(paid) });
+    }
+    return {
+      programmeId,
+      year,
+      position: (included.at(-1)?.position ?? 0n).toString(),
+      months,
+      districts: [...byDistrict.entries()]
+        .filter(([, v]) => v.fen !== 0n)
+        .map(([district, v]) => ({ district, committed: yuanOf(v.fen), applications: v.applications }))
+        .sort((a, b) => (fenOf(b.committed) > fenOf(a.committed) ? 1 : fenOf(b.committed) < fenOf(a.committed) ? -1 : 0)),
+    };
+  }
+
+  /**
+   * Awarded applications with the amount of their payments awaiting a check, for the caller to weigh
+   * against the award and the paid figures of the read side (which follow every correction).
+   */
+  async awardedApplications(): Promise<Array<{ applicationId: string; uscc: string | null; enterpriseName: string | null; approvedBy: string | null; pending: string }>> {
+    await this.catchUp();
+    const pendingFen = new Map<string, bigint>();
+    for (const d of this.disbursements.values()) if (d.status === 'recorded') pendingFen.set(d.applicationId, (pendingFen.get(d.applicationId) ?? 0n) + fenOf(d.amount));
+    return [...this.awarded].map((applicationId) => {
+      const application = this.applications.get(applicationId);
+      const uscc = application?.uscc ?? null;
+      return {
+        applicationId,
+        uscc,
+        enterpriseName: uscc === null ? null : (this.enterprises.get(uscc)?.name ?? null),
+        approvedBy: application?.approvedBy ?? null,
+        pending: yuanOf(pendingFen.get(applicationId) ?? 0n),
+      };
+    });
   }
 
   /** A disbursement with what its application and enterprise say now. */

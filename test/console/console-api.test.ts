@@ -102,6 +102,8 @@ describe('console routes', () => {
     now = new Date('2025-06-11T02:00:00.000Z');
     await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
     const maker = await as('finance-1', 'finance');
+    const due = await maker.get('/api/awards/awaiting-payment').expect(200);
+    expect(due.body).toEqual([expect.objectContaining({ applicationId, enterpriseName: '保定数据要素有限公司', approvedBy: 'approver-1', award: '300000.00', paid: '0.00', pending: '0.00', unpaid: '300000.00' })]);
     const recorded = await maker.post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-C-1', paidOn: '2025-06-11' }).expect(201);
     const disbursementId = recorded.body.disbursementId as string;
 
@@ -109,7 +111,16 @@ describe('console routes', () => {
     expect(pending.body).toEqual([
       expect.objectContaining({ disbursementId, applicationId, uscc, enterpriseName: '保定数据要素有限公司', amount: '300000.00', status: 'recorded', recordedBy: 'finance-1', approvedBy: 'approver-1', award: '300000.00', decisionRef: '党组会议2025-7' }),
     ]);
+    // Recorded, not yet checked: nothing left to record for this award.
+    expect((await maker.get('/api/awards/awaiting-payment').expect(200)).body).toEqual([]);
     await (await as('finance-2', 'finance')).post(`/api/disbursements/${disbursementId}/confirmation`).expect(201);
+    const breakdown = await (await as('supervisor-1', 'supervisor')).get('/api/budgets/baoding-data-voucher/2025/breakdown').expect(200);
+    expect(breakdown.body.months.at(-1)).toEqual({ month: '2025-06', committed: '300000.00', paid: '300000.00' });
+    expect(breakdown.body.districts).toEqual([{ district: '莲池区', committed: '300000.00', applications: 1 }]);
+    const before = await (await as('supervisor-1', 'supervisor')).get(`/api/budgets/baoding-data-voucher/2025/breakdown?asOf=${encodeURIComponent('2025-06-05T23:59:59+08:00')}`).expect(200);
+    expect(before.body.districts).toEqual([]);
+    expect(before.body.months.every((m: { committed: string }) => m.committed === '0.00')).toBe(true);
+    await (await as('supervisor-1', 'supervisor')).get('/api/budgets/baoding-data-voucher/2025/breakdown?asOf=yesterday').expect(400);
     expect((await maker.get('/api/disbursements?status=recorded').expect(200)).body).toEqual([]);
     const confirmed = await maker.get(`/api/disbursements/${disbursementId}`).expect(200);
     expect(confirmed.body).toEqual(expect.objectContaining({ status: 'confirmed', checkedBy: 'finance-2', paymentRef: 'PAY-C-1', paidOn: '2025-06-11' }));

@@ -209,14 +209,18 @@ function Verify() {
 }
 
 function Downloads() {
-  const digest = useLoad(() => get<Record<string, unknown>>('/api/audit/digest', { consistent: false }), []);
+  // The digest hashes the whole log: worked out when asked for, not on every visit.
+  const digest = useAction(() => get<Record<string, unknown>>('/api/audit/digest', { consistent: false }));
   const [error, setError] = useState<unknown>(undefined);
   const save = (path: string, name: string) => download(path, name).catch(setError);
   return (
     <Section title={tr('摘要与导出', 'Digest and exports')}>
-      <Loading loaded={digest} />
-      {digest.data !== undefined && <pre class="digest">{JSON.stringify(digest.data, null, 2)}</pre>}
+      {digest.result !== undefined && <pre class="digest">{JSON.stringify(digest.result, null, 2)}</pre>}
+      <Problem error={digest.error} />
       <div class="actions">
+        <button type="button" class="secondary" disabled={digest.busy} onClick={() => void digest.act()}>
+          {digest.busy ? tr('正在计算摘要…', 'Working out the digest…') : tr('查看当前摘要', 'Show the current digest')}
+        </button>
         <button type="button" onClick={() => void save('/api/audit/digest', 'ledger-digest.json')}>
           {tr('下载摘要', 'Download the digest')}
         </button>

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { get } from '../api';
 import { Chart, type ChartOption } from '../chart';
-import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, sumAmounts, wan } from '../format';
+import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, wan } from '../format';
 import { lang, tr } from '../i18n';
 import { Field, Loading, Section, Yuan, useLoad } from '../ui';
 
@@ -46,8 +46,11 @@ export interface Application {
   submittedAt: string;
 }
 
-/** Pages of applications read for the split by district, at most (500 each). */
-const districtPagesMax = 40;
+export interface Breakdown {
+  position: string;
+  months: Array<{ month: string; committed: string; paid: string }>;
+  districts: Array<{ district: string | null; committed: string; applications: number }>;
+}
 
 export function programmeName(programme: Programme | undefined, id: string): string {
   return programme === undefined ? id : lang() === 'zh' ? programme.name.zh : programme.name.en;
@@ -57,26 +60,18 @@ export function usePrograms() {
   return useLoad(() => get<Programme[]>('/api/programmes'), []);
 }
 
-async function approvedOf(programmeId: string, year: number): Promise<Application[]> {
-  const all: Application[] = [];
-  for (let page = 0; page < districtPagesMax; page += 1) {
-    const rows = await get<Application[]>(`/api/applications?programmeId=${encodeURIComponent(programmeId)}&fiscalYear=${year}&status=approved&limit=500&offset=${page * 500}`);
-    all.push(...rows);
-    if (rows.length < 500) break;
+/** The months to draw: the whole year once it is over, else up to the as-of day or today; figures carried forward. */
+function monthsShown(breakdown: Breakdown, year: number, until: string): Breakdown['months'] {
+  const last = Number(until.slice(0, 4)) > year ? 12 : Number(until.slice(0, 4)) < year ? 0 : Number(until.slice(5, 7));
+  const shown: Breakdown['months'] = [];
+  let carried = { committed: '0.00', paid: '0.00' };
+  for (let month = 1; month <= last; month += 1) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    const found = breakdown.months.find((m) => m.month === key);
+    if (found !== undefined) carried = { committed: found.committed, paid: found.paid };
+    shown.push({ month: key, ...carried });
   }
-  return all;
-}
-
-function monthEnds(year: number, until: string): string[] {
-  const ends: string[] = [];
-  for (let month = 1; month <= 12; month += 1) {
-    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    const day = `${year}-${String(month).padStart(2, '0')}-${String(last).padStart(2, '0')}`;
-    const first = `${year}-${String(month).padStart(2, '0')}-01`;
-    if (first > until) break;
-    ends.push(day < until ? day : until);
-  }
-  return ends;
+  return shown;
 }
 
 export function BudgetPage({ params }: { params: URLSearchParams }) {
@@ -90,15 +85,9 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   const asOfQuery = asOf === null ? '' : `?asOf=${encodeURIComponent(asOf)}`;
 
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}${asOfQuery}`), [programmeId, year, asOfQuery]);
+  const breakdown = useLoad(() => get<Breakdown>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}/breakdown${asOfQuery}`), [programmeId, year, asOfQuery]);
   const until = asOfKind === 'date' && asOf !== null ? asOfText : beijingToday();
-  const monthly = useLoad(
-    () =>
-      asOfKind === 'position'
-        ? Promise.resolve([])
-        : Promise.all(monthEnds(year, until).map(async (day) => ({ day, budget: await get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}?asOf=${encodeURIComponent(endOfBeijingDay(day))}`) }))),
-    [programmeId, year, until, asOfKind],
-  );
-  const approved = useLoad(() => approvedOf(programmeId, year), [programmeId, year]);
+  const months = useMemo(() => (breakdown.data === undefined || asOfKind === 'position' ? [] : monthsShown(breakdown.data, year, until)), [breakdown.data, year, until, asOfKind]);
 
   const b = budget.data;
   const unit = tr('万元', '10k yuan');
@@ -132,23 +121,19 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
       tooltip: { trigger: 'axis' },
       legend: { top: 0, data: [tr('已承诺', 'Committed'), tr('已拨付', 'Paid')] },
       grid: { left: 80, right: 20, top: 40, bottom: 30 },
-      xAxis: { type: 'category', data: (monthly.data ?? []).map((m) => m.day.slice(0, 7)) },
+      xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: { type: 'value', name: unit },
       series: [
-        { name: tr('已承诺', 'Committed'), type: 'bar', data: (monthly.data ?? []).map((m) => chartValue(m.budget.committed) / 10_000), itemStyle: { color: '#1d5fa7' } },
-        { name: tr('已拨付', 'Paid'), type: 'line', data: (monthly.data ?? []).map((m) => chartValue(m.budget.paid) / 10_000), itemStyle: { color: '#b8520a' } },
+        { name: tr('已承诺', 'Committed'), type: 'bar', data: months.map((m) => chartValue(m.committed) / 10_000), itemStyle: { color: '#1d5fa7' } },
+        { name: tr('已拨付', 'Paid'), type: 'line', data: months.map((m) => chartValue(m.paid) / 10_000), itemStyle: { color: '#b8520a' } },
       ],
     }),
-    [monthly.data, lang()],
+    [months, lang()],
   );
-  const districts = useMemo(() => {
-    const by = new Map<string, string[]>();
-    for (const a of approved.data ?? []) {
-      const key = a.district ?? tr('未填区县', 'no district');
-      by.set(key, [...(by.get(key) ?? []), a.award]);
-    }
-    return [...by.entries()].map(([district, awards]) => ({ district, count: awards.length, award: sumAmounts(awards) })).sort((x, y) => (fenOf(y.award) > fenOf(x.award) ? 1 : -1));
-  }, [approved.data, lang()]);
+  const districts = useMemo(
+    () => (breakdown.data?.districts ?? []).map((d) => ({ district: d.district ?? tr('未填区县', 'no district'), count: d.applications, award: d.committed })),
+    [breakdown.data, lang()],
+  );
   const districtOption = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'item' },
@@ -228,18 +213,41 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
       )}
       <div class="grid2">
         <Section title={tr('逐月累计承诺与拨付(万元,月末)', 'Committed and paid by month end (10k yuan)')}>
-          {asOfKind === 'position' ? <p class="muted">{tr('按日志位置查询时不显示逐月数据。', 'Not shown for an as-of by log position.')}</p> : <Loading loaded={monthly} />}
-          {monthly.data !== undefined && monthly.data.length > 0 && <Chart option={monthOption} label={tr('逐月累计承诺与拨付', 'Committed and paid by month')} />}
+          {asOfKind === 'position' ? <p class="muted">{tr('按日志位置查询时不显示逐月数据。', 'Not shown for an as-of by log position.')}</p> : <Loading loaded={breakdown} />}
+          {months.length > 0 && <Chart option={monthOption} label={tr('逐月累计承诺与拨付', 'Committed and paid by month')} />}
+          {months.length > 0 && (
+            <details>
+              <summary>{tr('逐月数据', 'Figures by month')}</summary>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{tr('月份', 'Month')}</th>
+                    <th scope="col" class="num">{tr('累计承诺(元)', 'Committed (yuan)')}</th>
+                    <th scope="col" class="num">{tr('累计拨付(元)', 'Paid (yuan)')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {months.map((m) => (
+                    <tr>
+                      <td>{m.month}</td>
+                      <td class="num"><Yuan amount={m.committed} /></td>
+                      <td class="num"><Yuan amount={m.paid} /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          )}
         </Section>
-        <Section title={tr('按区县的已批准奖励(当前)', 'Approved awards by district (now)')}>
-          <Loading loaded={approved} />
-          {districts.length > 0 && <Chart option={districtOption} label={tr('按区县的已批准奖励', 'Approved awards by district')} height={220} />}
+        <Section title={tr('按区县的已承诺奖励', 'Awards committed by district')}>
+          <Loading loaded={breakdown} />
+          {districts.length > 0 && <Chart option={districtOption} label={tr('按区县的已承诺奖励', 'Awards committed by district')} height={220} />}
           <table>
             <thead>
               <tr>
                 <th scope="col">{tr('区县', 'District')}</th>
                 <th scope="col" class="num">{tr('项目数', 'Applications')}</th>
-                <th scope="col" class="num">{tr('奖励(万元)', 'Awards (10k yuan)')}</th>
+                <th scope="col" class="num">{tr('已承诺(万元)', 'Committed (10k yuan)')}</th>
               </tr>
             </thead>
             <tbody>

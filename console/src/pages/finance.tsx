@@ -3,10 +3,10 @@
 // the API enforces it either way.
 import { useState } from 'preact/hooks';
 import { currentSession, get, post } from '../api';
-import { beijingToday, fenOf, subtractAmounts, sumAmounts } from '../format';
+import { beijingToday } from '../format';
 import { tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application } from './budget';
+import { programmeName, usePrograms } from './budget';
 
 export interface Disbursement {
   disbursementId: string;
@@ -43,28 +43,26 @@ interface Clawback {
   outstanding: string;
 }
 
-interface TimelineEntry {
-  type: string;
-  actorId: string;
-  data: Record<string, unknown>;
-}
+/** Confirmed payments listed, newest first; older ones are found from the application. */
+const confirmedShownMax = 50;
 
-const paymentsPagesMax = 20;
-
-async function approvedApplications(): Promise<Application[]> {
-  const all: Application[] = [];
-  for (let page = 0; page < paymentsPagesMax; page += 1) {
-    const rows = await get<Application[]>(`/api/applications?status=approved&limit=500&offset=${page * 500}`);
-    all.push(...rows);
-    if (rows.length < 500) break;
-  }
-  return all;
+interface AwaitingPayment {
+  applicationId: string;
+  programmeId: string;
+  fiscalYear: number;
+  uscc: string | null;
+  enterpriseName: string | null;
+  approvedBy: string | null;
+  award: string;
+  paid: string;
+  pending: string;
+  unpaid: string;
 }
 
 export function FinancePage() {
   const me = currentSession()!.sub;
   const programmes = usePrograms();
-  const approved = useLoad(approvedApplications, []);
+  const approved = useLoad(() => get<AwaitingPayment[]>('/api/awards/awaiting-payment'), []);
   const pending = useLoad(() => get<Disbursement[]>('/api/disbursements?status=recorded'), []);
   const confirmed = useLoad(() => get<Disbursement[]>('/api/disbursements?status=confirmed'), []);
   const clawbacks = useLoad(() => get<Clawback[]>('/api/clawbacks?outstanding=true'), []);
@@ -74,11 +72,7 @@ export function FinancePage() {
     confirmed.reload();
     clawbacks.reload();
   };
-  const pendingByApplication = new Map<string, string[]>();
-  for (const d of pending.data ?? []) pendingByApplication.set(d.applicationId, [...(pendingByApplication.get(d.applicationId) ?? []), d.amount]);
-  const awaiting = (approved.data ?? [])
-    .map((a) => ({ ...a, unpaid: subtractAmounts(subtractAmounts(a.award, a.paid), sumAmounts(pendingByApplication.get(a.applicationId) ?? [])) }))
-    .filter((a) => fenOf(a.unpaid) > 0n);
+  const awaiting = approved.data ?? [];
 
   return (
     <>
@@ -104,12 +98,12 @@ export function FinancePage() {
                 <tr>
                   <td><code>{a.applicationId}</code></td>
                   <td>{programmeName(programmes.data?.find((p) => p.id === a.programmeId), a.programmeId)}</td>
-                  <td>{a.uscc}</td>
+                  <td>{a.enterpriseName ?? a.uscc}</td>
                   <td class="num"><Yuan amount={a.award} /></td>
                   <td class="num"><Yuan amount={a.paid} /></td>
                   <td class="num"><Yuan amount={a.unpaid} /></td>
                   <td>
-                    <RecordPayment application={a} unpaid={a.unpaid} me={me} done={reloadAll} />
+                    <RecordPayment application={a} me={me} done={reloadAll} />
                   </td>
                 </tr>
               ))}
@@ -131,7 +125,7 @@ export function FinancePage() {
           <RecordRecovery clawback={c} done={reloadAll} />
         ))}
       </Section>
-      <Section title={tr('已确认的拨付与拨付通知', 'Confirmed payments and their notices')}>
+      <Section title={tr('最近确认的拨付与拨付通知', 'Latest confirmed payments and their notices')}>
         <Loading loaded={confirmed} />
         <table>
           <thead>
@@ -145,7 +139,7 @@ export function FinancePage() {
             </tr>
           </thead>
           <tbody>
-            {(confirmed.data ?? []).map((d) => (
+            {(confirmed.data ?? []).slice(-confirmedShownMax).reverse().map((d) => (
               <tr>
                 <td>{d.paymentRef}</td>
                 <td>{d.enterpriseName ?? d.uscc}</td>
@@ -164,13 +158,12 @@ export function FinancePage() {
   );
 }
 
-function RecordPayment({ application, unpaid, me, done }: { application: Application; unpaid: string; me: string; done: () => void }) {
+function RecordPayment({ application, me, done }: { application: AwaitingPayment; me: string; done: () => void }) {
   const [open, setOpen] = useState(false);
-  const [amount, setAmount] = useState(unpaid);
+  const [amount, setAmount] = useState(application.unpaid);
   const [paymentRef, setPaymentRef] = useState('');
   const [paidOn, setPaidOn] = useState(beijingToday());
-  const timeline = useLoad(() => (open ? get<TimelineEntry[]>(`/api/applications/${application.applicationId}/timeline`) : Promise.resolve([])), [open]);
-  const approvedBy = timeline.data?.find((e) => e.type === 'AwardApproved')?.actorId;
+  const approvedBy = application.approvedBy;
   const action = useAction(() => post(`/api/applications/${application.applicationId}/disbursements`, { amount, paymentRef, paidOn }), () => {
     setOpen(false);
     done();
