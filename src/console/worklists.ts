@@ -310,14 +310,25 @@ export class Worklists {
   }
 
   /**
-   * Awarded applications with the amount of their payments awaiting a check, for the caller to weigh
-   * against the award and the paid figures of the read side (which follow every correction).
+   * Awarded applications that may still be due a payment, with the amount of their payments awaiting
+   * a check, for the caller to weigh against the award and paid figures of the read side (which
+   * follow every correction).
    */
   async awardedApplications(): Promise<Array<{ applicationId: string; uscc: string | null; enterpriseName: string | null; approvedBy: string | null; pending: string }>> {
     await this.catchUp();
     const pendingFen = new Map<string, bigint>();
-    for (const d of this.disbursements.values()) if (d.status === 'recorded') pendingFen.set(d.applicationId, (pendingFen.get(d.applicationId) ?? 0n) + fenOf(d.amount));
-    return [...this.awarded].map((applicationId) => {
+    const paidFen = new Map<string, bigint>();
+    for (const d of this.disbursements.values()) {
+      const into = d.status === 'recorded' ? pendingFen : d.status === 'confirmed' ? paidFen : null;
+      into?.set(d.applicationId, (into.get(d.applicationId) ?? 0n) + fenOf(d.amount));
+    }
+    // The award as approved bounds the award after any correction (they only reduce it): an award
+    // paid and checked in full by that bound is not due, and is not looked up.
+    const due = [...this.awarded].filter((applicationId) => {
+      const award = this.applications.get(applicationId)?.award;
+      return award === null || award === undefined || fenOf(award) - (paidFen.get(applicationId) ?? 0n) - (pendingFen.get(applicationId) ?? 0n) > 0n;
+    });
+    return due.map((applicationId) => {
       const application = this.applications.get(applicationId);
       const uscc = application?.uscc ?? null;
       return {
