@@ -6,6 +6,7 @@ import type { LedgerConfig } from './config.js';
 import { LedgerModule } from './commands/ledger.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { HttpModule } from './http/http.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { JWT_SECRET } from './http/auth.js';
 import { resolveJwtSecret } from './auth/secret.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         LedgerModule,
         ProjectionsModule,
         HttpModule.forRoot(config),
+        ConsoleModule,
         TerminusModule,
       ],
       controllers: [HealthController],

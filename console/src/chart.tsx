@@ -1,0 +1,37 @@
+// A chart in a Preact component. The chart library is loaded on first use, so that pages without a
+// chart never download or parse it.
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
+import { useEffect, useRef } from 'preact/hooks';
+
+export type ChartOption = EChartsCoreOption;
+
+let library: Promise<typeof import('./echarts-setup')> | null = null;
+
+/** A chart; `label` names it for screen readers (the figures are also in a table beside it). */
+export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
+  const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<EChartsType | null>(null);
+  const latest = useRef(option);
+  latest.current = option;
+  useEffect(() => {
+    let live = true;
+    const resize = () => chart.current?.resize();
+    library ??= import('./echarts-setup');
+    void library.then(({ echarts }) => {
+      if (!live) return;
+      chart.current = echarts.init(element.current!, undefined, { renderer: 'canvas' });
+      chart.current.setOption({ aria: { enabled: true }, animation: false, ...latest.current }, true);
+      window.addEventListener('resize', resize);
+    });
+    return () => {
+      live = false;
+      window.removeEventListener('resize', resize);
+      chart.current?.dispose();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
+  }, [option]);
+  return <div class="chart" ref={element} role="img" aria-label={label} style={{ height: `${height}px` }} />;
+}
