@@ -3,7 +3,7 @@
 // the exchange of a local trial's one-time sign-in link for a token.
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { streams } from '../domain/streams.js';
+import { streams } from '../shared/streams.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.js';
 import { Public, Roles, readerRoles } from '../http/auth.js';
 import { problemOf } from '../http/problem.js';

@@ -4,7 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { LedgerConfig } from '../config.js';
 import { mintToken } from '../auth/tokens.js';
-import { roles, type Role } from '../commands/runner.js';
+import { roles, type Role } from '../shared/actor.js';
 
 /** How long a printed link stays usable. */
 export const signInLinkLifetimeMs = 60 * 60 * 1000;

@@ -11,7 +11,8 @@ const dist = new URL('../../dist/', import.meta.url);
 const { createApp } = await import(new URL('bootstrap.js', dist).href);
 const { loadLedgerConfig } = await import(new URL('config.js', dist).href);
 const { mintToken } = await import(new URL('auth/tokens.js', dist).href);
-const { Ledger } = await import(new URL('commands/ledger.js', dist).href);
+const { LedgerCommands } = await import(new URL('commands/ledger-commands.js', dist).href);
+const { CommandBus } = await import('@nestjs/cqrs');
 const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
 const { READ_SIDE } = await import(new URL('projections/read-side.js', dist).href);
 const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
@@ -46,7 +47,7 @@ try {
   const store = app.get(EVENT_STORE);
   if (given === undefined) {
     process.stdout.write(`generating ${applications} applications…\n`);
-    await generateSynthetic(app.get(Ledger), { applications, seed: 2025 });
+    await generateSynthetic(new LedgerCommands(app.get(CommandBus)), { applications, seed: 2025 });
   }
   const startedMs = performance.now();
   await app.listen(0, '127.0.0.1');

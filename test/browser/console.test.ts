@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { AppModule } from '../../src/app.module.js';
 import { mintToken } from '../../src/auth/tokens.js';
 import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
-import type { Role } from '../../src/commands/runner.js';
+import type { Role } from '../../src/shared/actor.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { consoleAssetsDir } from '../../src/console/console.module.js';
 import { CLOCK } from '../../src/http/api.controller.js';
@@ -55,7 +55,7 @@ describeInBrowser('web console in Chromium', () => {
       .overrideProvider(CLOCK)
       .useValue(() => now)
       .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
+    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'], headless: true });

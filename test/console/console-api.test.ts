@@ -9,7 +9,7 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
 import { mintToken } from '../../src/auth/tokens.js';
 import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
-import type { Role } from '../../src/commands/runner.js';
+import type { Role } from '../../src/shared/actor.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { SIGN_IN_LINKS } from '../../src/console/console.controller.js';
 import { consoleAssetsDir } from '../../src/console/console.module.js';
@@ -25,7 +25,7 @@ async function startApp(dir: string, settings: Record<string, string>, clock: ()
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();
-  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ requestLog: false }), { logger: false }));
+  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
