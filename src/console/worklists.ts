@@ -280,7 +280,7 @@ export class Worklists {
       const year0 = new Date(m.recordedAtMs + beijingOffsetMs).getUTCFullYear();
       const month = year0 < year ? 1 : year0 > year ? 12 : m.month;
       committedAtMonthEnd[month] = m.committedAfterFen;
-      paidInMonth[month] = paidInMonth[month]! + m.paidDeltaFen;
+      paidInMonth[month] = (paidInMonth[month] ?? 0n) + m.paidDeltaFen;
       lastMonth = Math.max(lastMonth, month);
       if (m.committedDeltaFen !== 0n) {
         const entry = byDistrict.get(m.district) ?? { fen: 0n, applications: 0 };
@@ -293,8 +293,9 @@ export class Worklists {
     let committed = 0n;
     let paid = 0n;
     for (let month = 1; month <= lastMonth; month += 1) {
-      if (committedAtMonthEnd[month]! >= 0n) committed = committedAtMonthEnd[month]!;
-      paid += paidInMonth[month]!;
+      const committedAtEnd = committedAtMonthEnd[month] ?? -1n;
+      if (committedAtEnd >= 0n) committed = committedAtEnd;
+      paid += paidInMonth[month] ?? 0n;
       months.push({ month: `${year}-${String(month).padStart(2, '0')}`, committed: yuanOf(committed), paid: yuanOf(paid) });
     }
     return {

@@ -36,6 +36,9 @@ if (!chromiumFound) {
 const describeInBrowser = chromiumFound ? describe : describe.skip;
 const stepTimeoutMs = 15_000;
 
+/** Terminal colours out of a process's output (ESC [ … m). */
+const stripAnsi = (text: string): string => text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+
 describeInBrowser('web console in Chromium', () => {
   let dir: string;
   let app: NestFastifyApplication;
@@ -274,7 +277,7 @@ describeInBrowser('the one-time sign-in link of a local trial', () => {
       const timer = setTimeout(() => reject(new Error(`no sign-in link printed within 30 s:\n${output}`)), 30_000);
       service!.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
-        const found = /(http:\/\/localhost:\d+\/#\/sign-in\/[A-Za-z0-9_-]+)/.exec(output.replace(/\u001b\[[0-9;]*m/g, ''));
+        const found = /(http:\/\/localhost:\d+\/#\/sign-in\/[A-Za-z0-9_-]+)/.exec(stripAnsi(output));
         if (found !== null) {
           clearTimeout(timer);
           resolve(found[1]!);
