@@ -5,8 +5,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, 
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { exportCsv, exportJsonl } from '../audit/export.js';
+import { PassThrough, Readable } from 'node:stream';
+import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import * as commands from '../commands/cqrs-commands.js';
 import type { Actor, CommandContext } from '../commands/runner.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -346,13 +346,21 @@ export class ReadController {
   @Roles('auditor')
   async exportEvents(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const format = query['format'] ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv') throw invalid('format', 'must be jsonl or csv');
+    if (format !== 'jsonl' && format !== 'csv' && format !== 'xlsx') throw invalid('format', 'must be jsonl, csv or xlsx');
+    // CSV and .xlsx show the business view unless the raw event log is asked for.
+    const view = query['view'] ?? 'business';
+    if (!exportViews.includes(view as ExportView)) throw invalid('view', 'must be business or events');
     const from = positionOf(query['fromPosition'], 'fromPosition') ?? 1n;
     const limit = optionalInteger(query['limit'], 'limit', 1, 1_000_000);
     const range = { afterPosition: from > 0n ? from - 1n : 0n, ...(limit === undefined ? {} : { maxCount: limit }) };
+    const name = view === 'business' ? 'ledger-business' : 'ledger-events';
     // Streamed: an export of the whole log never sits in memory.
     if (format === 'csv') {
-      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="ledger-events.csv"').send(Readable.from(exportCsv(this.store, range)));
+      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).send(Readable.from(exportCsv(this.store, view as ExportView, range)));
+    } else if (format === 'xlsx') {
+      const body = new PassThrough();
+      exportXlsx(this.store, view as ExportView, body, range).catch((error: unknown) => body.destroy(error as Error));
+      await reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(body);
     } else {
       await reply.header('Content-Type', 'application/x-ndjson; charset=utf-8').send(Readable.from(exportJsonl(this.store, range)));
     }
