@@ -260,6 +260,11 @@ export function beijingTimeOf(instantIso: string): string {
   return new Date(Date.parse(instantIso) + beijingOffsetMs).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** An amount in a CSV row: not a string, so that the writer leaves it unquoted. */
+class CsvAmount {
+  constructor(readonly text: string) {}
+}
+
 /**
  * A CSV cell. Amounts and integers are handed to the writer as non-strings, so that they are written
  * unquoted (Excel reads them as numbers) and are not mistaken for formulas; text is quoted.
@@ -268,7 +273,7 @@ function csvCellOf(kind: CellKind, value: string | null): unknown {
   if (value === null) return '';
   switch (kind) {
     case 'amount':
-      return new Decimal(value);
+      return new CsvAmount(value);
     case 'integer':
       return BigInt(value);
     case 'time':
@@ -290,7 +295,7 @@ export async function* exportCsv(store: EventStore, view: ExportView, range: Exp
     quoted_empty: true,
     escape_formulas: true,
     record_delimiter: 'windows',
-    cast: { object: (value) => (value instanceof Decimal ? value.toFixed(2) : JSON.stringify(value)) },
+    cast: { object: (value) => (value instanceof CsvAmount ? value.text : JSON.stringify(value)) },
   });
   const feeding = (async () => {
     try {

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
+import { verifyLog } from '../audit/verify.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { Ledger } from '../commands/ledger.js';
 import { ConfigError, type LedgerConfig } from '../config.js';
@@ -240,7 +241,7 @@ export class VerifyCommand extends LedgerCommand {
     }
     const head = Number(await this.store.headPosition());
     const bar = progressBar('verifying', head);
-    const chain = await this.store.verify(digest, (_, position) => bar.update(Number(position)));
+    const chain = await verifyLog(this.store, digest, (_, position) => bar.update(Number(position)));
     bar.stop();
     // On a tampered log the read side may not even be buildable: that is a finding, not a crash.
     let reconciliation: Awaited<ReturnType<typeof reconcile>> | { ok: false; error: string };
@@ -253,7 +254,7 @@ export class VerifyCommand extends LedgerCommand {
     const ok = chain.ok && reconciliation.ok;
     print({
       ok,
-      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, findings: chain.findings, digest: digestToJson(chain.digest) },
+      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, legacyHashEvents: chain.legacyHashEvents, findings: chain.findings, digest: digestToJson(chain.digest) },
       projections: reconciliation,
     });
     if (!ok) process.exitCode = exitCodes.findings;

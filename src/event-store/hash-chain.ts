@@ -31,9 +31,23 @@ function field(value: string): string {
   return `${value.length}:${value}`;
 }
 
-export function computeEventHash(input: HashInput): string {
+/** A field that may be null: `~` cannot start a length-prefixed field, so null and '' differ. */
+function nullableField(value: string | null): string {
+  return value === null ? '~' : field(value);
+}
+
+/**
+ * Versions of the event hash. 1: the first, which hashed a null causation id as ''; 2 (current): null
+ * and '' hash differently, and the text names its version, so that no event hashes alike under both.
+ * Logs written before version 2 keep verifying: an event's version is the one its stored hash matches,
+ * and once an event of the current version is in the log, none of an older version may follow it.
+ */
+export const eventHashVersionCurrent = 2;
+export type EventHashVersion = 1 | 2;
+
+export function computeEventHash(input: HashInput, version: EventHashVersion = eventHashVersionCurrent): string {
   const m = input.metadata;
-  const text =
+  const common =
     field(input.prevHash) +
     field(input.stream) +
     field(input.revision.toString()) +
@@ -44,10 +58,16 @@ export function computeEventHash(input: HashInput): string {
     field(m.actorId) +
     field(m.actorRole) +
     field(m.commandId) +
-    field(m.correlationId) +
-    field(m.causationId ?? '') +
-    field(m.recordedAt);
+    field(m.correlationId);
+  const text = version === 1 ? common + field(m.causationId ?? '') + field(m.recordedAt) : `v2|${common}${nullableField(m.causationId)}${field(m.recordedAt)}`;
   return oneShotHash('sha256', text, 'hex');
+}
+
+/** The hash version an event's stored hash was computed with, or `undefined` when it matches none: changed. */
+export function eventHashVersionOf(record: ChainRecord): EventHashVersion | undefined {
+  if (computeEventHash(record, 2) === record.hash) return 2;
+  if (computeEventHash(record, 1) === record.hash) return 1;
+  return undefined;
 }
 
 /** What an auditor keeps: the log up to `position` had these `eventCount` events and this rolling `hash`. */
@@ -119,6 +139,11 @@ export interface VerifyReport {
   readonly findings: readonly VerifyFinding[];
   /** The log's digest as verified now (up to its head), to save for the next check. */
   readonly digest: LogDigest;
+  /**
+   * Events hashed with version 1 of the event hash, written before version 2: a null causation id
+   * changed to '' in one of them cannot be told from the hash alone.
+   */
+  readonly legacyHashEvents: number;
 }
 
 export const findingCountMax = 100;
@@ -135,7 +160,12 @@ export interface VerifyOptions {
   readonly digest?: LogDigest;
   /** Called every so often with the number of events checked, for progress bars. */
   readonly onProgress?: (eventsChecked: number, position: bigint) => void;
+  /** Further checks of each record, in log order (running totals of the domain's streams, say). */
+  readonly recordChecks?: readonly RecordCheck[];
 }
+
+/** A check of one record, given in log order; returns what it found wrong, if anything. */
+export type RecordCheck = (record: ChainRecord) => VerifyFinding | undefined;
 
 /** Streams the log once, in global order, in memory proportional to the number of streams. */
 export async function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
@@ -148,6 +178,10 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   let digestChecked = false;
   let positionLast = 0n;
   let eventsChecked = 0;
+  let legacyHashEvents = 0;
+  /** The first event hashed with the current version: no older version may follow it. */
+  let currentHashFrom: bigint | undefined;
+  const recordChecks = options.recordChecks ?? [];
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
@@ -188,13 +222,29 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     positionLast = record.position;
 
     const { position, stream, revision } = record;
-    if (computeEventHash(record) !== record.hash) {
+    const hashVersion = eventHashVersionOf(record);
+    if (hashVersion === undefined) {
       report({
         kind: 'changed',
         position,
         stream,
         detail: `event ${record.id} (${stream}@${revision}) does not match its hash: its content was changed`,
       });
+    } else if (hashVersion === eventHashVersionCurrent) {
+      currentHashFrom ??= position;
+    } else if (currentHashFrom !== undefined) {
+      report({
+        kind: 'changed',
+        position,
+        stream,
+        detail: `event ${record.id} (${stream}@${revision}) is hashed with version ${hashVersion} after events of version ${eventHashVersionCurrent} (from position ${currentHashFrom}): it was rewritten`,
+      });
+    } else {
+      legacyHashEvents += 1;
+    }
+    for (const check of recordChecks) {
+      const finding = check(record);
+      if (finding !== undefined) report(finding);
     }
 
     const head = heads.get(stream);
@@ -271,5 +321,6 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     digestChecked: digest !== undefined,
     findings: findings.slice(0, findingCountMax),
     digest: accumulator.value,
+    legacyHashEvents,
   };
 }

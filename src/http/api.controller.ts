@@ -6,6 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
+import { verifyLog } from '../audit/verify.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import * as commands from '../commands/cqrs-commands.js';
 import type { Actor, CommandContext } from '../commands/runner.js';
@@ -379,7 +380,7 @@ export class ReadController {
     const saved = body?.digest;
     const digest = saved === undefined ? undefined : digestFromJson(saved);
     if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
-    const log = await this.store.verify(digest);
+    const log = await verifyLog(this.store, digest);
     const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.queries);
     return {
       ok: log.ok && (projections?.ok ?? true),
