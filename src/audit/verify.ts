@@ -4,6 +4,6 @@ import type { EventStore } from '../event-store/event-store.js';
 import type { LogDigest, VerifyReport } from '../event-store/hash-chain.js';
 import { runningTotalsCheck } from './running-totals.js';
 
-export function verifyLog(store: EventStore, digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+export function verifyLog(store: EventStore, digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
   return store.verify(digest, onProgress, [runningTotalsCheck()]);
 }

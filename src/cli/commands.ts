@@ -10,12 +10,13 @@ import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
+import { checkpointsOf, parseSavedDigests } from '../audit/checkpoints.js';
 import { verifyLog } from '../audit/verify.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { Ledger } from '../commands/ledger.js';
 import { ConfigError, type LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
+import { digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { Projector } from '../projections/projector.js';
@@ -68,14 +69,6 @@ function readUserFile(path: string, option: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read ${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-}
-
-function parseUserJson(text: string, path: string, option: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ConfigError(`${option} ${path} is not JSON`);
   }
 }
 
@@ -216,14 +209,24 @@ export class ReportCommand extends LedgerCommand {
   }
 }
 
-@Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later)' })
+@Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later); with --every N, one digest every N events, as JSON Lines' })
 export class DigestCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     super();
   }
 
-  async run(): Promise<void> {
-    print(digestToJson(await this.store.digest()));
+  async run(_: string[], options: { every?: string }): Promise<void> {
+    if (options.every === undefined) {
+      print(digestToJson(await this.store.digest()));
+      return;
+    }
+    if (!/^[1-9][0-9]{0,8}$/.test(options.every)) throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
+    for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(digestToJson(checkpoint))}\n`);
+  }
+
+  @Option({ flags: '--every <events>', description: 'a digest every so many events (checkpoints: verify then bounds a change to such a window)' })
+  parseEvery(value: string): string {
+    return value;
   }
 }
 
@@ -234,10 +237,11 @@ export class VerifyCommand extends LedgerCommand {
   }
 
   async run(_: string[], options: { digest?: string }): Promise<void> {
-    let digest: LogDigest | undefined;
+    let digest: LogDigest[] | undefined;
     if (options.digest !== undefined) {
-      digest = digestFromJson(parseUserJson(readUserFile(options.digest, '--digest'), options.digest, '--digest'));
-      if (digest === undefined) throw new ConfigError(`${options.digest} does not hold a digest (position, eventCount, hash)`);
+      const saved = parseSavedDigests(readUserFile(options.digest, '--digest'));
+      if ('error' in saved) throw new ConfigError(`--digest ${options.digest} ${saved.error}`);
+      digest = saved.digests;
     }
     const head = Number(await this.store.headPosition());
     const bar = progressBar('verifying', head);
@@ -254,13 +258,13 @@ export class VerifyCommand extends LedgerCommand {
     const ok = chain.ok && reconciliation.ok;
     print({
       ok,
-      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, legacyHashEvents: chain.legacyHashEvents, findings: chain.findings, digest: digestToJson(chain.digest) },
+      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, anchoredThrough: chain.anchoredThrough, unanchoredEvents: chain.unanchoredEvents, legacyHashEvents: chain.legacyHashEvents, findings: chain.findings, digest: digestToJson(chain.digest) },
       projections: reconciliation,
     });
     if (!ok) process.exitCode = exitCodes.findings;
   }
 
-  @Option({ flags: '--digest <file>', description: 'a digest saved earlier with `ledger digest`' })
+  @Option({ flags: '--digest <file>', description: 'digests saved earlier with `ledger digest` (one, or JSON Lines from --every)' })
   parseDigest(value: string): string {
     return value;
   }

@@ -152,7 +152,7 @@ export interface EventStore {
    * Checks every event's hash and chain, and the log against a digest saved earlier; `recordChecks`
    * add checks of each event's content (the domain's running totals: see audit/verify.ts).
    */
-  verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport>;
+  verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport>;
 
   /** Cheap round trip to the store, for health checks. */
   ping(): Promise<void>;

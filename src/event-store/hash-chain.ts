@@ -128,6 +128,8 @@ export interface VerifyFinding {
   readonly position: bigint;
   readonly stream: string | null;
   readonly detail: string;
+  /** For a saved digest that no longer matches: the last position of the window the change lies in. */
+  readonly throughPosition?: bigint;
 }
 
 export interface VerifyReport {
@@ -135,6 +137,10 @@ export interface VerifyReport {
   readonly eventsChecked: number;
   readonly headPosition: bigint;
   readonly digestChecked: boolean;
+  /** The position of the last saved digest that matched (0n: none): the log up to it is anchored. */
+  readonly anchoredThrough: bigint;
+  /** Events after the last saved digest given: no saved digest vouches for them yet. */
+  readonly unanchoredEvents: number;
   /** Sorted by position; the first is the earliest sign of tampering. At most `findingCountMax`. */
   readonly findings: readonly VerifyFinding[];
   /** The log's digest as verified now (up to its head), to save for the next check. */
@@ -157,7 +163,11 @@ interface StreamHead {
 
 export interface VerifyOptions {
   readonly positionsAreDense: boolean;
-  readonly digest?: LogDigest;
+  /**
+   * Digests saved earlier (checkpoints), in any order: each must match the log up to its position.
+   * The first that does not bounds the change to the window after the one before it.
+   */
+  readonly digest?: LogDigest | readonly LogDigest[];
   /** Called every so often with the number of events checked, for progress bars. */
   readonly onProgress?: (eventsChecked: number, position: bigint) => void;
   /** Further checks of each record, in log order (running totals of the domain's streams, say). */
@@ -174,8 +184,11 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
   const findings: VerifyFinding[] = [];
   const accumulator = new DigestAccumulator();
-  const digest = options.digest;
-  let digestChecked = false;
+  const checkpoints = [options.digest ?? []].flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  let checkpointNext = 0;
+  let anchoredThrough = 0n;
+  let anchorBroken = false;
+  let eventsAfterLastCheckpoint = 0;
   let positionLast = 0n;
   let eventsChecked = 0;
   let legacyHashEvents = 0;
@@ -188,28 +201,36 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     return findings.length - 1;
   };
 
-  const checkDigest = (): void => {
-    if (digest === undefined || digestChecked) return;
-    digestChecked = true;
+  /** Checks the next saved digest against the log read so far (every event up to its position). */
+  const checkNextCheckpoint = (): void => {
+    const saved = checkpoints[checkpointNext]!;
+    checkpointNext += 1;
+    if (anchorBroken) return;
     const now = accumulator.value;
-    if (now.hash !== digest.hash || now.eventCount !== digest.eventCount || now.position !== digest.position) {
-      report({
-        kind: 'digest-mismatch',
-        position: digest.position,
-        stream: null,
-        detail:
-          `the log up to position ${digest.position} no longer matches the saved digest ` +
-          `(saved: ${digest.eventCount} events, hash ${digest.hash.slice(0, 12)}…; ` +
-          `now: ${now.eventCount} events up to position ${now.position}, hash ${now.hash.slice(0, 12)}…)`,
-      });
+    if (now.hash === saved.hash && now.eventCount === saved.eventCount && now.position === saved.position) {
+      anchoredThrough = saved.position;
+      return;
     }
+    // Digests roll: every later one fails too. Only the first tells where to look.
+    anchorBroken = true;
+    report({
+      kind: 'digest-mismatch',
+      position: anchoredThrough + 1n,
+      throughPosition: saved.position,
+      stream: null,
+      detail:
+        `the log between positions ${anchoredThrough + 1n} and ${saved.position} no longer matches the digest saved at ${saved.position} ` +
+        `(saved: ${saved.eventCount} events, hash ${saved.hash.slice(0, 12)}…; ` +
+        `now: ${now.eventCount} events up to position ${now.position}, hash ${now.hash.slice(0, 12)}…)`,
+    });
   };
 
   for await (const record of records) {
     eventsChecked += 1;
     if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
-    if (digest !== undefined && record.position > digest.position) checkDigest();
+    while (checkpointNext < checkpoints.length && record.position > checkpoints[checkpointNext]!.position) checkNextCheckpoint();
+    if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
 
     if (options.positionsAreDense && record.position !== positionLast + 1n) {
       report({
@@ -301,24 +322,28 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     accumulator.add(position, record.hash);
   }
 
-  if (digest !== undefined && !digestChecked) {
-    if (positionLast < digest.position) {
-      report({
-        kind: 'removed',
-        position: positionLast + 1n,
-        stream: null,
-        detail: `the log ends at position ${positionLast}, before the saved digest's position ${digest.position}`,
-      });
-    }
-    checkDigest();
+  while (checkpointNext < checkpoints.length && checkpoints[checkpointNext]!.position <= positionLast) checkNextCheckpoint();
+  const beyondEnd = checkpoints[checkpoints.length - 1];
+  if (checkpointNext < checkpoints.length && beyondEnd !== undefined && !anchorBroken) {
+    // Every digest up to here matched: the log was cut off after the last event read.
+    anchorBroken = true;
+    report({
+      kind: 'removed',
+      position: positionLast + 1n,
+      stream: null,
+      detail: `the log ends at position ${positionLast}, before the saved digest's position ${beyondEnd.position}`,
+    });
   }
+  while (checkpointNext < checkpoints.length) checkNextCheckpoint();
 
   findings.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   return {
     ok: findings.length === 0,
     eventsChecked,
     headPosition: positionLast,
-    digestChecked: digest !== undefined,
+    digestChecked: checkpoints.length > 0,
+    anchoredThrough,
+    unanchoredEvents: checkpoints.length === 0 ? eventsChecked : eventsAfterLastCheckpoint,
     findings: findings.slice(0, findingCountMax),
     digest: accumulator.value,
     legacyHashEvents,

@@ -6,12 +6,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
+import { savedDigestCountMax } from '../audit/checkpoints.js';
 import { verifyLog } from '../audit/verify.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import * as commands from '../commands/cqrs-commands.js';
 import type { Actor, CommandContext } from '../commands/runner.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
+import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import type { AsOf } from '../projections/queries.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
@@ -377,14 +378,24 @@ export class ReadController {
   @Roles('auditor')
   @HttpCode(200)
   async verify(@Body() body: VerifyDto) {
+    // One saved digest, or several (checkpoints): each bounds where a change can lie.
     const saved = body?.digest;
-    const digest = saved === undefined ? undefined : digestFromJson(saved);
-    if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
-    const log = await verifyLog(this.store, digest);
+    const savedList = saved === undefined ? [] : Array.isArray(saved) ? saved : [saved];
+    const digests = savedList.map((one) => digestFromJson(one));
+    if (savedList.length > savedDigestCountMax || (saved !== undefined && (digests.length === 0 || digests.some((one) => one === undefined)))) {
+      throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns, or a non-empty array of them');
+    }
+    const log = await verifyLog(this.store, saved === undefined ? undefined : (digests as LogDigest[]));
     const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.queries);
     return {
       ok: log.ok && (projections?.ok ?? true),
-      log: { ...log, headPosition: log.headPosition.toString(), findings: log.findings.map((f) => ({ ...f, position: f.position.toString() })), digest: digestToJson(log.digest) },
+      log: {
+        ...log,
+        headPosition: log.headPosition.toString(),
+        anchoredThrough: log.anchoredThrough.toString(),
+        findings: log.findings.map((f) => ({ ...f, position: f.position.toString(), ...(f.throughPosition === undefined ? {} : { throughPosition: f.throughPosition.toString() }) })),
+        digest: digestToJson(log.digest),
+      },
       projections: projections === null ? null : { ...projections, position: projections.position.toString() },
     };
   }

@@ -341,7 +341,7 @@ export class KurrentDbEventStore implements EventStore {
     return digestRecords(this.decodedAll(0n));
   }
 
-  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
+  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
     return verifyRecords(this.decodedAll(0n), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),

@@ -354,7 +354,7 @@ export class PostgresEventStore implements EventStore {
     return digestRecords(this.chainRecords());
   }
 
-  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
+  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
     return verifyRecords(this.chainRecords(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
