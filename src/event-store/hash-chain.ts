@@ -141,7 +141,10 @@ export interface VerifyReport {
   readonly anchoredThrough: bigint;
   /** Events after the last saved digest given: no saved digest vouches for them yet. */
   readonly unanchoredEvents: number;
-  /** Sorted by position; the first is the earliest sign of tampering. At most `findingCountMax`. */
+  /**
+   * Sorted by position (a digest mismatch by the end of its window); the first is the earliest sign
+   * of tampering. At most `findingCountMax`.
+   */
   readonly findings: readonly VerifyFinding[];
   /** The log's digest as verified now (up to its head), to save for the next check. */
   readonly digest: LogDigest;
@@ -336,7 +339,13 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   }
   while (checkpointNext < checkpoints.length) checkNextCheckpoint();
 
-  findings.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  // A saved digest that no longer matches only bounds the change to its window: it sorts by the end of
+  // that window, after any event the other checks located inside it.
+  // At one position, what was done to the log (an event removed, inserted, moved) comes before what it
+  // caused (content or totals that no longer fit), and a digest's window last.
+  const sortKey = (finding: VerifyFinding): bigint => finding.throughPosition ?? finding.position;
+  const kindRank: Record<TamperKind, number> = { removed: 0, inserted: 0, reordered: 0, changed: 1, 'digest-mismatch': 2 };
+  findings.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : kindRank[a.kind] - kindRank[b.kind]));
   return {
     ok: findings.length === 0,
     eventsChecked,
