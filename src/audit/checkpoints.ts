@@ -1,7 +1,9 @@
 // Digests an auditor saves as checkpoints: one every N events lets verify bound a change to a window
 // of N events, and tells how many events no saved digest vouches for yet.
 import type { EventStore } from '../event-store/event-store.js';
+import type { KeyObject } from 'node:crypto';
 import { DigestAccumulator, digestFromJson, type LogDigest } from '../event-store/hash-chain.js';
+import { verifySignedDigest } from './signing.js';
 
 /** The log's digest after every `everyEvents` events, and at its head. */
 export async function* checkpointsOf(store: EventStore, everyEvents: number): AsyncIterable<LogDigest> {
@@ -23,9 +25,10 @@ export const savedDigestCountMax = 1_000_000;
 
 /**
  * Reads what an auditor saved: one digest (JSON), an array of them, or JSON Lines with one per line.
- * Returns the digests, or what is wrong with the text.
+ * With a public key, every digest must be signed with its private half. Returns the digests, or what
+ * is wrong with the text.
  */
-export function parseSavedDigests(text: string): { digests: LogDigest[] } | { error: string } {
+export function parseSavedDigests(text: string, publicKey?: KeyObject): { digests: LogDigest[] } | { error: string } {
   let values: unknown[];
   try {
     const trimmed = text.trim();
@@ -39,6 +42,7 @@ export function parseSavedDigests(text: string): { digests: LogDigest[] } | { er
   for (const [index, value] of values.entries()) {
     const digest = digestFromJson(value);
     if (digest === undefined) return { error: `does not hold a digest (position, eventCount, hash) at entry ${index + 1}` };
+    if (publicKey !== undefined && verifySignedDigest(value, publicKey) === undefined) return { error: `entry ${index + 1} is not signed with the public key given` };
     digests.push(digest);
   }
   return { digests };

@@ -11,6 +11,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
 import { checkpointsOf, parseSavedDigests } from '../audit/checkpoints.js';
+import { publicKeyPemOf, readPublicKey, resolveSigningKey, signDigest } from '../audit/signing.js';
 import { verifyLog } from '../audit/verify.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { Ledger } from '../commands/ledger.js';
@@ -211,23 +212,47 @@ export class ReportCommand extends LedgerCommand {
 
 @Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later); with --every N, one digest every N events, as JSON Lines' })
 export class DigestCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
     super();
   }
 
-  async run(_: string[], options: { every?: string }): Promise<void> {
+  async run(_: string[], options: { every?: string; sign?: boolean }): Promise<void> {
+    if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every)) throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
+    const key = options.sign === true ? signingKeyOf(this.config) : undefined;
+    const shown = (digest: LogDigest) => (key === undefined ? digestToJson(digest) : signDigest(digest, key, new Date()));
     if (options.every === undefined) {
-      print(digestToJson(await this.store.digest()));
+      print(shown(await this.store.digest()));
       return;
     }
-    if (!/^[1-9][0-9]{0,8}$/.test(options.every)) throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
-    for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(digestToJson(checkpoint))}\n`);
+    for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(shown(checkpoint))}\n`);
   }
 
   @Option({ flags: '--every <events>', description: 'a digest every so many events (checkpoints: verify then bounds a change to such a window)' })
   parseEvery(value: string): string {
     return value;
   }
+
+  @Option({ flags: '--sign', description: 'sign each digest with the Ed25519 key (LEDGER_SIGNING_KEY, or the key file beside the database)' })
+  parseSign(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'public-key', description: 'print the public key that checks signed digests (PEM): give it to auditors' })
+export class PublicKeyCommand extends LedgerCommand {
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    process.stdout.write(publicKeyPemOf(signingKeyOf(this.config)));
+  }
+}
+
+/** The signing key: created beside the database on a local trial, required from the environment in production. */
+function signingKeyOf(config: LedgerConfig) {
+  const production = process.env['NODE_ENV'] === 'production';
+  return resolveSigningKey(config, process.env, { create: !production, production });
 }
 
 @Command({ name: 'verify', description: 'check every hash and chain (and the log against a saved digest), and reconcile every projection' })
@@ -236,10 +261,12 @@ export class VerifyCommand extends LedgerCommand {
     super();
   }
 
-  async run(_: string[], options: { digest?: string }): Promise<void> {
+  async run(_: string[], options: { digest?: string; publicKey?: string }): Promise<void> {
+    if (options.publicKey !== undefined && options.digest === undefined) throw new ConfigError('--public-key checks the signatures of saved digests: give them with --digest');
+    const publicKey = options.publicKey === undefined ? undefined : readPublicKey(readUserFile(options.publicKey, '--public-key'), `--public-key ${options.publicKey}`);
     let digest: LogDigest[] | undefined;
     if (options.digest !== undefined) {
-      const saved = parseSavedDigests(readUserFile(options.digest, '--digest'));
+      const saved = parseSavedDigests(readUserFile(options.digest, '--digest'), publicKey);
       if ('error' in saved) throw new ConfigError(`--digest ${options.digest} ${saved.error}`);
       digest = saved.digests;
     }
@@ -266,6 +293,11 @@ export class VerifyCommand extends LedgerCommand {
 
   @Option({ flags: '--digest <file>', description: 'digests saved earlier with `ledger digest` (one, or JSON Lines from --every)' })
   parseDigest(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--public-key <file>', description: 'the public key (PEM) every saved digest must be signed with' })
+  parsePublicKey(value: string): string {
     return value;
   }
 }
@@ -432,9 +464,10 @@ export const cliCommands = [
   TokenCommand,
   SeedSyntheticCommand,
   HistoryCommand,
+  PublicKeyCommand,
   ApplicationHistoryCommand,
   EnterpriseHistoryCommand,
 ];
 
 /** The top-level commands' names. */
-export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'history'];
+export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'history', 'public-key'];

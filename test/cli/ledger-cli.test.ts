@@ -118,6 +118,33 @@ describe('ledger CLI', () => {
     expect(JSON.parse(verified.stdout).log.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'digest-mismatch' })]));
   });
 
+  it('signs checkpoints every N events; verify takes them with the public key, refuses a forged one, and bounds a rewrite to its window', async () => {
+    const path = copy('signed');
+    const checkpoints = join(dir, 'signed.checkpoints.jsonl');
+    const publicKey = join(dir, 'signed.public.pem');
+    const signed = await ledger(path, ['digest', '--every', '100', '--sign']);
+    expect(signed.code).toBe(0);
+    writeFileSync(checkpoints, signed.stdout);
+    const published = await ledger(path, ['public-key']);
+    expect(published.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    writeFileSync(publicKey, published.stdout);
+    const clean = await ledger(path, ['verify', '--digest', checkpoints, '--public-key', publicKey]);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).log).toMatchObject({ ok: true, unanchoredEvents: 0 });
+    const lines = signed.stdout.trim().split('\n');
+    const forged = { ...JSON.parse(lines[1]!), hash: 'f'.repeat(64) };
+    writeFileSync(join(dir, 'forged.jsonl'), [lines[0], JSON.stringify(forged), ...lines.slice(2)].join('\n'));
+    const refused = await ledger(path, ['verify', '--digest', join(dir, 'forged.jsonl'), '--public-key', publicKey]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/entry 2 is not signed with the public key given/);
+    const [position] = positions(path, "SELECT position FROM events WHERE type = 'DisbursementConfirmed' AND position > 250 LIMIT 1");
+    await tamperer(path).rewrite(position!, '{"amount":"1.00"}');
+    const verified = await ledger(path, ['verify', '--digest', checkpoints, '--public-key', publicKey]);
+    expect(verified.code).toBe(3);
+    const windowStart = ((position! - 1n) / 100n) * 100n + 1n;
+    expect(JSON.parse(verified.stdout).log.findings[0]).toMatchObject({ kind: 'digest-mismatch', position: String(windowStart), throughPosition: String(windowStart + 99n) });
+  });
+
   it('exits 3 when a projection row no longer matches the streams, naming table, key and field', async () => {
     const path = copy('corrupted');
     expect((await ledger(path, ['project'])).code).toBe(0);
