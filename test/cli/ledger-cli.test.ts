@@ -143,7 +143,8 @@ describe('ledger CLI', () => {
     expect(verified.code).toBe(3);
     const windowStart = ((position! - 1n) / 100n) * 100n + 1n;
     expect(JSON.parse(verified.stdout).log.findings[0]).toMatchObject({ kind: 'digest-mismatch', position: String(windowStart), throughPosition: String(windowStart + 99n) });
-  });
+    // Six runs of the command line: more than one test's default time on a busy machine.
+  }, 180_000);
 
   it('exits 3 when a projection row no longer matches the streams, naming table, key and field', async () => {
     const path = copy('corrupted');
