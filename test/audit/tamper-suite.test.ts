@@ -178,29 +178,46 @@ const checkpointKinds: Record<string, Mutate> = {
 
 const columns = ['position', 'id', 'stream', 'revision', 'type', 'schema_version', 'data', 'actor_id', 'actor_role', 'command_id', 'correlation_id', 'causation_id', 'recorded_at', 'prev_hash', 'hash'] as const;
 
-/** A store under test and a second connection that rewrites its events table wholesale. */
+/** A store under test and a second connection that rewrites its events table. */
 interface Backend {
   readonly store: EventStore;
   readRows(): Promise<Row[]>;
+  /** Makes the table hold exactly `rows`, deleting and inserting only the rows that differ. */
   replaceRows(rows: readonly Row[]): Promise<void>;
   dispose(): Promise<void>;
+}
+
+const keyOf = (row: Row) => columns.map((c) => String(row[c])).join('\u0000');
+
+/** What turns the rows held into the rows wanted: the positions to delete, then the rows to insert. */
+function differenceOf(held: readonly Row[], wanted: readonly Row[]): { deleted: string[]; inserted: Row[] } {
+  const heldKeys = new Set(held.map(keyOf));
+  const wantedKeys = new Set(wanted.map(keyOf));
+  return { deleted: held.filter((row) => !wantedKeys.has(keyOf(row))).map((row) => String(row.position)), inserted: wanted.filter((row) => !heldKeys.has(keyOf(row))) };
 }
 
 async function sqliteBackend(dir: string): Promise<Backend> {
   const path = join(dir, 'tamper.db');
   const store = new SqliteEventStore({ path });
-  await generateSynthetic(new Ledger(store), { applications: 15, seed: 21 });
+  await generateSynthetic(new Ledger(store), { applications: 10, seed: 21 });
   const db = new Database(path);
   db.exec('DROP TRIGGER IF EXISTS events_are_immutable_update; DROP TRIGGER IF EXISTS events_are_immutable_delete;');
   const insert = db.prepare(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  const remove = db.prepare('DELETE FROM events WHERE position = ?');
+  const readRows = () => db.prepare('SELECT * FROM events ORDER BY position').all() as Row[];
+  let held = readRows();
   const replace = db.transaction((rows: readonly Row[]) => {
-    db.prepare('DELETE FROM events').run();
-    for (const row of rows) insert.run(row);
+    const { deleted, inserted } = differenceOf(held, rows);
+    for (const position of deleted) remove.run(position);
+    for (const row of inserted) insert.run(row);
   });
   return {
     store,
-    readRows: async () => db.prepare('SELECT * FROM events ORDER BY position').all() as Row[],
-    replaceRows: async (rows) => void replace(rows),
+    readRows: async () => readRows(),
+    replaceRows: async (rows) => {
+      replace(rows);
+      held = [...rows];
+    },
     dispose: async () => {
       db.close();
       await store.close();
@@ -211,24 +228,28 @@ async function sqliteBackend(dir: string): Promise<Backend> {
 async function postgresBackend(): Promise<Backend> {
   const schema = freshSchemaName();
   const store = await PostgresEventStore.open({ connectionString: postgresUrl, schema });
-  await generateSynthetic(new Ledger(store), { applications: 15, seed: 21 });
+  await generateSynthetic(new Ledger(store), { applications: 10, seed: 21 });
   const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path="${schema}"` });
   await client.connect();
+  const readRows = async () => (await client.query<Row>('SELECT * FROM events ORDER BY position')).rows;
+  let held = await readRows();
   return {
     store,
-    readRows: async () => (await client.query<Row>('SELECT * FROM events ORDER BY position')).rows,
+    readRows,
     replaceRows: async (rows) => {
+      const { deleted, inserted } = differenceOf(held, rows);
       await client.query('BEGIN');
       await client.query('ALTER TABLE events DISABLE TRIGGER USER');
-      await client.query('DELETE FROM events');
-      const values = rows.flatMap((row) => columns.map((c) => row[c]));
-      for (let from = 0; from < rows.length; from += 500) {
-        const batch = rows.slice(from, from + 500);
+      if (deleted.length > 0) await client.query('DELETE FROM events WHERE position = ANY($1::bigint[])', [deleted]);
+      const values = inserted.flatMap((row) => columns.map((c) => row[c]));
+      for (let from = 0; from < inserted.length; from += 500) {
+        const batch = inserted.slice(from, from + 500);
         const tuples = batch.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(', ')})`);
         await client.query(`INSERT INTO events (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values.slice(from * columns.length, (from + batch.length) * columns.length));
       }
       await client.query('ALTER TABLE events ENABLE TRIGGER USER');
       await client.query('COMMIT');
+      held = [...rows];
     },
     dispose: async () => {
       await client.end();
