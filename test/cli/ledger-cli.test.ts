@@ -10,6 +10,8 @@ import { jwtVerify } from 'jose';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
 
 const run = promisify(execFile);
+/** Each test starts the command line several times, a few seconds each on a busy machine. */
+const cliTestTimeoutMs = 180_000;
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'ledger.js');
 
 interface Outcome {
@@ -42,7 +44,7 @@ describe('ledger CLI', () => {
     const seeded = await ledger(template, ['seed:synthetic', '--applications', '80', '--seed', '11']);
     expect(seeded.code).toBe(0);
     expect(JSON.parse(seeded.stdout)).toMatchObject({ applications: 80 });
-  });
+  }, cliTestTimeoutMs);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,7 +74,7 @@ describe('ledger CLI', () => {
     const verified = await ledger(path, ['verify', '--digest', join(dir, 'clean.digest.json')]);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, log: { ok: true, digestChecked: true, findings: [] }, projections: { ok: true, differences: [] } });
-  });
+  }, cliTestTimeoutMs);
 
   it.each([
     ['changed', async (path: string, [a]: bigint[]) => tamperer(path).changeData(a!, '{"amount":"9999999.00"}'), 0],
@@ -92,7 +94,7 @@ describe('ledger CLI', () => {
     const report = JSON.parse(verified.stdout) as { ok: boolean; log: { findings: { kind: string; position: string }[] } };
     expect(report.ok).toBe(false);
     expect(report.log.findings[0]).toMatchObject({ kind, position: targets[index]!.toString() });
-  });
+  }, cliTestTimeoutMs);
 
   it('exits 3 and reports a forged event inserted into a stream, at its position', async () => {
     const path = copy('inserted');
@@ -103,7 +105,7 @@ describe('ledger CLI', () => {
     const verified = await ledger(path, ['verify']);
     expect(verified.code).toBe(3);
     expect(JSON.parse(verified.stdout).log.findings[0]).toMatchObject({ kind: 'inserted', position: String(target.position) });
-  });
+  }, cliTestTimeoutMs);
 
   it('exits 3 on a history rewritten with every hash recomputed, against the digest saved before', async () => {
     const path = copy('rewritten');
@@ -116,7 +118,7 @@ describe('ledger CLI', () => {
     const verified = await ledger(path, ['verify', '--digest', saved]);
     expect(verified.code).toBe(3);
     expect(JSON.parse(verified.stdout).log.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'digest-mismatch' })]));
-  });
+  }, cliTestTimeoutMs);
 
   it('signs checkpoints every N events; verify takes them with the public key, refuses a forged one, and bounds a rewrite to its window', async () => {
     const path = copy('signed');
@@ -143,8 +145,7 @@ describe('ledger CLI', () => {
     expect(verified.code).toBe(3);
     const windowStart = ((position! - 1n) / 100n) * 100n + 1n;
     expect(JSON.parse(verified.stdout).log.findings[0]).toMatchObject({ kind: 'digest-mismatch', position: String(windowStart), throughPosition: String(windowStart + 99n) });
-    // Six runs of the command line: more than one test's default time on a busy machine.
-  }, 180_000);
+  }, cliTestTimeoutMs);
 
   it('exits 3 when a projection row no longer matches the streams, naming table, key and field', async () => {
     const path = copy('corrupted');
@@ -158,7 +159,7 @@ describe('ledger CLI', () => {
     const report = JSON.parse(verified.stdout) as { log: { ok: boolean }; projections: { differences: unknown[] } };
     expect(report.log.ok).toBe(true);
     expect(report.projections.differences).toContainEqual(expect.objectContaining({ table: 'read_budgets', key: `${row.programme_id}|${row.year}`, field: 'paid', actual: '123.45' }));
-  });
+  }, cliTestTimeoutMs);
 
   it('reports a budget now and as of a past position, and refuses a malformed year with exit 2', async () => {
     const path = copy('reports');
@@ -170,7 +171,7 @@ describe('ledger CLI', () => {
     expect(Number(then['committed'])).toBeLessThanOrEqual(Number(now['committed']));
     expect((await ledger(path, ['report', 'budget', 'baoding-data-voucher', '20x'])).code).toBe(2);
     expect((await ledger(path, ['report', 'budget', 'no-such-programme', '2025'])).code).toBe(4);
-  });
+  }, cliTestTimeoutMs);
 
   it('exports CSV for Excel to a file (UTF-8 BOM, Chinese intact), .xlsx with typed cells, and JSON Lines from a position', async () => {
     const path = copy('export');
@@ -190,7 +191,7 @@ describe('ledger CLI', () => {
     expect(sheet.rowCount - 1).toBe(Number(JSON.parse((await ledger(path, ['digest'])).stdout).eventCount));
     const jsonl = (await ledger(path, ['export', '--format', 'jsonl', '--from-position', '100'])).stdout.trim().split('\n');
     expect(JSON.parse(jsonl[0]!)).toMatchObject({ position: '100' });
-  });
+  }, cliTestTimeoutMs);
 
   it("mints a token with the deployment's secret, carrying sub and roles", async () => {
     const secret = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -200,7 +201,7 @@ describe('ledger CLI', () => {
     expect(protectedHeader.alg).toBe('HS256');
     expect(payload).toMatchObject({ sub: 'auditor-7', roles: ['auditor', 'supervisor'] });
     expect((await ledger(copy('token2'), ['token', '--sub', 'x', '--roles', 'emperor'], { LEDGER_JWT_SECRET: secret })).code).toBe(2);
-  });
+  }, cliTestTimeoutMs);
   /** The one line a failing command prints: no stack trace, no help text after it. */
   function oneLine(outcome: Outcome): string {
     const lines = outcome.stderr.split('\n').filter((line) => line.length > 0);
@@ -222,7 +223,7 @@ describe('ledger CLI', () => {
     expect(oneLine(outcome)).toContain(missing);
     expect(outcome.stdout).toBe('');
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
-  });
+  }, cliTestTimeoutMs);
 
   it('run from another folder without LEDGER_SQLITE_PATH, verify finds no ledger and creates none', async () => {
     const elsewhere = join(dir, 'elsewhere');
@@ -231,7 +232,7 @@ describe('ledger CLI', () => {
     expect(outcome.code).toBe(4);
     expect(oneLine(outcome)).toContain(join(elsewhere, 'data', 'ledger.db'));
     expect(readdirSync(elsewhere)).toEqual([]);
-  });
+  }, cliTestTimeoutMs);
 
   it('a store that cannot be opened: exit 5, one line naming it (SQLite file that is not a ledger, PostgreSQL down)', async () => {
     const junk = join(dir, 'junk.db');
@@ -244,7 +245,7 @@ describe('ledger CLI', () => {
     const line = oneLine(postgres);
     expect(line).toContain('127.0.0.1:1/ledger');
     expect(line).not.toContain('hunter2');
-  });
+  }, cliTestTimeoutMs);
 
   const secret = { LEDGER_JWT_SECRET: 'a-test-secret-that-is-long-enough-for-hs256' };
   it.each([
@@ -275,7 +276,7 @@ describe('ledger CLI', () => {
     expect(outcome.code).toBe(2);
     expect(oneLine(outcome)).toMatch(message);
     expect(outcome.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, cliTestTimeoutMs);
 
   it('--version prints the version; --help lists the exit codes the README documents', async () => {
     const version = await ledger(null, ['--version']);
@@ -290,5 +291,5 @@ describe('ledger CLI', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Exit codes'));
     expect(codesOf(section.slice(0, section.indexOf('\n\n', section.indexOf('|')))).slice(0, 6)).toEqual(['0', '1', '2', '3', '4', '5']);
-  });
+  }, cliTestTimeoutMs);
 });
