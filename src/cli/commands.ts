@@ -1,21 +1,26 @@
 // The `ledger` commands for auditors and operators. Reports print JSON on stdout; progress bars go to
-// stderr (and only to a terminal). Exit codes: 0 done, 1 unexpected error, 2 bad usage or settings,
-// 3 verification found tampering or a difference, 4 not found.
+// stderr (and only to a terminal); every error is one line on stderr. Exit codes: see `exitCodes`.
 import { Inject } from '@nestjs/common';
 import { SingleBar, Presets } from 'cli-progress';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Command as CommanderCommand } from 'commander';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
-import { exportCsv, exportJsonl } from '../audit/export.js';
+import { checkpointsOf, parseSavedDigests } from '../audit/checkpoints.js';
+import { publicKeyPemOf, readPublicKey, resolveSigningKey, signDigest } from '../audit/signing.js';
+import { verifyLog } from '../audit/verify.js';
+import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerCommands } from '../commands/ledger-commands.js';
 import { ConfigError, type LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
+import { digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
+import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { Projector } from '../projections/projector.js';
 import type { AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
@@ -23,7 +28,62 @@ import { generateSynthetic } from '../synthetic/generator.js';
 import { ratePerSecond, secondsOf } from '../shared/durations.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 
-export const exitCodes = { ok: 0, error: 1, usage: 2, findings: 3, notFound: 4 } as const;
+export const exitCodes = { ok: 0, error: 1, usage: 2, findings: 3, notFound: 4, storeUnavailable: 5 } as const;
+
+export const exitCodesHelp = `
+Exit codes:
+  0  done; for verify: the log and the projections check out
+  1  unexpected error
+  2  bad usage: unknown command or option, missing or extra argument, bad value, file or JSON
+  3  verify found tampering or a difference
+  4  not found: no ledger at the path given (read-only commands never create one), or no such record
+  5  the store could not be opened
+`;
+
+/** Commands that only read: they never create a store, and refuse to run where there is none. */
+export const readOnlyCommandNames: readonly string[] = ['verify', 'digest', 'report', 'export', 'history'];
+
+/** Prints one line on stderr and exits; the stack trace only with LEDGER_DEBUG=1. */
+export function failWith(code: number, message: string, error?: unknown): never {
+  process.stderr.write(`ledger: ${message.split('\n')[0]}\n`);
+  if (process.env['LEDGER_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  process.exit(code);
+}
+
+/**
+ * Every command: an extra argument is a usage error (commander 11 ignores them), and a parse error
+ * in a subcommand exits as one in the top-level command does (commander does not pass that on).
+ */
+abstract class LedgerCommand extends CommandRunner {
+  override setCommand(command: CommanderCommand): this {
+    command.allowExcessArguments(false);
+    command.exitOverride((error) => {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(exitCodes.ok);
+      failWith(exitCodes.usage, error.message.replace(/^error: /, ''));
+    });
+    return super.setCommand(command);
+  }
+}
+
+/** Reads a file the user named, or stops with a usage error naming it. */
+function readUserFile(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** Opens a file to write, or stops with a usage error naming it. */
+async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    throw new ConfigError(`cannot write --out ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return stream;
+}
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
@@ -52,7 +112,7 @@ export function parseAsOf(text: string | undefined): AsOf | undefined {
 }
 
 @Command({ name: 'replay', description: 'rebuild every projection from an empty read side' })
-export class ReplayCommand extends CommandRunner {
+export class ReplayCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
     super();
   }
@@ -69,7 +129,7 @@ export class ReplayCommand extends CommandRunner {
 }
 
 @Command({ name: 'project', description: 'bring the projections up to the head of the log (with --follow: and keep following it)' })
-export class ProjectCommand extends CommandRunner {
+export class ProjectCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
     super();
   }
@@ -95,7 +155,7 @@ export class ProjectCommand extends CommandRunner {
 }
 
 @SubCommand({ name: 'budget', arguments: '<programme> <year>', description: "a programme-year's budget: budget, committed, paid, clawed back, recovered, remaining" })
-export class BudgetReportCommand extends CommandRunner {
+export class BudgetReportCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
     super();
   }
@@ -105,9 +165,7 @@ export class BudgetReportCommand extends CommandRunner {
     await caughtUp(this.store, this.readSide.projector);
     const report = await this.readSide.queries.budget(programmeId ?? '', Number(yearText), parseAsOf(options.asOf));
     if (report === undefined) {
-      process.stderr.write(`no programme ${programmeId}\n`);
-      process.exitCode = exitCodes.notFound;
-      return;
+      failWith(exitCodes.notFound, `no programme ${programmeId}`);
     }
     print(report);
   }
@@ -119,7 +177,7 @@ export class BudgetReportCommand extends CommandRunner {
 }
 
 @SubCommand({ name: 'enterprise', arguments: '<uscc>', description: "an enterprise's totals per programme and year, with its headroom" })
-export class EnterpriseReportCommand extends CommandRunner {
+export class EnterpriseReportCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
     super();
   }
@@ -147,38 +205,75 @@ export class EnterpriseReportCommand extends CommandRunner {
 }
 
 @Command({ name: 'report', description: 'budget and enterprise reports, now or as of a past position or time', subCommands: [BudgetReportCommand, EnterpriseReportCommand] })
-export class ReportCommand extends CommandRunner {
+export class ReportCommand extends LedgerCommand {
   async run(): Promise<void> {
-    this.command.help();
+    throw new ConfigError('report needs a subcommand: budget or enterprise (see ledger report --help)');
   }
 }
 
-@Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later)' })
-export class DigestCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+@Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later); with --every N, one digest every N events, as JSON Lines' })
+export class DigestCommand extends LedgerCommand {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
+    super();
+  }
+
+  async run(_: string[], options: { every?: string; sign?: boolean }): Promise<void> {
+    if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every)) throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
+    const key = options.sign === true ? signingKeyOf(this.config) : undefined;
+    const shown = (digest: LogDigest) => (key === undefined ? digestToJson(digest) : signDigest(digest, key, new Date()));
+    if (options.every === undefined) {
+      print(shown(await this.store.digest()));
+      return;
+    }
+    for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(shown(checkpoint))}\n`);
+  }
+
+  @Option({ flags: '--every <events>', description: 'a digest every so many events (checkpoints: verify then bounds a change to such a window)' })
+  parseEvery(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--sign', description: 'sign each digest with the Ed25519 key (LEDGER_SIGNING_KEY, or the key file beside the database)' })
+  parseSign(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'public-key', description: 'print the public key that checks signed digests (PEM): give it to auditors' })
+export class PublicKeyCommand extends LedgerCommand {
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
     super();
   }
 
   async run(): Promise<void> {
-    print(digestToJson(await this.store.digest()));
+    process.stdout.write(publicKeyPemOf(signingKeyOf(this.config)));
   }
 }
 
+/** The signing key: created beside the database on a local trial, required from the environment in production. */
+function signingKeyOf(config: LedgerConfig) {
+  const production = process.env['NODE_ENV'] === 'production';
+  return resolveSigningKey(config, process.env, { create: !production, production });
+}
+
 @Command({ name: 'verify', description: 'check every hash and chain (and the log against a saved digest), and reconcile every projection' })
-export class VerifyCommand extends CommandRunner {
+export class VerifyCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
     super();
   }
 
-  async run(_: string[], options: { digest?: string }): Promise<void> {
-    let digest: LogDigest | undefined;
+  async run(_: string[], options: { digest?: string; publicKey?: string }): Promise<void> {
+    if (options.publicKey !== undefined && options.digest === undefined) throw new ConfigError('--public-key checks the signatures of saved digests: give them with --digest');
+    const publicKey = options.publicKey === undefined ? undefined : readPublicKey(readUserFile(options.publicKey, '--public-key'), `--public-key ${options.publicKey}`);
+    let digest: LogDigest[] | undefined;
     if (options.digest !== undefined) {
-      digest = digestFromJson(JSON.parse(readFileSync(options.digest, 'utf8')));
-      if (digest === undefined) throw new ConfigError(`${options.digest} does not hold a digest (position, eventCount, hash)`);
+      const saved = parseSavedDigests(readUserFile(options.digest, '--digest'), publicKey);
+      if ('error' in saved) throw new ConfigError(`--digest ${options.digest} ${saved.error}`);
+      digest = saved.digests;
     }
     const head = Number(await this.store.headPosition());
     const bar = progressBar('verifying', head);
-    const chain = await this.store.verify(digest, (_, position) => bar.update(Number(position)));
+    const chain = await verifyLog(this.store, digest, (_, position) => bar.update(Number(position)));
     bar.stop();
     // On a tampered log the read side may not even be buildable: that is a finding, not a crash.
     let reconciliation: Awaited<ReturnType<typeof reconcile>> | { ok: false; error: string };
@@ -191,27 +286,35 @@ export class VerifyCommand extends CommandRunner {
     const ok = chain.ok && reconciliation.ok;
     print({
       ok,
-      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, findings: chain.findings, digest: digestToJson(chain.digest) },
+      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, anchoredThrough: chain.anchoredThrough, unanchoredEvents: chain.unanchoredEvents, legacyHashEvents: chain.legacyHashEvents, findings: chain.findings, digest: digestToJson(chain.digest) },
       projections: reconciliation,
     });
     if (!ok) process.exitCode = exitCodes.findings;
   }
 
-  @Option({ flags: '--digest <file>', description: 'a digest saved earlier with `ledger digest`' })
+  @Option({ flags: '--digest <file>', description: 'digests saved earlier with `ledger digest` (one, or JSON Lines from --every)' })
   parseDigest(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--public-key <file>', description: 'the public key (PEM) every saved digest must be signed with' })
+  parsePublicKey(value: string): string {
     return value;
   }
 }
 
-@Command({ name: 'export', description: 'export events as JSON Lines or as CSV for Excel (UTF-8 with BOM)' })
-export class ExportCommand extends CommandRunner {
+@Command({ name: 'export', description: 'export events: JSON Lines (every field), or CSV / .xlsx for Excel (business view by default, --view events for the raw log)' })
+export class ExportCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     super();
   }
 
-  async run(_: string[], options: { format?: string; fromPosition?: string; out?: string }): Promise<void> {
+  async run(_: string[], options: { format?: string; view?: string; fromPosition?: string; out?: string }): Promise<void> {
     const format = options.format ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv') throw new ConfigError(`--format must be jsonl or csv, got "${format}"`);
+    if (format !== 'jsonl' && format !== 'csv' && format !== 'xlsx') throw new ConfigError(`--format must be jsonl, csv or xlsx, got "${format}"`);
+    const view = options.view ?? 'business';
+    if (!exportViews.includes(view as ExportView)) throw new ConfigError(`--view must be business or events, got "${view}"`);
+    if (format === 'jsonl' && options.view !== undefined) throw new ConfigError('--view applies to csv and xlsx: JSON Lines always holds every event');
     if (options.fromPosition !== undefined && !/^[0-9]+$/.test(options.fromPosition)) throw new ConfigError('--from-position must be a log position');
     // From position N: the events at N and after.
     const after = options.fromPosition === undefined ? 0n : BigInt(options.fromPosition) > 0n ? BigInt(options.fromPosition) - 1n : 0n;
@@ -220,15 +323,30 @@ export class ExportCommand extends CommandRunner {
     const onEvent = (event: { position: bigint }) => {
       if (event.position % 1000n === 0n) bar.update(Number(event.position));
     };
-    const chunks = format === 'csv' ? exportCsv(this.store, { afterPosition: after }, onEvent) : exportJsonl(this.store, { afterPosition: after }, onEvent);
     const toFile = options.out !== undefined;
-    await pipeline(Readable.from(chunks), toFile ? createWriteStream(options.out!) : process.stdout, { end: toFile });
+    const output = toFile ? await openOutput(options.out!) : process.stdout;
+    const range = { afterPosition: after };
+    if (format === 'xlsx') {
+      // The workbook ends the stream it writes to: stdout is given one of its own to end.
+      const workbook = new PassThrough();
+      const writing = pipeline(workbook, output, { end: toFile });
+      await exportXlsx(this.store, view as ExportView, workbook, range, onEvent);
+      await writing;
+    } else {
+      const chunks = format === 'csv' ? exportCsv(this.store, view as ExportView, range, onEvent) : exportJsonl(this.store, range, onEvent);
+      await pipeline(Readable.from(chunks), output, { end: toFile });
+    }
     bar.update(head);
     bar.stop();
   }
 
-  @Option({ flags: '--format <format>', description: 'jsonl (default) or csv', choices: ['jsonl', 'csv'] })
+  @Option({ flags: '--format <format>', description: 'jsonl (default), csv or xlsx' })
   parseFormat(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--view <view>', description: 'for csv and xlsx: business (default: applications, awards, disbursements, clawbacks, recoveries, notices) or events (the raw log)' })
+  parseView(value: string): string {
     return value;
   }
 
@@ -244,13 +362,14 @@ export class ExportCommand extends CommandRunner {
 }
 
 @Command({ name: 'token', description: "mint a bearer token (HS256) with this deployment's secret" })
-export class TokenCommand extends CommandRunner {
+export class TokenCommand extends LedgerCommand {
   constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
     super();
   }
 
   async run(_: string[], options: { sub?: string; roles?: string; expiresIn?: string }): Promise<void> {
     if (options.sub === undefined || options.roles === undefined) throw new ConfigError('token needs --sub ID and --roles R1,R2');
+    if (options.expiresIn !== undefined && !/^[1-9][0-9]{0,5}[smhd]$/.test(options.expiresIn)) throw new ConfigError(`--expires-in must be a number and a unit (s, m, h or d), such as 8h, got "${options.expiresIn}"`);
     const { secret } = resolveJwtSecret(this.config, { create: false, production: this.config.nodeEnv === 'production' });
     process.stdout.write(`${await mintToken(secret, { sub: options.sub, roles: parseRoles(options.roles) }, options.expiresIn ?? '8h')}\n`);
   }
@@ -272,7 +391,7 @@ export class TokenCommand extends CommandRunner {
 }
 
 @Command({ name: 'seed:synthetic', description: 'write a synthetic history through the real commands (deterministic from --seed)' })
-export class SeedSyntheticCommand extends CommandRunner {
+export class SeedSyntheticCommand extends LedgerCommand {
   constructor(@Inject(CommandBus) private readonly bus: CommandBus, @Inject(EVENT_STORE) private readonly store: EventStore) {
     super();
   }
@@ -300,6 +419,40 @@ export class SeedSyntheticCommand extends CommandRunner {
   }
 }
 
+@SubCommand({ name: 'application', arguments: '<applicationId>', description: "an application's history: every event of its stream, with the objections to it" })
+export class ApplicationHistoryCommand extends LedgerCommand {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    super();
+  }
+
+  async run([applicationId]: string[]): Promise<void> {
+    const history = await applicationHistory(this.store, applicationId ?? '');
+    if (history === undefined) failWith(exitCodes.notFound, `no application ${applicationId}`);
+    print({ applicationId, history });
+  }
+}
+
+@SubCommand({ name: 'enterprise', arguments: '<uscc>', description: "an enterprise's history: registration, flags, and its applications' submissions, awards, revocations and clawbacks" })
+export class EnterpriseHistoryCommand extends LedgerCommand {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+    super();
+  }
+
+  async run([uscc]: string[]): Promise<void> {
+    await caughtUp(this.store, this.readSide.projector);
+    const history = await enterpriseHistory(this.store, this.readSide.queries, uscc ?? '');
+    if (history.length === 0) failWith(exitCodes.notFound, `no enterprise ${uscc}`);
+    print({ uscc, history });
+  }
+}
+
+@Command({ name: 'history', description: "an application's or an enterprise's full history, from the log", subCommands: [ApplicationHistoryCommand, EnterpriseHistoryCommand] })
+export class HistoryCommand extends LedgerCommand {
+  async run(): Promise<void> {
+    throw new ConfigError('history needs a subcommand: application or enterprise (see ledger history --help)');
+  }
+}
+
 export const cliCommands = [
   ReplayCommand,
   ProjectCommand,
@@ -311,4 +464,11 @@ export const cliCommands = [
   ExportCommand,
   TokenCommand,
   SeedSyntheticCommand,
+  HistoryCommand,
+  PublicKeyCommand,
+  ApplicationHistoryCommand,
+  EnterpriseHistoryCommand,
 ];
+
+/** The top-level commands' names. */
+export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'history', 'public-key'];

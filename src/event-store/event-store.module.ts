@@ -7,7 +7,44 @@ import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
+/** Where a configuration's store lives, as an operator would name it (a connection string without its password). */
+export function describeStore(config: LedgerConfig): string {
+  switch (config.store) {
+    case 'sqlite':
+      return `the SQLite ledger at ${config.sqlitePath}`;
+    case 'postgres':
+      return `the PostgreSQL ledger at ${withoutPassword(config.databaseUrl ?? '')}`;
+    case 'eventstoredb':
+      return `the KurrentDB ledger at ${withoutPassword(config.eventStoreConnectionString ?? '')}`;
+  }
+}
+
+function withoutPassword(connectionString: string): string {
+  return connectionString.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
+
+/** The configured store could not be opened (missing, unreadable, not a ledger, server down). */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+
+  constructor(
+    readonly store: string,
+    readonly reason: string,
+  ) {
+    super(`cannot open ${store}: ${reason}`);
+  }
+}
+
 export async function openEventStore(config: LedgerConfig): Promise<EventStore> {
+  try {
+    return await openConfiguredStore(config);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new StoreOpenError(describeStore(config), reason);
+  }
+}
+
+async function openConfiguredStore(config: LedgerConfig): Promise<EventStore> {
   switch (config.store) {
     case 'sqlite':
       return new SqliteEventStore({ path: config.sqlitePath });

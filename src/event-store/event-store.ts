@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
-import type { LogDigest, VerifyReport } from './hash-chain.js';
+import type { LogDigest, RecordCheck, VerifyReport } from './hash-chain.js';
 
 /** JSON values as stored in event data. Money is a decimal string here, never a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -160,8 +160,11 @@ export interface EventStore {
   /** A digest of the log as it is now: keep it, and `verify` it later. */
   digest(): Promise<LogDigest>;
 
-  /** Checks every event's hash and chain, and the log against a digest saved earlier. */
-  verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport>;
+  /**
+   * Checks every event's hash and chain, and the log against a digest saved earlier; `recordChecks`
+   * add checks of each event's content (the domain's running totals: see audit/verify.ts).
+   */
+  verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport>;
 
   /** Cheap round trip to the store, for health checks. */
   ping(): Promise<void>;

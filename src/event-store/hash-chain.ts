@@ -31,9 +31,23 @@ function field(value: string): string {
   return `${value.length}:${value}`;
 }
 
-export function computeEventHash(input: HashInput): string {
+/** A field that may be null: `~` cannot start a length-prefixed field, so null and '' differ. */
+function nullableField(value: string | null): string {
+  return value === null ? '~' : field(value);
+}
+
+/**
+ * Versions of the event hash. 1: the first, which hashed a null causation id as ''; 2 (current): null
+ * and '' hash differently, and the text names its version, so that no event hashes alike under both.
+ * Logs written before version 2 keep verifying: an event's version is the one its stored hash matches,
+ * and once an event of the current version is in the log, none of an older version may follow it.
+ */
+export const eventHashVersionCurrent = 2;
+export type EventHashVersion = 1 | 2;
+
+export function computeEventHash(input: HashInput, version: EventHashVersion = eventHashVersionCurrent): string {
   const m = input.metadata;
-  const text =
+  const common =
     field(input.prevHash) +
     field(input.stream) +
     field(input.revision.toString()) +
@@ -44,10 +58,16 @@ export function computeEventHash(input: HashInput): string {
     field(m.actorId) +
     field(m.actorRole) +
     field(m.commandId) +
-    field(m.correlationId) +
-    field(m.causationId ?? '') +
-    field(m.recordedAt);
+    field(m.correlationId);
+  const text = version === 1 ? common + field(m.causationId ?? '') + field(m.recordedAt) : `v2|${common}${nullableField(m.causationId)}${field(m.recordedAt)}`;
   return oneShotHash('sha256', text, 'hex');
+}
+
+/** The hash version an event's stored hash was computed with, or `undefined` when it matches none: changed. */
+export function eventHashVersionOf(record: ChainRecord): EventHashVersion | undefined {
+  if (computeEventHash(record, 2) === record.hash) return 2;
+  if (computeEventHash(record, 1) === record.hash) return 1;
+  return undefined;
 }
 
 /** What an auditor keeps: the log up to `position` had these `eventCount` events and this rolling `hash`. */
@@ -108,6 +128,8 @@ export interface VerifyFinding {
   readonly position: bigint;
   readonly stream: string | null;
   readonly detail: string;
+  /** For a saved digest that no longer matches: the last position of the window the change lies in. */
+  readonly throughPosition?: bigint;
 }
 
 export interface VerifyReport {
@@ -115,10 +137,22 @@ export interface VerifyReport {
   readonly eventsChecked: number;
   readonly headPosition: bigint;
   readonly digestChecked: boolean;
-  /** Sorted by position; the first is the earliest sign of tampering. At most `findingCountMax`. */
+  /** The position of the last saved digest that matched (0n: none): the log up to it is anchored. */
+  readonly anchoredThrough: bigint;
+  /** Events after the last saved digest given: no saved digest vouches for them yet. */
+  readonly unanchoredEvents: number;
+  /**
+   * Sorted by position (a digest mismatch by the end of its window); the first is the earliest sign
+   * of tampering. At most `findingCountMax`.
+   */
   readonly findings: readonly VerifyFinding[];
   /** The log's digest as verified now (up to its head), to save for the next check. */
   readonly digest: LogDigest;
+  /**
+   * Events hashed with version 1 of the event hash, written before version 2: a null causation id
+   * changed to '' in one of them cannot be told from the hash alone.
+   */
+  readonly legacyHashEvents: number;
 }
 
 export const findingCountMax = 100;
@@ -132,10 +166,19 @@ interface StreamHead {
 
 export interface VerifyOptions {
   readonly positionsAreDense: boolean;
-  readonly digest?: LogDigest;
+  /**
+   * Digests saved earlier (checkpoints), in any order: each must match the log up to its position.
+   * The first that does not bounds the change to the window after the one before it.
+   */
+  readonly digest?: LogDigest | readonly LogDigest[];
   /** Called every so often with the number of events checked, for progress bars. */
   readonly onProgress?: (eventsChecked: number, position: bigint) => void;
+  /** Further checks of each record, in log order (running totals of the domain's streams, say). */
+  readonly recordChecks?: readonly RecordCheck[];
 }
+
+/** A check of one record, given in log order; returns what it found wrong, if anything. */
+export type RecordCheck = (record: ChainRecord) => VerifyFinding | undefined;
 
 /** Streams the log once, in global order, in memory proportional to the number of streams. */
 export async function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
@@ -144,38 +187,53 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
   const findings: VerifyFinding[] = [];
   const accumulator = new DigestAccumulator();
-  const digest = options.digest;
-  let digestChecked = false;
+  const checkpoints = [options.digest ?? []].flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  let checkpointNext = 0;
+  let anchoredThrough = 0n;
+  let anchorBroken = false;
+  let eventsAfterLastCheckpoint = 0;
   let positionLast = 0n;
   let eventsChecked = 0;
+  let legacyHashEvents = 0;
+  /** The first event hashed with the current version: no older version may follow it. */
+  let currentHashFrom: bigint | undefined;
+  const recordChecks = options.recordChecks ?? [];
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
     return findings.length - 1;
   };
 
-  const checkDigest = (): void => {
-    if (digest === undefined || digestChecked) return;
-    digestChecked = true;
+  /** Checks the next saved digest against the log read so far (every event up to its position). */
+  const checkNextCheckpoint = (): void => {
+    const saved = checkpoints[checkpointNext]!;
+    checkpointNext += 1;
+    if (anchorBroken) return;
     const now = accumulator.value;
-    if (now.hash !== digest.hash || now.eventCount !== digest.eventCount || now.position !== digest.position) {
-      report({
-        kind: 'digest-mismatch',
-        position: digest.position,
-        stream: null,
-        detail:
-          `the log up to position ${digest.position} no longer matches the saved digest ` +
-          `(saved: ${digest.eventCount} events, hash ${digest.hash.slice(0, 12)}…; ` +
-          `now: ${now.eventCount} events up to position ${now.position}, hash ${now.hash.slice(0, 12)}…)`,
-      });
+    if (now.hash === saved.hash && now.eventCount === saved.eventCount && now.position === saved.position) {
+      anchoredThrough = saved.position;
+      return;
     }
+    // Digests roll: every later one fails too. Only the first tells where to look.
+    anchorBroken = true;
+    report({
+      kind: 'digest-mismatch',
+      position: anchoredThrough + 1n,
+      throughPosition: saved.position,
+      stream: null,
+      detail:
+        `the log between positions ${anchoredThrough + 1n} and ${saved.position} no longer matches the digest saved at ${saved.position} ` +
+        `(saved: ${saved.eventCount} events, hash ${saved.hash.slice(0, 12)}…; ` +
+        `now: ${now.eventCount} events up to position ${now.position}, hash ${now.hash.slice(0, 12)}…)`,
+    });
   };
 
   for await (const record of records) {
     eventsChecked += 1;
     if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
-    if (digest !== undefined && record.position > digest.position) checkDigest();
+    while (checkpointNext < checkpoints.length && record.position > checkpoints[checkpointNext]!.position) checkNextCheckpoint();
+    if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
 
     if (options.positionsAreDense && record.position !== positionLast + 1n) {
       report({
@@ -188,13 +246,29 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     positionLast = record.position;
 
     const { position, stream, revision } = record;
-    if (computeEventHash(record) !== record.hash) {
+    const hashVersion = eventHashVersionOf(record);
+    if (hashVersion === undefined) {
       report({
         kind: 'changed',
         position,
         stream,
         detail: `event ${record.id} (${stream}@${revision}) does not match its hash: its content was changed`,
       });
+    } else if (hashVersion === eventHashVersionCurrent) {
+      currentHashFrom ??= position;
+    } else if (currentHashFrom !== undefined) {
+      report({
+        kind: 'changed',
+        position,
+        stream,
+        detail: `event ${record.id} (${stream}@${revision}) is hashed with version ${hashVersion} after events of version ${eventHashVersionCurrent} (from position ${currentHashFrom}): it was rewritten`,
+      });
+    } else {
+      legacyHashEvents += 1;
+    }
+    for (const check of recordChecks) {
+      const finding = check(record);
+      if (finding !== undefined) report(finding);
     }
 
     const head = heads.get(stream);
@@ -251,25 +325,36 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     accumulator.add(position, record.hash);
   }
 
-  if (digest !== undefined && !digestChecked) {
-    if (positionLast < digest.position) {
-      report({
-        kind: 'removed',
-        position: positionLast + 1n,
-        stream: null,
-        detail: `the log ends at position ${positionLast}, before the saved digest's position ${digest.position}`,
-      });
-    }
-    checkDigest();
+  while (checkpointNext < checkpoints.length && checkpoints[checkpointNext]!.position <= positionLast) checkNextCheckpoint();
+  const beyondEnd = checkpoints[checkpoints.length - 1];
+  if (checkpointNext < checkpoints.length && beyondEnd !== undefined && !anchorBroken) {
+    // Every digest up to here matched: the log was cut off after the last event read.
+    anchorBroken = true;
+    report({
+      kind: 'removed',
+      position: positionLast + 1n,
+      stream: null,
+      detail: `the log ends at position ${positionLast}, before the saved digest's position ${beyondEnd.position}`,
+    });
   }
+  while (checkpointNext < checkpoints.length) checkNextCheckpoint();
 
-  findings.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  // A saved digest that no longer matches only bounds the change to its window: it sorts by the end of
+  // that window, after any event the other checks located inside it.
+  // At one position, what was done to the log (an event removed, inserted, moved) comes before what it
+  // caused (content or totals that no longer fit), and a digest's window last.
+  const sortKey = (finding: VerifyFinding): bigint => finding.throughPosition ?? finding.position;
+  const kindRank: Record<TamperKind, number> = { removed: 0, inserted: 0, reordered: 0, changed: 1, 'digest-mismatch': 2 };
+  findings.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : kindRank[a.kind] - kindRank[b.kind]));
   return {
     ok: findings.length === 0,
     eventsChecked,
     headPosition: positionLast,
-    digestChecked: digest !== undefined,
+    digestChecked: checkpoints.length > 0,
+    anchoredThrough,
+    unanchoredEvents: checkpoints.length === 0 ? eventsChecked : eventsAfterLastCheckpoint,
     findings: findings.slice(0, findingCountMax),
     digest: accumulator.value,
+    legacyHashEvents,
   };
 }

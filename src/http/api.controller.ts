@@ -6,12 +6,14 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, 
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { exportCsv, exportJsonl } from '../audit/export.js';
+import { PassThrough, Readable } from 'node:stream';
+import { savedDigestCountMax } from '../audit/checkpoints.js';
+import { verifyLog } from '../audit/verify.js';
+import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { commandOf } from '../commands/ledger-command.js';
 import type { Actor, CommandContext } from '../shared/actor.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { digestFromJson, digestToJson } from '../event-store/hash-chain.js';
+import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import type { AsOf } from '../projections/queries.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
@@ -347,13 +349,21 @@ export class ReadController {
   @Roles('auditor')
   async exportEvents(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const format = query['format'] ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv') throw invalid('format', 'must be jsonl or csv');
+    if (format !== 'jsonl' && format !== 'csv' && format !== 'xlsx') throw invalid('format', 'must be jsonl, csv or xlsx');
+    // CSV and .xlsx show the business view unless the raw event log is asked for.
+    const view = query['view'] ?? 'business';
+    if (!exportViews.includes(view as ExportView)) throw invalid('view', 'must be business or events');
     const from = positionOf(query['fromPosition'], 'fromPosition') ?? 1n;
     const limit = optionalInteger(query['limit'], 'limit', 1, 1_000_000);
     const range = { afterPosition: from > 0n ? from - 1n : 0n, ...(limit === undefined ? {} : { maxCount: limit }) };
+    const name = view === 'business' ? 'ledger-business' : 'ledger-events';
     // Streamed: an export of the whole log never sits in memory.
     if (format === 'csv') {
-      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="ledger-events.csv"').send(Readable.from(exportCsv(this.store, range)));
+      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).send(Readable.from(exportCsv(this.store, view as ExportView, range)));
+    } else if (format === 'xlsx') {
+      const body = new PassThrough();
+      exportXlsx(this.store, view as ExportView, body, range).catch((error: unknown) => body.destroy(error as Error));
+      await reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(body);
     } else {
       await reply.header('Content-Type', 'application/x-ndjson; charset=utf-8').send(Readable.from(exportJsonl(this.store, range)));
     }
@@ -369,14 +379,24 @@ export class ReadController {
   @Roles('auditor')
   @HttpCode(200)
   async verify(@Body() body: VerifyDto) {
+    // One saved digest, or several (checkpoints): each bounds where a change can lie.
     const saved = body?.digest;
-    const digest = saved === undefined ? undefined : digestFromJson(saved);
-    if (saved !== undefined && digest === undefined) throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns');
-    const log = await this.store.verify(digest);
+    const savedList = saved === undefined ? [] : Array.isArray(saved) ? saved : [saved];
+    const digests = savedList.map((one) => digestFromJson(one));
+    if (savedList.length > savedDigestCountMax || (saved !== undefined && (digests.length === 0 || digests.some((one) => one === undefined)))) {
+      throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns, or a non-empty array of them');
+    }
+    const log = await verifyLog(this.store, saved === undefined ? undefined : (digests as LogDigest[]));
     const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.queries);
     return {
       ok: log.ok && (projections?.ok ?? true),
-      log: { ...log, headPosition: log.headPosition.toString(), findings: log.findings.map((f) => ({ ...f, position: f.position.toString() })), digest: digestToJson(log.digest) },
+      log: {
+        ...log,
+        headPosition: log.headPosition.toString(),
+        anchoredThrough: log.anchoredThrough.toString(),
+        findings: log.findings.map((f) => ({ ...f, position: f.position.toString(), ...(f.throughPosition === undefined ? {} : { throughPosition: f.throughPosition.toString() }) })),
+        digest: digestToJson(log.digest),
+      },
       projections: projections === null ? null : { ...projections, position: projections.position.toString() },
     };
   }

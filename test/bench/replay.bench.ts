@@ -2,12 +2,14 @@
 // beside the raw limit measured in the same run: reading the same rows from SQLite and JSON-parsing
 // them, with and without hashing. Each measurement runs in its own child process, so that its peak
 // RSS is its own. The history is generated once (through the real commands) and kept in
-// .bench/ for later runs; BENCH_EVENTS sets its size.
+// .bench/ for later runs; BENCH_EVENTS sets its size. Verification as auditors run it is measured too.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointsOf } from '../../src/audit/checkpoints.js';
+import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { Projector } from '../../src/projections/projector.js';
@@ -76,6 +78,24 @@ async function replay(): Promise<Measured> {
   return measuredOf(Number(position), ms);
 }
 
+/** Verification as auditors run it: hashes, chains, running totals, and checkpoints every 10,000 events. */
+async function verified(): Promise<Measured> {
+  const store = new SqliteEventStore({ path: logPath });
+  const checkpoints = await collect(checkpointsOf(store, 10_000));
+  const started = performance.now();
+  const report = await verifyLog(store, checkpoints);
+  const ms = performance.now() - started;
+  await store.close();
+  if (!report.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(report.findings[0], (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  return measuredOf(report.eventsChecked, ms, { checkpoints: checkpoints.length });
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 async function asOf(): Promise<Measured> {
   const store = new SqliteEventStore({ path: logPath });
   const queries = new ReadQueries(store.database);
@@ -129,12 +149,14 @@ async function main(): Promise<void> {
   if (mode === 'raw-hash') return void process.stdout.write(`${JSON.stringify(rawRead(true))}\n`);
   if (mode === 'replay') return void process.stdout.write(`${JSON.stringify(await replay())}\n`);
   if (mode === 'as-of') return void process.stdout.write(`${JSON.stringify(await asOf())}\n`);
+  if (mode === 'verify') return void process.stdout.write(`${JSON.stringify(await verified())}\n`);
 
   if (!existsSync(logPath)) await generate();
   const raw = child('raw');
   const rawHash = child('raw-hash');
   const replayed = child('replay');
   const query = child('as-of');
+  const verification = child('verify');
   const rate = (m: Measured) => ratePerSecond(m.events, m.ms);
   const baseline = rate(rawHash);
   const lines = [
@@ -145,6 +167,7 @@ async function main(): Promise<void> {
     `| raw read + JSON.parse | ${rate(raw).toLocaleString('en-US')} | ${(raw.ms / 1000).toFixed(2)} | ${raw.maxRssMb} | ${(rate(raw) / baseline).toFixed(2)} |`,
     `| raw read + JSON.parse + sha256 | ${baseline.toLocaleString('en-US')} | ${(rawHash.ms / 1000).toFixed(2)} | ${rawHash.maxRssMb} | 1.00 |`,
     `| replay into all projections | ${rate(replayed).toLocaleString('en-US')} | ${(replayed.ms / 1000).toFixed(2)} | ${replayed.maxRssMb} | ${(rate(replayed) / baseline).toFixed(2)} (target ≥ 0.7) |`,
+    `| verify: hashes, chains, running totals, ${verification.extra?.['checkpoints']} checkpoints | ${rate(verification).toLocaleString('en-US')} | ${(verification.ms / 1000).toFixed(2)} | ${verification.maxRssMb} | ${(rate(verification) / baseline).toFixed(2)} (target ≥ 0.7) |`,
     '',
     `as-of budget query on this log: slowest of 3 took ${query.extra?.['slowestMs']} ms (target ≤ 1000 ms); peak RSS target for replay ≤ 512 MB`,
   ];

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportCsv, exportJsonl } from '../../src/audit/export.js';
+import { exportJsonl } from '../../src/audit/export.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { Projector } from '../../src/projections/projector.js';
@@ -141,19 +141,6 @@ describe('projections', () => {
     );
     await projector.rebuild();
     expect((await reconcile(store, queries)).ok).toBe(true);
-  });
-
-  it('exports CSV that Excel opens with Chinese text intact: UTF-8 BOM, one header row, amounts with two decimals', async () => {
-    const text = (await collect(exportCsv(store))).join('');
-    const bytes = Buffer.from(text, 'utf8');
-    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = text.slice(1).split('\r\n').filter((l) => l.length > 0);
-    expect(lines[0]).toBe('"position","recorded_at","type","stream","revision","actor_id","actor_role","command_id","application_id","uscc","amount","reason","data","hash"');
-    expect(lines.filter((l) => l.startsWith('"position"'))).toHaveLength(1);
-    expect(text).toContain('合成企业1有限公司');
-    const approved = lines.find((l) => l.includes('"AwardApproved"'))!;
-    expect(approved).toMatch(/"[0-9]+\.[0-9]{2}"/);
-    expect(lines.length - 1).toBe(Number(await store.headPosition()));
   });
 
   it("gives an application's history from its stream, with the objections to it on its notice", async () => {

@@ -50,7 +50,7 @@ import {
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
 import { assertWellFormed, replayOfRetriedAppend, type StoredById } from '../append-rules.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
+import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, RecordCheck, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
 import {
   ForeignEventError,
   StreamNaming,
@@ -341,11 +341,12 @@ export class KurrentDbEventStore implements EventStore {
     return digestRecords(this.decodedAll(0n));
   }
 
-  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
     return verifyRecords(this.decodedAll(0n), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
+      ...(recordChecks === undefined ? {} : { recordChecks }),
     });
   }
 

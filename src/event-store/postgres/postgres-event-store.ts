@@ -30,7 +30,7 @@ import {
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
+import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, RecordCheck, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -350,11 +350,12 @@ export class PostgresEventStore implements EventStore {
     return digestRecords(this.chainRecords());
   }
 
-  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
     return verifyRecords(this.chainRecords(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
+      ...(recordChecks === undefined ? {} : { recordChecks }),
     });
   }
 

@@ -34,6 +34,7 @@ import {
   computeEventHash,
   digestRecords,
   verifyRecords,
+  type RecordCheck,
 } from '../hash-chain.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
@@ -419,11 +420,12 @@ export class SqliteEventStore implements EventStore {
     return digestRecords(this.chainRecords());
   }
 
-  async verify(digest?: LogDigest, onProgress?: (eventsChecked: number, position: bigint) => void): Promise<VerifyReport> {
+  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
     return verifyRecords(this.chainRecords(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
+      ...(recordChecks === undefined ? {} : { recordChecks }),
     });
   }
 
