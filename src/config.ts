@@ -82,7 +82,13 @@ const environmentSchema = z
     PORT: integer('PORT', 3000, 0, 65_535),
     LOG_LEVEL: oneOf('LOG_LEVEL', logLevels, 'info'),
     LEDGER_STORE: oneOf('LEDGER_STORE', storeKinds, 'sqlite'),
-    LEDGER_SQLITE_PATH: z.preprocess(absentIfEmpty, z.string().optional().transform((path) => resolve(path ?? './data/ledger.db'))),
+    LEDGER_SQLITE_PATH: z.preprocess(
+      absentIfEmpty,
+      z
+        .string()
+        .optional()
+        .transform((path) => resolve(path ?? './data/ledger.db')),
+    ),
     DATABASE_URL: optionalText,
     EVENTSTORE_CONNECTION_STRING: optionalText,
     LEDGER_JWT_SECRET: optionalText,

@@ -67,10 +67,7 @@ export interface SubmitGiven {
   readonly invoices: ReadonlyMap<string, InvoiceHolder>;
 }
 
-export function decideSubmit(
-  command: SubmitApplication,
-  given: SubmitGiven,
-): { application: [ApplicationOf<'ApplicationSubmitted'>]; invoices: ByInvoice<'InvoiceClaimed'> } {
+export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { application: [ApplicationOf<'ApplicationSubmitted'>]; invoices: ByInvoice<'InvoiceClaimed'> } {
   const input = command.data;
   const { today } = command.metadata;
   const { programme } = given;
@@ -98,9 +95,13 @@ export function decideSubmit(
     }
     // Rule `programme-validity`: invoices dated within the programme's validity window.
     if (item.invoiceDate < programme.validFrom || (programme.validUntil !== null && item.invoiceDate > programme.validUntil)) {
-      throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is outside the programme's validity (${programme.validFrom} to ${programme.validUntil ?? 'open'})`, {
-        field: `${field}.invoiceDate`,
-      });
+      throw refusal(
+        'VALIDATION_FAILED',
+        `${field}.invoiceDate ${item.invoiceDate} is outside the programme's validity (${programme.validFrom} to ${programme.validUntil ?? 'open'})`,
+        {
+          field: `${field}.invoiceDate`,
+        },
+      );
     }
     if (item.invoiceDate > today) throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is in the future`, { field: `${field}.invoiceDate` });
     // Rule `baoding-m1-categories`: the seven kinds of spend of the 数智券.
@@ -161,9 +162,7 @@ export type ReviewApplication = TypedCommand<
 export function decideReview(
   command: ReviewApplication,
   given: { application: LiveApplication; programme: ProgrammeDefinition },
-):
-  | { application: [ApplicationOf<'StageReviewed'>]; invoices?: undefined }
-  | { application: [ApplicationOf<'ApplicationRejected'>]; invoices: ByInvoice<'InvoiceReleased'> } {
+): { application: [ApplicationOf<'StageReviewed'>]; invoices?: undefined } | { application: [ApplicationOf<'ApplicationRejected'>]; invoices: ByInvoice<'InvoiceReleased'> } {
   const input = command.data;
   const { application, programme } = given;
   const id = application.submission.applicationId;
@@ -190,7 +189,9 @@ export function decideReview(
   }
   const final = stagesPassed + 1 === programme.stages.length;
   return {
-    application: [{ type: 'StageReviewed', data: { applicationId: id, stage: input.stage, recognizedAmount: input.recognizedAmount?.format() ?? null, reason: input.reason, final } }],
+    application: [
+      { type: 'StageReviewed', data: { applicationId: id, stage: input.stage, recognizedAmount: input.recognizedAmount?.format() ?? null, reason: input.reason, final } },
+    ],
   };
 }
 

@@ -68,7 +68,10 @@ export const submitApplication = useCase({
   },
   decide: decideSubmit,
   write: (decided, command) => ({
-    writes: onStreams({ stream: streams.application(command.data.applicationId), expectedRevision: 'no-stream', events: decided.application }, ...onInvoiceStreams(decided.invoices, false)),
+    writes: onStreams(
+      { stream: streams.application(command.data.applicationId), expectedRevision: 'no-stream', events: decided.application },
+      ...onInvoiceStreams(decided.invoices, false),
+    ),
     result: { applicationId: command.data.applicationId, status: 'submitted' as const },
   }),
 });

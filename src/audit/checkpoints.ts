@@ -32,7 +32,14 @@ export function parseSavedDigests(text: string, publicKey?: KeyObject): { digest
   let values: unknown[];
   try {
     const trimmed = text.trim();
-    values = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.includes('\n') && !trimmed.startsWith('{\n') ? trimmed.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown) : [JSON.parse(trimmed) as unknown];
+    values = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as unknown[])
+      : trimmed.includes('\n') && !trimmed.startsWith('{\n')
+        ? trimmed
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+            .map((line) => JSON.parse(line) as unknown)
+        : [JSON.parse(trimmed) as unknown];
   } catch {
     return { error: 'is not JSON (one digest, an array of digests, or one digest per line)' };
   }

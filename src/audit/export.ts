@@ -2,6 +2,7 @@
 // (UTF-8 with a BOM, no cell that Excel would run as a formula); and .xlsx with typed cells. CSV and
 // .xlsx come in two views: the business view (applications, awards, disbursements, clawbacks,
 // recoveries, notices: Chinese headers, Beijing time, enterprise names) and the raw event log.
+import { defined } from '../shared/assert.js';
 import { stringify } from 'csv-stringify';
 import { Decimal } from 'decimal.js';
 import ExcelJS from 'exceljs';
@@ -175,7 +176,7 @@ class BoundedCache<V> {
   }
 
   set(key: string, value: V): void {
-    if (this.entries.size >= this.sizeMax) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.sizeMax) this.entries.delete(defined(this.entries.keys().next().value, 'this.entries.keys().next().value'));
     this.entries.set(key, value);
   }
 }
@@ -300,7 +301,7 @@ export async function* exportCsv(store: EventStore, view: ExportView, range: Exp
   const feeding = (async () => {
     try {
       for await (const row of exportRows(store, view, range, onEvent)) {
-        if (!stringifier.write(row.map((value, i) => csvCellOf(columns[i]!.kind, value)))) await once(stringifier, 'drain');
+        if (!stringifier.write(row.map((value, i) => csvCellOf(defined(columns[i], 'columns[i]').kind, value)))) await once(stringifier, 'drain');
       }
       stringifier.end();
     } catch (error) {
@@ -345,10 +346,15 @@ export async function exportXlsx(store: EventStore, view: ExportView, output: Wr
   const columns = columnsOf(view);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(view === 'business' ? '业务记录' : 'events', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((column, i) => ({ key: String(i), header: column.header, width: column.width, style: { numFmt: xlsxFormats[column.kind]! } }));
+  sheet.columns = columns.map((column, i) => ({
+    key: String(i),
+    header: column.header,
+    width: column.width,
+    style: { numFmt: defined(xlsxFormats[column.kind], 'xlsxFormats[column.kind]') },
+  }));
   let rowCount = 0;
   for await (const row of exportRows(store, view, range, onEvent)) {
-    sheet.addRow(row.map((value, i) => xlsxCellOf(columns[i]!.kind, value))).commit();
+    sheet.addRow(row.map((value, i) => xlsxCellOf(defined(columns[i], 'columns[i]').kind, value))).commit();
     rowCount += 1;
     if (rowCount % xlsxRowsPerDrainCheck === 0 && output.writableNeedDrain) await once(output, 'drain');
   }

@@ -2,6 +2,7 @@
 // allocated totals, and each enterprise-year event's spend and awarded totals, must follow from the
 // previous event's totals and the event's own amounts. A forger who changes an amount and re-chains
 // the stream still leaves totals that no longer add up, at the event changed.
+import { defined } from '../shared/assert.js';
 import { Money } from '../shared/money.js';
 import type { ChainRecord, RecordCheck, VerifyFinding } from '../event-store/hash-chain.js';
 
@@ -24,9 +25,9 @@ const budgetRules: Readonly<Record<string, (before: BudgetTotals, amount: Money)
 };
 
 const enterpriseYearRules: Readonly<Record<string, (before: EnterpriseYearTotals, data: Record<string, Money>) => EnterpriseYearTotals>> = {
-  AwardGranted: (before, d) => ({ spend: before.spend.plus(d['spend']!), awarded: before.awarded.plus(d['award']!) }),
-  AwardWithdrawn: (before, d) => ({ spend: before.spend.minus(d['spend']!), awarded: before.awarded.minus(d['award']!) }),
-  EnterpriseHeadroomRestored: (before, d) => ({ spend: before.spend, awarded: before.awarded.minus(d['amount']!) }),
+  AwardGranted: (before, d) => ({ spend: before.spend.plus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.plus(defined(d['award'], 'd["award"]')) }),
+  AwardWithdrawn: (before, d) => ({ spend: before.spend.minus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.minus(defined(d['award'], 'd["award"]')) }),
+  EnterpriseHeadroomRestored: (before, d) => ({ spend: before.spend, awarded: before.awarded.minus(defined(d['amount'], 'd["amount"]')) }),
 };
 
 const enterpriseYearAmountFields: Readonly<Record<string, readonly string[]>> = {
@@ -79,25 +80,34 @@ export function runningTotalsCheck(): RecordCheck {
       const amounts = data === undefined ? undefined : amountsOf(data, ['amount', 'budgetAfter', 'committedAfter']);
       if (amounts === undefined) return finding(record, 'its amounts are missing or malformed');
       const before = budgets.get(record.stream) ?? { allocated: Money.zero, committed: Money.zero };
-      const expected = budgetRule(before, amounts['amount']!);
-      const carried = { allocated: amounts['budgetAfter']!, committed: amounts['committedAfter']! };
+      const expected = budgetRule(before, defined(amounts['amount'], 'amounts["amount"]'));
+      const carried = { allocated: defined(amounts['budgetAfter'], 'amounts["budgetAfter"]'), committed: defined(amounts['committedAfter'], 'amounts["committedAfter"]') };
       budgets.set(record.stream, carried);
       if (!expected.committed.equals(carried.committed)) {
-        return finding(record, `committed after it is ${carried.committed.format()}, but ${before.committed.format()} and its amount ${amounts['amount']!.format()} make ${expected.committed.format()}`);
+        return finding(
+          record,
+          `committed after it is ${carried.committed.format()}, but ${before.committed.format()} and its amount ${defined(amounts['amount'], 'amounts["amount"]').format()} make ${expected.committed.format()}`,
+        );
       }
       if (expected.allocated !== undefined && !expected.allocated.equals(carried.allocated)) {
-        return finding(record, `the budget after it is ${carried.allocated.format()}, but ${before.allocated.format()} and its amount ${amounts['amount']!.format()} make ${expected.allocated.format()}`);
+        return finding(
+          record,
+          `the budget after it is ${carried.allocated.format()}, but ${before.allocated.format()} and its amount ${defined(amounts['amount'], 'amounts["amount"]').format()} make ${expected.allocated.format()}`,
+        );
       }
       return undefined;
     }
     const enterpriseYearRule = enterpriseYearRules[record.type];
     if (enterpriseYearRule !== undefined) {
       const data = parsed(record);
-      const amounts = data === undefined ? undefined : amountsOf(data, [...enterpriseYearAmountFields[record.type]!, 'spendAfter', 'awardedAfter']);
+      const amounts =
+        data === undefined
+          ? undefined
+          : amountsOf(data, [...defined(enterpriseYearAmountFields[record.type], 'enterpriseYearAmountFields[record.type]'), 'spendAfter', 'awardedAfter']);
       if (amounts === undefined) return finding(record, 'its amounts are missing or malformed');
       const before = enterpriseYears.get(record.stream) ?? { spend: Money.zero, awarded: Money.zero };
       const expected = enterpriseYearRule(before, amounts);
-      const carried = { spend: amounts['spendAfter']!, awarded: amounts['awardedAfter']! };
+      const carried = { spend: defined(amounts['spendAfter'], 'amounts["spendAfter"]'), awarded: defined(amounts['awardedAfter'], 'amounts["awardedAfter"]') };
       enterpriseYears.set(record.stream, carried);
       if (!expected.spend.equals(carried.spend) || !expected.awarded.equals(carried.awarded)) {
         return finding(

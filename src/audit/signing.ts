@@ -50,7 +50,10 @@ export function publicKeyPemOf(key: KeyObject): string {
 
 /** A short name of a public key, to tell keys apart in digests. */
 export function keyIdOf(key: KeyObject): string {
-  return createHash('sha256').update(publicOf(key).export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicOf(key).export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface SignedDigestJson extends LogDigestJson {

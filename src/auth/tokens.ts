@@ -4,7 +4,10 @@ import { roles, type Role } from '../shared/actor.js';
 import { ConfigError } from '../config.js';
 
 export function parseRoles(text: string): Role[] {
-  const parsed = text.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  const parsed = text
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
   const unknown = parsed.find((r) => !(roles as readonly string[]).includes(r));
   if (parsed.length === 0 || unknown !== undefined) throw new ConfigError(`roles must be a comma-separated list of ${roles.join(', ')}${unknown ? `, got "${unknown}"` : ''}`);
   return parsed as Role[];

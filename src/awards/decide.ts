@@ -176,7 +176,14 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
     matter: [
       {
         type: 'MatterFunded',
-        data: { uscc: submission.uscc, matterKey: submission.matterKey, applicationId: id, programmeId: programme.id, entitlement: ruleEntitlement.format(), award: award.format() },
+        data: {
+          uscc: submission.uscc,
+          matterKey: submission.matterKey,
+          applicationId: id,
+          programmeId: programme.id,
+          entitlement: ruleEntitlement.format(),
+          award: award.format(),
+        },
       },
     ],
   };

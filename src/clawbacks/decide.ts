@@ -44,9 +44,9 @@ export function decideOrderClawback(
     });
   }
   const decided = {
-    application: [{ type: 'ClawbackOrdered', data: { applicationId: id, clawbackId: input.clawbackId, amount: input.amount.format(), reason: input.reason, fraud: input.fraud } }] as [
-      Of<ApplicationEvents, 'ClawbackOrdered'>,
-    ],
+    application: [
+      { type: 'ClawbackOrdered', data: { applicationId: id, clawbackId: input.clawbackId, amount: input.amount.format(), reason: input.reason, fraud: input.fraud } },
+    ] as [Of<ApplicationEvents, 'ClawbackOrdered'>],
     clawback: [{ type: 'ClawbackIndexed', data: { clawbackId: input.clawbackId, applicationId: id } }] as [Of<ClawbackIndexEvents, 'ClawbackIndexed'>],
   };
   // Rule `wuhan-a12-fraud-flag`: subsidy fraud bars the enterprise (unless a fraud flag is already in force).

@@ -1,5 +1,6 @@
 // The `ledger` commands for auditors and operators. Reports print JSON on stdout; progress bars go to
 // stderr (and only to a terminal); every error is one line on stderr. Exit codes: see `exitCodes`.
+import { defined } from '../shared/assert.js';
 import { Inject } from '@nestjs/common';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command as CommanderCommand } from 'commander';
@@ -91,7 +92,10 @@ function print(value: unknown): void {
 
 /** A progress bar on stderr, shown only on a terminal. */
 function progressBar(label: string, total: number): SingleBar {
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   return bar;
 }
@@ -113,7 +117,10 @@ export function parseAsOf(text: string | undefined): AsOf | undefined {
 
 @Command({ name: 'replay', description: 'rebuild every projection from an empty read side' })
 export class ReplayCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 
@@ -130,7 +137,10 @@ export class ReplayCommand extends LedgerCommand {
 
 @Command({ name: 'project', description: 'bring the projections up to the head of the log (with --follow: and keep following it)' })
 export class ProjectCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 
@@ -156,7 +166,10 @@ export class ProjectCommand extends LedgerCommand {
 
 @SubCommand({ name: 'budget', arguments: '<programme> <year>', description: "a programme-year's budget: budget, committed, paid, clawed back, recovered, remaining" })
 export class BudgetReportCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 
@@ -178,7 +191,10 @@ export class BudgetReportCommand extends LedgerCommand {
 
 @SubCommand({ name: 'enterprise', arguments: '<uscc>', description: "an enterprise's totals per programme and year, with its headroom" })
 export class EnterpriseReportCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 
@@ -213,12 +229,16 @@ export class ReportCommand extends LedgerCommand {
 
 @Command({ name: 'digest', description: 'print the digest of the log as it is now (save it; verify against it later); with --every N, one digest every N events, as JSON Lines' })
 export class DigestCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {
     super();
   }
 
   async run(_: string[], options: { every?: string; sign?: boolean }): Promise<void> {
-    if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every)) throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
+    if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every))
+      throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
     const key = options.sign === true ? signingKeyOf(this.config) : undefined;
     const shown = (digest: LogDigest) => (key === undefined ? digestToJson(digest) : signDigest(digest, key, new Date()));
     if (options.every === undefined) {
@@ -258,7 +278,10 @@ function signingKeyOf(config: LedgerConfig) {
 
 @Command({ name: 'verify', description: 'check every hash and chain (and the log against a saved digest), and reconcile every projection' })
 export class VerifyCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 
@@ -286,7 +309,17 @@ export class VerifyCommand extends LedgerCommand {
     const ok = chain.ok && reconciliation.ok;
     print({
       ok,
-      log: { ok: chain.ok, eventsChecked: chain.eventsChecked, headPosition: chain.headPosition, digestChecked: chain.digestChecked, anchoredThrough: chain.anchoredThrough, unanchoredEvents: chain.unanchoredEvents, legacyHashEvents: chain.legacyHashEvents, findings: chain.findings, digest: digestToJson(chain.digest) },
+      log: {
+        ok: chain.ok,
+        eventsChecked: chain.eventsChecked,
+        headPosition: chain.headPosition,
+        digestChecked: chain.digestChecked,
+        anchoredThrough: chain.anchoredThrough,
+        unanchoredEvents: chain.unanchoredEvents,
+        legacyHashEvents: chain.legacyHashEvents,
+        findings: chain.findings,
+        digest: digestToJson(chain.digest),
+      },
       projections: reconciliation,
     });
     if (!ok) process.exitCode = exitCodes.findings;
@@ -324,7 +357,7 @@ export class ExportCommand extends LedgerCommand {
       if (event.position % 1000n === 0n) bar.update(Number(event.position));
     };
     const toFile = options.out !== undefined;
-    const output = toFile ? await openOutput(options.out!) : process.stdout;
+    const output = toFile ? await openOutput(defined(options.out, 'options.out')) : process.stdout;
     const range = { afterPosition: after };
     if (format === 'xlsx') {
       // The workbook ends the stream it writes to: stdout is given one of its own to end.
@@ -345,7 +378,10 @@ export class ExportCommand extends LedgerCommand {
     return value;
   }
 
-  @Option({ flags: '--view <view>', description: 'for csv and xlsx: business (default: applications, awards, disbursements, clawbacks, recoveries, notices) or events (the raw log)' })
+  @Option({
+    flags: '--view <view>',
+    description: 'for csv and xlsx: business (default: applications, awards, disbursements, clawbacks, recoveries, notices) or events (the raw log)',
+  })
   parseView(value: string): string {
     return value;
   }
@@ -369,7 +405,8 @@ export class TokenCommand extends LedgerCommand {
 
   async run(_: string[], options: { sub?: string; roles?: string; expiresIn?: string }): Promise<void> {
     if (options.sub === undefined || options.roles === undefined) throw new ConfigError('token needs --sub ID and --roles R1,R2');
-    if (options.expiresIn !== undefined && !/^[1-9][0-9]{0,5}[smhd]$/.test(options.expiresIn)) throw new ConfigError(`--expires-in must be a number and a unit (s, m, h or d), such as 8h, got "${options.expiresIn}"`);
+    if (options.expiresIn !== undefined && !/^[1-9][0-9]{0,5}[smhd]$/.test(options.expiresIn))
+      throw new ConfigError(`--expires-in must be a number and a unit (s, m, h or d), such as 8h, got "${options.expiresIn}"`);
     const { secret } = resolveJwtSecret(this.config, { create: false, production: this.config.nodeEnv === 'production' });
     process.stdout.write(`${await mintToken(secret, { sub: options.sub, roles: parseRoles(options.roles) }, options.expiresIn ?? '8h')}\n`);
   }
@@ -392,7 +429,10 @@ export class TokenCommand extends LedgerCommand {
 
 @Command({ name: 'seed:synthetic', description: 'write a synthetic history through the real commands (deterministic from --seed)' })
 export class SeedSyntheticCommand extends LedgerCommand {
-  constructor(@Inject(CommandBus) private readonly bus: CommandBus, @Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {
     super();
   }
 
@@ -432,9 +472,16 @@ export class ApplicationHistoryCommand extends LedgerCommand {
   }
 }
 
-@SubCommand({ name: 'enterprise', arguments: '<uscc>', description: "an enterprise's history: registration, flags, and its applications' submissions, awards, revocations and clawbacks" })
+@SubCommand({
+  name: 'enterprise',
+  arguments: '<uscc>',
+  description: "an enterprise's history: registration, flags, and its applications' submissions, awards, revocations and clawbacks",
+})
 export class EnterpriseHistoryCommand extends LedgerCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {
     super();
   }
 

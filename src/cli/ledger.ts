@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `ledger`: the command line of auditors and operators (see `ledger --help`).
+import { defined } from '../shared/assert.js';
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { Help } from 'commander';
@@ -81,7 +82,7 @@ function commanderExitOf(error: unknown): never {
   const { code, message } = error as { code?: string; message?: string };
   if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(exitCodes.ok);
   if (code === 'commander.help' || code === 'commander.executeSubCommandAsync') return failWith(exitCodes.usage, 'a command is needed: see ledger --help');
-  return failWith(exitCodes.usage, (message ?? String(error)).replace(/^error: /, '').split('\n')[0]!);
+  return failWith(exitCodes.usage, defined((message ?? String(error)).replace(/^error: /, '').split('\n')[0], '(message ?? String(error)).replace(/^error: /, "").split("\n")[0]'));
 }
 
 main().catch(fail);

@@ -5,16 +5,7 @@ import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
 import { refusal } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
-import {
-  EventIdConflictError,
-  EventStore,
-  JsonObject,
-  NewEvent,
-  StoredEvent,
-  StreamRevision,
-  WrongExpectedRevisionError,
-  streamReadCountMax,
-} from '../event-store/event-store.js';
+import { EventIdConflictError, EventStore, JsonObject, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError, streamReadCountMax } from '../event-store/event-store.js';
 import { isEventType, readEventOf, schemaVersionOf } from '../events/upcasting.js';
 import type { EventType } from '../events/catalog.js';
 import type { Actor, CommandContext, Role } from '../shared/actor.js';
@@ -187,16 +178,13 @@ export class CommandRunner {
    *
    * The request was parsed at the edge; a retry after a conflict runs only load, decide and append.
    */
-  async run<T extends string, D, G, O, R extends object>(
-    context: CommandContext,
-    useCase: UseCase<T, D, G, O, R>,
-    data: D,
-    request: unknown,
-  ): Promise<CommandResult<R>> {
+  async run<T extends string, D, G, O, R extends object>(context: CommandContext, useCase: UseCase<T, D, G, O, R>, data: D, request: unknown): Promise<CommandResult<R>> {
     assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
     const role = requireRole(context.actor, useCase.roles, useCase.type);
     const commandType = useCase.type;
-    const requestHash = createHash('sha256').update(`${commandType}\u0000${canonicalJson(request)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${commandType}\u0000${canonicalJson(request)}`)
+      .digest('hex');
     const command: TypedCommand<T, D> = { type: useCase.type, data, metadata: { actorId: context.actor.id, now: context.now, today: shanghaiDateOf(context.now) } };
     const decide = async (loader: StreamLoader): Promise<Written<R>> => {
       const given = await useCase.load(data, loader);
@@ -248,7 +236,11 @@ export class CommandRunner {
     const result = JSON.parse(JSON.stringify(decision.result)) as R;
     const writes: StreamWrite[] = [
       ...decision.writes,
-      { stream: commandStream, expectedRevision: 'no-stream', events: [{ type: 'CommandProcessed', data: { commandType, requestHash, result: result as Record<string, unknown> } }] },
+      {
+        stream: commandStream,
+        expectedRevision: 'no-stream',
+        events: [{ type: 'CommandProcessed', data: { commandType, requestHash, result: result as Record<string, unknown> } }],
+      },
     ];
     const written = new Set(writes.map((w) => w.stream));
     assert(written.size === writes.length, 'a decision writes each stream once');

@@ -72,7 +72,10 @@ export class ConsoleController {
   async signIn(@Body() body: unknown) {
     const code = (body as { code?: unknown } | undefined)?.code;
     if (typeof code !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw invalid('code', 'must be the code of a sign-in link');
-    if (!this.links.allowed) throw new ApiError(problemOf('FORBIDDEN', 'sign-in links exist only on a local trial (embedded store, no LEDGER_JWT_SECRET, not production): paste a token from `ledger token`'));
+    if (!this.links.allowed)
+      throw new ApiError(
+        problemOf('FORBIDDEN', 'sign-in links exist only on a local trial (embedded store, no LEDGER_JWT_SECRET, not production): paste a token from `ledger token`'),
+      );
     const signedIn = await this.links.redeem(code);
     if (signedIn === null) throw new ApiError(problemOf('UNAUTHENTICATED', 'this sign-in link was used, has expired or belongs to an earlier start of the service'));
     return signedIn;
@@ -96,7 +99,14 @@ export class ConsoleController {
       if (application === undefined || application.status !== 'approved') continue;
       const unpaidFen = fenOf(application.award) - fenOf(application.paid) - fenOf(candidate.pending);
       if (unpaidFen <= 0n) continue;
-      due.push({ ...candidate, programmeId: application.programmeId, fiscalYear: application.fiscalYear, award: application.award, paid: application.paid, unpaid: yuanOf(unpaidFen) });
+      due.push({
+        ...candidate,
+        programmeId: application.programmeId,
+        fiscalYear: application.fiscalYear,
+        award: application.award,
+        paid: application.paid,
+        unpaid: yuanOf(unpaidFen),
+      });
       if (due.length >= worklistLengthMax) break;
     }
     return due;
@@ -127,7 +137,8 @@ export class ConsoleController {
   @Get('enterprises')
   @Roles(...readerRoles)
   async enterprises(@Query('q') q: unknown) {
-    if (typeof q !== 'string' || q.trim().length === 0 || q.length > searchTextLengthMax) throw invalid('q', `must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)`);
+    if (typeof q !== 'string' || q.trim().length === 0 || q.length > searchTextLengthMax)
+      throw invalid('q', `must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)`);
     return await this.worklists.enterpriseSearch(q);
   }
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { securityHeaders } from '../bootstrap.js';
+import { securityHeaders } from '../http/security-headers.js';
 import type { LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { JWT_SECRET } from '../http/auth.js';

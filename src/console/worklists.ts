@@ -142,7 +142,12 @@ export class Worklists {
     const at = event.metadata.recordedAt;
     switch (event.type) {
       case 'EnterpriseRegistered':
-        this.enterprises.set(data['uscc'] as string, { uscc: data['uscc'] as string, name: data['name'] as string, city: data['city'] as string, district: (data['district'] as string | null) ?? null });
+        this.enterprises.set(data['uscc'] as string, {
+          uscc: data['uscc'] as string,
+          name: data['name'] as string,
+          city: data['city'] as string,
+          district: (data['district'] as string | null) ?? null,
+        });
         break;
       case 'ApplicationSubmitted':
         this.applications.set(data['applicationId'] as string, {

@@ -32,7 +32,16 @@ export function decideRaiseFlag(command: RaiseFlag, given: { enterprise: Enterpr
     enterprise: [
       {
         type: 'FlagRaised',
-        data: { uscc: d.uscc, flagId: d.flagId, list: d.list, source: d.source, since: d.since, checkedAt: d.checkedAt ?? command.metadata.now, evidenceRef: d.evidenceRef, until: d.until },
+        data: {
+          uscc: d.uscc,
+          flagId: d.flagId,
+          list: d.list,
+          source: d.source,
+          since: d.since,
+          checkedAt: d.checkedAt ?? command.metadata.now,
+          evidenceRef: d.evidenceRef,
+          until: d.until,
+        },
       },
     ],
   };

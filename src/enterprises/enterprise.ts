@@ -97,6 +97,11 @@ export function assertEligible(enterprise: Enterprise, jurisdiction: string, tod
   }
   const flag = flagsInForce(enterprise, today)[0];
   if (flag !== undefined) {
-    throw refusal('INELIGIBLE_ENTERPRISE', `enterprise ${uscc} is flagged on ${flag.list} (since ${flag.since})`, { uscc, reason: 'flagged', list: flag.list, flagId: flag.flagId });
+    throw refusal('INELIGIBLE_ENTERPRISE', `enterprise ${uscc} is flagged on ${flag.list} (since ${flag.since})`, {
+      uscc,
+      reason: 'flagged',
+      list: flag.list,
+      flagId: flag.flagId,
+    });
   }
 }

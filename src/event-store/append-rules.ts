@@ -1,14 +1,7 @@
 // What every adapter checks of an append before writing it, and how every adapter answers a retry:
 // one definition, so the stores cannot drift apart on either.
 import { assert } from '../shared/assert.js';
-import {
-  EventIdConflictError,
-  eventsPerAppendMax,
-  type AppendResult,
-  type MultiAppendResult,
-  type StreamAppend,
-  type StreamCheck,
-} from './event-store.js';
+import { EventIdConflictError, eventsPerAppendMax, type AppendResult, type MultiAppendResult, type StreamAppend, type StreamCheck } from './event-store.js';
 
 export const streamNameLengthMax = 256;
 

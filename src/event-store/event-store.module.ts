@@ -39,7 +39,7 @@ export async function openEventStore(config: LedgerConfig): Promise<EventStore> 
   try {
     return await openConfiguredStore(config);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const reason = error instanceof Error ? defined(error.message.split('\n')[0], 'error.message.split("\n")[0]') : String(error);
     throw new StoreOpenError(describeStore(config), reason);
   }
 }

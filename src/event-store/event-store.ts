@@ -1,6 +1,7 @@
 // The event store port: the only way the rest of the ledger reads or writes events.
 // Adapters (sqlite/, and later postgres/ and eventstoredb/) implement it; one contract suite pins it.
 import type Database from 'better-sqlite3';
+import type { EventMetadata } from './event-metadata.js';
 import type pg from 'pg';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
 import type { LogDigest, RecordCheck, VerifyReport } from './hash-chain.js';
@@ -21,16 +22,7 @@ export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
 /** A stream's current revision: its last event's revision, or `'no-stream'` when it holds none. */
 export type StreamRevision = 'no-stream' | bigint;
 
-export interface EventMetadata {
-  readonly actorId: string;
-  readonly actorRole: string;
-  /** The command that produced the event; retries of one command share it. */
-  readonly commandId: string;
-  readonly correlationId: string;
-  readonly causationId: string | null;
-  /** ISO-8601 instant in UTC, taken from the command: decisions never read a clock. */
-  readonly recordedAt: string;
-}
+export type { EventMetadata } from './event-metadata.js';
 
 export interface NewEvent {
   /** A uuid chosen by the writer: a retried append with the same ids has its effect once. */
@@ -191,10 +183,11 @@ export class WrongExpectedRevisionError extends LedgerError {
     readonly expected: ExpectedRevision,
     readonly actual: StreamRevision,
   ) {
-    super(
-      `stream ${stream} is at revision ${describeRevision(actual)}, expected ${describeRevision(expected)}`,
-      { stream, expected: describeRevision(expected), actual: describeRevision(actual) } satisfies ErrorDetails,
-    );
+    super(`stream ${stream} is at revision ${describeRevision(actual)}, expected ${describeRevision(expected)}`, {
+      stream,
+      expected: describeRevision(expected),
+      actual: describeRevision(actual),
+    } satisfies ErrorDetails);
   }
 }
 

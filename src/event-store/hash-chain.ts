@@ -5,8 +5,9 @@
 // order is covered by the digest: a rolling hash over (position, event hash) in log order, saved by
 // an auditor and checked later. A change, removal, reordering or insertion breaks a chain (found and
 // located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
+import { defined } from '../shared/assert.js';
 import { hash as oneShotHash } from 'node:crypto';
-import type { EventMetadata } from './event-store.js';
+import type { EventMetadata } from './event-metadata.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -206,7 +207,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
 
   /** Checks the next saved digest against the log read so far (every event up to its position). */
   const checkNextCheckpoint = (): void => {
-    const saved = checkpoints[checkpointNext]!;
+    const saved = defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]');
     checkpointNext += 1;
     if (anchorBroken) return;
     const now = accumulator.value;
@@ -232,7 +233,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     eventsChecked += 1;
     if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
-    while (checkpointNext < checkpoints.length && record.position > checkpoints[checkpointNext]!.position) checkNextCheckpoint();
+    while (checkpointNext < checkpoints.length && record.position > defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position) checkNextCheckpoint();
     if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
 
     if (options.positionsAreDense && record.position !== positionLast + 1n) {
@@ -325,7 +326,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     accumulator.add(position, record.hash);
   }
 
-  while (checkpointNext < checkpoints.length && checkpoints[checkpointNext]!.position <= positionLast) checkNextCheckpoint();
+  while (checkpointNext < checkpoints.length && defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position <= positionLast) checkNextCheckpoint();
   const beyondEnd = checkpoints[checkpoints.length - 1];
   if (checkpointNext < checkpoints.length && beyondEnd !== undefined && !anchorBroken) {
     // Every digest up to here matched: the log was cut off after the last event read.

@@ -16,7 +16,8 @@ export interface CommandEvents {
 }
 
 export interface LedgerEvents
-  extends ProgrammeEvents,
+  extends
+    ProgrammeEvents,
     CalendarEvents,
     BudgetEvents,
     EnterpriseEvents,

@@ -20,7 +20,16 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   FlagRaised: { uscc: 'string', flagId: 'string', list: 'string', source: 'string', since: 'string', checkedAt: 'string', evidenceRef: 'string?', until: 'string?' },
   FlagLifted: { uscc: 'string', flagId: 'string', reason: 'string' },
   AwardGranted: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', spend: 'string', award: 'string', spendAfter: 'string', awardedAfter: 'string' },
-  AwardWithdrawn: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', spend: 'string', award: 'string', spendAfter: 'string', awardedAfter: 'string' },
+  AwardWithdrawn: {
+    programmeId: 'string',
+    uscc: 'string',
+    year: 'number',
+    applicationId: 'string',
+    spend: 'string',
+    award: 'string',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
   EnterpriseHeadroomRestored: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', amount: 'string', spendAfter: 'string', awardedAfter: 'string' },
   MatterFunded: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', entitlement: 'string', award: 'string' },
   MatterReleased: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', award: 'string' },
@@ -82,7 +91,10 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
   ApplicationSubmitted: [
     (data) => {
       const v1 = data as unknown as Omit<ApplicationEvents['ApplicationSubmitted'], 'items'> & { items: ApplicationItemV1[] };
-      return { ...v1, items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })) };
+      return {
+        ...v1,
+        items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })),
+      };
     },
   ],
 };

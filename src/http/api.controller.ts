@@ -111,7 +111,10 @@ export class WriteController {
   @HttpCode(201)
   publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: HolidayYearDto) {
     return this.bus.execute(
-      commandOf('PublishHolidayYear', this.context(actor, key), { params: {}, body: { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source } }),
+      commandOf('PublishHolidayYear', this.context(actor, key), {
+        params: {},
+        body: { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source },
+      }),
     );
   }
 
@@ -359,11 +362,17 @@ export class ReadController {
     const name = view === 'business' ? 'ledger-business' : 'ledger-events';
     // Streamed: an export of the whole log never sits in memory.
     if (format === 'csv') {
-      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`).send(Readable.from(exportCsv(this.store, view as ExportView, range)));
+      await reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${name}.csv"`)
+        .send(Readable.from(exportCsv(this.store, view as ExportView, range)));
     } else if (format === 'xlsx') {
       const body = new PassThrough();
       exportXlsx(this.store, view as ExportView, body, range).catch((error: unknown) => body.destroy(error as Error));
-      await reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(body);
+      await reply
+        .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
+        .send(body);
     } else {
       await reply.header('Content-Type', 'application/x-ndjson; charset=utf-8').send(Readable.from(exportJsonl(this.store, range)));
     }
@@ -394,7 +403,11 @@ export class ReadController {
         ...log,
         headPosition: log.headPosition.toString(),
         anchoredThrough: log.anchoredThrough.toString(),
-        findings: log.findings.map((f) => ({ ...f, position: f.position.toString(), ...(f.throughPosition === undefined ? {} : { throughPosition: f.throughPosition.toString() }) })),
+        findings: log.findings.map((f) => ({
+          ...f,
+          position: f.position.toString(),
+          ...(f.throughPosition === undefined ? {} : { throughPosition: f.throughPosition.toString() }),
+        })),
         digest: digestToJson(log.digest),
       },
       projections: projections === null ? null : { ...projections, position: projections.position.toString() },

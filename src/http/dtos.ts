@@ -3,23 +3,20 @@
 // patterns and lists come from shared/patterns.ts, which the ledger's own parser uses too (the CLI and
 // other callers have no DTOs), so the two checks cannot drift apart.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { datePattern, flagLists, invoiceNumberPattern, jurisdictions, keyPattern, moneyPattern, objectionOutcomes, reviewOutcomes, usccPattern, voucherCategories } from '../shared/patterns.js';
-import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+  datePattern,
+  flagLists,
+  invoiceNumberPattern,
+  jurisdictions,
+  keyPattern,
+  moneyPattern,
+  objectionOutcomes,
+  reviewOutcomes,
+  usccPattern,
+  voucherCategories,
+} from '../shared/patterns.js';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** A decimal string of yuan with at most two decimals (SPEC §1). Range and zero are the ledger's to refuse. */
 const money = moneyPattern;
@@ -224,7 +221,7 @@ export class SubmitApplicationDto {
 }
 
 export class ReviewDto {
-  @ApiProperty({ description: 'Stage, in the programme\'s order / 审核环节', example: 'district-preliminary' })
+  @ApiProperty({ description: "Stage, in the programme's order / 审核环节", example: 'district-preliminary' })
   @IsString()
   @Length(1, 64)
   stage!: string;

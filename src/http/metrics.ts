@@ -28,7 +28,12 @@ export function createMetrics(store: EventStore, readSide: ReadSide | null): Led
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const commands = new Counter({ name: 'ledger_commands_total', help: 'Commands by route and outcome (ok, or the error code)', labelNames: ['route', 'outcome'] as const, registers: [registry] });
+  const commands = new Counter({
+    name: 'ledger_commands_total',
+    help: 'Commands by route and outcome (ok, or the error code)',
+    labelNames: ['route', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'ledger_projection_lag_events',
     help: 'Events in the log not yet reflected by the read side',

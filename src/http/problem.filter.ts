@@ -7,7 +7,10 @@ import { LedgerError } from '../shared/errors.js';
 import { problemOf, type Problem } from './problem.js';
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail);
   }
 }

@@ -33,7 +33,10 @@ export function decideOpenNotice(
   for (const applicationId of input.applicationIds) {
     const application = requireApplication(given.applications.get(applicationId) ?? { status: 'none' }, applicationId);
     if (application.submission.programmeId !== programme.id) {
-      throw refusal('VALIDATION_FAILED', `application ${applicationId} belongs to ${application.submission.programmeId}, not ${programme.id}`, { field: 'applicationIds', applicationId });
+      throw refusal('VALIDATION_FAILED', `application ${applicationId} belongs to ${application.submission.programmeId}, not ${programme.id}`, {
+        field: 'applicationIds',
+        applicationId,
+      });
     }
     if (application.status !== 'reviewed') throw invalidTransition(applicationId, application.status, 'put on public notice');
   }
@@ -59,7 +62,11 @@ export function decideFileObjection(command: FileObjection, given: { notice: Ope
     throw refusal('VALIDATION_FAILED', `application ${input.applicationId} is not on notice ${notice.noticeId}`, { field: 'applicationId' });
   }
   if (today < notice.opensOn || noticeHasEnded(notice, today)) {
-    throw refusal('NOTICE_CLOSED', `notice ${notice.noticeId} takes objections from ${notice.opensOn} to ${notice.endsOn}`, { opensOn: notice.opensOn, endsOn: notice.endsOn, today });
+    throw refusal('NOTICE_CLOSED', `notice ${notice.noticeId} takes objections from ${notice.opensOn} to ${notice.endsOn}`, {
+      opensOn: notice.opensOn,
+      endsOn: notice.endsOn,
+      today,
+    });
   }
   if (application.status !== 'in_notice') throw invalidTransition(input.applicationId, application.status, 'objected to');
   return { notice: [{ type: 'ObjectionFiled', data: { noticeId: notice.noticeId, objectionId: input.objectionId, applicationId: input.applicationId, summary: input.summary } }] };
@@ -78,7 +85,10 @@ export function decideResolveObjection(
   if (objection === undefined) throw refusal('NOT_FOUND', `objection ${objectionId} does not exist`, { id: objectionId });
   if (objection.outcome !== null) throw refusal('INVALID_TRANSITION', `objection ${objectionId} was already resolved (${objection.outcome})`, { objectionId });
   const application = requireApplication(given.application, objection.applicationId);
-  const resolved: NoticeOf<'ObjectionResolved'> = { type: 'ObjectionResolved', data: { noticeId: notice.noticeId, objectionId, applicationId: objection.applicationId, outcome, reason } };
+  const resolved: NoticeOf<'ObjectionResolved'> = {
+    type: 'ObjectionResolved',
+    data: { noticeId: notice.noticeId, objectionId, applicationId: objection.applicationId, outcome, reason },
+  };
   if (outcome === 'dismissed' || application.status !== 'in_notice') return { notice: [resolved] };
   return {
     notice: [resolved],

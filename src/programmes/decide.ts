@@ -15,12 +15,17 @@ export type PublishProgramme = TypedCommand<'PublishProgramme', { definition: Pr
  * number. A definition shipped with the project is published once: a log that already holds that
  * version, or a later one, takes nothing (safe at every start).
  */
-export function decidePublishProgramme(command: PublishProgramme, given: { programme: Programme }): { programme: { type: 'ProgrammePublished'; data: ProgrammeEvents['ProgrammePublished'] }[] } {
+export function decidePublishProgramme(
+  command: PublishProgramme,
+  given: { programme: Programme },
+): { programme: { type: 'ProgrammePublished'; data: ProgrammeEvents['ProgrammePublished'] }[] } {
   const { definition, shipped } = command.data;
   const { programme } = given;
   if (programme.status === 'published' && definition.version <= programme.current.version) {
     if (shipped) return { programme: [] };
-    throw refusal('INVALID_TRANSITION', `programme ${definition.id} is at version ${programme.current.version}: an amendment needs a higher version`, { programmeId: definition.id });
+    throw refusal('INVALID_TRANSITION', `programme ${definition.id} is at version ${programme.current.version}: an amendment needs a higher version`, {
+      programmeId: definition.id,
+    });
   }
   return { programme: [{ type: 'ProgrammePublished', data: { definition } }] };
 }

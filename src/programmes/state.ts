@@ -9,8 +9,7 @@ import type { CalendarEvent, ProgrammeEvent } from './events.js';
 import type { ProgrammeDefinition } from './programme.js';
 
 export type Programme =
-  | { readonly status: 'none' }
-  | { readonly status: 'published'; readonly versions: ReadonlyMap<number, ProgrammeDefinition>; readonly current: ProgrammeDefinition };
+  { readonly status: 'none' } | { readonly status: 'published'; readonly versions: ReadonlyMap<number, ProgrammeDefinition>; readonly current: ProgrammeDefinition };
 
 export type PublishedProgramme = Extract<Programme, { status: 'published' }>;
 

@@ -174,7 +174,15 @@ function budgetRow(target: FoldTarget, programmeId: string, year: number): Budge
 function totalsRow(target: FoldTarget, uscc: string, programmeId: string, year: number): TotalsRow {
   const key = totalsKey(uscc, programmeId, year);
   const row = target.totals.get(key) ?? {
-    uscc, programmeId, year, recognizedSpend: zero, awarded: zero, paid: zero, clawbackOrdered: zero, recovered: zero, position: 0n,
+    uscc,
+    programmeId,
+    year,
+    recognizedSpend: zero,
+    awarded: zero,
+    paid: zero,
+    clawbackOrdered: zero,
+    recovered: zero,
+    position: 0n,
   };
   target.totals.set(key, row);
   return row;
@@ -255,7 +263,8 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
       const d = read.data;
       const row = target.enterprises.get(d.uscc);
       if (row === undefined) throw new Error(`flag on unregistered enterprise ${d.uscc}`);
-      const flags = read.type === 'FlagRaised' ? { ...row.flags, [d.flagId]: read.data.list } : Object.fromEntries(Object.entries(row.flags).filter(([flagId]) => flagId !== d.flagId));
+      const flags =
+        read.type === 'FlagRaised' ? { ...row.flags, [d.flagId]: read.data.list } : Object.fromEntries(Object.entries(row.flags).filter(([flagId]) => flagId !== d.flagId));
       target.enterprises.set(d.uscc, { ...row, flags, position: event.position });
       return;
     }

@@ -42,7 +42,9 @@ export async function applicationHistory(store: EventStore, applicationId: strin
   const objections: StoredEvent[] = [];
   for (const event of own.filter((e) => e.type === 'ApplicationNoticed')) {
     const notice = await store.readStream(streams.notice((event.data as { noticeId: string }).noticeId));
-    objections.push(...notice.filter((e) => (e.type === 'ObjectionFiled' || e.type === 'ObjectionResolved') && (e.data as { applicationId?: string }).applicationId === applicationId));
+    objections.push(
+      ...notice.filter((e) => (e.type === 'ObjectionFiled' || e.type === 'ObjectionResolved') && (e.data as { applicationId?: string }).applicationId === applicationId),
+    );
   }
   return [...own, ...objections].sort(byPosition).map(entryOf);
 }

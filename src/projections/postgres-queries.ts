@@ -27,7 +27,8 @@ type Row = Record<string, unknown>;
 function unavailableOr(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if ((typeof code === 'string' && code.startsWith('08')) || /ECONNREFUSED|terminating connection|Connection terminated/.test(message)) return new PostgresUnavailableError(message);
+  if ((typeof code === 'string' && code.startsWith('08')) || /ECONNREFUSED|terminating connection|Connection terminated/.test(message))
+    return new PostgresUnavailableError(message);
   return error;
 }
 
@@ -41,9 +42,10 @@ export class PostgresReadQueries implements ReadSideQueries {
     // Beside the events, their own times; elsewhere, the times the read side keeps (PostgresReadModel's ownTimeline).
     // Either way only events the read side reflects count: its figures cannot be of a later position.
     const checkpoint = `(SELECT coalesce(max(position), 0) FROM read_checkpoints WHERE name = '${projectionName}')`;
-    this.timeSql = options.ownTimeline === true
-      ? `SELECT coalesce(max(position), 0) AS position FROM read_event_times WHERE recorded_at <= $1 AND position <= ${checkpoint}`
-      : `SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= $1 AND position <= ${checkpoint}`;
+    this.timeSql =
+      options.ownTimeline === true
+        ? `SELECT coalesce(max(position), 0) AS position FROM read_event_times WHERE recorded_at <= $1 AND position <= ${checkpoint}`
+        : `SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= $1 AND position <= ${checkpoint}`;
   }
 
   private async rows(sql: string, values: unknown[] = [], client: pg.Pool | pg.PoolClient = this.pool): Promise<Row[]> {

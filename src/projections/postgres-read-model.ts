@@ -120,30 +120,89 @@ export async function migratePostgresReadSide(pool: pg.Pool, schema: string): Pr
 type Column = readonly [name: string, type: string];
 
 const budgetColumns: readonly Column[] = [
-  ['programme_id', 'text'], ['year', 'int'], ['budget', 'text'], ['committed', 'text'], ['paid', 'text'], ['clawback_ordered', 'text'], ['recovered', 'text'], ['position', 'bigint'],
+  ['programme_id', 'text'],
+  ['year', 'int'],
+  ['budget', 'text'],
+  ['committed', 'text'],
+  ['paid', 'text'],
+  ['clawback_ordered', 'text'],
+  ['recovered', 'text'],
+  ['position', 'bigint'],
 ];
 const budgetVersionColumns: readonly Column[] = [
-  ['programme_id', 'text'], ['year', 'int'], ['position', 'bigint'], ['recorded_at', 'text'],
-  ['budget', 'text'], ['committed', 'text'], ['paid', 'text'], ['clawback_ordered', 'text'], ['recovered', 'text'],
+  ['programme_id', 'text'],
+  ['year', 'int'],
+  ['position', 'bigint'],
+  ['recorded_at', 'text'],
+  ['budget', 'text'],
+  ['committed', 'text'],
+  ['paid', 'text'],
+  ['clawback_ordered', 'text'],
+  ['recovered', 'text'],
 ];
 const totalsColumns: readonly Column[] = [
-  ['uscc', 'text'], ['programme_id', 'text'], ['year', 'int'], ['recognized_spend', 'text'], ['awarded', 'text'], ['paid', 'text'], ['clawback_ordered', 'text'], ['recovered', 'text'],
+  ['uscc', 'text'],
+  ['programme_id', 'text'],
+  ['year', 'int'],
+  ['recognized_spend', 'text'],
+  ['awarded', 'text'],
+  ['paid', 'text'],
+  ['clawback_ordered', 'text'],
+  ['recovered', 'text'],
   ['position', 'bigint'],
 ];
 const totalsVersionColumns: readonly Column[] = [
-  ['uscc', 'text'], ['programme_id', 'text'], ['year', 'int'], ['position', 'bigint'], ['recorded_at', 'text'],
-  ['recognized_spend', 'text'], ['awarded', 'text'], ['paid', 'text'], ['clawback_ordered', 'text'], ['recovered', 'text'],
+  ['uscc', 'text'],
+  ['programme_id', 'text'],
+  ['year', 'int'],
+  ['position', 'bigint'],
+  ['recorded_at', 'text'],
+  ['recognized_spend', 'text'],
+  ['awarded', 'text'],
+  ['paid', 'text'],
+  ['clawback_ordered', 'text'],
+  ['recovered', 'text'],
 ];
 const enterpriseColumns: readonly Column[] = [
-  ['uscc', 'text'], ['name', 'text'], ['city', 'text'], ['district', 'text'], ['tags', 'text'], ['priority', 'int'], ['flags', 'text'], ['position', 'bigint'],
+  ['uscc', 'text'],
+  ['name', 'text'],
+  ['city', 'text'],
+  ['district', 'text'],
+  ['tags', 'text'],
+  ['priority', 'int'],
+  ['flags', 'text'],
+  ['position', 'bigint'],
 ];
 const applicationColumns: readonly Column[] = [
-  ['application_id', 'text'], ['programme_id', 'text'], ['fiscal_year', 'int'], ['uscc', 'text'], ['district', 'text'], ['priority', 'int'], ['status', 'text'],
-  ['claimed', 'text'], ['recognized', 'text'], ['entitlement', 'text'], ['award', 'text'], ['paid', 'text'], ['clawback_ordered', 'text'], ['recovered', 'text'],
-  ['notice_id', 'text'], ['notice_ends_on', 'text'], ['submitted_position', 'bigint'], ['submitted_at', 'text'], ['position', 'bigint'],
+  ['application_id', 'text'],
+  ['programme_id', 'text'],
+  ['fiscal_year', 'int'],
+  ['uscc', 'text'],
+  ['district', 'text'],
+  ['priority', 'int'],
+  ['status', 'text'],
+  ['claimed', 'text'],
+  ['recognized', 'text'],
+  ['entitlement', 'text'],
+  ['award', 'text'],
+  ['paid', 'text'],
+  ['clawback_ordered', 'text'],
+  ['recovered', 'text'],
+  ['notice_id', 'text'],
+  ['notice_ends_on', 'text'],
+  ['submitted_position', 'bigint'],
+  ['submitted_at', 'text'],
+  ['position', 'bigint'],
 ];
-const programmeColumns: readonly Column[] = [['programme_id', 'text'], ['version', 'int'], ['definition', 'text']];
-const eventTimeColumns: readonly Column[] = [['position', 'bigint'], ['recorded_at', 'text']];
+const programmeColumns: readonly Column[] = [
+  ['programme_id', 'text'],
+  ['version', 'int'],
+  ['definition', 'text'],
+];
+const eventTimeColumns: readonly Column[] = [
+  ['position', 'bigint'],
+  ['recorded_at', 'text'],
+];
 
 /** Rows for one statement, column by column (unnest takes one array per column). */
 class Rows {
@@ -171,7 +230,13 @@ async function insertRows(client: pg.PoolClient, table: string, rows: Rows, key?
   if (rows.count === 0) return;
   const names = rows.columns.map(([name]) => name);
   const arrays = rows.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  const upsert = key === undefined ? '' : ` ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${names.filter((n) => !key.includes(n)).map((n) => `${n} = excluded.${n}`).join(', ')}`;
+  const upsert =
+    key === undefined
+      ? ''
+      : ` ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${names
+          .filter((n) => !key.includes(n))
+          .map((n) => `${n} = excluded.${n}`)
+          .join(', ')}`;
   for (let start = 0; start < rows.count; start += rowsPerStatementMax) {
     const chunk = rows.values.map((column) => column.slice(start, start + rowsPerStatementMax));
     await client.query(`INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${arrays})${upsert}`, chunk);
@@ -301,9 +366,25 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
       (key) => this.loaded.applications.get(key),
       (r) =>
         this.applicationRows.push(
-          r.applicationId, r.programmeId, r.fiscalYear, r.uscc, r.district, r.priority, r.status, r.claimed, r.recognized,
-          r.entitlement, r.award, r.paid, r.clawbackOrdered, r.recovered, r.noticeId, r.noticeEndsOn,
-          r.submittedPosition, r.submittedAt, r.position,
+          r.applicationId,
+          r.programmeId,
+          r.fiscalYear,
+          r.uscc,
+          r.district,
+          r.priority,
+          r.status,
+          r.claimed,
+          r.recognized,
+          r.entitlement,
+          r.award,
+          r.paid,
+          r.clawbackOrdered,
+          r.recovered,
+          r.noticeId,
+          r.noticeEndsOn,
+          r.submittedPosition,
+          r.submittedAt,
+          r.position,
         ),
     );
   }
@@ -326,7 +407,16 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
 
   totalsVersion(row: TotalsRow, event: StoredEvent): void {
     this.totalsVersions.push(
-      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend, row.awarded, row.paid, row.clawbackOrdered, row.recovered,
+      row.uscc,
+      row.programmeId,
+      row.year,
+      event.position,
+      event.metadata.recordedAt,
+      row.recognizedSpend,
+      row.awarded,
+      row.paid,
+      row.clawbackOrdered,
+      row.recovered,
     );
   }
 
@@ -388,9 +478,15 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
     const enterprises = keys.enterprises.size === 0 ? [] : (await client.query<Row>('SELECT * FROM read_enterprises WHERE uscc = ANY($1::text[])', [[...keys.enterprises]])).rows;
     const applications =
       keys.applications.size === 0 ? [] : (await client.query<Row>('SELECT * FROM read_applications WHERE application_id = ANY($1::text[])', [[...keys.applications]])).rows;
-    this.loaded.enterprises.fill(keys.enterprises, enterprises.map((r) => [r['uscc'] as string, enterpriseOf(r)]));
+    this.loaded.enterprises.fill(
+      keys.enterprises,
+      enterprises.map((r) => [r['uscc'] as string, enterpriseOf(r)]),
+    );
     const applicationRows = applications.map(applicationRowOf);
-    this.loaded.applications.fill(keys.applications, applicationRows.map((r) => [r.applicationId, r]));
+    this.loaded.applications.fill(
+      keys.applications,
+      applicationRows.map((r) => [r.applicationId, r]),
+    );
     const byId = new Map(applicationRows.map((r) => [r.applicationId, r]));
     figureKeys((id) => byId.get(id));
     const budgetKeys = [...keys.budgets].map((k) => k.split('|') as [string, string]);
@@ -413,8 +509,20 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
               [totalKeys.map(([u]) => u), totalKeys.map(([, p]) => p), totalKeys.map(([, , y]) => Number(y))],
             )
           ).rows;
-    this.loaded.budgets.fill(keys.budgets, budgets.map((r) => { const row = budgetOf(r); return [budgetKey(row.programmeId, row.year), row]; }));
-    this.loaded.totals.fill(keys.totals, totals.map((r) => { const row = totalsOf(r); return [totalsKey(row.uscc, row.programmeId, row.year), row]; }));
+    this.loaded.budgets.fill(
+      keys.budgets,
+      budgets.map((r) => {
+        const row = budgetOf(r);
+        return [budgetKey(row.programmeId, row.year), row];
+      }),
+    );
+    this.loaded.totals.fill(
+      keys.totals,
+      totals.map((r) => {
+        const row = totalsOf(r);
+        return [totalsKey(row.uscc, row.programmeId, row.year), row];
+      }),
+    );
   }
 
   /** Writes what the batch gathered (with `force`, also the rows a rebuild kept in memory). */

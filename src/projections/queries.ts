@@ -101,7 +101,13 @@ export interface ReadSideQueries {
 const zero = '0.00';
 
 /** A budget as of `position`, from its row (undefined: nothing recorded yet, the programme's fixed amount if any). */
-export function budgetViewOf(programme: ProgrammeDefinition | undefined, programmeId: string, year: number, row: Record<string, unknown> | undefined, position: bigint): BudgetView {
+export function budgetViewOf(
+  programme: ProgrammeDefinition | undefined,
+  programmeId: string,
+  year: number,
+  row: Record<string, unknown> | undefined,
+  position: bigint,
+): BudgetView {
   const fixed = programme?.budget.kind === 'fixed-annual' ? programme.budget.amountYuan : zero;
   const budget = (row?.['budget'] as string | undefined) ?? fixed;
   const committed = (row?.['committed'] as string | undefined) ?? zero;
@@ -134,17 +140,24 @@ export function totalsViewOf(r: Record<string, unknown>, programme: ProgrammeDef
 }
 
 /** The figures reconciliation compares, from rows of any read side (column names are the same in both). */
-export function figuresOf(position: bigint, rows: {
-  applications: Iterable<Record<string, unknown>>;
-  budgets: Iterable<Record<string, unknown>>;
-  totals: Iterable<Record<string, unknown>>;
-}): ReadFigures {
+export function figuresOf(
+  position: bigint,
+  rows: {
+    applications: Iterable<Record<string, unknown>>;
+    budgets: Iterable<Record<string, unknown>>;
+    totals: Iterable<Record<string, unknown>>;
+  },
+): ReadFigures {
   const pick = (r: Record<string, unknown>, fields: readonly string[]): Record<string, string> => Object.fromEntries(fields.map((f) => [f, r[f] as string]));
   const figures: ReadFigures = { position, applications: new Map(), budgets: new Map(), totals: new Map() };
   for (const r of rows.applications) figures.applications.set(r['application_id'] as string, pick(r, ['status', 'award', 'entitlement', 'paid', 'clawback_ordered', 'recovered']));
-  for (const r of rows.budgets) figures.budgets.set(`${r['programme_id'] as string}|${Number(r['year'])}`, pick(r, ['budget', 'committed', 'paid', 'clawback_ordered', 'recovered']));
+  for (const r of rows.budgets)
+    figures.budgets.set(`${r['programme_id'] as string}|${Number(r['year'])}`, pick(r, ['budget', 'committed', 'paid', 'clawback_ordered', 'recovered']));
   for (const r of rows.totals) {
-    figures.totals.set(`${r['uscc'] as string}|${r['programme_id'] as string}|${Number(r['year'])}`, pick(r, ['recognized_spend', 'awarded', 'paid', 'clawback_ordered', 'recovered']));
+    figures.totals.set(
+      `${r['uscc'] as string}|${r['programme_id'] as string}|${Number(r['year'])}`,
+      pick(r, ['recognized_spend', 'awarded', 'paid', 'clawback_ordered', 'recovered']),
+    );
   }
   return figures;
 }
@@ -198,9 +211,10 @@ export class ReadQueries implements ReadSideQueries {
   ) {
     // Beside the events, their own times; elsewhere, the times the read side keeps (SqliteReadModel's ownTimeline).
     // Either way only events the read side reflects count: its figures cannot be of a later position.
-    this.timeSql = options.ownTimeline === true
-      ? 'SELECT coalesce(max(position), 0) AS position FROM read_event_times WHERE recorded_at <= ? AND position <= ?'
-      : 'SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= ? AND position <= ?';
+    this.timeSql =
+      options.ownTimeline === true
+        ? 'SELECT coalesce(max(position), 0) AS position FROM read_event_times WHERE recorded_at <= ? AND position <= ?'
+        : 'SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= ? AND position <= ?';
   }
 
   private statement(sql: string): Database.Statement {
@@ -252,7 +266,9 @@ export class ReadQueries implements ReadSideQueries {
   }
 
   async programmes(): Promise<ProgrammeDefinition[]> {
-    return (this.statement('SELECT definition FROM read_programmes ORDER BY programme_id').all() as { definition: string }[]).map((r) => JSON.parse(r.definition) as ProgrammeDefinition);
+    return (this.statement('SELECT definition FROM read_programmes ORDER BY programme_id').all() as { definition: string }[]).map(
+      (r) => JSON.parse(r.definition) as ProgrammeDefinition,
+    );
   }
 
   async positionOf(asOf: AsOf): Promise<bigint> {
@@ -268,7 +284,9 @@ export class ReadQueries implements ReadSideQueries {
            (SELECT position FROM read_checkpoints WHERE name = ?) AS checkpoint
          FROM read_programmes p LEFT JOIN read_budgets b ON b.programme_id = p.programme_id AND b.year = ?
          WHERE p.programme_id = ?`,
-      ).safeIntegers(true).get(projectionName, year, programmeId) as (Record<string, string | null> & { programme_version: bigint; checkpoint: bigint | null }) | undefined;
+      )
+        .safeIntegers(true)
+        .get(projectionName, year, programmeId) as (Record<string, string | null> & { programme_version: bigint; checkpoint: bigint | null }) | undefined;
       if (row === undefined) return undefined;
       const programme = this.definition(programmeId, Number(row.programme_version));
       return budgetViewOf(programme, programmeId, year, row['budget'] === null ? undefined : row, row.checkpoint ?? 0n);
@@ -276,9 +294,11 @@ export class ReadQueries implements ReadSideQueries {
     const programme = this.programmeNow(programmeId);
     if (programme === undefined) return undefined;
     const position = this.positionNow(asOf);
-    const row = this.statement('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(programmeId, year, position) as
-      | Record<string, string>
-      | undefined;
+    const row = this.statement('SELECT * FROM read_budget_versions WHERE programme_id = ? AND year = ? AND position <= ? ORDER BY position DESC LIMIT 1').get(
+      programmeId,
+      year,
+      position,
+    ) as Record<string, string> | undefined;
     return budgetViewOf(programme, programmeId, year, row, position);
   }
 

@@ -39,12 +39,26 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
   const host = store.readSideHost;
   if (host?.kind === 'sqlite') {
     const model = new SqliteReadModel(host.database);
-    return ready({ kind: 'sqlite', location: `the events' SQLite file (${config.sqlitePath})`, model, projector: new Projector(store, model, options), queries: new ReadQueries(host.database), close: async () => undefined });
+    return ready({
+      kind: 'sqlite',
+      location: `the events' SQLite file (${config.sqlitePath})`,
+      model,
+      projector: new Projector(store, model, options),
+      queries: new ReadQueries(host.database),
+      close: async () => undefined,
+    });
   }
   if (host?.kind === 'postgres') {
     const pool = host.pool;
     const model = await PostgresReadModel.open({ pool });
-    return ready({ kind: 'postgres', location: "the events' PostgreSQL database and schema", model, projector: new Projector(store, model, options), queries: new PostgresReadQueries(pool), close: async () => undefined });
+    return ready({
+      kind: 'postgres',
+      location: "the events' PostgreSQL database and schema",
+      model,
+      projector: new Projector(store, model, options),
+      queries: new PostgresReadQueries(pool),
+      close: async () => undefined,
+    });
   }
   if (config.databaseUrl !== undefined) {
     const pool: pg.Pool = postgresReadPool(config.databaseUrl, separateReadSchema);

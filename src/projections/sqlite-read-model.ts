@@ -172,8 +172,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
               position: r['position'] as bigint,
             };
       },
-      (r) =>
-        s.saveTotals.run(r.uscc, r.programmeId, r.year, r.recognizedSpend, r.awarded, r.paid, r.clawbackOrdered, r.recovered, r.position),
+      (r) => s.saveTotals.run(r.uscc, r.programmeId, r.year, r.recognizedSpend, r.awarded, r.paid, r.clawbackOrdered, r.recovered, r.position),
     );
     this.enterprises = new RowCache(
       (uscc) => {
@@ -200,9 +199,25 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
       },
       (r) =>
         s.saveApplication.run(
-          r.applicationId, r.programmeId, r.fiscalYear, r.uscc, r.district, r.priority, r.status, r.claimed, r.recognized,
-          r.entitlement, r.award, r.paid, r.clawbackOrdered, r.recovered, r.noticeId, r.noticeEndsOn,
-          r.submittedPosition, r.submittedAt, r.position,
+          r.applicationId,
+          r.programmeId,
+          r.fiscalYear,
+          r.uscc,
+          r.district,
+          r.priority,
+          r.status,
+          r.claimed,
+          r.recognized,
+          r.entitlement,
+          r.award,
+          r.paid,
+          r.clawbackOrdered,
+          r.recovered,
+          r.noticeId,
+          r.noticeEndsOn,
+          r.submittedPosition,
+          r.submittedAt,
+          r.position,
         ),
     );
 
@@ -233,14 +248,30 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
 
   budgetVersion(row: BudgetRow, event: StoredEvent): void {
     this.statements.budgetVersion.run(
-      row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget, row.committed, row.paid, row.clawbackOrdered, row.recovered,
+      row.programmeId,
+      row.year,
+      event.position,
+      event.metadata.recordedAt,
+      row.budget,
+      row.committed,
+      row.paid,
+      row.clawbackOrdered,
+      row.recovered,
     );
   }
 
   totalsVersion(row: TotalsRow, event: StoredEvent): void {
     this.statements.totalsVersion.run(
-      row.uscc, row.programmeId, row.year, event.position, event.metadata.recordedAt, row.recognizedSpend, row.awarded, row.paid,
-      row.clawbackOrdered, row.recovered,
+      row.uscc,
+      row.programmeId,
+      row.year,
+      event.position,
+      event.metadata.recordedAt,
+      row.recognizedSpend,
+      row.awarded,
+      row.paid,
+      row.clawbackOrdered,
+      row.recovered,
     );
   }
 
@@ -259,23 +290,27 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
    * next start finds the marker and starts the rebuild again.
    */
   beginBulk(): void {
-    this.db.transaction(() => {
-      for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
-      this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
-      for (const index of appendOnlyIndexNames) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
-      this.statements.setCheckpoint.run(rebuildMarker, 0);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
+        this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
+        for (const index of appendOnlyIndexNames) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
+        this.statements.setCheckpoint.run(rebuildMarker, 0);
+      })
+      .immediate();
     this.bulk = true;
     for (const cache of this.caches) cache.bulk = true;
   }
 
   /** Writes the rows kept in memory, builds the indexes, and removes the marker: one transaction. */
   endBulk(): void {
-    this.db.transaction(() => {
-      for (const cache of this.caches) cache.flush(true);
-      for (const index of appendOnlyIndexes) this.db.exec(index);
-      this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(rebuildMarker);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const cache of this.caches) cache.flush(true);
+        for (const index of appendOnlyIndexes) this.db.exec(index);
+        this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(rebuildMarker);
+      })
+      .immediate();
     this.leaveBulk();
   }
 
@@ -317,9 +352,11 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
 
   /** Empties every read table and the checkpoint, for a replay from the start. */
   reset(): void {
-    this.db.transaction(() => {
-      for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
-      this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const table of [...readTables, 'read_event_times']) this.db.exec(`DELETE FROM ${table}`);
+        this.db.prepare('DELETE FROM read_checkpoints WHERE name = ?').run(this.name);
+      })
+      .immediate();
   }
 }

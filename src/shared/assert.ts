@@ -12,7 +12,7 @@ export function assertNever(value: never, message = 'unexpected value'): never {
 }
 
 /** A value the code knows is there (an index within bounds, a key just set): asserted, not assumed. */
-export function defined<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new AssertionError(`${what} is missing`);
+export function defined<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new AssertionError(`${what} is missing`);
   return value;
 }

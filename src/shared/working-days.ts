@@ -40,7 +40,9 @@ export const holidayYearsBuiltIn: readonly HolidayYear[] = [
 export function validateHolidayYear(year: HolidayYear): void {
   const wrong = [...year.holidays, ...year.workdays].find((d) => !isCalendarDate(d) || yearOfDate(d) !== year.year);
   if (!Number.isInteger(year.year) || year.year < 2000 || year.year > 2100 || wrong !== undefined) {
-    throw refusal('VALIDATION_FAILED', `holiday data for ${year.year} must list dates of that year, got ${wrong ?? year.year}`, { field: wrong === undefined ? 'year' : 'holidays' });
+    throw refusal('VALIDATION_FAILED', `holiday data for ${year.year} must list dates of that year, got ${wrong ?? year.year}`, {
+      field: wrong === undefined ? 'year' : 'holidays',
+    });
   }
   const workdayOnWeekday = year.workdays.find((d) => weekdayOf(d) !== 0 && weekdayOf(d) !== 6);
   if (workdayOnWeekday !== undefined) {
@@ -62,11 +64,9 @@ export class WorkingDayCalendar {
   isWorkingDay(date: CalendarDate): boolean {
     const year = this.years.get(yearOfDate(date));
     if (year === undefined) {
-      throw refusal(
-        'CALENDAR_MISSING',
-        `the working-day calendar has no data for ${yearOfDate(date)}: an administrator must publish that year's holidays first`,
-        { year: String(yearOfDate(date)) },
-      );
+      throw refusal('CALENDAR_MISSING', `the working-day calendar has no data for ${yearOfDate(date)}: an administrator must publish that year's holidays first`, {
+        year: String(yearOfDate(date)),
+      });
     }
     if (year.workdays.has(date)) return true;
     if (year.holidays.has(date)) return false;
@@ -77,7 +77,7 @@ export class WorkingDayCalendar {
   /** The `count`-th working day after `date`; `date` itself is not counted. */
   addWorkingDays(date: CalendarDate, count: number): CalendarDate {
     let day = date;
-    for (let counted = 0; counted < count; ) {
+    for (let counted = 0; counted < count;) {
       day = addDays(day, 1);
       if (this.isWorkingDay(day)) counted += 1;
     }

@@ -42,7 +42,15 @@ const baodingProgrammes = ['baoding-data-voucher', 'baoding-data-voucher', 'baod
 const wuhanProgrammes = ['wuhan-dataset-construction', 'wuhan-data-product'] as const;
 const allocated = ['baoding-rnd-project', 'baoding-innovation-platform', 'baoding-standards', 'wuhan-dataset-construction', 'wuhan-data-product'] as const;
 const standardsLevels = ['lead-international', 'lead-national', 'lead-industry', 'lead-hebei-local', 'lead-baoding-local', 'participant-national'] as const;
-const categories = ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'] as const;
+const categories = [
+  'data-property-registration',
+  'data-trading',
+  'data-assets-on-balance-sheet',
+  'data-asset-financing',
+  'compute-rental',
+  'llm-products',
+  'llm-services',
+] as const;
 const districts = { baoding: ['竞秀区', '莲池区', '满城区', '清苑区', '徐水区'], wuhan: ['江岸区', '江汉区', '洪山区', '东湖高新区'] } as const;
 const tagsPool = ['unicorn', 'potential-unicorn', 'specialized-little-giant', 'hidden-champion'] as const;
 
@@ -87,7 +95,12 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
   // The definitions shipped with the project, as the service publishes them at start (a no-op where it has).
   await ledger.publishBuiltInProgrammes(now);
   for (const year of [2026, 2027, 2028]) {
-    await attempt(() => ledger.dispatch('PublishHolidayYear', as('admin-1', 'admin'), { params: {}, body: { year, holidays: [`${year}-01-01`], workdays: [], source: 'synthetic calendar (weekends and New Year only)' } }));
+    await attempt(() =>
+      ledger.dispatch('PublishHolidayYear', as('admin-1', 'admin'), {
+        params: {},
+        body: { year, holidays: [`${year}-01-01`], workdays: [], source: 'synthetic calendar (weekends and New Year only)' },
+      }),
+    );
   }
 
   const enterpriseCount = Math.max(8, Math.ceil(options.applications / 6));
@@ -97,7 +110,9 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
     const first17 = `91${city === 'baoding' ? '130600' : '420100'}${String(n + 1).padStart(9, '0')}`;
     const uscc = first17 + usccCheckCharacter(first17);
     const tags = chance(0.1) ? [pick(tagsPool)] : [];
-    await attempt(() => ledger.dispatch('RegisterEnterprise', as('admin-1', 'admin'), { params: {}, body: { uscc, name: `合成企业${n + 1}有限公司`, city, district: pick(districts[city]), tags } }));
+    await attempt(() =>
+      ledger.dispatch('RegisterEnterprise', as('admin-1', 'admin'), { params: {}, body: { uscc, name: `合成企业${n + 1}有限公司`, city, district: pick(districts[city]), tags } }),
+    );
     enterprises.push({ uscc, city });
   }
   for (const year of years) {
@@ -120,7 +135,12 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         const enterprise = pick(enterprises);
         const flagId = flagged.get(enterprise.uscc);
         if (flagId === undefined) {
-          const raised = await attempt(() => ledger.dispatch('RaiseFlag', as('admin-1', 'admin'), { params: { uscc: enterprise.uscc }, body: { list: 'major-tax-violation', source: '国家税务总局', since: today() } }));
+          const raised = await attempt(() =>
+            ledger.dispatch('RaiseFlag', as('admin-1', 'admin'), {
+              params: { uscc: enterprise.uscc },
+              body: { list: 'major-tax-violation', source: '国家税务总局', since: today() },
+            }),
+          );
           if (raised !== undefined) flagged.set(enterprise.uscc, raised.flagId);
         } else {
           await attempt(() => ledger.dispatch('LiftFlag', as('admin-1', 'admin'), { params: { uscc: enterprise.uscc, flagId }, body: { reason: '已整改' } }));
@@ -149,7 +169,9 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         if (programmeId === 'baoding-innovation-platform') extra['level'] = pick(['national', 'provincial', 'municipal', 'municipal']);
         if (programmeId === 'baoding-standards') extra['level'] = pick(standardsLevels);
         if (chance(0.05)) extra['matterKey'] = `M-${enterprise.uscc.slice(8, 17)}-${year}`;
-        const submitted = await attempt(() => ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }));
+        const submitted = await attempt(() =>
+          ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }),
+        );
         if (submitted === undefined) continue;
         const id = submitted.applicationId;
         if (chance(0.03)) {
@@ -159,12 +181,19 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         let passed = true;
         for (const [index, stage] of ['district-preliminary', 'city-re-review', 'expert-review'].entries()) {
           if (chance(0.02)) {
-            await attempt(() => ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'reject', reason: '材料不符合申报要求' } }));
+            await attempt(() =>
+              ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), {
+                params: { applicationId: id },
+                body: { stage, outcome: 'reject', reason: '材料不符合申报要求' },
+              }),
+            );
             passed = false;
             break;
           }
           const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
-          const done = await attempt(() => ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }));
+          const done = await attempt(() =>
+            ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }),
+          );
           if (done === undefined) {
             passed = false;
             break;
@@ -181,16 +210,26 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
       for (const [programmeId, group] of byProgramme) {
         for (let from = 0; from < group.length; from += noticeSizeMax) {
           const part = group.slice(from, from + noticeSizeMax);
-          const notice = await attempt(() => ledger.dispatch('OpenNotice', as('approver-1', 'approver'), { params: {}, body: { programmeId, applicationIds: part.map((p) => p.id), opensOn: today() } }));
+          const notice = await attempt(() =>
+            ledger.dispatch('OpenNotice', as('approver-1', 'approver'), { params: {}, body: { programmeId, applicationIds: part.map((p) => p.id), opensOn: today() } }),
+          );
           if (notice === undefined) continue;
           if (notice.endsOn > endsOnLast) endsOnLast = notice.endsOn;
           for (const p of part) {
             if (chance(0.04)) {
-              const objection = await attempt(() => ledger.dispatch('FileObjection', as('approver-1', 'approver'), { params: { noticeId: notice.noticeId }, body: { applicationId: p.id, summary: '群众反映申报材料存疑' } }));
+              const objection = await attempt(() =>
+                ledger.dispatch('FileObjection', as('approver-1', 'approver'), {
+                  params: { noticeId: notice.noticeId },
+                  body: { applicationId: p.id, summary: '群众反映申报材料存疑' },
+                }),
+              );
               if (objection !== undefined) {
                 const upheld = chance(0.5);
                 await attempt(() =>
-                  ledger.dispatch('ResolveObjection', as('approver-1', 'approver'), { params: { noticeId: notice.noticeId, objectionId: objection.objectionId }, body: { outcome: upheld ? 'upheld' : 'dismissed', reason: upheld ? '经核实属实' : '经核实无问题' } }),
+                  ledger.dispatch('ResolveObjection', as('approver-1', 'approver'), {
+                    params: { noticeId: notice.noticeId, objectionId: objection.objectionId },
+                    body: { outcome: upheld ? 'upheld' : 'dismissed', reason: upheld ? '经核实属实' : '经核实无问题' },
+                  }),
                 );
                 if (upheld) continue;
               }
@@ -204,7 +243,9 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
       // Collective decision, then money out, and sometimes back.
       for (const p of noticed) {
         const reduced = chance(0.1) ? { amount: '10000.00' } : {};
-        const approved = await attempt(() => ledger.dispatch('ApproveAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { decisionRef: `党组会议${now.slice(0, 10)}`, ...reduced } }));
+        const approved = await attempt(() =>
+          ledger.dispatch('ApproveAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { decisionRef: `党组会议${now.slice(0, 10)}`, ...reduced } }),
+        );
         if (approved === undefined || approved.award === '0.00') continue;
         if (chance(0.02)) {
           await attempt(() => ledger.dispatch('RevokeAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { reason: '发现重复申报' } }));
@@ -219,19 +260,36 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         for (const [index, portion] of portions.entries()) {
           if (portion === 0n) continue;
           const amount = `${portion / 100n}.${String(portion % 100n).padStart(2, '0')}`;
-          const recorded = await attempt(() => ledger.dispatch('RecordDisbursement', as('finance-1', 'finance'), { params: { applicationId: p.id }, body: { amount, paymentRef: `PAY-${p.id.slice(0, 8)}-${index}`, paidOn: today() } }));
+          const recorded = await attempt(() =>
+            ledger.dispatch('RecordDisbursement', as('finance-1', 'finance'), {
+              params: { applicationId: p.id },
+              body: { amount, paymentRef: `PAY-${p.id.slice(0, 8)}-${index}`, paidOn: today() },
+            }),
+          );
           if (recorded === undefined) continue;
-          const confirmed = await attempt(() => ledger.dispatch('ConfirmDisbursement', as('finance-2', 'finance'), { params: { disbursementId: recorded.disbursementId }, body: undefined }));
+          const confirmed = await attempt(() =>
+            ledger.dispatch('ConfirmDisbursement', as('finance-2', 'finance'), { params: { disbursementId: recorded.disbursementId }, body: undefined }),
+          );
           if (confirmed !== undefined) paidFen += portion;
         }
         if (paidFen > 0n && chance(0.03)) {
           const orderFen = paidFen / 2n > 0n ? paidFen / 2n : paidFen;
           const amount = `${orderFen / 100n}.${String(orderFen % 100n).padStart(2, '0')}`;
-          const order = await attempt(() => ledger.dispatch('OrderClawback', as('approver-1', 'approver'), { params: { applicationId: p.id }, body: { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) } }));
+          const order = await attempt(() =>
+            ledger.dispatch('OrderClawback', as('approver-1', 'approver'), {
+              params: { applicationId: p.id },
+              body: { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) },
+            }),
+          );
           if (order !== undefined) {
             const firstFen = orderFen / 2n > 0n ? orderFen / 2n : orderFen;
             const first = `${firstFen / 100n}.${String(firstFen % 100n).padStart(2, '0')}`;
-            await attempt(() => ledger.dispatch('RecordRecovery', as('finance-1', 'finance'), { params: { clawbackId: order.clawbackId }, body: { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(0, 8)}` } }));
+            await attempt(() =>
+              ledger.dispatch('RecordRecovery', as('finance-1', 'finance'), {
+                params: { clawbackId: order.clawbackId },
+                body: { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(0, 8)}` },
+              }),
+            );
           }
         }
       }

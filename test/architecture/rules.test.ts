@@ -23,12 +23,7 @@ describe('code rules', () => {
 
   it('never types or converts an amount as a JS number in src/', () => {
     const moneyName = '(amount|budget|award|paid|recovered|committed|spend|yuan|entitlement|remaining|headroom|clawback)';
-    const patterns = [
-      new RegExp(`\\b\\w*${moneyName}\\w*\\??\\s*:\\s*number\\b`, 'i'),
-      new RegExp(`(parseFloat|Number)\\([^)]*${moneyName}`, 'i'),
-      /parseFloat\(/,
-      /\.toFixed\(/,
-    ];
+    const patterns = [new RegExp(`\\b\\w*${moneyName}\\w*\\??\\s*:\\s*number\\b`, 'i'), new RegExp(`(parseFloat|Number)\\([^)]*${moneyName}`, 'i'), /parseFloat\(/, /\.toFixed\(/];
     const offences = files.flatMap(({ path, text }) =>
       text.split('\n').flatMap((line, i) => {
         // decimal.js's own toFixed (on a Decimal) is how money is formatted: allowed in money.ts only.

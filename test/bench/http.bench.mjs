@@ -45,8 +45,10 @@ function median(values) {
 function row(name, results, baselines, target) {
   const ratio = median(results.map((result, i) => result.requests.average / baselines[i].requests.average));
   const figure = (pick) => median(results.map(pick));
-  return `| ${name} | ${Math.round(figure((r) => r.requests.average)).toLocaleString('en-US')} | ${figure((r) => r.latency.p50)} | ${figure((r) => r.latency.p99)} | ` +
-    `${Math.max(...results.map((r) => r.non2xx))} | ${ratio.toFixed(2)} | ${target} |`;
+  return (
+    `| ${name} | ${Math.round(figure((r) => r.requests.average)).toLocaleString('en-US')} | ${figure((r) => r.latency.p50)} | ${figure((r) => r.latency.p99)} | ` +
+    `${Math.max(...results.map((r) => r.non2xx))} | ${ratio.toFixed(2)} | ${target} |`
+  );
 }
 
 try {
@@ -63,7 +65,19 @@ try {
   const appendCount = 3000;
   const appendStarted = performance.now();
   for (let i = 0; i < appendCount; i += 1) {
-    await probe.append(`s-${i % 100}`, [{ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { i }, metadata: { actorId: 'b', actorRole: 'admin', commandId: 'c', correlationId: 'c', causationId: null, recordedAt: '2025-06-01T00:00:00.000Z' } }], 'any');
+    await probe.append(
+      `s-${i % 100}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'Probe',
+          schemaVersion: 1,
+          data: { i },
+          metadata: { actorId: 'b', actorRole: 'admin', commandId: 'c', correlationId: 'c', causationId: null, recordedAt: '2025-06-01T00:00:00.000Z' },
+        },
+      ],
+      'any',
+    );
   }
   const appendsPerSecond = appendCount / ((performance.now() - appendStarted) / 1000);
   await probe.close();
@@ -84,14 +98,24 @@ try {
     const first17 = `91420100${String(900_000 + n).padStart(9, '0')}`;
     const uscc = first17 + usccCheckCharacter(first17);
     await ledger.dispatch('RegisterEnterprise', ctx('admin', 'admin'), { params: {}, body: { uscc, name: `压测${n}`, city: 'wuhan' } });
-    const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), { params: {}, body: {
-      programmeId: 'wuhan-data-product', uscc, fiscalYear: 2025, items: [{ invoiceNumber: String(50_000_000 + n), invoiceDate: '2025-06-01', amount: '10000.00' }],
-    } });
-    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
+    const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), {
+      params: {},
+      body: {
+        programmeId: 'wuhan-data-product',
+        uscc,
+        fiscalYear: 2025,
+        items: [{ invoiceNumber: String(50_000_000 + n), invoiceDate: '2025-06-01', amount: '10000.00' }],
+      },
+    });
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
+      await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
     ids.push(applicationId);
   }
   for (let from = 0; from < ids.length; from += 500) {
-    await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), { params: {}, body: { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' } });
+    await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), {
+      params: {},
+      body: { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' },
+    });
   }
   // Half are approved over HTTP, half through the service's own CommandBus (the command path without HTTP).
   const directIds = ids.splice(approvalCount);
@@ -129,27 +153,30 @@ try {
   let next = 0;
   let approvalEnded = 0;
   const approvalStarted = performance.now();
-  const approvals = await run({
-    url,
-    connections: approvalConnections,
-    amount: ids.length,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => {
-          const id = ids[next++ % ids.length];
-          return {
-            ...request,
-            path: `/api/applications/${id}/approval`,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${approver}`, 'idempotency-key': `bench-${id}` },
-            body: JSON.stringify({ decisionRef: '压测' }),
-          };
+  const approvals = await run(
+    {
+      url,
+      connections: approvalConnections,
+      amount: ids.length,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const id = ids[next++ % ids.length];
+            return {
+              ...request,
+              path: `/api/applications/${id}/approval`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${approver}`, 'idempotency-key': `bench-${id}` },
+              body: JSON.stringify({ decisionRef: '压测' }),
+            };
+          },
         },
-      },
-    ],
-  }, () => {
-    approvalEnded = performance.now();
-  });
+      ],
+    },
+    () => {
+      approvalEnded = performance.now();
+    },
+  );
   const approvalsPerSecond = ids.length / ((approvalEnded - approvalStarted) / 1000);
 
   // The same command path without HTTP: the service's CommandBus, 10 approvals at a time.
@@ -158,7 +185,11 @@ try {
   const approveDirectly = async () => {
     while (directNext < directIds.length) {
       const id = directIds[directNext++];
-      await serviceLedger.dispatch('ApproveAward', { commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() }, { params: { applicationId: id }, body: { decisionRef: '压测' } });
+      await serviceLedger.dispatch(
+        'ApproveAward',
+        { commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() },
+        { params: { applicationId: id }, body: { decisionRef: '压测' } },
+      );
     }
   };
   const directStarted = performance.now();
@@ -185,9 +216,16 @@ try {
       const byStream = new Map();
       for (const event of sample) {
         const stream = shared.has(event.stream) ? event.stream : `${event.stream}-${n}`;
-        byStream.set(stream, [...(byStream.get(stream) ?? []), { id: randomUUID(), type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata }]);
+        byStream.set(stream, [
+          ...(byStream.get(stream) ?? []),
+          { id: randomUUID(), type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata },
+        ]);
       }
-      await approvalStore.appendMulti([...byStream].map(([stream, events]) => ({ stream, expectedRevision: 'any', events })), [], { deferDurability: true });
+      await approvalStore.appendMulti(
+        [...byStream].map(([stream, events]) => ({ stream, expectedRevision: 'any', events })),
+        [],
+        { deferDurability: true },
+      );
       await approvalStore.flush();
     }
   };

@@ -66,7 +66,22 @@ function rawWriter(db: Database.Database): RawWriter {
     for (const e of events) {
       revision += 1;
       const m = e.metadata;
-      insert.run(e.id, stream, revision, e.type, e.schemaVersion, JSON.stringify(e.data), m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, hash, hash);
+      insert.run(
+        e.id,
+        stream,
+        revision,
+        e.type,
+        e.schemaVersion,
+        JSON.stringify(e.data),
+        m.actorId,
+        m.actorRole,
+        m.commandId,
+        m.correlationId,
+        m.causationId,
+        m.recordedAt,
+        hash,
+        hash,
+      );
     }
     revisions.set(stream, revision);
   });
@@ -117,16 +132,22 @@ async function appendRound(eventsPerAppend: number, appendCount: number, round: 
 async function buildReadLog(path: string): Promise<void> {
   const store = new SqliteEventStore({ path });
   for (let i = 0; i < readEventCount; i += 1_000) {
-    await store.append(`application-${(i / 1_000) % streamCount}`, Array.from({ length: 1_000 }, (_, k) => eventAt(i + k)), 'any');
+    await store.append(
+      `application-${(i / 1_000) % streamCount}`,
+      Array.from({ length: 1_000 }, (_, k) => eventAt(i + k)),
+      'any',
+    );
   }
   await store.close();
 }
 
 async function readRound(path: string): Promise<{ raw: number; port: number; verify: number; rawHash: number }> {
   const db = new Database(path, { readonly: true });
-  const page = db.prepare(
-    'SELECT position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash FROM events WHERE position > ? ORDER BY position LIMIT ?',
-  ).raw(true);
+  const page = db
+    .prepare(
+      'SELECT position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    )
+    .raw(true);
   let checksum = 0;
   const rawSeconds = await timeIt(() => {
     let after = 0;
@@ -195,7 +216,23 @@ async function postgresRound(round: number): Promise<{ single: [number, number];
         revision += 1;
         rawPosition += 1;
         const m = e.metadata;
-        [rawPosition, e.id, stream, revision, e.type, e.schemaVersion, JSON.stringify(e.data), m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, 'f'.repeat(64), 'f'.repeat(64)].forEach((v, i) => columns[i]!.push(v));
+        [
+          rawPosition,
+          e.id,
+          stream,
+          revision,
+          e.type,
+          e.schemaVersion,
+          JSON.stringify(e.data),
+          m.actorId,
+          m.actorRole,
+          m.commandId,
+          m.correlationId,
+          m.causationId,
+          m.recordedAt,
+          'f'.repeat(64),
+          'f'.repeat(64),
+        ].forEach((v, i) => columns[i]!.push(v));
       }
       await raw.query(
         `INSERT INTO events SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])`,
@@ -314,7 +351,9 @@ async function main(): Promise<void> {
       return `| ${name} | ${format(raw)} | ${format(port)} | ${ratio.toFixed(2)} | ${target === undefined ? '—' : `≥ ${target}`} | ${target === undefined ? '—' : ratio >= target ? 'yes' : 'NO'} |`;
     }),
     '',
-    postgresSkipped === undefined ? `postgres: ${pgAppendCount} appends each, ${pgReadEventCount.toLocaleString('en-US')}-event log, at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}` : `postgres rows SKIPPED: ${postgresSkipped}`,
+    postgresSkipped === undefined
+      ? `postgres: ${pgAppendCount} appends each, ${pgReadEventCount.toLocaleString('en-US')}-event log, at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}`
+      : `postgres rows SKIPPED: ${postgresSkipped}`,
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

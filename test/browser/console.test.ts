@@ -91,8 +91,12 @@ describeInBrowser('web console in Chromium', () => {
   /** No serious or critical accessibility violation, and a screenshot kept for CI. */
   async function checkPage(page: Page, name: string): Promise<void> {
     await page.evaluate(axe.source);
-    const result = await page.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run((globalThis as unknown as { document: never }).document, { resultTypes: ['violations'] }));
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+    const result = await page.evaluate(() =>
+      (globalThis as unknown as { axe: typeof axe }).axe.run((globalThis as unknown as { document: never }).document, { resultTypes: ['violations'] }),
+    );
+    const serious = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
     expect({ page: name, serious }).toEqual({ page: name, serious: [] });
     await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
@@ -142,7 +146,11 @@ describeInBrowser('web console in Chromium', () => {
     await desk.waitFor();
     applicationId = ((await desk.textContent()) ?? '').replace('办理申请 ', '').trim();
     expect(applicationId).not.toBe('');
-    for (const [stage, done] of [['区县初审', 1], ['市级复核', 2], ['专家评审', 3]] as const) {
+    for (const [stage, done] of [
+      ['区县初审', 1],
+      ['市级复核', 2],
+      ['专家评审', 3],
+    ] as const) {
       const form = reviewer.getByRole('form', { name: '记录审核' });
       await expect(form.getByLabel('审核环节').inputValue()).resolves.toBe(['district-preliminary', 'city-re-review', 'expert-review'][done - 1]);
       if (done === 3) await form.getByLabel('认定金额(元,可选)').fill('1100000.00');
@@ -161,7 +169,10 @@ describeInBrowser('web console in Chromium', () => {
     await approver.getByRole('checkbox', { name: new RegExp(applicationId) }).check();
     await approver.getByLabel('公示开始日期').fill('2025-06-03');
     await approver.getByRole('button', { name: '开始公示' }).click();
-    await approver.getByRole('status').getByText(/截止 2025-06-10/).waitFor();
+    await approver
+      .getByRole('status')
+      .getByText(/截止 2025-06-10/)
+      .waitFor();
     await approver.context().close();
 
     now = new Date('2025-06-11T02:00:00.000Z');
@@ -182,7 +193,10 @@ describeInBrowser('web console in Chromium', () => {
 
   it('keeps maker and checker apart: one finance user records the payment, another confirms it, and the notice prints the amount in 大写', async () => {
     const maker = await signedIn('finance-1', ['finance']);
-    await maker.getByRole('row', { name: new RegExp(applicationId) }).getByRole('button', { name: '登记拨付…' }).click();
+    await maker
+      .getByRole('row', { name: new RegExp(applicationId) })
+      .getByRole('button', { name: '登记拨付…' })
+      .click();
     await maker.getByLabel('支付凭证号').fill('PAY-2025-0001');
     await maker.getByLabel('支付日期').fill('2025-06-11');
     await expect(maker.getByLabel('金额(元)').inputValue()).resolves.toBe('300000.00');

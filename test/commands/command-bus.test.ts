@@ -45,7 +45,13 @@ describe('commands through the CommandBus', () => {
     const bus = app.get(CommandBus);
     const now = '2025-06-03T02:00:00.000Z';
     const uscc = usccFor(1);
-    await bus.execute(commandOf('RegisterEnterprise', { commandId: 'c-1', actor: { id: 'admin-1', roles: ['admin'] }, now }, { params: {}, body: { uscc, name: '保定某数据公司', city: 'baoding' } }));
+    await bus.execute(
+      commandOf(
+        'RegisterEnterprise',
+        { commandId: 'c-1', actor: { id: 'admin-1', roles: ['admin'] }, now },
+        { params: {}, body: { uscc, name: '保定某数据公司', city: 'baoding' } },
+      ),
+    );
     const reviewer = { commandId: 'c-2', actor: { id: 'reviewer-1', roles: ['reviewer' as const] }, now };
     const submitted = await bus.execute(
       commandOf('SubmitApplication', reviewer, {
@@ -65,7 +71,10 @@ describe('commands through the CommandBus', () => {
     expect(await readSide.projector.waitFor(BigInt(submitted.position), 5_000)).toBe(true);
     expect(await readSide.queries.application(submitted.applicationId)).toMatchObject({ status: 'submitted', claimed: '350000.00', uscc });
     // The request is parsed at the edge, before the bus: a refusal comes from there, typed alike.
-    const refused = (async () => bus.execute(commandOf('SubmitApplication', { ...reviewer, commandId: 'c-3' }, { params: {}, body: { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] } })))();
+    const refused = (async () =>
+      bus.execute(
+        commandOf('SubmitApplication', { ...reviewer, commandId: 'c-3' }, { params: {}, body: { programmeId: 'no-such-programme', uscc, fiscalYear: 2025, items: [] } }),
+      ))();
     await expect(refused).rejects.toBeInstanceOf(DomainError);
   });
 });

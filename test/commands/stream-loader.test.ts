@@ -81,11 +81,7 @@ describe('the command path', () => {
   it('runs the commands of one process on an embedded store one after another: racing writers never conflict', async () => {
     const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
     const context = (n: number) => ({ commandId: `c-${n}`, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        runner.run(context(i), countUseCase(), { i }, { i }),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => runner.run(context(i), countUseCase(), { i }, { i })));
     expect(results.map((r) => r.seen)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });

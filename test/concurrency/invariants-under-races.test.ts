@@ -113,13 +113,22 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
 
   it('50 approvals at once for one enterprise under the 数智券: the year adds up to exactly the 300,000.00 cap', async () => {
     const uscc = await world.enterprise(1);
-    const ids = await noticedApplications('baoding-data-voucher', Array.from({ length: 50 }, () => uscc), '100000.00');
+    const ids = await noticedApplications(
+      'baoding-data-voucher',
+      Array.from({ length: 50 }, () => uscc),
+      '100000.00',
+    );
     const outcomes = await Promise.allSettled(ids.map((id) => world.approve(id)));
     expect(codesOf(outcomes).filter((c) => c !== 'ok')).toEqual([]);
     const awards = outcomes.map((o) => Money.of((o as PromiseFulfilledResult<{ award: string }>).value.award));
     expect(Money.sum(awards).format()).toBe('300000.00');
     // Serialised, the awards are 0, 0, 90,000, then 30,000 until S = 1,000,000, then 0.
-    expect(awards.filter((a) => !a.isZero()).map((a) => a.format()).sort()).toEqual(['30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '90000.00']);
+    expect(
+      awards
+        .filter((a) => !a.isZero())
+        .map((a) => a.format())
+        .sort(),
+    ).toEqual(['30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '30000.00', '90000.00']);
     const [last] = await world.store.readStream(streams.enterpriseYear('baoding-data-voucher', uscc, 2025), { direction: 'backwards', maxCount: 1 });
     expect(last?.data).toMatchObject({ spendAfter: '5000000.00', awardedAfter: '300000.00' });
   });
@@ -130,12 +139,15 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
     for (let n = 0; n < 10; n += 1) usccs.push(await world.enterprise(n));
     const outcomes = await Promise.allSettled(
       usccs.map((uscc) =>
-        world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: {
-          programmeId: 'baoding-data-voucher',
-          uscc,
-          fiscalYear: 2025,
-          items: [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }],
-        } }),
+        world.dispatch('SubmitApplication', world.reviewer(), {
+          params: {},
+          body: {
+            programmeId: 'baoding-data-voucher',
+            uscc,
+            fiscalYear: 2025,
+            items: [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }],
+          },
+        }),
       ),
     );
     const codes = codesOf(outcomes);
@@ -147,7 +159,11 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
   it('a flag raised while approvals race: every approval after the flag is refused, none before it is lost', async () => {
     const uscc = await world.enterprise(1, 'wuhan');
     await world.allocate('wuhan-data-product', 2025, '10000000.00');
-    const ids = await noticedApplications('wuhan-data-product', Array.from({ length: 20 }, () => uscc), '1000.00');
+    const ids = await noticedApplications(
+      'wuhan-data-product',
+      Array.from({ length: 20 }, () => uscc),
+      '1000.00',
+    );
     const approvals = ids.map((id) => world.approve(id));
     const flag = world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'major-tax-violation', source: '税务总局', since: '2025-01-01' } });
     const outcomes = await Promise.allSettled([...approvals, flag]);

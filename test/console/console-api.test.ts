@@ -40,7 +40,12 @@ describe('console routes', () => {
   const as = async (sub: string, role: Role) => {
     const bearer = `Bearer ${await mintToken(secret, { sub, roles: [role] })}`;
     return {
-      post: (path: string, body?: unknown) => request(app.getHttpServer()).post(path).set('Authorization', bearer).set('Idempotency-Key', `c-${(key += 1)}`).send(body as object),
+      post: (path: string, body?: unknown) =>
+        request(app.getHttpServer())
+          .post(path)
+          .set('Authorization', bearer)
+          .set('Idempotency-Key', `c-${(key += 1)}`)
+          .send(body as object),
       get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
     };
   };
@@ -93,23 +98,50 @@ describe('console routes', () => {
     await (await as('admin-1', 'admin')).post('/api/enterprises', { uscc, name: '保定数据要素有限公司', city: 'baoding', district: '莲池区' }).expect(201);
     const reviewer = await as('reviewer-1', 'reviewer');
     const submitted = await reviewer
-      .post('/api/applications', { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: '25130000000000007701', invoiceDate: '2025-05-20', amount: '1000000.00', category: 'compute-rental' }] })
+      .post('/api/applications', {
+        programmeId: 'baoding-data-voucher',
+        uscc,
+        fiscalYear: 2025,
+        items: [{ invoiceNumber: '25130000000000007701', invoiceDate: '2025-05-20', amount: '1000000.00', category: 'compute-rental' }],
+      })
       .expect(201);
     const applicationId = submitted.body.applicationId as string;
-    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
+      await reviewer.post(`/api/applications/${applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
     const approver = await as('approver-1', 'approver');
     await approver.post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: '2025-06-03' }).expect(201);
     now = new Date('2025-06-11T02:00:00.000Z');
     await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
     const maker = await as('finance-1', 'finance');
     const due = await maker.get('/api/awards/awaiting-payment').expect(200);
-    expect(due.body).toEqual([expect.objectContaining({ applicationId, enterpriseName: '保定数据要素有限公司', approvedBy: 'approver-1', award: '300000.00', paid: '0.00', pending: '0.00', unpaid: '300000.00' })]);
+    expect(due.body).toEqual([
+      expect.objectContaining({
+        applicationId,
+        enterpriseName: '保定数据要素有限公司',
+        approvedBy: 'approver-1',
+        award: '300000.00',
+        paid: '0.00',
+        pending: '0.00',
+        unpaid: '300000.00',
+      }),
+    ]);
     const recorded = await maker.post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-C-1', paidOn: '2025-06-11' }).expect(201);
     const disbursementId = recorded.body.disbursementId as string;
 
     const pending = await maker.get('/api/disbursements?status=recorded').expect(200);
     expect(pending.body).toEqual([
-      expect.objectContaining({ disbursementId, applicationId, uscc, enterpriseName: '保定数据要素有限公司', amount: '300000.00', status: 'recorded', recordedBy: 'finance-1', approvedBy: 'approver-1', award: '300000.00', decisionRef: '党组会议2025-7' }),
+      expect.objectContaining({
+        disbursementId,
+        applicationId,
+        uscc,
+        enterpriseName: '保定数据要素有限公司',
+        amount: '300000.00',
+        status: 'recorded',
+        recordedBy: 'finance-1',
+        approvedBy: 'approver-1',
+        award: '300000.00',
+        decisionRef: '党组会议2025-7',
+      }),
     ]);
     // Recorded, not yet checked: nothing left to record for this award.
     expect((await maker.get('/api/awards/awaiting-payment').expect(200)).body).toEqual([]);
@@ -117,7 +149,11 @@ describe('console routes', () => {
     const breakdown = await (await as('supervisor-1', 'supervisor')).get('/api/budgets/baoding-data-voucher/2025/breakdown').expect(200);
     expect(breakdown.body.months.at(-1)).toEqual({ month: '2025-06', committed: '300000.00', paid: '300000.00' });
     expect(breakdown.body.districts).toEqual([{ district: '莲池区', committed: '300000.00', applications: 1 }]);
-    const before = await (await as('supervisor-1', 'supervisor')).get(`/api/budgets/baoding-data-voucher/2025/breakdown?asOf=${encodeURIComponent('2025-06-05T23:59:59+08:00')}`).expect(200);
+    const before = await (
+      await as('supervisor-1', 'supervisor')
+    )
+      .get(`/api/budgets/baoding-data-voucher/2025/breakdown?asOf=${encodeURIComponent('2025-06-05T23:59:59+08:00')}`)
+      .expect(200);
     expect(before.body.districts).toEqual([]);
     expect(before.body.months.every((m: { committed: string }) => m.committed === '0.00')).toBe(true);
     await (await as('supervisor-1', 'supervisor')).get('/api/budgets/baoding-data-voucher/2025/breakdown?asOf=yesterday').expect(400);
@@ -128,17 +164,32 @@ describe('console routes', () => {
     const ordered = await approver.post(`/api/applications/${applicationId}/clawbacks`, { amount: '100000.00', reason: '发票不实' }).expect(201);
     await maker.post(`/api/clawbacks/${ordered.body.clawbackId as string}/recoveries`, { amount: '40000.00', receivedOn: '2025-06-11', receiptRef: 'RCV-1' }).expect(201);
     const owed = await maker.get('/api/clawbacks').expect(200);
-    expect(owed.body).toEqual([expect.objectContaining({ applicationId, amount: '100000.00', recovered: '40000.00', outstanding: '60000.00', orderedBy: 'approver-1', writtenOff: false })]);
+    expect(owed.body).toEqual([
+      expect.objectContaining({ applicationId, amount: '100000.00', recovered: '40000.00', outstanding: '60000.00', orderedBy: 'approver-1', writtenOff: false }),
+    ]);
 
     const supervisor = await as('supervisor-1', 'supervisor');
-    expect((await supervisor.get(`/api/enterprises?q=${encodeURIComponent('数据要素')}`).expect(200)).body).toEqual([{ uscc, name: '保定数据要素有限公司', city: 'baoding', district: '莲池区' }]);
+    expect((await supervisor.get(`/api/enterprises?q=${encodeURIComponent('数据要素')}`).expect(200)).body).toEqual([
+      { uscc, name: '保定数据要素有限公司', city: 'baoding', district: '莲池区' },
+    ]);
     expect((await supervisor.get(`/api/enterprises?q=${uscc.slice(0, 10)}`).expect(200)).body.map((e: { uscc: string }) => e.uscc)).toContain(uscc);
     await supervisor.get('/api/enterprises?q=').expect(400);
     await supervisor.get(`/api/enterprises/${usccFor(7702)}`).expect(404);
 
     const timeline = await (await as('auditor-1', 'auditor')).get(`/api/applications/${applicationId}/timeline`).expect(200);
     const types = timeline.body.map((e: { type: string }) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['ApplicationSubmitted', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'DisbursementRecorded', 'DisbursementConfirmed', 'ClawbackOrdered', 'RecoveryRecorded']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'ApplicationSubmitted',
+        'StageReviewed',
+        'ApplicationNoticed',
+        'AwardApproved',
+        'DisbursementRecorded',
+        'DisbursementConfirmed',
+        'ClawbackOrdered',
+        'RecoveryRecorded',
+      ]),
+    );
     const approval = timeline.body.find((e: { type: string }) => e.type === 'AwardApproved');
     expect(approval).toEqual(expect.objectContaining({ actorId: 'approver-1', actorRole: 'approver', data: expect.objectContaining({ award: '300000.00' }) }));
     expect(approval.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -186,7 +237,10 @@ describe('one-time sign-in links', () => {
       await request(app.getHttpServer()).get('/health');
       const code = app.get<SignInLinks>(SIGN_IN_LINKS).issue()!;
       const signedIn = await request(app.getHttpServer()).post('/api/console/sign-in').send({ code }).expect(200);
-      await request(app.getHttpServer()).get('/api/approval-queue').set('Authorization', `Bearer ${signedIn.body.token as string}`).expect(200);
+      await request(app.getHttpServer())
+        .get('/api/approval-queue')
+        .set('Authorization', `Bearer ${signedIn.body.token as string}`)
+        .expect(200);
       const again = await request(app.getHttpServer()).post('/api/console/sign-in').send({ code }).expect(401);
       expect(again.body.code).toBe('UNAUTHENTICATED');
     } finally {

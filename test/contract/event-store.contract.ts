@@ -1,13 +1,6 @@
 // The event store contract, written once and run against every adapter (see *.contract.test.ts).
 import fc from 'fast-check';
-import {
-  EventIdConflictError,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  StoredEvent,
-  WrongExpectedRevisionError,
-} from '../../src/event-store/event-store.js';
+import { EventIdConflictError, EventStore, ExpectedRevision, NewEvent, StoredEvent, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
 import { GENESIS_HASH, VerifyFinding } from '../../src/event-store/hash-chain.js';
 import { anEvent, asWritten, collect, someEvents } from '../support/events.js';
 
@@ -222,12 +215,19 @@ export function eventStoreContract(fixture: StoreFixture): void {
 
     describe('reading', () => {
       it('stores every field and gives data and metadata back exactly, Chinese text and decimal strings included', async () => {
-        const event = anEvent('AwardApproved', {
-          amount: '300000.00',
-          enterpriseName: '保定数智科技有限公司',
-          items: [{ invoiceNumber: '12345678', amount: '12.50' }],
-          note: 'line\nbreak "quoted" \u2028',
-        }, { schemaVersion: 2, metadata: { actorId: 'u-7', actorRole: 'approver', commandId: 'cmd-9', correlationId: 'corr-1', causationId: 'cause-2', recordedAt: '2026-01-01T00:00:00.000Z' } });
+        const event = anEvent(
+          'AwardApproved',
+          {
+            amount: '300000.00',
+            enterpriseName: '保定数智科技有限公司',
+            items: [{ invoiceNumber: '12345678', amount: '12.50' }],
+            note: 'line\nbreak "quoted" \u2028',
+          },
+          {
+            schemaVersion: 2,
+            metadata: { actorId: 'u-7', actorRole: 'approver', commandId: 'cmd-9', correlationId: 'corr-1', causationId: 'cause-2', recordedAt: '2026-01-01T00:00:00.000Z' },
+          },
+        );
         const { position } = await store.append('application-1', [event], 'no-stream');
         const [stored] = await store.readStream('application-1');
         expect(stored).toBeDefined();
@@ -501,10 +501,7 @@ export function eventStoreContract(fixture: StoreFixture): void {
                   const wanted = op.kind === 'append' ? op.expectation : 'current';
                   return { stream, expectedRevision: revisionFor(model, stream, wanted), events: someEvents(op.count) };
                 });
-                const checks =
-                  op.kind === 'multi'
-                    ? [{ stream: `s-${op.check}`, expectedRevision: revisionFor(model, `s-${op.check}`, op.checkExpectation) }]
-                    : [];
+                const checks = op.kind === 'multi' ? [{ stream: `s-${op.check}`, expectedRevision: revisionFor(model, `s-${op.check}`, op.checkExpectation) }] : [];
                 const accepted = [...appends, ...checks].every((a) => modelAccepts(model, a.stream, a.expectedRevision));
                 const outcome = await fresh.store.appendMulti(appends, checks).then(
                   (result) => ({ ok: true as const, result }),
@@ -546,9 +543,7 @@ export function eventStoreContract(fixture: StoreFixture): void {
         const roundCount = 15;
         for (let round = 0; round < roundCount; round += 1) {
           const expected: ExpectedRevision = round === 0 ? 'no-stream' : BigInt(round - 1);
-          const outcomes = await Promise.allSettled(
-            Array.from({ length: appenderCount }, (_, who) => store.append('budget-2025', [anEvent('Raced', { who, round })], expected)),
-          );
+          const outcomes = await Promise.allSettled(Array.from({ length: appenderCount }, (_, who) => store.append('budget-2025', [anEvent('Raced', { who, round })], expected)));
           const won = outcomes.filter((o) => o.status === 'fulfilled');
           expect(won).toHaveLength(1);
           for (const lost of outcomes.filter((o) => o.status === 'rejected')) {

@@ -65,18 +65,24 @@ describe('award rules', () => {
 
   it('数智券: awards over a year add up to the entitlement of the year total, whatever the split (property)', () => {
     fc.assert(
-      fc.property(fc.array(fenAmount.filter((a) => a.length < 11), { minLength: 1, maxLength: 12 }), (amounts) => {
-        let spend = Money.zero;
-        let awarded = Money.zero;
-        for (const amount of amounts) {
-          const { amount: award, spendAfter } = entitlementOf(rule, { base: Money.parse(amount), level: null, spendBefore: spend, awardedBefore: awarded });
-          expect(award.isNegative()).toBe(false);
-          spend = spendAfter;
-          awarded = awarded.plus(award);
-        }
-        expect(awarded.equals(cumulativeEntitlement(rule, spend))).toBe(true);
-        expect(awarded.lessThanOrEqual(Money.of('300000.00'))).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fenAmount.filter((a) => a.length < 11),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (amounts) => {
+          let spend = Money.zero;
+          let awarded = Money.zero;
+          for (const amount of amounts) {
+            const { amount: award, spendAfter } = entitlementOf(rule, { base: Money.parse(amount), level: null, spendBefore: spend, awardedBefore: awarded });
+            expect(award.isNegative()).toBe(false);
+            spend = spendAfter;
+            awarded = awarded.plus(award);
+          }
+          expect(awarded.equals(cumulativeEntitlement(rule, spend))).toBe(true);
+          expect(awarded.lessThanOrEqual(Money.of('300000.00'))).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -65,7 +65,9 @@ describe('the workflow and its rules', () => {
     it('needs a category of the seven kinds of spend on every item', async () => {
       const uscc = await world.enterprise(1);
       const items = [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1000.00', category: 'office-rent' }];
-      expect(await codeOf(world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items } }))).toBe('VALIDATION_FAILED');
+      expect(
+        await codeOf(world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items } })),
+      ).toBe('VALIDATION_FAILED');
     });
 
     it('funds 一事一议 above the enterprise cap where the programme allows it, never above the budget', async () => {
@@ -123,7 +125,9 @@ describe('the workflow and its rules', () => {
     });
 
     it('refuses an allocation to a programme whose annual budget is fixed (数智券: 20,000,000.00)', async () => {
-      expect(await codeOf(world.dispatch('AllocateBudget', world.admin(), { params: { programmeId: 'baoding-data-voucher' }, body: { year: 2025, amount: '1.00' } }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('AllocateBudget', world.admin(), { params: { programmeId: 'baoding-data-voucher' }, body: { year: 2025, amount: '1.00' } }))).toBe(
+        'INVALID_TRANSITION',
+      );
     });
 
     it('releases the commitment of a revoked award, which cannot be revoked once disbursement started', async () => {
@@ -132,7 +136,10 @@ describe('the workflow and its rules', () => {
       await world.dispatch('RevokeAward', world.approver(), { params: { applicationId: a.applicationId }, body: { reason: '材料不实' } });
       expect(await budgetOf(world, 'wuhan-data-product')).toEqual({ allocated: '1000000.00', committed: '0.00' });
       const b = await world.awarded('wuhan-data-product', await world.enterprise(2, 'wuhan'), ['1000000.00']);
-      await world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId: b.applicationId }, body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) } });
+      await world.dispatch('RecordDisbursement', world.finance(), {
+        params: { applicationId: b.applicationId },
+        body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) },
+      });
       expect(await codeOf(world.dispatch('RevokeAward', world.approver(), { params: { applicationId: b.applicationId }, body: { reason: 'late' } }))).toBe('INVALID_TRANSITION');
     });
   });
@@ -183,10 +190,22 @@ describe('the workflow and its rules', () => {
     it('takes the programme stages in order and refuses a recognized amount above the claim', async () => {
       const uscc = await world.enterprise(1);
       const id = await world.submit('baoding-data-voucher', uscc, ['100000.00', '50000.00']);
-      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'expert-review', outcome: 'pass' } }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'expert-review', outcome: 'pass' } }))).toBe(
+        'INVALID_TRANSITION',
+      );
       await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'district-preliminary', outcome: 'pass' } });
-      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.01' } }))).toBe('VALIDATION_FAILED');
-      const result = await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: id }, body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.00' } });
+      expect(
+        await codeOf(
+          world.dispatch('ReviewApplication', world.reviewer(), {
+            params: { applicationId: id },
+            body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.01' },
+          }),
+        ),
+      ).toBe('VALIDATION_FAILED');
+      const result = await world.dispatch('ReviewApplication', world.reviewer(), {
+        params: { applicationId: id },
+        body: { stage: 'city-re-review', outcome: 'pass', recognizedAmount: '150000.00' },
+      });
       expect(result.status).toBe('in_review');
     });
 
@@ -196,7 +215,9 @@ describe('the workflow and its rules', () => {
       const items = [{ invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00', category: 'llm-services' }];
       const body = { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items };
       const { applicationId } = await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: body });
-      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId }, body: { stage: 'district-preliminary', outcome: 'reject' } }))).toBe('VALIDATION_FAILED');
+      expect(await codeOf(world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId }, body: { stage: 'district-preliminary', outcome: 'reject' } }))).toBe(
+        'VALIDATION_FAILED',
+      );
       await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId }, body: { stage: 'district-preliminary', outcome: 'reject', reason: '材料不全' } });
       expect((await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: body })).status).toBe('submitted');
     });
@@ -236,7 +257,10 @@ describe('the workflow and its rules', () => {
       await world.reviewAll(id);
       world.on('2025-12-29');
       expect(await codeOf(world.notice('baoding-data-voucher', [id]))).toBe('CALENDAR_MISSING');
-      await world.dispatch('PublishHolidayYear', world.admin(), { params: {}, body: { year: 2026, holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'], source: 'test data' } });
+      await world.dispatch('PublishHolidayYear', world.admin(), {
+        params: {},
+        body: { year: 2026, holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'], source: 'test data' },
+      });
       // 12-30, 12-31, 01-04 (working Sunday), 01-05, 01-06.
       expect((await world.notice('baoding-data-voucher', [id])).endsOn).toBe('2026-01-06');
     });
@@ -263,7 +287,10 @@ describe('the workflow and its rules', () => {
       expect(await codeOf(world.approve(a!))).toBe('OBJECTION_UNRESOLVED');
       await world.dispatch('ResolveObjection', world.approver(), { params: { noticeId, objectionId: onA.objectionId }, body: { outcome: 'dismissed', reason: '经核实无问题' } });
       expect((await world.approve(a!)).status).toBe('approved');
-      const upheld = await world.dispatch('ResolveObjection', world.approver(), { params: { noticeId, objectionId: onB.objectionId }, body: { outcome: 'upheld', reason: '经核实属实' } });
+      const upheld = await world.dispatch('ResolveObjection', world.approver(), {
+        params: { noticeId, objectionId: onB.objectionId },
+        body: { outcome: 'upheld', reason: '经核实属实' },
+      });
       expect(upheld.applicationStatus).toBe('rejected');
       expect(await codeOf(world.approve(b!))).toBe('INVALID_TRANSITION');
     });
@@ -279,7 +306,10 @@ describe('the workflow and its rules', () => {
 
     it('blocks submission, approval and disbursement while a flag is in force, and not after it is lifted', async () => {
       const uscc = await world.enterprise(1);
-      const flag = await world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'dishonest-judgement-debtor', source: '信用中国', since: '2025-01-01', evidenceRef: 'XY-1' } });
+      const flag = await world.dispatch('RaiseFlag', world.admin(), {
+        params: { uscc },
+        body: { list: 'dishonest-judgement-debtor', source: '信用中国', since: '2025-01-01', evidenceRef: 'XY-1' },
+      });
       expect(await codeOf(world.submit('baoding-data-voucher', uscc, ['1000.00']))).toBe('INELIGIBLE_ENTERPRISE');
       await world.dispatch('LiftFlag', world.admin(), { params: { uscc, flagId: flag.flagId }, body: { reason: '已履行' } });
       const id = await world.readyForApproval('baoding-data-voucher', uscc, ['400000.00']);
@@ -288,7 +318,11 @@ describe('the workflow and its rules', () => {
       await world.dispatch('LiftFlag', world.admin(), { params: { uscc, flagId: raised.flagId }, body: {} });
       await world.approve(id);
       await world.dispatch('RaiseFlag', world.admin(), { params: { uscc }, body: { list: 'procurement-violation', source: '财政部', since: '2025-06-01', until: '2027-06-01' } });
-      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId: id }, body: { amount: '1.00', paymentRef: 'P-1', paidOn: world.now.slice(0, 10) } }))).toBe('INELIGIBLE_ENTERPRISE');
+      expect(
+        await codeOf(
+          world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId: id }, body: { amount: '1.00', paymentRef: 'P-1', paidOn: world.now.slice(0, 10) } }),
+        ),
+      ).toBe('INELIGIBLE_ENTERPRISE');
     });
 
     it('bars a major safety accident for three years (Wuhan art. 4), and a ban only until its end date', async () => {
@@ -300,23 +334,50 @@ describe('the workflow and its rules', () => {
       await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: recent }, body: { list: 'major-safety-accident', source: '应急管理局', since: '2022-06-04' } });
       expect(await codeOf(world.submit('wuhan-data-product', recent, ['1000.00']))).toBe('INELIGIBLE_ENTERPRISE');
       const banned = await world.enterprise(3, 'wuhan');
-      await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: banned }, body: { list: 'procurement-violation', source: '财政部', since: '2024-01-01', until: '2025-06-02' } });
+      await world.dispatch('RaiseFlag', world.admin(), {
+        params: { uscc: banned },
+        body: { list: 'procurement-violation', source: '财政部', since: '2024-01-01', until: '2025-06-02' },
+      });
       expect(await world.submit('wuhan-data-product', banned, ['1000.00'])).toBeDefined();
     });
 
     it('registers an enterprise with or without tags, and refuses tags that are not a list', async () => {
-      expect((await world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(21), name: '甲', city: 'baoding', tags: [] } })).uscc).toBe(usccFor(21));
-      expect((await world.dispatch('RegisterEnterprise', world.reviewer(), { params: {}, body: { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' } })).uscc).toBe(usccFor(22));
-      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' } }))).toBe('VALIDATION_FAILED');
+      expect((await world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(21), name: '甲', city: 'baoding', tags: [] } })).uscc).toBe(
+        usccFor(21),
+      );
+      expect(
+        (
+          await world.dispatch('RegisterEnterprise', world.reviewer(), {
+            params: {},
+            body: { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' },
+          })
+        ).uscc,
+      ).toBe(usccFor(22));
+      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' } }))).toBe(
+        'VALIDATION_FAILED',
+      );
     });
 
     it('validates the USCC check character; an administrator may register a genuine early code with a reason', async () => {
       const good = usccFor(7);
       const bad = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
       expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding' } }))).toBe('VALIDATION_FAILED');
-      expect(await codeOf(world.dispatch('RegisterEnterprise', world.reviewer(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码' } } }))).toBe('FORBIDDEN');
-      expect((await world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码, 经市场监管局核实' } } })).uscc).toBe(bad);
-      expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: 'again' } } }))).toBe('ALREADY_EXISTS');
+      expect(
+        await codeOf(
+          world.dispatch('RegisterEnterprise', world.reviewer(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码' } } }),
+        ),
+      ).toBe('FORBIDDEN');
+      expect(
+        (
+          await world.dispatch('RegisterEnterprise', world.admin(), {
+            params: {},
+            body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: '早期赋码, 经市场监管局核实' } },
+          })
+        ).uscc,
+      ).toBe(bad);
+      expect(
+        await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: bad, name: 'x', city: 'baoding', usccCheckOverride: { reason: 'again' } } })),
+      ).toBe('ALREADY_EXISTS');
     });
   });
 
@@ -326,8 +387,16 @@ describe('the workflow and its rules', () => {
       const uscc = await world.enterprise(1);
       const invoiceNumber = '12345678901234567890';
       const item = { invoiceNumber, invoiceDate: '2025-05-20', amount: '1000.00' };
-      const first = await world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ ...item, category: 'llm-products' }] } });
-      const error = await errorOf(world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-rnd-project', uscc, fiscalYear: 2025, approvalRef: 'R-1', items: [item] } }));
+      const first = await world.dispatch('SubmitApplication', world.reviewer(), {
+        params: {},
+        body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ ...item, category: 'llm-products' }] },
+      });
+      const error = await errorOf(
+        world.dispatch('SubmitApplication', world.reviewer(), {
+          params: {},
+          body: { programmeId: 'baoding-rnd-project', uscc, fiscalYear: 2025, approvalRef: 'R-1', items: [item] },
+        }),
+      );
       expect(error.code).toBe('DUPLICATE_INVOICE');
       expect(error.details).toEqual({ invoiceNumber, applicationId: first.applicationId });
     });
@@ -335,7 +404,10 @@ describe('the workflow and its rules', () => {
     it('refuses invoice dates outside the fiscal year, before the programme, or in the future, and malformed numbers', async () => {
       const uscc = await world.enterprise(1);
       const submit = (invoiceNumber: string, invoiceDate: string) =>
-        world.dispatch('SubmitApplication', world.reviewer(), { params: {}, body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber, invoiceDate, amount: '1.00', category: 'llm-products' }] } });
+        world.dispatch('SubmitApplication', world.reviewer(), {
+          params: {},
+          body: { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber, invoiceDate, amount: '1.00', category: 'llm-products' }] },
+        });
       expect(await codeOf(submit(nextInvoice(), '2024-12-31'))).toBe('VALIDATION_FAILED');
       expect(await codeOf(submit(nextInvoice(), '2025-02-16'))).toBe('VALIDATION_FAILED');
       expect(await codeOf(submit(nextInvoice(), '2025-06-04'))).toBe('VALIDATION_FAILED');
@@ -370,36 +442,65 @@ describe('the workflow and its rules', () => {
     });
 
     it('counts a disbursement as paid only once a different finance user confirms it', async () => {
-      const recorded = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '100000.00', paymentRef: 'PAY-1', paidOn: today() } });
-      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('maker'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe('SEGREGATION_OF_DUTIES');
+      const recorded = await world.dispatch('RecordDisbursement', world.finance('maker'), {
+        params: { applicationId },
+        body: { amount: '100000.00', paymentRef: 'PAY-1', paidOn: today() },
+      });
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('maker'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe(
+        'SEGREGATION_OF_DUTIES',
+      );
       const confirmed = await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: recorded.disbursementId }, body: undefined });
       expect(confirmed.paid).toBe('100000.00');
-      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker-2'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe('INVALID_TRANSITION');
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker-2'), { params: { disbursementId: recorded.disbursementId }, body: undefined }))).toBe(
+        'INVALID_TRANSITION',
+      );
     });
 
     it('lets the checker reject a wrong record, which then no longer counts against the award; a confirmed one cannot be', async () => {
-      const wrong = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-WRONG', paidOn: today() } });
-      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-X', paidOn: today() } }))).toBe('DISBURSEMENT_EXCEEDS_AWARD');
-      expect(await codeOf(world.dispatch('RejectDisbursement', world.finance('maker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: 'own record' } }))).toBe('SEGREGATION_OF_DUTIES');
-      expect((await world.dispatch('RejectDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: '收款账户有误' } })).status).toBe('rejected');
-      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: undefined }))).toBe('NOT_FOUND');
-      const right = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-RIGHT', paidOn: today() } });
+      const wrong = await world.dispatch('RecordDisbursement', world.finance('maker'), {
+        params: { applicationId },
+        body: { amount: '300000.00', paymentRef: 'PAY-WRONG', paidOn: today() },
+      });
+      expect(
+        await codeOf(world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-X', paidOn: today() } })),
+      ).toBe('DISBURSEMENT_EXCEEDS_AWARD');
+      expect(await codeOf(world.dispatch('RejectDisbursement', world.finance('maker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: 'own record' } }))).toBe(
+        'SEGREGATION_OF_DUTIES',
+      );
+      expect(
+        (await world.dispatch('RejectDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: { reason: '收款账户有误' } })).status,
+      ).toBe('rejected');
+      expect(await codeOf(world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: wrong.disbursementId }, body: undefined }))).toBe(
+        'NOT_FOUND',
+      );
+      const right = await world.dispatch('RecordDisbursement', world.finance('maker'), {
+        params: { applicationId },
+        body: { amount: '300000.00', paymentRef: 'PAY-RIGHT', paidOn: today() },
+      });
       expect((await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: right.disbursementId }, body: undefined })).paid).toBe('300000.00');
-      expect(await codeOf(world.dispatch('RejectDisbursement', world.finance('checker-2'), { params: { disbursementId: right.disbursementId }, body: { reason: 'too late' } }))).toBe('INVALID_TRANSITION');
+      expect(
+        await codeOf(world.dispatch('RejectDisbursement', world.finance('checker-2'), { params: { disbursementId: right.disbursementId }, body: { reason: 'too late' } })),
+      ).toBe('INVALID_TRANSITION');
     });
 
     it('keeps total disbursed within the award and payment references unique', async () => {
       await world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '200000.00', paymentRef: 'PAY-1', paidOn: today() } });
-      const over = await errorOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '100000.01', paymentRef: 'PAY-2', paidOn: today() } }));
+      const over = await errorOf(
+        world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '100000.01', paymentRef: 'PAY-2', paidOn: today() } }),
+      );
       expect(over.code).toBe('DISBURSEMENT_EXCEEDS_AWARD');
       expect(over.details).toMatchObject({ award: '300000.00', disbursed: '200000.00', requested: '100000.01' });
-      expect(await codeOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: today() } }))).toBe('DUPLICATE_PAYMENT_REFERENCE');
+      expect(
+        await codeOf(world.dispatch('RecordDisbursement', world.finance(), { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-1', paidOn: today() } })),
+      ).toBe('DUPLICATE_PAYMENT_REFERENCE');
     });
 
     it('forbids the approver to record or confirm the disbursement, and the final reviewer to approve', async () => {
       const both = { id: 'approver-1', roles: ['approver', 'finance'] as const };
       const context = { commandId: 'sod-1', actor: { id: both.id, roles: [...both.roles] }, now: world.now };
-      expect(await codeOf(world.dispatch('RecordDisbursement', context, { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-9', paidOn: today() } }))).toBe('SEGREGATION_OF_DUTIES');
+      expect(await codeOf(world.dispatch('RecordDisbursement', context, { params: { applicationId }, body: { amount: '1.00', paymentRef: 'PAY-9', paidOn: today() } }))).toBe(
+        'SEGREGATION_OF_DUTIES',
+      );
       const uscc = await world.enterprise(2, 'wuhan');
       const id = await world.submit('wuhan-data-product', uscc, ['1000.00']);
       await world.reviewAll(id, undefined, 'reviewer-approver');
@@ -417,11 +518,20 @@ describe('the workflow and its rules', () => {
       const paidOn = world.now.slice(0, 10);
       const d = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '300000.00', paymentRef: 'PAY-1', paidOn } });
       await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
-      expect(await codeOf(world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '300000.01', reason: '挪用' } }))).toBe('CLAWBACK_EXCEEDS_PAID');
+      expect(await codeOf(world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '300000.01', reason: '挪用' } }))).toBe(
+        'CLAWBACK_EXCEEDS_PAID',
+      );
       const order = await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '100000.00', reason: '挪用专项资金' } });
-      const first = await world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: order.clawbackId }, body: { amount: '40000.00', receivedOn: paidOn, receiptRef: 'R-1' } });
+      const first = await world.dispatch('RecordRecovery', world.finance(), {
+        params: { clawbackId: order.clawbackId },
+        body: { amount: '40000.00', receivedOn: paidOn, receiptRef: 'R-1' },
+      });
       expect(first).toMatchObject({ recovered: '40000.00', outstanding: '60000.00' });
-      expect(await codeOf(world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: order.clawbackId }, body: { amount: '60000.01', receivedOn: paidOn, receiptRef: 'R-2' } }))).toBe('RECOVERY_EXCEEDS_ORDERED');
+      expect(
+        await codeOf(
+          world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: order.clawbackId }, body: { amount: '60000.01', receivedOn: paidOn, receiptRef: 'R-2' } }),
+        ),
+      ).toBe('RECOVERY_EXCEEDS_ORDERED');
       expect((await world.dispatch('WriteOffClawback', world.approver(), { params: { clawbackId: order.clawbackId }, body: { reason: '企业注销' } })).writtenOff).toBe('60000.00');
       expect(await budgetOf(world, 'wuhan-data-product')).toEqual({ allocated: '1000000.00', committed: '300000.00' });
     });
@@ -430,9 +540,14 @@ describe('the workflow and its rules', () => {
       await world.allocate('wuhan-data-product', 2025, '1000000.00');
       const uscc = await world.enterprise(1, 'wuhan');
       const { applicationId } = await world.awarded('wuhan-data-product', uscc, ['100000.00']);
-      const d = await world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId }, body: { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) } });
+      const d = await world.dispatch('RecordDisbursement', world.finance('maker'), {
+        params: { applicationId },
+        body: { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) },
+      });
       await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
-      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '30000.00', reason: '骗取补助', fraud: true } })).flagged).toBe(true);
+      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '30000.00', reason: '骗取补助', fraud: true } })).flagged).toBe(
+        true,
+      );
       const error = await errorOf(world.submit('wuhan-data-product', uscc, ['1000.00']));
       expect(error.details).toMatchObject({ reason: 'flagged', list: 'subsidy-fraud' });
     });
@@ -441,7 +556,12 @@ describe('the workflow and its rules', () => {
   describe('idempotency (invariant 5)', () => {
     it('has a retried command take effect once, returning the first result; the same key with another body is refused', async () => {
       const uscc = await world.enterprise(1);
-      const body = { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1.00', category: 'llm-products' }] };
+      const body = {
+        programmeId: 'baoding-data-voucher',
+        uscc,
+        fiscalYear: 2025,
+        items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1.00', category: 'llm-products' }],
+      };
       const context = world.as('reviewer-1', 'reviewer', 'key-1');
       const first = await world.dispatch('SubmitApplication', context, { params: {}, body: body });
       const head = await world.store.headPosition();
@@ -453,6 +573,8 @@ describe('the workflow and its rules', () => {
   });
 
   it('refuses a command to a role that may not run it', async () => {
-    expect(await codeOf(world.dispatch('AllocateBudget', world.finance(), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '1.00' } }))).toBe('FORBIDDEN');
+    expect(await codeOf(world.dispatch('AllocateBudget', world.finance(), { params: { programmeId: 'wuhan-data-product' }, body: { year: 2025, amount: '1.00' } }))).toBe(
+      'FORBIDDEN',
+    );
   });
 });

@@ -208,7 +208,15 @@ describe('KurrentDB event data', () => {
 
   it('keeps a hash valid across the round trip, Chinese text and decimal strings included', () => {
     const data = { amount: '300000.00', enterpriseName: '保定数智科技有限公司', note: 'line\nbreak "quoted" \u2028' };
-    const input = { prevHash: GENESIS_HASH, stream: 'application-1', revision: 0n, id: '0b9d3c1e-2f4a-4c5b-8d6e-7f8091a2b3c4', type: 'AwardApproved', schemaVersion: 1, metadata: testMetadata };
+    const input = {
+      prevHash: GENESIS_HASH,
+      stream: 'application-1',
+      revision: 0n,
+      id: '0b9d3c1e-2f4a-4c5b-8d6e-7f8091a2b3c4',
+      type: 'AwardApproved',
+      schemaVersion: 1,
+      metadata: testMetadata,
+    };
     const hash = computeEventHash({ ...input, dataJson: JSON.stringify(data) });
     expect(computeEventHash({ ...input, dataJson: dataJsonOf(JSON.parse(JSON.stringify(data))) })).toBe(hash);
   });

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   let conflicts = 0;
   for (let n = 0; n < appendCount; n += 1) {
     // Five events at once on its own stream: they must land next to each other in the global log.
-    await store.append(`own-${who}`, Array.from({ length: 5 }, (_, k) => anEvent('Batch', { who, n, k })), 'any');
+    await store.append(
+      `own-${who}`,
+      Array.from({ length: 5 }, (_, k) => anEvent('Batch', { who, n, k })),
+      'any',
+    );
     // One event on the shared stream at an exact revision, retried on conflict.
     for (;;) {
       const revision = await store.streamRevision('shared');

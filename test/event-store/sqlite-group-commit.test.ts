@@ -18,7 +18,6 @@ const flushesOf = (path: string): number => {
   }
 };
 
-
 describe('sqlite group commit', () => {
   let dir: string;
   let path: string;
@@ -100,9 +99,7 @@ describe('sqlite group commit', () => {
     await store.appendMulti([{ stream: 's-1', expectedRevision: 'no-stream', events: [anEvent('N', { n: 1 })] }], [], { deferDurability: true });
     const firstSync = store.flush();
     // Runs as soon as the first sync is done, before the waiting reader goes on: another append.
-    const appendedMeanwhile = firstSync.then(() =>
-      store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true }),
-    );
+    const appendedMeanwhile = firstSync.then(() => store.appendMulti([{ stream: 's-1', expectedRevision: 0n, events: [anEvent('N', { n: 2 })] }], [], { deferDurability: true }));
     const seen = await store.readStream('s-1').then((events) => ({ events: events.length, syncs: flushesOf(path) }));
     await appendedMeanwhile;
     expect(seen).toEqual({ events: 2, syncs: 2 });

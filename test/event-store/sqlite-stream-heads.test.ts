@@ -31,8 +31,14 @@ function truth(db: Database.Database, stream: string, options: ReadStreamOptions
   const maxCount = options.maxCount ?? 100_000;
   const rows =
     options.direction === 'backwards'
-      ? db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).safeIntegers(true).all(stream, options.fromRevision ?? 2n ** 62n, maxCount)
-      : db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).safeIntegers(true).all(stream, options.fromRevision ?? 0n, maxCount);
+      ? db
+          .prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+          .safeIntegers(true)
+          .all(stream, options.fromRevision ?? 2n ** 62n, maxCount)
+      : db
+          .prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`)
+          .safeIntegers(true)
+          .all(stream, options.fromRevision ?? 0n, maxCount);
   return rows as Row[];
 }
 

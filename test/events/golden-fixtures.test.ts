@@ -29,9 +29,7 @@ interface Fixture {
 }
 
 const folder = join(import.meta.dirname, '..', 'fixtures', 'events');
-const fixtures = new Map<string, Fixture>(
-  readdirSync(folder).map((name) => [name.replace(/\.json$/, ''), JSON.parse(readFileSync(join(folder, name), 'utf8')) as Fixture]),
-);
+const fixtures = new Map<string, Fixture>(readdirSync(folder).map((name) => [name.replace(/\.json$/, ''), JSON.parse(readFileSync(join(folder, name), 'utf8')) as Fixture]));
 const current = (type: EventType): Fixture => fixtures.get(`${type}.v${schemaVersionOf(type)}`)!;
 const read = (fixture: Fixture, position = 1n): ReadEvent => readEventOf({ ...fixture, position });
 
@@ -44,7 +42,17 @@ function fold<S>(kind: StreamKind<S, { type: string }>, types: readonly EventTyp
 }
 
 const applicationPaths: Record<string, readonly EventType[]> = {
-  approved: ['ApplicationSubmitted', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'DisbursementRecorded', 'DisbursementConfirmed', 'ClawbackOrdered', 'RecoveryRecorded', 'ClawbackWrittenOff'],
+  approved: [
+    'ApplicationSubmitted',
+    'StageReviewed',
+    'ApplicationNoticed',
+    'AwardApproved',
+    'DisbursementRecorded',
+    'DisbursementConfirmed',
+    'ClawbackOrdered',
+    'RecoveryRecorded',
+    'ClawbackWrittenOff',
+  ],
   revoked: ['ApplicationSubmitted', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'AwardRevoked'],
   rejected: ['ApplicationSubmitted', 'StageReviewed', 'ApplicationRejected'],
   withdrawn: ['ApplicationSubmitted', 'ApplicationWithdrawn'],
@@ -89,7 +97,7 @@ describe('golden event fixtures', () => {
     expect(() => read({ ...submitted, type: 'SomethingElse' as EventType })).toThrow(/unknown event type/);
   });
 
-  it('folds every fixture with its stream\'s evolve, along each path an application can take', () => {
+  it("folds every fixture with its stream's evolve, along each path an application can take", () => {
     const statuses = Object.fromEntries(Object.entries(applicationPaths).map(([path, types]) => [path, fold(applicationStream as never, types) as { status: string }]));
     expect(Object.fromEntries(Object.entries(statuses).map(([path, state]) => [path, state.status]))).toEqual({
       approved: 'approved',
@@ -118,13 +126,44 @@ describe('golden event fixtures', () => {
       };
       await appendAll(['ProgrammePublished', 'HolidayYearPublished', 'EnterpriseRegistered', 'BudgetAllocated']);
       await appendAll([fixtures.get('ApplicationSubmitted.v1')!, 'InvoiceClaimed', 'StageReviewed', 'NoticeOpened', 'ApplicationNoticed', 'ObjectionFiled', 'ObjectionResolved']);
-      await appendAll(['AwardApproved', 'AwardCommitted', 'AwardGranted', 'MatterFunded', 'DisbursementRecorded', 'DisbursementIndexed', 'PaymentReferenceUsed', 'DisbursementConfirmed']);
-      await appendAll(['ClawbackOrdered', 'ClawbackIndexed', 'RecoveryRecorded', 'HeadroomRestored', 'EnterpriseHeadroomRestored', 'ClawbackWrittenOff', 'CommandProcessed', 'FlagRaised', 'FlagLifted']);
-      await appendAll(['DisbursementRejected', 'AwardRevoked', 'AwardReleased', 'AwardWithdrawn', 'MatterReleased', 'InvoiceReleased', 'ApplicationRejected', 'ApplicationWithdrawn']);
+      await appendAll([
+        'AwardApproved',
+        'AwardCommitted',
+        'AwardGranted',
+        'MatterFunded',
+        'DisbursementRecorded',
+        'DisbursementIndexed',
+        'PaymentReferenceUsed',
+        'DisbursementConfirmed',
+      ]);
+      await appendAll([
+        'ClawbackOrdered',
+        'ClawbackIndexed',
+        'RecoveryRecorded',
+        'HeadroomRestored',
+        'EnterpriseHeadroomRestored',
+        'ClawbackWrittenOff',
+        'CommandProcessed',
+        'FlagRaised',
+        'FlagLifted',
+      ]);
+      await appendAll([
+        'DisbursementRejected',
+        'AwardRevoked',
+        'AwardReleased',
+        'AwardWithdrawn',
+        'MatterReleased',
+        'InvoiceReleased',
+        'ApplicationRejected',
+        'ApplicationWithdrawn',
+      ]);
       const projector = new Projector(store, new SqliteReadModel(store.database));
       expect(await projector.rebuild()).toBe(await store.headPosition());
       const submitted = current('ApplicationSubmitted').data as { applicationId: string; claimedTotal: string };
-      const row = store.database.prepare('SELECT status, claimed FROM read_applications WHERE application_id = ?').get(submitted.applicationId) as { status: string; claimed: string };
+      const row = store.database.prepare('SELECT status, claimed FROM read_applications WHERE application_id = ?').get(submitted.applicationId) as {
+        status: string;
+        claimed: string;
+      };
       expect(row).toEqual({ status: 'withdrawn', claimed: submitted.claimedTotal });
     } finally {
       await store.close();

@@ -45,8 +45,18 @@ describe('HTTP API', () => {
   const as = async (sub: string, role: Role) => {
     const bearer = `Bearer ${await token(sub, role)}`;
     return {
-      post: (path: string, body?: unknown, key = `k-${(keySequence += 1)}`) => request(app.getHttpServer()).post(path).set('Authorization', bearer).set('Idempotency-Key', key).send(body as object),
-      delete: (path: string, body?: unknown) => request(app.getHttpServer()).delete(path).set('Authorization', bearer).set('Idempotency-Key', `k-${(keySequence += 1)}`).send(body as object),
+      post: (path: string, body?: unknown, key = `k-${(keySequence += 1)}`) =>
+        request(app.getHttpServer())
+          .post(path)
+          .set('Authorization', bearer)
+          .set('Idempotency-Key', key)
+          .send(body as object),
+      delete: (path: string, body?: unknown) =>
+        request(app.getHttpServer())
+          .delete(path)
+          .set('Authorization', bearer)
+          .set('Idempotency-Key', `k-${(keySequence += 1)}`)
+          .send(body as object),
       get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
     };
   };
@@ -64,13 +74,22 @@ describe('HTTP API', () => {
   async function prepareNoticed(uscc: string, amount: string): Promise<{ applicationId: string; endsOn: string }> {
     const reviewer = await as('reviewer-1', 'reviewer');
     const submitted = await reviewer
-      .post('/api/applications', { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, category: 'compute-rental' }] })
+      .post('/api/applications', {
+        programmeId: 'baoding-data-voucher',
+        uscc,
+        fiscalYear: 2025,
+        items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, category: 'compute-rental' }],
+      })
       .expect(201);
     const applicationId = submitted.body.applicationId as string;
     for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) {
       await reviewer.post(`/api/applications/${applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
     }
-    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: now.toISOString().slice(0, 10) }).expect(201);
+    const notice = await (
+      await as('approver-1', 'approver')
+    )
+      .post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: now.toISOString().slice(0, 10) })
+      .expect(201);
     return { applicationId, endsOn: notice.body.endsOn as string };
   }
 
@@ -88,7 +107,9 @@ describe('HTTP API', () => {
     const approved = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
     expect(approved.body).toMatchObject({ status: 'approved', award: '300000.00' });
     const maker = await as('finance-1', 'finance');
-    const recorded = await maker.post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-HTTP-1', paidOn: now.toISOString().slice(0, 10) }).expect(201);
+    const recorded = await maker
+      .post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-HTTP-1', paidOn: now.toISOString().slice(0, 10) })
+      .expect(201);
     expect((await maker.post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`)).body).toMatchObject({ code: 'SEGREGATION_OF_DUTIES' });
     const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
 
@@ -101,13 +122,22 @@ describe('HTTP API', () => {
     expect(application.body).toMatchObject({ status: 'approved', award: '300000.00', paid: '300000.00', district: '竞秀区' });
     const history = await supervisor.get(`/api/applications/${applicationId}/history`).expect(200);
     expect(history.body.map((h: { type: string }) => h.type)).toEqual([
-      'ApplicationSubmitted', 'StageReviewed', 'StageReviewed', 'StageReviewed', 'ApplicationNoticed', 'AwardApproved', 'DisbursementRecorded', 'DisbursementConfirmed',
+      'ApplicationSubmitted',
+      'StageReviewed',
+      'StageReviewed',
+      'StageReviewed',
+      'ApplicationNoticed',
+      'AwardApproved',
+      'DisbursementRecorded',
+      'DisbursementConfirmed',
     ]);
     const enterpriseHistory = await supervisor.get(`/api/enterprises/${uscc}/history`).expect(200);
     expect(enterpriseHistory.body.map((h: { type: string }) => h.type)).toEqual(['EnterpriseRegistered', 'ApplicationSubmitted', 'AwardApproved']);
     expect(enterpriseHistory.body[2]).toMatchObject({ actorId: 'approver-2', actorRole: 'approver' });
     const totals = await supervisor.get(`/api/enterprises/${uscc}/totals?year=2025`).expect(200);
-    expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-data-voucher', recognizedSpend: '1200000.00', awarded: '300000.00', paid: '300000.00', headroom: '0.00' })]);
+    expect(totals.body.totals).toEqual([
+      expect.objectContaining({ programmeId: 'baoding-data-voucher', recognizedSpend: '1200000.00', awarded: '300000.00', paid: '300000.00', headroom: '0.00' }),
+    ]);
   });
 
   it.each([
@@ -123,14 +153,20 @@ describe('HTTP API', () => {
     const uscc = usccFor(600 + programmeId.length, city);
     await admin.post('/api/enterprises', { uscc, name: `${programmeId}企业`, city });
     const reviewer = await as('reviewer-1', 'reviewer');
-    const submitted = await reviewer.post('/api/applications', { programmeId, uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount }], ...extra }).expect(201);
+    const submitted = await reviewer
+      .post('/api/applications', { programmeId, uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount }], ...extra })
+      .expect(201);
     const id = submitted.body.applicationId as string;
     for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${id}/reviews`, { stage, outcome: 'pass' }).expect(201);
     const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId, applicationIds: [id], opensOn: '2025-06-03' }).expect(201);
     now = new Date(`${notice.body.endsOn}T20:00:00.000Z`);
     const approved = await (await as('approver-2', 'approver')).post(`/api/applications/${id}/approval`, { decisionRef: '集体研究' }).expect(201);
     expect(approved.body.award).toBe(award);
-    const recorded = await (await as('finance-1', 'finance')).post(`/api/applications/${id}/disbursements`, { amount: award, paymentRef: `PAY-${programmeId}`, paidOn: notice.body.endsOn }).expect(201);
+    const recorded = await (
+      await as('finance-1', 'finance')
+    )
+      .post(`/api/applications/${id}/disbursements`, { amount: award, paymentRef: `PAY-${programmeId}`, paidOn: notice.body.endsOn })
+      .expect(201);
     const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
     const read = await (await as('auditor-1', 'auditor')).get(`/api/applications/${id}?minPosition=${confirmed.body.position}`).expect(200);
     expect(read.body).toMatchObject({ programmeId, status: 'approved', award, paid: award });
@@ -143,11 +179,19 @@ describe('HTTP API', () => {
     const { applicationId, endsOn } = await prepareNoticed(uscc, '400000.00');
     now = new Date(`${endsOn}T20:00:00.000Z`);
     const token = await mintToken(secret, { sub: 'reviewer-1', roles: ['approver'] });
-    const byReviewer = await request(app.getHttpServer()).post(`/api/applications/${applicationId}/approval`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'sod-1').send({ decisionRef: 'x' });
+    const byReviewer = await request(app.getHttpServer())
+      .post(`/api/applications/${applicationId}/approval`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'sod-1')
+      .send({ decisionRef: 'x' });
     expect(byReviewer.body).toMatchObject({ status: 403, code: 'SEGREGATION_OF_DUTIES' });
     await (await as('approver-7', 'approver')).post(`/api/applications/${applicationId}/approval`, { decisionRef: '集体研究' }).expect(201);
     const both = await mintToken(secret, { sub: 'approver-7', roles: ['approver', 'finance'] });
-    const payBySelf = await request(app.getHttpServer()).post(`/api/applications/${applicationId}/disbursements`).set('Authorization', `Bearer ${both}`).set('Idempotency-Key', 'sod-2').send({ amount: '1.00', paymentRef: 'SOD-1', paidOn: endsOn });
+    const payBySelf = await request(app.getHttpServer())
+      .post(`/api/applications/${applicationId}/disbursements`)
+      .set('Authorization', `Bearer ${both}`)
+      .set('Idempotency-Key', 'sod-2')
+      .send({ amount: '1.00', paymentRef: 'SOD-1', paidOn: endsOn });
     expect(payBySelf.body).toMatchObject({ status: 403, code: 'SEGREGATION_OF_DUTIES' });
   });
 
@@ -162,8 +206,16 @@ describe('HTTP API', () => {
     for (let n = 0; n < 30; n += 1) {
       const uscc = usccFor(800 + n, 'wuhan');
       await admin.post('/api/enterprises', { uscc, name: `并发${n}`, city: 'wuhan' }).expect(201);
-      const submitted = await reviewer.post('/api/applications', { programmeId: 'wuhan-data-product', uscc, fiscalYear: 2026, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2026-02-20', amount: '100000.00' }] }).expect(201);
-      for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${submitted.body.applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
+      const submitted = await reviewer
+        .post('/api/applications', {
+          programmeId: 'wuhan-data-product',
+          uscc,
+          fiscalYear: 2026,
+          items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2026-02-20', amount: '100000.00' }],
+        })
+        .expect(201);
+      for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
+        await reviewer.post(`/api/applications/${submitted.body.applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
       ids.push(submitted.body.applicationId as string);
     }
     const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId: 'wuhan-data-product', applicationIds: ids, opensOn: '2026-03-02' }).expect(201);
@@ -192,12 +244,52 @@ describe('HTTP API', () => {
     const cases = [
       { response: await request(app.getHttpServer()).get('/api/programmes'), status: 401, code: 'UNAUTHENTICATED' },
       { response: await request(app.getHttpServer()).get('/api/programmes').set('Authorization', 'Bearer not.a.token'), status: 401, code: 'UNAUTHENTICATED' },
-      { response: await request(app.getHttpServer()).get('/api/programmes').set('Authorization', `Bearer ${await mintToken('another-secret-of-sufficient-length', { sub: 'x', roles: ['admin'] })}`), status: 401, code: 'UNAUTHENTICATED' },
+      {
+        response: await request(app.getHttpServer())
+          .get('/api/programmes')
+          .set('Authorization', `Bearer ${await mintToken('another-secret-of-sufficient-length', { sub: 'x', roles: ['admin'] })}`),
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      },
       { response: await (await as('auditor-1', 'auditor')).post('/api/applications', {}), status: 403, code: 'FORBIDDEN' },
-      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-json').set('Content-Type', 'application/json').send('{"programmeId": '), status: 400, code: 'VALIDATION_FAILED' },
-      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).send({}), status: 400, code: 'VALIDATION_FAILED' },
-      { response: await request(app.getHttpServer()).post('/api/applications').set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`).set('Idempotency-Key', 'k-text').set('Content-Type', 'text/plain').send('programmeId=x'), status: 415, code: 'VALIDATION_FAILED' },
-      { response: await reviewer.post('/api/applications', { programmeId: 'baoding-data-voucher', uscc: usccFor(1), fiscalYear: 2025, items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: 1000, category: 'compute-rental' }] }), status: 400, code: 'VALIDATION_FAILED' },
+      {
+        response: await request(app.getHttpServer())
+          .post('/api/applications')
+          .set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`)
+          .set('Idempotency-Key', 'k-json')
+          .set('Content-Type', 'application/json')
+          .send('{"programmeId": '),
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        response: await request(app.getHttpServer())
+          .post('/api/applications')
+          .set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`)
+          .send({}),
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        response: await request(app.getHttpServer())
+          .post('/api/applications')
+          .set('Authorization', `Bearer ${await token('reviewer-1', 'reviewer')}`)
+          .set('Idempotency-Key', 'k-text')
+          .set('Content-Type', 'text/plain')
+          .send('programmeId=x'),
+        status: 415,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        response: await reviewer.post('/api/applications', {
+          programmeId: 'baoding-data-voucher',
+          uscc: usccFor(1),
+          fiscalYear: 2025,
+          items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: 1000, category: 'compute-rental' }],
+        }),
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
       { response: await reviewer.get('/api/no-such-route'), status: 404, code: 'NOT_FOUND' },
       { response: await reviewer.get('/api/applications/does-not-exist'), status: 404, code: 'NOT_FOUND' },
       { response: await reviewer.get('/api/applications?fiscalYear=twenty'), status: 400, code: 'VALIDATION_FAILED' },
@@ -263,17 +355,31 @@ describe('HTTP API', () => {
     now = new Date('2025-06-03T02:00:00.000Z');
     const uscc = usccFor(504);
     await (await as('admin-1', 'admin')).post('/api/enterprises', { uscc, name: '空请求体测试企业', city: 'baoding' }).expect(201);
-    const submitted = await (await as('reviewer-1', 'reviewer'))
-      .post('/api/applications', { programmeId: 'baoding-data-voucher', uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }] })
+    const submitted = await (
+      await as('reviewer-1', 'reviewer')
+    )
+      .post('/api/applications', {
+        programmeId: 'baoding-data-voucher',
+        uscc,
+        fiscalYear: 2025,
+        items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount: '1000.00', category: 'compute-rental' }],
+      })
       .expect(201);
     const bodiless = (path: string, bearer: string) =>
-      request(app.getHttpServer()).post(path).set('Authorization', bearer).set('Idempotency-Key', `k-${(keySequence += 1)}`).set('Content-Type', 'application/json');
+      request(app.getHttpServer())
+        .post(path)
+        .set('Authorization', bearer)
+        .set('Idempotency-Key', `k-${(keySequence += 1)}`)
+        .set('Content-Type', 'application/json');
     const withdrawn = await bodiless(`/api/applications/${submitted.body.applicationId}/withdrawal`, `Bearer ${await token('reviewer-1', 'reviewer')}`);
     expect(withdrawn.status).toBe(201);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn' });
     // A body in another media type is refused as such, and changes nothing.
     const positionBefore = (await (await as('auditor-1', 'auditor')).get('/api/audit/digest').expect(200)).body.position;
-    for (const [type, text] of [['text/plain', '{"decisionRef":"x"}'], ['application/x-www-form-urlencoded', 'decisionRef=x']]) {
+    for (const [type, text] of [
+      ['text/plain', '{"decisionRef":"x"}'],
+      ['application/x-www-form-urlencoded', 'decisionRef=x'],
+    ]) {
       const refused = await request(app.getHttpServer())
         .post(`/api/applications/${submitted.body.applicationId}/approval`)
         .set('Authorization', `Bearer ${await token('approver-1', 'approver')}`)
@@ -361,16 +467,31 @@ describe('HTTP API', () => {
       { method: 'delete', template: '/api/enterprises/{p}/flags/{q}', role: 'admin' },
       { method: 'post', template: '/api/programmes/{p}/budgets', role: 'admin' },
     ];
-    const segment = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('..', '%00', '%ff', 'baoding-data-voucher', '2025', '-1', '99999999999999999999', ' '));
-    const query = fc.dictionary(fc.constantFrom('asOf', 'minPosition', 'year', 'fiscalYear', 'status', 'limit', 'offset', 'format', 'programmeId', 'uscc'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '-1', '1e9', '2025-07-01T00:00:00+08:00', '999999999999999999999')), { maxKeys: 3 });
+    const segment = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('..', '%00', '%ff', 'baoding-data-voucher', '2025', '-1', '99999999999999999999', ' '),
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('asOf', 'minPosition', 'year', 'fiscalYear', 'status', 'limit', 'offset', 'format', 'programmeId', 'uscc'),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '-1', '1e9', '2025-07-01T00:00:00+08:00', '999999999999999999999')),
+      { maxKeys: 3 },
+    );
     const head = await store.headPosition();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), segment, segment, query, async ({ method, template, role }, p, q, params) => {
         const path = template.replace('{p}', encodeURIComponent(p)).replace('{q}', encodeURIComponent(q));
         // minPosition makes reads wait: keep it in the past here (waiting is tested on its own).
         const safe = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'minPosition'));
-        const call = request(app.getHttpServer())[method](path).query(safe).set('Authorization', `Bearer ${await token(`odd-${role}`, role)}`).set('Idempotency-Key', 'odd-key');
-        const response = method === 'get' ? await call : await call.send({ decisionRef: 'x', reason: 'y', outcome: 'dismissed', stage: 's', year: 2025, amount: '1.00', receivedOn: '2025-01-01', receiptRef: 'r' });
+        const call = request(app.getHttpServer())
+          [method](path)
+          .query(safe)
+          .set('Authorization', `Bearer ${await token(`odd-${role}`, role)}`)
+          .set('Idempotency-Key', 'odd-key');
+        const response =
+          method === 'get'
+            ? await call
+            : await call.send({ decisionRef: 'x', reason: 'y', outcome: 'dismissed', stage: 's', year: 2025, amount: '1.00', receivedOn: '2025-01-01', receiptRef: 'r' });
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       }),
@@ -406,7 +527,30 @@ describe('HTTP API', () => {
     const nested = (levels: number): unknown => (levels === 0 ? 1 : { reason: nested(levels - 1) });
     const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant('300000.00'), fc.constant('2025-05-20'), fc.constant(usccFor(501)));
     const body = fc.oneof(
-      fc.dictionary(fc.constantFrom('programmeId', 'uscc', 'fiscalYear', 'items', 'amount', 'year', 'name', 'city', 'stage', 'outcome', 'decisionRef', 'paymentRef', 'paidOn', 'list', 'source', 'since', 'junk', '__proto__', 'constructor'), fc.oneof(value, fc.array(value), fc.dictionary(fc.string(), value))),
+      fc.dictionary(
+        fc.constantFrom(
+          'programmeId',
+          'uscc',
+          'fiscalYear',
+          'items',
+          'amount',
+          'year',
+          'name',
+          'city',
+          'stage',
+          'outcome',
+          'decisionRef',
+          'paymentRef',
+          'paidOn',
+          'list',
+          'source',
+          'since',
+          'junk',
+          '__proto__',
+          'constructor',
+        ),
+        fc.oneof(value, fc.array(value), fc.dictionary(fc.string(), value)),
+      ),
       fc.array(value),
       value,
       fc.integer({ min: 1, max: 3_000 }).map(nested),
@@ -466,8 +610,18 @@ describe('HTTP operations', () => {
 
   it('serves Prometheus metrics: request latency, commands by outcome, projection lag, budget remaining', async () => {
     const admin = `Bearer ${await mintToken(secret, { sub: 'ops-admin', roles: ['admin'] })}`;
-    await request(app.getHttpServer()).post('/api/programmes/wuhan-data-product/budgets').set('Authorization', admin).set('Idempotency-Key', 'm-1').send({ year: 2025, amount: '1000000.00' }).expect(201);
-    await request(app.getHttpServer()).post('/api/programmes/wuhan-data-product/budgets').set('Authorization', admin).set('Idempotency-Key', 'm-2').send({ year: 2025, amount: 5 }).expect(400);
+    await request(app.getHttpServer())
+      .post('/api/programmes/wuhan-data-product/budgets')
+      .set('Authorization', admin)
+      .set('Idempotency-Key', 'm-1')
+      .send({ year: 2025, amount: '1000000.00' })
+      .expect(201);
+    await request(app.getHttpServer())
+      .post('/api/programmes/wuhan-data-product/budgets')
+      .set('Authorization', admin)
+      .set('Idempotency-Key', 'm-2')
+      .send({ year: 2025, amount: 5 })
+      .expect(400);
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toContain('ledger_http_request_duration_seconds_bucket');
     expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="ok"\} 1/);

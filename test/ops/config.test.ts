@@ -30,7 +30,9 @@ describe('configuration', () => {
   });
 
   it('stops `node dist/main.js` with exit 2 and the reason, as a JSON line in production', async () => {
-    const failure = await run(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'loud' } }).catch((error: unknown) => error);
+    const failure = await run(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'loud' } }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ code: 2 });
     const line = JSON.parse((failure as { stderr: string }).stderr.trim()) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 60, msg: 'configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"' });

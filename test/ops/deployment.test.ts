@@ -22,7 +22,10 @@ const services = Object.entries(compose.services);
 const ledgerServices = services.filter(([, service]) => service.environment?.['LEDGER_STORE'] !== undefined);
 
 /** The Dockerfile's instructions, continuation lines joined. */
-const dockerfile = read('Dockerfile').replace(/\\\n\s*/g, ' ').split('\n').map((line) => line.trim());
+const dockerfile = read('Dockerfile')
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .map((line) => line.trim());
 const runtime = dockerfile.slice(dockerfile.reduce((last, line, at) => (line.startsWith('FROM ') ? at : last), -1));
 const nodeLine = read('.nvmrc').trim();
 
@@ -53,20 +56,30 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  const composeCli = ['docker-compose', 'docker'].find((program) => spawnSync(program, program === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0);
-  if (composeCli === undefined) process.stdout.write('SKIPPED docker-compose.yml through `docker compose config`: neither docker-compose nor the docker compose plugin is installed\n');
-  (composeCli === undefined ? it.skip : it)(`is accepted by ${composeCli ?? 'docker compose'} config with the secret set, and refused without it${composeCli === undefined ? ' — SKIPPED, no compose CLI (reason printed above)' : ''}`, () => {
-    const args = composeCli === 'docker' ? ['compose'] : [];
-    const { LEDGER_JWT_SECRET: _unset, ...environment } = process.env;
-    for (const profile of ['postgres', 'kurrentdb']) {
-      const accepted = spawnSync(composeCli!, [...args, '--profile', profile, 'config', '--quiet'], { cwd: root, env: { ...environment, LEDGER_JWT_SECRET: 'x'.repeat(48) }, encoding: 'utf8' });
-      expect(accepted.stderr).toBe('');
-      expect(accepted.status).toBe(0);
-    }
-    const refused = spawnSync(composeCli!, [...args, 'config', '--quiet'], { cwd: root, env: environment, encoding: 'utf8' });
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain('set LEDGER_JWT_SECRET');
-  });
+  const composeCli = ['docker-compose', 'docker'].find(
+    (program) => spawnSync(program, program === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0,
+  );
+  if (composeCli === undefined)
+    process.stdout.write('SKIPPED docker-compose.yml through `docker compose config`: neither docker-compose nor the docker compose plugin is installed\n');
+  (composeCli === undefined ? it.skip : it)(
+    `is accepted by ${composeCli ?? 'docker compose'} config with the secret set, and refused without it${composeCli === undefined ? ' — SKIPPED, no compose CLI (reason printed above)' : ''}`,
+    () => {
+      const args = composeCli === 'docker' ? ['compose'] : [];
+      const { LEDGER_JWT_SECRET: _unset, ...environment } = process.env;
+      for (const profile of ['postgres', 'kurrentdb']) {
+        const accepted = spawnSync(composeCli!, [...args, '--profile', profile, 'config', '--quiet'], {
+          cwd: root,
+          env: { ...environment, LEDGER_JWT_SECRET: 'x'.repeat(48) },
+          encoding: 'utf8',
+        });
+        expect(accepted.stderr).toBe('');
+        expect(accepted.status).toBe(0);
+      }
+      const refused = spawnSync(composeCli!, [...args, 'config', '--quiet'], { cwd: root, env: environment, encoding: 'utf8' });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('set LEDGER_JWT_SECRET');
+    },
+  );
 });
 
 describe('Dockerfile', () => {

@@ -39,7 +39,8 @@ async function answers(queries: ReadSideQueries, events: readonly StoredEvent[])
   for (const { id } of programmes) {
     await ask(`programme ${id}`, queries.programme(id));
     for (const year of [2025, 2026, 2027, 2028]) {
-      for (const asOf of asOfs) await ask(`budget ${id} ${year} ${JSON.stringify(asOf, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`, queries.budget(id, year, asOf));
+      for (const asOf of asOfs)
+        await ask(`budget ${id} ${year} ${JSON.stringify(asOf, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`, queries.budget(id, year, asOf));
     }
   }
   await ask('programme none', queries.programme('no-such-programme'));
@@ -67,7 +68,12 @@ async function answers(queries: ReadSideQueries, events: readonly StoredEvent[])
     { district: districts[0]!, programmeId: 'baoding-data-voucher', fiscalYear: 2025, status: 'approved' },
   ];
   for (const filter of filters) {
-    for (const page of [{ limit: 100, offset: 0 }, { limit: 37, offset: 74 }, { limit: 0, offset: -5 }, { limit: 10_000, offset: 0 }]) {
+    for (const page of [
+      { limit: 100, offset: 0 },
+      { limit: 37, offset: 74 },
+      { limit: 0, offset: -5 },
+      { limit: 10_000, offset: 0 },
+    ]) {
       await ask(`applications ${JSON.stringify(filter)} ${JSON.stringify(page)}`, queries.applications(filter, page));
     }
   }

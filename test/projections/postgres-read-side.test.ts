@@ -170,7 +170,9 @@ const config = loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: postgr
 
   it('reconciles with the consistency-boundary streams, and reports a corrupted row by table, key and field', async () => {
     const pool = store.connectionPool;
-    const { rows: budgets } = await pool.query<{ programme_id: string; year: number; committed: string }>('SELECT programme_id, year, committed FROM read_budgets ORDER BY 1, 2 LIMIT 1');
+    const { rows: budgets } = await pool.query<{ programme_id: string; year: number; committed: string }>(
+      'SELECT programme_id, year, committed FROM read_budgets ORDER BY 1, 2 LIMIT 1',
+    );
     const row = budgets[0]!;
     await pool.query("UPDATE read_budgets SET committed = '1.00' WHERE programme_id = $1 AND year = $2", [row.programme_id, row.year]);
     const { rows: paid } = await pool.query<{ application_id: string; paid: string }>("SELECT application_id, paid FROM read_applications WHERE paid <> '0.00' ORDER BY 1 LIMIT 1");

@@ -59,17 +59,28 @@ async function admin(sql: string): Promise<void> {
       .send({ year: 2026, amount: '600000.00' })
       .expect(201);
     const position = allocated.body.position as string;
-    const budget = await request(app.getHttpServer()).get(`/api/budgets/wuhan-data-product/2026?minPosition=${position}`).set('Authorization', await bearer('supervisor')).expect(200);
+    const budget = await request(app.getHttpServer())
+      .get(`/api/budgets/wuhan-data-product/2026?minPosition=${position}`)
+      .set('Authorization', await bearer('supervisor'))
+      .expect(200);
     expect(budget.body).toMatchObject({ budget: '600000.00', committed: '0.00', remaining: '600000.00' });
     expect(BigInt(budget.body.position as string)).toBeGreaterThanOrEqual(BigInt(position));
-    const programmes = await request(app.getHttpServer()).get('/api/programmes').set('Authorization', await bearer('auditor')).expect(200);
+    const programmes = await request(app.getHttpServer())
+      .get('/api/programmes')
+      .set('Authorization', await bearer('auditor'))
+      .expect(200);
     expect(programmes.body).toHaveLength(6);
 
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body.info.projections).toMatchObject({ status: 'up', kind: 'postgres' });
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toContain('ledger_budget_remaining_yuan{programme="wuhan-data-product",year="2026"} 600000');
-    const verified = await request(app.getHttpServer()).post('/api/audit/verify').set('Authorization', await bearer('auditor')).set('Idempotency-Key', 'verify-1').send({}).expect(200);
+    const verified = await request(app.getHttpServer())
+      .post('/api/audit/verify')
+      .set('Authorization', await bearer('auditor'))
+      .set('Idempotency-Key', 'verify-1')
+      .send({})
+      .expect(200);
     expect(verified.body).toMatchObject({ ok: true, projections: { ok: true } });
   });
 

@@ -46,7 +46,17 @@ describe('projections', () => {
 
   it('made a history with every kind of event in it', async () => {
     const types = new Set((await collect(store.readAll())).map((e) => e.type));
-    for (const type of ['ApplicationRejected', 'ApplicationWithdrawn', 'ObjectionResolved', 'AwardApproved', 'AwardRevoked', 'DisbursementConfirmed', 'ClawbackOrdered', 'RecoveryRecorded', 'FlagLifted']) {
+    for (const type of [
+      'ApplicationRejected',
+      'ApplicationWithdrawn',
+      'ObjectionResolved',
+      'AwardApproved',
+      'AwardRevoked',
+      'DisbursementConfirmed',
+      'ClawbackOrdered',
+      'RecoveryRecorded',
+      'FlagLifted',
+    ]) {
       expect(types).toContain(type);
     }
   });

@@ -48,24 +48,34 @@ function attempt(g: ApproveGiven): { ok: true; award: bigint } | { ok: false; co
 describe('approval limits', () => {
   it('invariant 1: an award is committed exactly when it fits what remains of the budget, to the fen', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 1_000_000_000n }), fc.bigInt({ min: 1n, max: 500_000_000n }), fc.bigInt({ min: 0n, max: 100n }), (baseFen, budgetFen, shareOfBudget) => {
-        const committedFen = (budgetFen * shareOfBudget) / 100n;
-        const awardFen = (baseFen * 3n) / 10n < 200_000_000n ? (baseFen * 3n) / 10n : 200_000_000n;
-        const outcome = attempt(given('wuhan-data-product', baseFen, budgetFen, committedFen, 0n, 0n));
-        if (committedFen + awardFen <= budgetFen) expect(outcome).toEqual({ ok: true, award: awardFen });
-        else expect(outcome).toEqual({ ok: false, code: 'BUDGET_EXCEEDED' });
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 1_000_000_000n }),
+        fc.bigInt({ min: 1n, max: 500_000_000n }),
+        fc.bigInt({ min: 0n, max: 100n }),
+        (baseFen, budgetFen, shareOfBudget) => {
+          const committedFen = (budgetFen * shareOfBudget) / 100n;
+          const awardFen = (baseFen * 3n) / 10n < 200_000_000n ? (baseFen * 3n) / 10n : 200_000_000n;
+          const outcome = attempt(given('wuhan-data-product', baseFen, budgetFen, committedFen, 0n, 0n));
+          if (committedFen + awardFen <= budgetFen) expect(outcome).toEqual({ ok: true, award: awardFen });
+          else expect(outcome).toEqual({ ok: false, code: 'BUDGET_EXCEEDED' });
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
 
   it('invariant 2: under the 数智券 an enterprise year never passes its 300,000.00 cap, whatever it had before', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 200_000_000n }), fc.bigInt({ min: 0n, max: 200_000_000n }), fc.bigInt({ min: 0n, max: 30_000_000n }), (baseFen, spendFen, awardedFen) => {
-        const outcome = attempt(given('baoding-data-voucher', baseFen, 2_000_000_000n, 0n, spendFen, awardedFen));
-        expect(outcome.ok).toBe(true);
-        if (outcome.ok) expect(awardedFen + outcome.award <= 30_000_000n).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 200_000_000n }),
+        fc.bigInt({ min: 0n, max: 200_000_000n }),
+        fc.bigInt({ min: 0n, max: 30_000_000n }),
+        (baseFen, spendFen, awardedFen) => {
+          const outcome = attempt(given('baoding-data-voucher', baseFen, 2_000_000_000n, 0n, spendFen, awardedFen));
+          expect(outcome.ok).toBe(true);
+          if (outcome.ok) expect(awardedFen + outcome.award <= 30_000_000n).toBe(true);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -41,9 +41,24 @@ const voucherThresholdFen = 30_000_000n;
 const fit = fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 const recoverStep = fc.record({ kind: fc.constant('recover' as const), clawback: fc.nat(10), percent: fc.constantFrom(30, 100, 200) });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), enterprise: fc.nat(3), amount: fc.constantFrom(1_000_001n, 2_000_000n, 5_000_000n, 10_000_000n, 15_000_000n, 20_000_000n, 30_000_000n, 45_000_001n, 100_000_000n, 120_000_000n, 300_000_000n) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('submit' as const),
+      enterprise: fc.nat(3),
+      amount: fc.constantFrom(1_000_001n, 2_000_000n, 5_000_000n, 10_000_000n, 15_000_000n, 20_000_000n, 30_000_000n, 45_000_001n, 100_000_000n, 120_000_000n, 300_000_000n),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('prepare' as const), app: fc.nat(30), fit }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('approve' as const), app: fc.nat(30), fit, halve: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('approve' as const),
+      app: fc.nat(30),
+      fit,
+      halve: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('reject' as const, 'withdraw' as const, 'revoke' as const), app: fc.nat(30), fit }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('disburse' as const, 'clawback' as const), app: fc.nat(30), fit, percent: fc.constantFrom(10, 50, 100, 150) }) },
   { weight: 3, arbitrary: recoverStep },
@@ -177,14 +192,25 @@ describe('the ledger against a reference model of its rules', () => {
                 const result = await outcome(() => world.submit(e.programmeId, usccs[step.enterprise]!, [fen(step.amount)]));
                 expect(result.code).toBe(model.flags.has(step.enterprise) ? 'INELIGIBLE_ENTERPRISE' : 'ok');
                 if (result.code === 'ok') {
-                  model.apps.push({ id: result.value as string, enterprise: step.enterprise, base: step.amount, status: 'submitted', award: 0n, recorded: 0n, paid: 0n, ordered: 0n });
+                  model.apps.push({
+                    id: result.value as string,
+                    enterprise: step.enterprise,
+                    base: step.amount,
+                    status: 'submitted',
+                    award: 0n,
+                    recorded: 0n,
+                    paid: 0n,
+                    ordered: 0n,
+                  });
                 }
                 break;
               }
               case 'prepare': {
                 const app = pick(step);
                 if (app === undefined) break;
-                const first = await outcome(() => world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: app.id }, body: { stage: 'district-preliminary', outcome: 'pass' } }));
+                const first = await outcome(() =>
+                  world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: app.id }, body: { stage: 'district-preliminary', outcome: 'pass' } }),
+                );
                 expect(first.code).toBe(app.status === 'submitted' ? 'ok' : 'INVALID_TRANSITION');
                 if (first.code !== 'ok') break;
                 await world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: app.id }, body: { stage: 'city-re-review', outcome: 'pass' } });
@@ -197,7 +223,12 @@ describe('the ledger against a reference model of its rules', () => {
               case 'reject': {
                 const app = pick(step);
                 if (app === undefined) break;
-                const result = await outcome(() => world.dispatch('ReviewApplication', world.reviewer(), { params: { applicationId: app.id }, body: { stage: 'district-preliminary', outcome: 'reject', reason: '不符合条件' } }));
+                const result = await outcome(() =>
+                  world.dispatch('ReviewApplication', world.reviewer(), {
+                    params: { applicationId: app.id },
+                    body: { stage: 'district-preliminary', outcome: 'reject', reason: '不符合条件' },
+                  }),
+                );
                 expect(result.code).toBe(app.status === 'submitted' ? 'ok' : 'INVALID_TRANSITION');
                 if (result.code === 'ok') app.status = 'rejected';
                 break;
@@ -258,11 +289,19 @@ describe('the ledger against a reference model of its rules', () => {
                 else if (app.recorded + amount > app.award) expected = 'DISBURSEMENT_EXCEEDS_AWARD';
                 paymentSequence += 1;
                 const paymentRef = `PAY-${paymentSequence}`;
-                const result = await outcome(() => world.dispatch('RecordDisbursement', world.finance('maker'), { params: { applicationId: app.id }, body: { amount: fen(amount), paymentRef, paidOn: world.now.slice(0, 10) } }));
+                const result = await outcome(() =>
+                  world.dispatch('RecordDisbursement', world.finance('maker'), {
+                    params: { applicationId: app.id },
+                    body: { amount: fen(amount), paymentRef, paidOn: world.now.slice(0, 10) },
+                  }),
+                );
                 expect(result.code).toBe(expected);
                 if (result.code !== 'ok') break;
                 app.recorded += amount;
-                await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: (result.value as { disbursementId: string }).disbursementId }, body: undefined });
+                await world.dispatch('ConfirmDisbursement', world.finance('checker'), {
+                  params: { disbursementId: (result.value as { disbursementId: string }).disbursementId },
+                  body: undefined,
+                });
                 app.paid += amount;
                 break;
               }
@@ -273,7 +312,9 @@ describe('the ledger against a reference model of its rules', () => {
                 let expected = 'ok';
                 if (app.status !== 'approved') expected = 'INVALID_TRANSITION';
                 else if (app.ordered + amount > app.paid) expected = 'CLAWBACK_EXCEEDS_PAID';
-                const result = await outcome(() => world.dispatch('OrderClawback', world.approver(), { params: { applicationId: app.id }, body: { amount: fen(amount), reason: '违规使用' } }));
+                const result = await outcome(() =>
+                  world.dispatch('OrderClawback', world.approver(), { params: { applicationId: app.id }, body: { amount: fen(amount), reason: '违规使用' } }),
+                );
                 expect(result.code).toBe(expected);
                 if (result.code !== 'ok') break;
                 app.ordered += amount;
@@ -285,14 +326,22 @@ describe('the ledger against a reference model of its rules', () => {
                 if (clawback === undefined) break;
                 const outstanding = clawback.amount - clawback.recovered;
                 const amount = maxBig(1n, (outstanding * BigInt(step.percent)) / 100n);
-                const result = await outcome(() => world.dispatch('RecordRecovery', world.finance(), { params: { clawbackId: clawback.id }, body: { amount: fen(amount), receivedOn: world.now.slice(0, 10), receiptRef: 'R' } }));
+                const result = await outcome(() =>
+                  world.dispatch('RecordRecovery', world.finance(), {
+                    params: { clawbackId: clawback.id },
+                    body: { amount: fen(amount), receivedOn: world.now.slice(0, 10), receiptRef: 'R' },
+                  }),
+                );
                 expect(result.code).toBe(amount <= outstanding ? 'ok' : 'RECOVERY_EXCEEDS_ORDERED');
                 if (result.code === 'ok') clawback.recovered += amount;
                 break;
               }
               case 'flag': {
                 if (model.flags.has(step.enterprise)) break;
-                const result = await world.dispatch('RaiseFlag', world.admin(), { params: { uscc: usccs[step.enterprise]! }, body: { list: 'major-tax-violation', source: '税务', since: '2025-01-01' } });
+                const result = await world.dispatch('RaiseFlag', world.admin(), {
+                  params: { uscc: usccs[step.enterprise]! },
+                  body: { list: 'major-tax-violation', source: '税务', since: '2025-01-01' },
+                });
                 model.flags.set(step.enterprise, result.flagId);
                 break;
               }

@@ -20,7 +20,12 @@ function submit(items: SubmitApplication['data']['items'], extra: Partial<Submit
   };
 }
 
-const item = (invoiceNumber: string, amount: string, category: string | null = 'compute-rental') => ({ invoiceNumber, invoiceDate: '2025-05-20', amount: Money.of(amount), category });
+const item = (invoiceNumber: string, amount: string, category: string | null = 'compute-rental') => ({
+  invoiceNumber,
+  invoiceDate: '2025-05-20',
+  amount: Money.of(amount),
+  category,
+});
 const given = (overrides: Partial<SubmitGiven> = {}): SubmitGiven => ({ programme: voucher, enterprise: registered, invoices: new Map(), ...overrides });
 const submitting = deciderSpec(decideSubmit);
 
@@ -59,11 +64,17 @@ describe('applications', () => {
   });
 
   it('baoding-m1-categories: every item of a 数智券 application names one of the seven kinds of spend', () => {
-    submitting.given(given()).when(submit([item('10000001', '350000.00', 'office-rent')])).thenRefused('VALIDATION_FAILED', { field: 'items[0].category' });
+    submitting
+      .given(given())
+      .when(submit([item('10000001', '350000.00', 'office-rent')]))
+      .thenRefused('VALIDATION_FAILED', { field: 'items[0].category' });
   });
 
   it('baoding-m3-approval-ref: an R&D application needs its 立项 reference', () => {
-    submitting.given(given({ programme: rnd })).when(submit([item('10000001', '600000.00', null)], { programmeId: rnd.id })).thenRefused('VALIDATION_FAILED', { field: 'approvalRef' });
+    submitting
+      .given(given({ programme: rnd }))
+      .when(submit([item('10000001', '600000.00', null)], { programmeId: rnd.id }))
+      .thenRefused('VALIDATION_FAILED', { field: 'approvalRef' });
   });
 
   it('eligibility: an enterprise of another city is refused (INELIGIBLE_ENTERPRISE)', () => {
@@ -80,7 +91,7 @@ describe('applications', () => {
       .thenRefused('VALIDATION_FAILED', { field: 'items[0].invoiceDate' });
   });
 
-  it('review-stages: stages come in the programme\'s order; the last one passed makes the application reviewed', () => {
+  it("review-stages: stages come in the programme's order; the last one passed makes the application reviewed", () => {
     const application = folded(applicationStream, [
       submitted,
       { type: 'StageReviewed', data: { applicationId: 'a-1', stage: 'district-preliminary', recognizedAmount: null, reason: null, final: false } },

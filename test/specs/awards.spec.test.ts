@@ -34,7 +34,11 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
 }
 
 function approve(data: Partial<ApproveAward['data']> = {}, today = '2025-06-11', actorId = 'approver-1'): ApproveAward {
-  return { type: 'ApproveAward', data: { applicationId: 'a-1', decisionRef: '党组会议2025-07号', amount: null, caseByCaseJustification: null, ...data }, metadata: on(today, actorId) };
+  return {
+    type: 'ApproveAward',
+    data: { applicationId: 'a-1', decisionRef: '党组会议2025-07号', amount: null, caseByCaseJustification: null, ...data },
+    metadata: on(today, actorId),
+  };
 }
 
 const spec = deciderSpec(decideApprove);
@@ -80,18 +84,24 @@ describe('awards', () => {
       .thenRefused('NO_BUDGET', { programmeId: 'wuhan-data-product', year: '2025' });
   });
 
-  it('notice-before-approval: approval on the notice\'s last day is refused (NOTICE_NOT_ENDED)', () => {
+  it("notice-before-approval: approval on the notice's last day is refused (NOTICE_NOT_ENDED)", () => {
     spec.given(given()).when(approve({}, '2025-06-10')).thenRefused('NOTICE_NOT_ENDED', { endsOn: '2025-06-10', today: '2025-06-10' });
   });
 
   it('notice-objections: an unresolved objection blocks approval', () => {
     const base = given();
     const notice = base.notice.status === 'opened' ? { ...base.notice, objections: new Map([['o-1', { objectionId: 'o-1', applicationId: 'a-1', outcome: null }]]) } : base.notice;
-    spec.given({ ...base, notice }).when(approve()).thenRefused('OBJECTION_UNRESOLVED', { objectionId: 'o-1' });
+    spec
+      .given({ ...base, notice })
+      .when(approve())
+      .thenRefused('OBJECTION_UNRESOLVED', { objectionId: 'o-1' });
   });
 
   it('segregation-of-duties: whoever recorded the final review may not approve', () => {
-    spec.given(given({ application: inNotice('400000.00', { lastReviewer: 'approver-1' }) })).when(approve()).thenRefused('SEGREGATION_OF_DUTIES', { actor: 'approver-1' });
+    spec
+      .given(given({ application: inNotice('400000.00', { lastReviewer: 'approver-1' }) }))
+      .when(approve())
+      .thenRefused('SEGREGATION_OF_DUTIES', { actor: 'approver-1' });
   });
 
   it('case-by-case: 一事一议 lifts the enterprise cap where the programme allows it', () => {
@@ -106,7 +116,7 @@ describe('awards', () => {
     expect(result.matter?.[0].data).toMatchObject({ matterKey: 'm-1', entitlement: '90000.00', award: '30000.00' });
   });
 
-  it('revoke-undisbursed: revoking releases the commitment and the enterprise-year\'s spend and award', () => {
+  it("revoke-undisbursed: revoking releases the commitment and the enterprise-year's spend and award", () => {
     const application: Application = {
       ...inNotice('400000.00'),
       status: 'approved',
@@ -147,13 +157,13 @@ describe('awards by programme', () => {
     expect(awardOf(forProgramme('baoding-rnd-project', '1200000.00'))).toBe('500000.00');
   });
 
-  it('baoding-m4-levels: an innovation platform gets its level\'s one-time award (national 2,000,000.00, provincial 500,000.00, municipal 200,000.00)', () => {
+  it("baoding-m4-levels: an innovation platform gets its level's one-time award (national 2,000,000.00, provincial 500,000.00, municipal 200,000.00)", () => {
     expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'national'))).toBe('2000000.00');
     expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'provincial'))).toBe('500000.00');
     expect(awardOf(forProgramme('baoding-innovation-platform', '0.01', 'municipal'))).toBe('200000.00');
   });
 
-  it('baoding-m5-levels: a standard gets its level\'s fixed award (lead international 300,000.00 … 2nd–3rd participant industry 20,000.00)', () => {
+  it("baoding-m5-levels: a standard gets its level's fixed award (lead international 300,000.00 … 2nd–3rd participant industry 20,000.00)", () => {
     expect(awardOf(forProgramme('baoding-standards', '0.01', 'lead-international'))).toBe('300000.00');
     expect(awardOf(forProgramme('baoding-standards', '0.01', 'lead-hebei-local'))).toBe('30000.00');
     expect(awardOf(forProgramme('baoding-standards', '0.01', 'participant-industry'))).toBe('20000.00');

@@ -29,12 +29,22 @@ const refusedWith = (run: () => void): string => {
 
 describe('enterprises, programmes, budgets', () => {
   it('enterprise-once: an enterprise is registered once', () => {
-    const command = { type: 'RegisterEnterprise' as const, data: { uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], usccCheckOverrideReason: null }, metadata: on('2025-06-01', 'admin-1') };
-    deciderSpec(decideRegisterEnterprise).given({ enterprise: { status: 'none' } }).when(command).then({ enterprise: [registered as Extract<EnterpriseEvent, { type: 'EnterpriseRegistered' }>] });
-    deciderSpec(decideRegisterEnterprise).given({ enterprise: folded(enterpriseStream, [registered]) }).when(command).thenRefused('ALREADY_EXISTS', { uscc: 'U' });
+    const command = {
+      type: 'RegisterEnterprise' as const,
+      data: { uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], usccCheckOverrideReason: null },
+      metadata: on('2025-06-01', 'admin-1'),
+    };
+    deciderSpec(decideRegisterEnterprise)
+      .given({ enterprise: { status: 'none' } })
+      .when(command)
+      .then({ enterprise: [registered as Extract<EnterpriseEvent, { type: 'EnterpriseRegistered' }>] });
+    deciderSpec(decideRegisterEnterprise)
+      .given({ enterprise: folded(enterpriseStream, [registered]) })
+      .when(command)
+      .thenRefused('ALREADY_EXISTS', { uscc: 'U' });
   });
 
-  it('wuhan-a4-flags: a flag records its list, source, time of the check and evidence; the check time defaults to the command\'s', () => {
+  it("wuhan-a4-flags: a flag records its list, source, time of the check and evidence; the check time defaults to the command's", () => {
     deciderSpec(decideRaiseFlag)
       .given({ enterprise: folded(enterpriseStream, [registered]) })
       .when({
@@ -44,7 +54,19 @@ describe('enterprises, programmes, budgets', () => {
       })
       .then({
         enterprise: [
-          { type: 'FlagRaised', data: { uscc: 'U', flagId: 'f-1', list: 'major-tax-violation', source: '国家税务总局', since: '2025-06-01', checkedAt: '2025-06-02T02:00:00.000Z', evidenceRef: 'SW-1', until: null } },
+          {
+            type: 'FlagRaised',
+            data: {
+              uscc: 'U',
+              flagId: 'f-1',
+              list: 'major-tax-violation',
+              source: '国家税务总局',
+              since: '2025-06-01',
+              checkedAt: '2025-06-02T02:00:00.000Z',
+              evidenceRef: 'SW-1',
+              until: null,
+            },
+          },
         ],
       });
   });
@@ -61,7 +83,11 @@ describe('enterprises, programmes, budgets', () => {
   it('programme-versions: an amendment needs a higher version; a shipped definition already in the log publishes nothing', () => {
     const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
     const programme = folded(programmeStream, [{ type: 'ProgrammePublished' as const, data: { definition: voucher } }]);
-    const publish = (version: number, shipped: boolean) => ({ type: 'PublishProgramme' as const, data: { definition: { ...voucher, version }, shipped }, metadata: on('2025-06-01', 'admin-1') });
+    const publish = (version: number, shipped: boolean) => ({
+      type: 'PublishProgramme' as const,
+      data: { definition: { ...voucher, version }, shipped },
+      metadata: on('2025-06-01', 'admin-1'),
+    });
     deciderSpec(decidePublishProgramme).given({ programme }).when(publish(1, false)).thenRefused('INVALID_TRANSITION', { programmeId: voucher.id });
     deciderSpec(decidePublishProgramme).given({ programme }).when(publish(1, true)).then({ programme: [] });
     deciderSpec(decidePublishProgramme)
@@ -71,7 +97,11 @@ describe('enterprises, programmes, budgets', () => {
   });
 
   it('notice-working-days: a holiday year lists dates of that year only, and only weekend days as workdays', () => {
-    const publish = (holidays: string[], workdays: string[]) => ({ type: 'PublishHolidayYear' as const, data: { year: 2026, holidays, workdays, source: '国办发明电〔2025〕' }, metadata: on('2025-12-01', 'admin-1') });
+    const publish = (holidays: string[], workdays: string[]) => ({
+      type: 'PublishHolidayYear' as const,
+      data: { year: 2026, holidays, workdays, source: '国办发明电〔2025〕' },
+      metadata: on('2025-12-01', 'admin-1'),
+    });
     expect(refusedWith(() => decidePublishHolidayYear(publish(['2025-10-01'], [])))).toBe('VALIDATION_FAILED');
     expect(refusedWith(() => decidePublishHolidayYear(publish([], ['2026-01-05'])))).toBe('VALIDATION_FAILED');
     expect(decidePublishHolidayYear(publish(['2026-01-01'], ['2026-01-04'])).calendar[0].data.year).toBe(2026);
@@ -86,14 +116,21 @@ describe('enterprises, programmes, budgets', () => {
     expect(budgetTotalOf(product, { status: 'none' }).format()).toBe('0.00');
   });
 
-  it('budget-allocated: an allocation adds to the year\'s budget; a programme with a fixed budget takes none', () => {
+  it("budget-allocated: an allocation adds to the year's budget; a programme with a fixed budget takes none", () => {
     const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
     const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
-    const allocate = (programmeId: string) => ({ type: 'AllocateBudget' as const, data: { programmeId, year: 2025, amount: Money.of('1000000.00') }, metadata: on('2025-03-01', 'admin-1') });
+    const allocate = (programmeId: string) => ({
+      type: 'AllocateBudget' as const,
+      data: { programmeId, year: 2025, amount: Money.of('1000000.00') },
+      metadata: on('2025-03-01', 'admin-1'),
+    });
     deciderSpec(decideAllocateBudget)
       .given({ programme: product, budget: { status: 'open', allocated: Money.of('500000.00'), committed: Money.of('200000.00') } })
       .when(allocate(product.id))
       .then({ budget: [{ type: 'BudgetAllocated', data: { programmeId: product.id, year: 2025, amount: '1000000.00', budgetAfter: '1500000.00', committedAfter: '200000.00' } }] });
-    deciderSpec(decideAllocateBudget).given({ programme: voucher, budget: { status: 'none' } }).when(allocate(voucher.id)).thenRefused('INVALID_TRANSITION', { programmeId: voucher.id });
+    deciderSpec(decideAllocateBudget)
+      .given({ programme: voucher, budget: { status: 'none' } })
+      .when(allocate(voucher.id))
+      .thenRefused('INVALID_TRANSITION', { programmeId: voucher.id });
   });
 });

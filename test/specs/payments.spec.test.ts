@@ -34,14 +34,22 @@ describe('payments', () => {
   it('disbursement-maker: a payment above the award is refused with the figures', () => {
     deciderSpec(decideRecordDisbursement)
       .given({ application: approved(), programme: product, enterprise: registered, paymentReference: { status: 'none' } })
-      .when({ type: 'RecordDisbursement', data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('150000.01'), paymentRef: 'PAY-1', paidOn: '2025-06-12' }, metadata: on('2025-06-12', 'finance-1') })
+      .when({
+        type: 'RecordDisbursement',
+        data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('150000.01'), paymentRef: 'PAY-1', paidOn: '2025-06-12' },
+        metadata: on('2025-06-12', 'finance-1'),
+      })
       .thenRefused('DISBURSEMENT_EXCEEDS_AWARD', { award: '150000.00', requested: '150000.01' });
   });
 
   it('segregation-of-duties: the approver may not record the disbursement', () => {
     deciderSpec(decideRecordDisbursement)
       .given({ application: approved(), programme: product, enterprise: registered, paymentReference: { status: 'none' } })
-      .when({ type: 'RecordDisbursement', data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('1.00'), paymentRef: 'PAY-1', paidOn: '2025-06-12' }, metadata: on('2025-06-12', 'approver-1') })
+      .when({
+        type: 'RecordDisbursement',
+        data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('1.00'), paymentRef: 'PAY-1', paidOn: '2025-06-12' },
+        metadata: on('2025-06-12', 'approver-1'),
+      })
       .thenRefused('SEGREGATION_OF_DUTIES', { actor: 'approver-1' });
   });
 
@@ -62,15 +70,25 @@ describe('payments', () => {
       data: { applicationId: 'a-1', clawbackId: 'c-1', amount: Money.of(amount), reason: '骗取专项资金', fraud, flagId: 'f-1' },
       metadata: on('2025-07-01'),
     });
-    deciderSpec(decideOrderClawback).given({ application, enterprise: registered }).when(order('50000.01', false)).thenRefused('CLAWBACK_EXCEEDS_PAID', { paid: '50000.00', requested: '50000.01' });
+    deciderSpec(decideOrderClawback)
+      .given({ application, enterprise: registered })
+      .when(order('50000.01', false))
+      .thenRefused('CLAWBACK_EXCEEDS_PAID', { paid: '50000.00', requested: '50000.01' });
     const decided = decideOrderClawback(order('50000.00', true), { application, enterprise: registered });
     expect(decided.enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', evidenceRef: 'c-1' });
   });
 
   it('wuhan-a12-recovery: a receipt above what is outstanding is refused; recovered money restores no headroom by default', () => {
     const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
-    const application = { ...base, award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.zero, writtenOff: Money.zero }]]) } };
-    const receipt = (amount: string) => ({ type: 'RecordRecovery' as const, data: { clawbackId: 'c-1', amount: Money.of(amount), receivedOn: '2025-07-02', receiptRef: 'R-1' }, metadata: on('2025-07-02', 'finance-1') });
+    const application = {
+      ...base,
+      award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.zero, writtenOff: Money.zero }]]) },
+    };
+    const receipt = (amount: string) => ({
+      type: 'RecordRecovery' as const,
+      data: { clawbackId: 'c-1', amount: Money.of(amount), receivedOn: '2025-07-02', receiptRef: 'R-1' },
+      metadata: on('2025-07-02', 'finance-1'),
+    });
     const given = { application, programmeCurrent: product, budget: { status: 'none' as const }, enterpriseYear: { spend: Money.zero, awarded: Money.zero } };
     deciderSpec(decideRecordRecovery).given(given).when(receipt('30000.01')).thenRefused('RECOVERY_EXCEEDS_ORDERED', { outstanding: '30000.00' });
     deciderSpec(decideRecordRecovery)
@@ -103,12 +121,19 @@ describe('write-offs', () => {
       .given({ application: withClawback('10000.00') })
       .when(writeOff)
       .then({ application: [{ type: 'ClawbackWrittenOff', data: { applicationId: 'a-1', clawbackId: 'c-1', amount: '20000.00', reason: '企业已注销' } }] });
-    deciderSpec(decideWriteOff).given({ application: withClawback('30000.00') }).when(writeOff).thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+    deciderSpec(decideWriteOff)
+      .given({ application: withClawback('30000.00') })
+      .when(writeOff)
+      .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
   });
 
   it('wuhan-a12-fraud-flag: a fraud clawback bars the enterprise unless a subsidy-fraud flag is already in force', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
-    const order = { type: 'OrderClawback' as const, data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, flagId: 'f-2' }, metadata: on('2025-07-01') };
+    const order = {
+      type: 'OrderClawback' as const,
+      data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, flagId: 'f-2' },
+      metadata: on('2025-07-01'),
+    };
     const flagged = {
       ...registered,
       flags: new Map([['f-1', { flagId: 'f-1', list: 'subsidy-fraud', source: 'clawback c-1', since: '2025-06-30', until: null }]]),

@@ -50,7 +50,15 @@ export class PostgresTamperer implements Tamperer {
       await c.query('UPDATE events SET revision = -revision WHERE stream = $1 AND revision < 0', [stream]);
       const { rows } = await c.query<Row>('SELECT * FROM events WHERE stream = $1 AND revision = $2', [stream, (revision - 1n).toString()]);
       const previous = rows[0]!;
-      const forged: Row = { ...previous, position: position.toString(), id: `forged-${position}`, revision: revision.toString(), data: dataJson, prev_hash: previous.hash, hash: '' };
+      const forged: Row = {
+        ...previous,
+        position: position.toString(),
+        id: `forged-${position}`,
+        revision: revision.toString(),
+        data: dataJson,
+        prev_hash: previous.hash,
+        hash: '',
+      };
       forged.hash = hashOf(forged, previous.hash);
       const columns = Object.keys(forged);
       await c.query(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(forged));

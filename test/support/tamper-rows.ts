@@ -28,6 +28,13 @@ export function forgedHashOf(row: EventRowForTampering, prevHash: string): strin
     type: row.type,
     schemaVersion: row.schema_version,
     dataJson: row.data,
-    metadata: { actorId: row.actor_id, actorRole: row.actor_role, commandId: row.command_id, correlationId: row.correlation_id, causationId: row.causation_id, recordedAt: row.recorded_at },
+    metadata: {
+      actorId: row.actor_id,
+      actorRole: row.actor_role,
+      commandId: row.command_id,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      recordedAt: row.recorded_at,
+    },
   });
 }

@@ -92,11 +92,14 @@ export class World {
   async reviewAll(applicationId: string, recognizedAmount?: string, reviewerId = 'reviewer-1'): Promise<void> {
     for (const stage of stagesOf) {
       const last = stage === 'expert-review';
-      await this.dispatch('ReviewApplication', this.reviewer(reviewerId), { params: { applicationId }, body: {
-        stage,
-        outcome: 'pass',
-        ...(last && recognizedAmount !== undefined ? { recognizedAmount } : {}),
-      } });
+      await this.dispatch('ReviewApplication', this.reviewer(reviewerId), {
+        params: { applicationId },
+        body: {
+          stage,
+          outcome: 'pass',
+          ...(last && recognizedAmount !== undefined ? { recognizedAmount } : {}),
+        },
+      });
     }
   }
 

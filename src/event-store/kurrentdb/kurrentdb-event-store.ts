@@ -26,13 +26,12 @@ import {
   type ReadRevision,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import { assert } from '../../shared/assert.js';
+import { assert, defined } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
 import { ConfigError } from '../../config.js';
 import {
   AppendResult,
   EventIdConflictError,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   MultiAppendResult,
@@ -245,7 +244,8 @@ export class KurrentDbEventStore implements EventStore {
       }
       for (const response of outcome.responses) {
         const append = appends.find((a) => this.naming.stored(a.stream) === response.streamName);
-        if (append !== undefined) assert(response.revision === built.revisions.get(append.stream), `KurrentDB put ${append.stream} at revision ${response.revision}, not the one chained`);
+        if (append !== undefined)
+          assert(response.revision === built.revisions.get(append.stream), `KurrentDB put ${append.stream} at revision ${response.revision}, not the one chained`);
       }
       return this.resultOf(appends, built.revisions);
     }
@@ -341,7 +341,11 @@ export class KurrentDbEventStore implements EventStore {
     return digestRecords(this.decodedAll(0n));
   }
 
-  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
+  async verify(
+    digest?: LogDigest | readonly LogDigest[],
+    onProgress?: (eventsChecked: number, position: bigint) => void,
+    recordChecks?: readonly RecordCheck[],
+  ): Promise<VerifyReport> {
     return verifyRecords(this.decodedAll(0n), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
@@ -421,7 +425,7 @@ export class KurrentDbEventStore implements EventStore {
   private async resultOf(appends: readonly StreamAppend[], revisions: ReadonlyMap<string, bigint>): Promise<MultiAppendResult> {
     const streams = await Promise.all(
       appends.map(async (append): Promise<AppendResult> => {
-        const revision = revisions.get(append.stream)!;
+        const revision = defined(revisions.get(append.stream), 'revisions.get(append.stream)');
         const [last] = await this.readDecoded(this.naming.stored(append.stream), { direction: FORWARDS, fromRevision: revision, maxCount: 1 });
         assert(last !== undefined && last.revision === revision, `${append.stream}@${revision} was appended but cannot be read back`);
         return { stream: append.stream, revision, position: last.position };

@@ -6,7 +6,7 @@
 import { PostgresUnavailableError } from '../store-unavailable.js';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { assert } from '../../shared/assert.js';
+import { assert, defined } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
 import {
   AppendResult,
@@ -78,8 +78,7 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
   },
 ];
 
-const eventColumns =
-  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
 
 interface EventRow {
   position: string;
@@ -140,7 +139,6 @@ function chainRecordOf(row: EventRow): ChainRecord {
     hash: row.hash,
   };
 }
-
 
 function quoteIdentifier(name: string): string {
   assert(/^[a-z_][a-z0-9_]{0,62}$/.test(name), `schema name must be a lower-case identifier: ${name}`);
@@ -237,7 +235,7 @@ export class PostgresEventStore implements EventStore {
       const begun = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(${this.appendLockKey}); SELECT coalesce(max(position), 0) AS position FROM events`,
       )) as unknown as pg.QueryResult<{ position: string }>[];
-      let position = BigInt(begun[2]!.rows[0]!.position);
+      let position = BigInt(defined(defined(begun[2], 'the result of the head query').rows[0], 'the head row').position);
       const ids = appends.flatMap((a) => a.events.map((e) => e.id));
       const streamNames = [...appends.map((a) => a.stream), ...checks.map((c) => c.stream)];
       // Named: prepared once per connection, not parsed and planned on every append.
@@ -250,8 +248,11 @@ export class PostgresEventStore implements EventStore {
          JOIN LATERAL (SELECT revision, hash FROM events e WHERE e.stream = s.stream ORDER BY revision DESC LIMIT 1) h ON true`,
         values: [ids, streamNames],
       });
-      const heads = new Map(found.filter((r) => r.kind === 'head').map((r) => [r.stream, { revision: BigInt(r.revision), hash: r.hash! }]));
-      const replay = this.replayIfAlreadyAppended(appends, found.filter((r) => r.kind === 'event'));
+      const heads = new Map(found.filter((r) => r.kind === 'head').map((r) => [r.stream, { revision: BigInt(r.revision), hash: defined(r.hash, 'r.hash') }]));
+      const replay = this.replayIfAlreadyAppended(
+        appends,
+        found.filter((r) => r.kind === 'event'),
+      );
       if (replay !== undefined) {
         await client.query('ROLLBACK');
         return replay;
@@ -270,8 +271,24 @@ export class PostgresEventStore implements EventStore {
           const dataJson = JSON.stringify(event.data);
           const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
           const m = event.metadata;
-          const values = [position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, prevHash, hash];
-          values.forEach((value, i) => columns[i]!.push(typeof value === 'bigint' ? value.toString() : value));
+          const values = [
+            position,
+            event.id,
+            append.stream,
+            revision,
+            event.type,
+            event.schemaVersion,
+            dataJson,
+            m.actorId,
+            m.actorRole,
+            m.commandId,
+            m.correlationId,
+            m.causationId,
+            m.recordedAt,
+            prevHash,
+            hash,
+          ];
+          values.forEach((value, i) => defined(columns[i], 'columns[i]').push(typeof value === 'bigint' ? value.toString() : value));
           prevHash = hash;
         }
         results.push({ stream: append.stream, revision, position });
@@ -330,7 +347,10 @@ export class PostgresEventStore implements EventStore {
     const signal = options.signal;
     while (!this.isStopped(signal)) {
       const sequenceSeen = this.appendSequence;
-      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [positionLast.toString(), this.readPageSize]);
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [
+        positionLast.toString(),
+        this.readPageSize,
+      ]);
       for (const row of rows) {
         if (this.isStopped(signal)) return;
         const event = eventOf(row);
@@ -343,14 +363,18 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     const { rows } = await this.query<{ position: string }>('SELECT coalesce(max(position), 0) AS position FROM events');
-    return BigInt(rows[0]!.position);
+    return BigInt(defined(rows[0], 'rows[0]').position);
   }
 
   async digest(): Promise<LogDigest> {
     return digestRecords(this.chainRecords());
   }
 
-  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
+  async verify(
+    digest?: LogDigest | readonly LogDigest[],
+    onProgress?: (eventsChecked: number, position: bigint) => void,
+    recordChecks?: readonly RecordCheck[],
+  ): Promise<VerifyReport> {
     return verifyRecords(this.chainRecords(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
@@ -455,10 +479,18 @@ export class PostgresEventStore implements EventStore {
   }
 
   private replayIfAlreadyAppended(appends: readonly StreamAppend[], stored: readonly LookupRow[]): MultiAppendResult | undefined {
-    const byId = new Map(stored.map((r) => [r.id!, r]));
+    const byId = new Map(stored.map((r) => [defined(r.id, 'r.id'), r]));
     return replayOfRetriedAppend(appends, (id) => {
       const row = byId.get(id);
-      return row === undefined ? undefined : { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position!), type: row.type!, dataJson: row.data! };
+      return row === undefined
+        ? undefined
+        : {
+            stream: row.stream,
+            revision: BigInt(row.revision),
+            position: BigInt(defined(row.position, 'row.position')),
+            type: defined(row.type, 'row.type'),
+            dataJson: defined(row.data, 'row.data'),
+          };
     });
   }
 

@@ -26,16 +26,7 @@ import {
   streamReadCountMax,
   type ReadSideHost,
 } from '../event-store.js';
-import {
-  ChainRecord,
-  GENESIS_HASH,
-  LogDigest,
-  VerifyReport,
-  computeEventHash,
-  digestRecords,
-  verifyRecords,
-  type RecordCheck,
-} from '../hash-chain.js';
+import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords, type RecordCheck } from '../hash-chain.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
@@ -67,10 +58,8 @@ export class StoreUnavailableError extends LedgerError {
   }
 }
 
-
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
-const eventColumns =
-  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
 
 type EventRow = [
   position: bigint,
@@ -119,7 +108,6 @@ function chainRecordOf(row: EventRow): ChainRecord {
     hash: row[14],
   };
 }
-
 
 /** What one append transaction did: its result, the data version it saw (none: a replay, nothing written), and the streams' new heads. */
 interface BatchOutcome {
@@ -178,12 +166,8 @@ export class SqliteEventStore implements EventStore {
            correlation_id, causation_id, recorded_at, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      forwards: prepare(
-        `SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-      ).raw(true),
-      backwards: prepare(
-        `SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ).raw(true),
+      forwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
+      backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       syncOff: this.db.prepare('PRAGMA synchronous = NORMAL'),
@@ -191,41 +175,51 @@ export class SqliteEventStore implements EventStore {
       durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
       dataVersion: prepare('PRAGMA data_version').pluck(true),
     };
-    this.appendBatch = this.db.transaction(
-      (appends: readonly StreamAppend[], checks: readonly StreamCheck[]): BatchOutcome => {
-        const replay = this.replayIfAlreadyAppended(appends);
-        if (replay !== undefined) return { result: replay, dataVersion: undefined, heads: [] };
-        const dataVersion = this.statements.dataVersion.get() as bigint;
-        this.heads.validate(dataVersion);
-        const heads: [string, StreamHead][] = [];
-        for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
-        const results: AppendResult[] = [];
-        let position = 0n;
-        for (const append of appends) {
-          const head = this.headOf(append.stream);
-          this.assertAt(append.stream, append.expectedRevision, head);
-          let revision = head === undefined ? -1n : head.revision;
-          let prevHash = head === undefined ? GENESIS_HASH : head.hash;
-          let last: StoredEventRecord | undefined;
-          for (const event of append.events) {
-            revision += 1n;
-            const dataJson = JSON.stringify(event.data);
-            const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
-            const m = event.metadata;
-            const info = this.statements.insert.run(
-              event.id, append.stream, revision, event.type, event.schemaVersion, dataJson,
-              m.actorId, m.actorRole, m.commandId, m.correlationId, m.causationId, m.recordedAt, prevHash, hash,
-            );
-            position = BigInt(info.lastInsertRowid);
-            last = new StoredEventRecord(position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, { ...m }, prevHash, hash);
-            prevHash = hash;
-          }
-          if (last !== undefined) heads.push([append.stream, { revision, hash: prevHash, event: last }]);
-          results.push({ stream: append.stream, revision, position });
+    this.appendBatch = this.db.transaction((appends: readonly StreamAppend[], checks: readonly StreamCheck[]): BatchOutcome => {
+      const replay = this.replayIfAlreadyAppended(appends);
+      if (replay !== undefined) return { result: replay, dataVersion: undefined, heads: [] };
+      const dataVersion = this.statements.dataVersion.get() as bigint;
+      this.heads.validate(dataVersion);
+      const heads: [string, StreamHead][] = [];
+      for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
+      const results: AppendResult[] = [];
+      let position = 0n;
+      for (const append of appends) {
+        const head = this.headOf(append.stream);
+        this.assertAt(append.stream, append.expectedRevision, head);
+        let revision = head === undefined ? -1n : head.revision;
+        let prevHash = head === undefined ? GENESIS_HASH : head.hash;
+        let last: StoredEventRecord | undefined;
+        for (const event of append.events) {
+          revision += 1n;
+          const dataJson = JSON.stringify(event.data);
+          const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
+          const m = event.metadata;
+          const info = this.statements.insert.run(
+            event.id,
+            append.stream,
+            revision,
+            event.type,
+            event.schemaVersion,
+            dataJson,
+            m.actorId,
+            m.actorRole,
+            m.commandId,
+            m.correlationId,
+            m.causationId,
+            m.recordedAt,
+            prevHash,
+            hash,
+          );
+          position = BigInt(info.lastInsertRowid);
+          last = new StoredEventRecord(position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, { ...m }, prevHash, hash);
+          prevHash = hash;
         }
-        return { result: { streams: results, position }, dataVersion, heads };
-      },
-    );
+        if (last !== undefined) heads.push([append.stream, { revision, hash: prevHash, event: last }]);
+        results.push({ stream: append.stream, revision, position });
+      }
+      return { result: { streams: results, position }, dataVersion, heads };
+    });
   }
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -240,7 +234,7 @@ export class SqliteEventStore implements EventStore {
     assertWellFormed(appends, checks);
     // Inside another transaction of this connection the append would be a savepoint, undone with it
     // after its heads were kept and its durability counted.
-    assert(!this.db.inTransaction, 'an append cannot run inside another transaction of the store\'s connection');
+    assert(!this.db.inTransaction, "an append cannot run inside another transaction of the store's connection");
     const deferred = options.deferDurability === true && this.syncsEveryCommit;
     let outcome: BatchOutcome;
     try {
@@ -295,11 +289,13 @@ export class SqliteEventStore implements EventStore {
         const pending = this.notDurable;
         try {
           this.notDurable = false;
-          this.db.transaction(() => {
-            // Under the write lock: no other connection commits until this sync is done.
-            this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
-            this.statements.durabilityMark.run();
-          }).immediate();
+          this.db
+            .transaction(() => {
+              // Under the write lock: no other connection commits until this sync is done.
+              this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+              this.statements.durabilityMark.run();
+            })
+            .immediate();
           resolve();
         } catch (error) {
           this.notDurable = pending || this.notDurable;
@@ -335,12 +331,14 @@ export class SqliteEventStore implements EventStore {
     const result = read();
     if (!this.mayBeNotDurable()) return result;
     try {
-      return this.db.transaction(() => {
-        const again = read();
-        this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
-        this.statements.durabilityMark.run();
-        return again;
-      }).immediate();
+      return this.db
+        .transaction(() => {
+          const again = read();
+          this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+          this.statements.durabilityMark.run();
+          return again;
+        })
+        .immediate();
     } catch (error) {
       throw this.syncFailed(error);
     } finally {
@@ -372,9 +370,11 @@ export class SqliteEventStore implements EventStore {
       const head = this.heads.get(stream);
       const known = head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
       if (known !== undefined) return known;
-      const rows = (options.direction === 'backwards'
-        ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
-        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)) as EventRow[];
+      const rows = (
+        options.direction === 'backwards'
+          ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
+          : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)
+      ) as EventRow[];
       const events = rows.map(eventOf);
       const learnt = StreamHeads.learnt(events, options, maxCount);
       if (learnt !== undefined) this.heads.set(stream, learnt);
@@ -384,10 +384,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
-    return (await this.durableRead(() => {
-      this.heads.validate(this.statements.dataVersion.get() as bigint);
-      return this.headOf(stream);
-    }))?.revision ?? 'no-stream';
+    return (
+      (
+        await this.durableRead(() => {
+          this.heads.validate(this.statements.dataVersion.get() as bigint);
+          return this.headOf(stream);
+        })
+      )?.revision ?? 'no-stream'
+    );
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
@@ -420,7 +424,11 @@ export class SqliteEventStore implements EventStore {
     return digestRecords(this.chainRecords());
   }
 
-  async verify(digest?: LogDigest | readonly LogDigest[], onProgress?: (eventsChecked: number, position: bigint) => void, recordChecks?: readonly RecordCheck[]): Promise<VerifyReport> {
+  async verify(
+    digest?: LogDigest | readonly LogDigest[],
+    onProgress?: (eventsChecked: number, position: bigint) => void,
+    recordChecks?: readonly RecordCheck[],
+  ): Promise<VerifyReport> {
     return verifyRecords(this.chainRecords(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),

@@ -2,6 +2,7 @@
 // already knows cost no query: "nothing after revision r", "the last event". Kept only while no other
 // connection has committed (PRAGMA data_version moves with every such commit, and never with this
 // connection's own): then everything is forgotten at once, and learnt again from the file.
+import { defined } from '../../shared/assert.js';
 import type { ReadStreamOptions, StoredEvent } from '../event-store.js';
 import type { StoredEventRecord } from '../stored-event.js';
 
@@ -36,7 +37,7 @@ export class StreamHeads {
   set(stream: string, head: KnownHead): void {
     head?.event?.share();
     this.heads.delete(stream);
-    if (this.heads.size >= this.streamsMax) this.heads.delete(this.heads.keys().next().value!);
+    if (this.heads.size >= this.streamsMax) this.heads.delete(defined(this.heads.keys().next().value, 'this.heads.keys().next().value'));
     this.heads.set(stream, head);
   }
 
