@@ -483,8 +483,8 @@ describe('HTTP API', () => {
         const path = template.replace('{p}', encodeURIComponent(p)).replace('{q}', encodeURIComponent(q));
         // minPosition makes reads wait: keep it in the past here (waiting is tested on its own).
         const safe = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'minPosition'));
-        const call = request(app.getHttpServer())
-          [method](path)
+        const server = request(app.getHttpServer());
+        const call = server[method](path)
           .query(safe)
           .set('Authorization', `Bearer ${await token(`odd-${role}`, role)}`)
           .set('Idempotency-Key', 'odd-key');
