@@ -78,6 +78,8 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   const programmes = usePrograms();
   const [programmeId, setProgrammeId] = useState(params.get('programme') ?? 'baoding-data-voucher');
   const [year, setYear] = useState(Number(params.get('year') ?? beijingYear()));
+  // What the year box shows while being typed in: a re-render (the programmes arriving) must not put the old year back.
+  const [yearText, setYearText] = useState(String(year));
   const [asOfKind, setAsOfKind] = useState<'now' | 'date' | 'position'>('now');
   const [asOfText, setAsOfText] = useState('');
 
@@ -155,7 +157,17 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
           </select>
         </Field>
         <Field label={tr('年度', 'Year')}>
-          <input type="number" min={2000} max={2100} value={year} onChange={(e) => setYear(Number((e.target as HTMLInputElement).value))} />
+          <input
+            type="number"
+            min={2000}
+            max={2100}
+            value={yearText}
+            onInput={(e) => setYearText((e.target as HTMLInputElement).value)}
+            onChange={(e) => {
+              const typed = Number((e.target as HTMLInputElement).value);
+              if (Number.isInteger(typed) && typed >= 2000 && typed <= 2100) setYear(typed);
+            }}
+          />
         </Field>
         <Field label={tr('截至', 'As of')}>
           <select value={asOfKind} onChange={(e) => { setAsOfKind((e.target as HTMLSelectElement).value as 'now'); setAsOfText(''); }}>
