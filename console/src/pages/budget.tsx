@@ -179,9 +179,9 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
         {asOfKind !== 'now' && (
           <Field label={asOfKind === 'date' ? tr('日期', 'Date') : tr('位置', 'Position')}>
             {asOfKind === 'date' ? (
-              <input type="date" name="asOfDate" value={asOfText} onChange={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
+              <input type="date" name="asOfDate" value={asOfText} onInput={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
             ) : (
-              <input type="text" name="asOfPosition" inputMode="numeric" value={asOfText} onChange={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
+              <input type="text" name="asOfPosition" inputMode="numeric" value={asOfText} onInput={(e) => setAsOfText((e.target as HTMLInputElement).value)} />
             )}
           </Field>
         )}
