@@ -23,7 +23,7 @@ import {
   type FoldTarget,
   type TotalsRow,
 } from './fold.js';
-import { applicationRowOf } from './queries.js';
+import { applicationColumnValues, applicationRowOf } from './queries.js';
 import { ReadSideRebuildingError, type ReadModel } from './read-model.js';
 
 const readMigrations: readonly { version: number; name: string; sql: string }[] = [
@@ -364,28 +364,7 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
     );
     this.applications = new RowCache(
       (key) => this.loaded.applications.get(key),
-      (r) =>
-        this.applicationRows.push(
-          r.applicationId,
-          r.programmeId,
-          r.fiscalYear,
-          r.uscc,
-          r.district,
-          r.priority,
-          r.status,
-          r.claimed,
-          r.recognized,
-          r.entitlement,
-          r.award,
-          r.paid,
-          r.clawbackOrdered,
-          r.recovered,
-          r.noticeId,
-          r.noticeEndsOn,
-          r.submittedPosition,
-          r.submittedAt,
-          r.position,
-        ),
+      (r) => this.applicationRows.push(...applicationColumnValues(r)),
     );
   }
 

@@ -198,6 +198,31 @@ export function applicationRowOf(r: Record<string, unknown>): ApplicationRow {
   };
 }
 
+/** The row's values in the order of the read_applications columns, as both read models write them. */
+export function applicationColumnValues(r: ApplicationRow) {
+  return [
+    r.applicationId,
+    r.programmeId,
+    r.fiscalYear,
+    r.uscc,
+    r.district,
+    r.priority,
+    r.status,
+    r.claimed,
+    r.recognized,
+    r.entitlement,
+    r.award,
+    r.paid,
+    r.clawbackOrdered,
+    r.recovered,
+    r.noticeId,
+    r.noticeEndsOn,
+    r.submittedPosition,
+    r.submittedAt,
+    r.position,
+  ] as const;
+}
+
 /** The SQLite read side's answers. Each runs synchronously inside (better-sqlite3), then resolves. */
 export class ReadQueries implements ReadSideQueries {
   // Prepared once per SQL text: preparing on every request cost more than running most queries.

@@ -16,7 +16,7 @@ import {
   type FoldTarget,
   type TotalsRow,
 } from './fold.js';
-import { applicationRowOf } from './queries.js';
+import { applicationColumnValues, applicationRowOf } from './queries.js';
 import { ReadSideRebuildingError, type ReadModel } from './read-model.js';
 
 export { priorityTags, projectionName, readTables } from './fold.js';
@@ -197,28 +197,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
         const r = s.application.get(id) as Record<string, unknown> | undefined;
         return r === undefined ? undefined : applicationRowOf(r);
       },
-      (r) =>
-        s.saveApplication.run(
-          r.applicationId,
-          r.programmeId,
-          r.fiscalYear,
-          r.uscc,
-          r.district,
-          r.priority,
-          r.status,
-          r.claimed,
-          r.recognized,
-          r.entitlement,
-          r.award,
-          r.paid,
-          r.clawbackOrdered,
-          r.recovered,
-          r.noticeId,
-          r.noticeEndsOn,
-          r.submittedPosition,
-          r.submittedAt,
-          r.position,
-        ),
+      (r) => s.saveApplication.run(...applicationColumnValues(r)),
     );
 
     this.applyBatchInTransaction = db.transaction((events: readonly StoredEvent[]) => {
