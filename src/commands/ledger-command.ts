@@ -1,6 +1,7 @@
 // The ledger's commands on @nestjs/cqrs: one command class that carries a typed command of the table,
 // and one handler that runs its use case. Edges build commands with `commandOf`, which parses the
 // request once; the bus carries only typed data from there on.
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../shared/actor.js';
 import { parseCommand } from './parse-command.js';
@@ -28,7 +29,8 @@ export function commandOf<T extends CommandType>(type: T, context: CommandContex
 
 @CommandHandler(LedgerCommand)
 export class LedgerCommandHandler implements ICommandHandler<LedgerCommand> {
-  constructor(private readonly runner: CommandRunner) {}
+  // Named, not inferred: tools that run the sources without decorator metadata (tsx) still wire it.
+  constructor(@Inject(CommandRunner) private readonly runner: CommandRunner) {}
 
   execute<T extends CommandType>(command: LedgerCommand<T>): Promise<CommandResult<ResultOf<T>>> {
     const useCase: AnyUseCase = useCases[command.type];

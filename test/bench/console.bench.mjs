@@ -2,6 +2,7 @@
 // Chromium, on the embedded store with a synthetic history (about 100,000 events by default).
 // Runs the built service (dist/). BENCH_CONSOLE_DB=path reuses a store made earlier (copied first,
 // never changed); otherwise BENCH_APPLICATIONS (default 5,000, about 20 events each) are generated.
+import { printFigures } from './figures.mjs';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,8 @@ try {
   ];
 
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'], headless: true });
+  const pageFigures = [];
+  const pageLoadTargetMs = 1000;
   const rows = [];
   for (const page of pages) {
     const token = await mintToken(secret, { sub: `bench-${page.roles[0]}`, roles: page.roles });
@@ -99,6 +102,7 @@ try {
     await context.close();
     const later = timings.length > 1 ? timings.slice(1) : timings;
     rows.push(`| ${page.name} | ${Math.round(timings[0])} | ${Math.round(median(later))} | ${Math.round(Math.min(...later))} |`);
+    pageFigures.push({ name: page.name, value: median(later), baseline: pageLoadTargetMs, unit: 'ms (baseline: the 1 s target)' });
   }
   process.stdout.write(
     [
@@ -114,6 +118,7 @@ try {
       '',
     ].join('\n'),
   );
+  printFigures('console', pageFigures);
 } finally {
   await browser?.close();
   await app?.close();

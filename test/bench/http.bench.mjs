@@ -1,6 +1,7 @@
 // npm run bench:http — the API under load (autocannon), beside a bare node:http endpoint measured in
 // the same run; and the approval command path beside the store's single-event durable append rate.
 // Runs the built service (dist/), on a temporary SQLite file, request logging and rate limiting off.
+import { printFigures } from './figures.mjs';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -250,6 +251,14 @@ try {
       `${Math.round(approvalAppendsPerSecond).toLocaleString('en-US')}/s; ratio ${(approvalAppendsPerSecond / appendsPerSecond).toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  const requestsPerSecond = (results) => median(results.map((r) => r.requests.average));
+  printFigures('http', [
+    { name: 'GET budget', value: requestsPerSecond(budgetResults), baseline: requestsPerSecond(bareResults), unit: 'requests/s' },
+    { name: 'GET enterprise totals', value: requestsPerSecond(totalsResults), baseline: requestsPerSecond(bareResults), unit: 'requests/s' },
+    { name: 'approvals over HTTP', value: approvalsPerSecond, baseline: appendsPerSecond, unit: 'approvals/s' },
+    { name: 'approvals through the CommandBus', value: directPerSecond, baseline: appendsPerSecond, unit: 'approvals/s' },
+    { name: "an approval's append alone", value: approvalAppendsPerSecond, baseline: appendsPerSecond, unit: 'appends/s' },
+  ]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

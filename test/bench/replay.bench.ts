@@ -3,6 +3,8 @@
 // them, with and without hashing. Each measurement runs in its own child process, so that its peak
 // RSS is its own. The history is generated once (through the real commands) and kept in
 // .bench/ for later runs; BENCH_EVENTS sets its size. Verification as auditors run it is measured too.
+// @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
+import { printFigures } from './figures.mjs';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { hash } from 'node:crypto';
@@ -172,6 +174,12 @@ async function main(): Promise<void> {
     `as-of budget query on this log: slowest of 3 took ${query.extra?.['slowestMs']} ms (target ≤ 1000 ms); peak RSS target for replay ≤ 512 MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  printFigures('replay', [
+    { name: 'raw read + JSON.parse', value: rate(raw), baseline, unit: 'events/s' },
+    { name: 'replay into all projections', value: rate(replayed), baseline, unit: 'events/s' },
+    { name: 'verify with running totals and checkpoints', value: rate(verification), baseline, unit: 'events/s' },
+    { name: 'slowest as-of budget query', value: Number(query.extra?.['slowestMs'] ?? 0), baseline: 1000, unit: 'ms (baseline: the target)' },
+  ]);
 }
 
 main().catch((error: unknown) => {

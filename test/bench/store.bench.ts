@@ -4,6 +4,8 @@
 // schema and indexes; the raw side skips what the port adds: the expected-revision check, the
 // idempotency look-up and the hash chain. Reads go through the whole log, the raw side parsing
 // each event's data as the port does. Each figure is the best of several alternating rounds.
+// @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
+import { printFigures } from './figures.mjs';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -357,6 +359,10 @@ async function main(): Promise<void> {
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  printFigures(
+    'store',
+    rows.map(([name, raw, port]) => ({ name, value: port, baseline: raw })),
+  );
 }
 
 main()
