@@ -3,7 +3,7 @@
 import { assert, assertNever } from '../shared/assert.js';
 import type { Recorded } from '../shared/event.js';
 import { Money } from '../shared/money.js';
-import type { CalendarDate } from '../shared/time.js';
+import { shanghaiDateOf, type CalendarDate } from '../shared/time.js';
 import type { StreamKind } from '../shared/stream-kind.js';
 import type { ApplicationEvent, ApplicationItem, InvoiceEvent } from './events.js';
 
@@ -45,12 +45,21 @@ export interface Clawback {
   readonly amount: Money;
   readonly recovered: Money;
   readonly writtenOff: Money;
+  /** The Asia/Shanghai day it was ordered: receipts are dated from it. */
+  readonly orderedOn: CalendarDate;
+  readonly disqualifiesSpend: boolean;
+  /** Ordered by a correction (not by an approver): it takes the excess out of the pool's awards. */
+  readonly correction: boolean;
 }
 
 export interface AwardState {
   readonly entitlement: Money;
+  /** The award as it stands: approved, less what corrections reduced. */
   readonly award: Money;
+  readonly caseByCase: boolean;
   readonly approvedBy: string;
+  /** The Asia/Shanghai day of the approval: payments are dated from it. */
+  readonly approvedOn: CalendarDate;
   readonly disbursements: ReadonlyMap<string, Disbursement>;
   readonly clawbacks: ReadonlyMap<string, Clawback>;
 }
@@ -137,7 +146,9 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
       const award: AwardState = {
         entitlement: Money.of(event.data.entitlement),
         award: Money.of(event.data.award),
+        caseByCase: event.data.caseByCaseJustification !== null,
         approvedBy: event.actorId,
+        approvedOn: shanghaiDateOf(event.recordedAt),
         disbursements: new Map(),
         clawbacks: new Map(),
       };
@@ -146,6 +157,10 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
     case 'AwardRevoked': {
       const s = awarded(state, event);
       return { ...s, status: 'revoked' };
+    }
+    case 'AwardReduced': {
+      const s = awarded(state, event);
+      return { ...s, award: { ...s.award, award: Money.of(event.data.awardAfter) } };
     }
     case 'DisbursementRecorded': {
       const s = awarded(state, event);
@@ -171,7 +186,16 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
     case 'ClawbackOrdered': {
       const s = awarded(state, event);
       const clawbacks = new Map(s.award.clawbacks);
-      clawbacks.set(event.data.clawbackId, { clawbackId: event.data.clawbackId, amount: Money.of(event.data.amount), recovered: Money.zero, writtenOff: Money.zero });
+      const d = event.data;
+      clawbacks.set(d.clawbackId, {
+        clawbackId: d.clawbackId,
+        amount: Money.of(d.amount),
+        recovered: Money.zero,
+        writtenOff: Money.zero,
+        orderedOn: shanghaiDateOf(event.recordedAt),
+        disqualifiesSpend: d.disqualifiesSpend,
+        correction: d.cause !== null,
+      });
       return { ...s, award: { ...s.award, clawbacks } };
     }
     case 'RecoveryRecorded':
@@ -202,6 +226,7 @@ export const applicationStream: StreamKind<Application, ApplicationEvent> = {
     'ApplicationNoticed',
     'AwardApproved',
     'AwardRevoked',
+    'AwardReduced',
     'DisbursementRecorded',
     'DisbursementConfirmed',
     'DisbursementRejected',
@@ -229,6 +254,16 @@ export function disbursedOrPendingOf(award: AwardState): Money {
 
 export function clawbackOrderedOf(award: AwardState): Money {
   return Money.sum([...award.clawbacks.values()].map((c) => c.amount));
+}
+
+/** What clawbacks still have to bring back: ordered, less recovered and written off. */
+export function clawbackOutstandingOf(award: AwardState): Money {
+  return Money.sum([...award.clawbacks.values()].map((c) => c.amount.minus(c.recovered).minus(c.writtenOff)));
+}
+
+/** The part of the award no disbursement has been recorded against (confirmed or not). */
+export function undisbursedOf(award: AwardState): Money {
+  return award.award.minus(disbursedOrPendingOf(award)).max(Money.zero);
 }
 
 export function recoveredOf(award: AwardState): Money {

@@ -72,6 +72,15 @@ export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { 
   const { today } = command.metadata;
   const { programme } = given;
   assertEligible(given.enterprise, programme.jurisdiction, today, input.uscc);
+  // Rule `application-window`: the version in force states the last day it accepts applications
+  // (Baoding: the end of its validity, 有效期3年, until an administrator publishes a version that extends it).
+  if (today < programme.validFrom || (programme.lastApplicationDay !== null && today > programme.lastApplicationDay)) {
+    throw refusal(
+      'APPLICATION_WINDOW_CLOSED',
+      `programme ${programme.id} (version ${programme.version}) accepts applications from ${programme.validFrom} to ${programme.lastApplicationDay ?? 'further notice'}; today is ${today}`,
+      { programmeId: programme.id, version: String(programme.version), lastApplicationDay: programme.lastApplicationDay, today },
+    );
+  }
   const rule = programme.rule;
   // Rules `baoding-m4-levels`, `baoding-m5-levels`: a fixed award is applied for at one of its levels.
   if (rule.kind === 'fixed') {

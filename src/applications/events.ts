@@ -1,6 +1,7 @@
 // The events of an application's stream and of the invoice streams that keep an invoice behind one
 // live application. Every step of an application, whoever decides it, is recorded on its stream.
 import type { Amount, EventOf } from '../shared/event.js';
+import type { CorrectionCause } from '../awards/events.js';
 
 /** An invoice as the tax system identifies it: the 20-digit 全电发票 number, or a 发票代码 with its 号码. */
 export interface ApplicationItem {
@@ -43,16 +44,47 @@ export interface ApplicationEvents {
     matterReduction: Amount;
   };
   AwardRevoked: { applicationId: string; award: Amount; reason: string };
+  /**
+   * A correction lowered the undisbursed part of the award (its budget is released): another award of
+   * the pool was revoked or its spend disqualified (`causeApplicationId`, `causeClawbackId`), or this
+   * application's own spend was disqualified.
+   */
+  AwardReduced: {
+    applicationId: string;
+    amount: Amount;
+    awardAfter: Amount;
+    cause: CorrectionCause;
+    causeApplicationId: string;
+    causeClawbackId: string | null;
+  };
   DisbursementRecorded: { applicationId: string; disbursementId: string; amount: Amount; paymentRef: string; paidOn: string };
   DisbursementConfirmed: { applicationId: string; disbursementId: string; amount: Amount };
   /** The checker refused the maker's record: nothing was paid, and the amount no longer counts against the award. */
   DisbursementRejected: { applicationId: string; disbursementId: string; amount: Amount; reason: string };
-  ClawbackOrdered: { applicationId: string; clawbackId: string; amount: Amount; reason: string; fraud: boolean };
+  /**
+   * `disqualifiesSpend`: the application's spend no longer counts (false invoices, fraud), and its pool
+   * is recomputed. `cause` set: ordered by a correction, not by an approver, for the excess already
+   * paid over what the pool now allows.
+   */
+  ClawbackOrdered: {
+    applicationId: string;
+    clawbackId: string;
+    amount: Amount;
+    reason: string;
+    fraud: boolean;
+    disqualifiesSpend: boolean;
+    cause: CorrectionCause | null;
+    causeApplicationId: string | null;
+    causeClawbackId: string | null;
+  };
   RecoveryRecorded: { applicationId: string; clawbackId: string; amount: Amount; receivedOn: string; receiptRef: string };
   ClawbackWrittenOff: { applicationId: string; clawbackId: string; amount: Amount; reason: string };
 }
 
 export type ApplicationEvent = EventOf<ApplicationEvents>;
+
+/** Version 1 of ClawbackOrdered: every order was an approver's, none disqualified the spend. */
+export type ClawbackOrderedV1 = Pick<ApplicationEvents['ClawbackOrdered'], 'applicationId' | 'clawbackId' | 'amount' | 'reason' | 'fraud'>;
 
 export interface InvoiceEvents {
   InvoiceClaimed: { invoiceNumber: string; applicationId: string; uscc: string };

@@ -150,6 +150,7 @@ const businessEntries: Readonly<Record<string, BusinessEntry>> = {
   ApplicationWithdrawn: { category: '申请', matter: '撤回申请', note: 'reason' },
   AwardApproved: { category: '奖补', matter: '核定奖补', amount: 'award', reference: 'decisionRef', note: 'caseByCaseJustification' },
   AwardRevoked: { category: '奖补', matter: '撤销奖补', amount: 'award', note: 'reason' },
+  AwardReduced: { category: '奖补', matter: '更正核减奖补', amount: 'amount', reference: 'causeApplicationId', note: 'cause' },
   DisbursementRecorded: { category: '拨付', matter: '登记拨付', amount: 'amount', reference: 'disbursementId', note: 'paymentRef' },
   DisbursementConfirmed: { category: '拨付', matter: '确认拨付', amount: 'amount', reference: 'disbursementId' },
   DisbursementRejected: { category: '拨付', matter: '退回拨付', amount: 'amount', reference: 'disbursementId', note: 'reason' },

@@ -24,16 +24,33 @@ const budgetRules: Readonly<Record<string, (before: BudgetTotals, amount: Money)
   HeadroomRestored: (before, amount) => ({ committed: before.committed.minus(amount) }),
 };
 
-const enterpriseYearRules: Readonly<Record<string, (before: EnterpriseYearTotals, data: Record<string, Money>) => EnterpriseYearTotals>> = {
-  AwardGranted: (before, d) => ({ spend: before.spend.plus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.plus(defined(d['award'], 'd["award"]')) }),
-  AwardWithdrawn: (before, d) => ({ spend: before.spend.minus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.minus(defined(d['award'], 'd["award"]')) }),
+type PoolRule = (before: EnterpriseYearTotals, data: Record<string, Money>) => EnterpriseYearTotals;
+const added: PoolRule = (before, d) => ({ spend: before.spend.plus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.plus(defined(d['award'], 'd["award"]')) });
+const removed: PoolRule = (before, d) => ({ spend: before.spend.minus(defined(d['spend'], 'd["spend"]')), awarded: before.awarded.minus(defined(d['award'], 'd["award"]')) });
+const corrected: PoolRule = (before, d) => ({
+  spend: before.spend.minus(defined(d['spendRemoved'], 'd["spendRemoved"]')),
+  awarded: before.awarded.minus(defined(d['awardRemoved'], 'd["awardRemoved"]')),
+});
+
+/** The pools' streams (an enterprise-year, a project): the same running totals of spend and awards. */
+const enterpriseYearRules: Readonly<Record<string, PoolRule>> = {
+  AwardGranted: added,
+  AwardWithdrawn: removed,
+  AwardCorrected: corrected,
   EnterpriseHeadroomRestored: (before, d) => ({ spend: before.spend, awarded: before.awarded.minus(defined(d['amount'], 'd["amount"]')) }),
+  ProjectFunded: added,
+  ProjectReleased: removed,
+  ProjectCorrected: corrected,
 };
 
 const enterpriseYearAmountFields: Readonly<Record<string, readonly string[]>> = {
   AwardGranted: ['spend', 'award'],
   AwardWithdrawn: ['spend', 'award'],
+  AwardCorrected: ['spendRemoved', 'awardRemoved'],
   EnterpriseHeadroomRestored: ['amount'],
+  ProjectFunded: ['spend', 'award'],
+  ProjectReleased: ['spend', 'award'],
+  ProjectCorrected: ['spendRemoved', 'awardRemoved'],
 };
 
 const amountPattern = /^-?[0-9]{1,15}\.[0-9]{2}$/;

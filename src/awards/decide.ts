@@ -1,19 +1,24 @@
-// Rules of the award (集体研究, SPEC §2–3): approval after the notice, the amount the programme's
-// rule allows within the enterprise-year, the matter and the budget; revocation of an undisbursed award.
+// Rules of the award (集体研究, SPEC §2–3): approval after the notice, the amount the programme's rule
+// allows as an increment of its pool (the enterprise-year or the project) within the matter and the
+// budget; 一事一议 within the recognized amount; revocation of an undisbursed award, and the corrections
+// it causes in its pool.
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
-import { awardBaseOf, type LiveApplication } from '../applications/application.js';
+import type { LiveApplication } from '../applications/application.js';
 import { invalidTransition, releaseInvoices, type ByInvoice } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
 import { budgetTotalOf, committedOf, type Budget } from '../budgets/budget.js';
 import type { BudgetEvents } from '../budgets/events.js';
+import type { ClawbackIndexEvents } from '../clawbacks/events.js';
 import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
 import { noticeHasEnded, type Notice } from '../notices/notice.js';
-import { capPerEnterpriseYear, entitlementOf } from '../programmes/award-rules.js';
+import { isPooled } from '../programmes/award-rules.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
-import type { EnterpriseYear, Matter } from './award-streams.js';
-import type { EnterpriseYearEvents, MatterEvents } from './events.js';
+import type { Matter, Pool } from './award-streams.js';
+import { CorrectionLedger, correctionsOf, poolWithout, type Member } from './corrections.js';
+import { matterTopUp, proposalOf, projectKeyOf } from './entitlement.js';
+import type { EnterpriseYearEvents, MatterEvents, ProjectEvents } from './events.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 
@@ -28,7 +33,9 @@ export interface ApproveGiven {
   readonly enterprise: Enterprise;
   readonly notice: Notice;
   readonly budget: Budget;
-  readonly enterpriseYear: EnterpriseYear;
+  readonly enterpriseYear: Pool;
+  /** The application's project under a proportional rule; null under any other. */
+  readonly project: Pool | null;
   /** Live awards for the same matter of the same enterprise (就高不重复); null where the application names no matter. */
   readonly matter: Matter | null;
 }
@@ -37,6 +44,7 @@ export interface Approved {
   readonly application: [Of<ApplicationEvents, 'AwardApproved'>];
   readonly budget: [Of<BudgetEvents, 'AwardCommitted'>];
   readonly enterpriseYear: [Of<EnterpriseYearEvents, 'AwardGranted'>];
+  readonly project?: [Of<ProjectEvents, 'ProjectFunded'>];
   readonly matter?: [Of<MatterEvents, 'MatterFunded'>];
 }
 
@@ -70,55 +78,50 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
     });
   }
 
-  // Rules `baoding-m1-rate`, `baoding-m3-rate`, `baoding-m4-levels`, `baoding-m5-levels`, `wuhan-a6-rate`, `wuhan-a7-rate`.
-  const base = awardBaseOf(application);
-  const { amount: ruleEntitlement, spendAfter } = entitlementOf(programme.rule, {
-    base,
-    level: submission.level,
-    spendBefore: given.enterpriseYear.spend,
-    awardedBefore: given.enterpriseYear.awarded,
-  });
-
-  // Rule `highest-not-repeated` (就高不重复): the matter's awards together never exceed the highest single entitlement.
-  let entitlement = ruleEntitlement;
-  if (given.matter !== null && given.matter.size > 0) {
-    if (programme.duplicateMatterPolicy === 'refuse') {
-      throw refusal('MATTER_ALREADY_FUNDED', `matter ${submission.matterKey} of ${submission.uscc} is already funded`, { matterKey: submission.matterKey });
-    }
-    const matterAwarded = Money.sum([...given.matter.values()].map((f) => f.award));
-    entitlement = ruleEntitlement.minus(matterAwarded).max(Money.zero);
+  const proposal = proposalOf(application, programme.rule, given);
+  const { base, ruleEntitlement } = proposal;
+  const caseByCase = input.caseByCaseJustification !== null;
+  if (given.matter !== null && given.matter.size > 0 && programme.duplicateMatterPolicy === 'refuse') {
+    throw refusal('MATTER_ALREADY_FUNDED', `matter ${submission.matterKey} of ${submission.uscc} is already funded`, { matterKey: submission.matterKey });
   }
 
-  // Rule `case-by-case` (一事一议) and `award-at-most-entitlement`.
-  let award = entitlement;
-  const caseByCase = input.caseByCaseJustification !== null;
+  let entitlement: Money;
+  let award: Money;
+  let matterEntitlement: Money;
   if (caseByCase) {
+    // Rule `case-by-case` (一事一议): lifts the caps and the threshold, nothing else. The decision states
+    // an amount of at most the recognized amount; 就高不重复 pays it as a top-up of the matter.
     if (!programme.caseByCaseAllowed) throw refusal('INVALID_TRANSITION', `programme ${programme.id} does not allow 一事一议`, { programmeId: programme.id });
     if (input.amount === null) throw refusal('VALIDATION_FAILED', 'a 一事一议 approval states its amount', { field: 'amount' });
-    award = input.amount;
-  } else if (input.amount !== null) {
-    if (input.amount.greaterThan(entitlement)) {
-      throw refusal('AMOUNT_ABOVE_ENTITLEMENT', `the amount ${input.amount} exceeds the entitlement ${entitlement}`, {
+    if (input.amount.greaterThan(base)) {
+      throw refusal('AMOUNT_ABOVE_ENTITLEMENT', `a 一事一议 award of ${input.amount} exceeds the recognized amount ${base} (100 % at most)`, {
         applicationId: id,
-        entitlement: entitlement.format(),
+        entitlement: base.format(),
         requested: input.amount.format(),
+        recognized: base.format(),
       });
     }
-    award = input.amount;
+    matterEntitlement = input.amount;
+    entitlement = matterTopUp(programme.id, input.amount, given.matter);
+    award = entitlement;
+  } else {
+    matterEntitlement = ruleEntitlement;
+    entitlement = proposal.entitlement;
+    award = entitlement;
+    if (input.amount !== null) {
+      // Rule `award-at-most-entitlement`: an explicit amount may be lower (and the reduction is final), never higher.
+      if (input.amount.greaterThan(entitlement)) {
+        throw refusal('AMOUNT_ABOVE_ENTITLEMENT', `the amount ${input.amount} exceeds the entitlement ${entitlement}`, {
+          applicationId: id,
+          entitlement: entitlement.format(),
+          requested: input.amount.format(),
+        });
+      }
+      award = input.amount;
+    }
   }
 
-  // Rule `baoding-m1-cap`: at most 30万 per enterprise per year (一事一议 aside).
-  const cap = capPerEnterpriseYear(programme.rule);
-  const awardedAfter = given.enterpriseYear.awarded.plus(award);
-  if (!caseByCase && cap !== null && awardedAfter.greaterThan(cap)) {
-    throw refusal('ENTERPRISE_CAP_EXCEEDED', `the award would bring ${submission.uscc}'s ${submission.fiscalYear} total to ${awardedAfter}, above the cap ${cap}`, {
-      uscc: submission.uscc,
-      cap: cap.format(),
-      awarded: given.enterpriseYear.awarded.format(),
-      requested: award.format(),
-    });
-  }
-  // Rule `baoding-m1-budget` (and every programme's budget): Σ committed ≤ the year's budget.
+  // Rule `baoding-m1-budget` (and every programme's budget): Σ committed ≤ the year's budget. 一事一议 included.
   const committed = committedOf(given.budget);
   const committedAfter = committed.plus(award);
   if (committedAfter.greaterThan(budgetTotal)) {
@@ -133,6 +136,7 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
   }
 
   const year = submission.fiscalYear;
+  const { uscc } = submission;
   const approved: Approved = {
     application: [
       {
@@ -144,7 +148,7 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
           entitlement: entitlement.format(),
           award: award.format(),
           caseByCaseJustification: input.caseByCaseJustification,
-          matterReduction: ruleEntitlement.minus(entitlement).format(),
+          matterReduction: matterEntitlement.minus(entitlement).format(),
         },
       },
     ],
@@ -159,51 +163,103 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
         type: 'AwardGranted',
         data: {
           programmeId: programme.id,
-          uscc: submission.uscc,
+          uscc,
           year,
           applicationId: id,
           spend: base.format(),
           award: award.format(),
-          spendAfter: spendAfter.format(),
-          awardedAfter: awardedAfter.format(),
+          caseByCase,
+          spendAfter: given.enterpriseYear.spend.plus(base).format(),
+          awardedAfter: given.enterpriseYear.awarded.plus(award).format(),
         },
       },
     ],
   };
-  if (submission.matterKey === null) return approved;
+  const projectKey = projectKeyOf(programme.rule, submission);
+  const withProject: Approved =
+    projectKey === null || given.project === null
+      ? approved
+      : {
+          ...approved,
+          project: [
+            {
+              type: 'ProjectFunded',
+              data: {
+                programmeId: programme.id,
+                uscc,
+                projectKey,
+                applicationId: id,
+                spend: base.format(),
+                award: award.format(),
+                caseByCase,
+                spendAfter: given.project.spend.plus(base).format(),
+                awardedAfter: given.project.awarded.plus(award).format(),
+              },
+            },
+          ],
+        };
+  if (submission.matterKey === null) return withProject;
   return {
-    ...approved,
+    ...withProject,
     matter: [
       {
         type: 'MatterFunded',
-        data: {
-          uscc: submission.uscc,
-          matterKey: submission.matterKey,
-          applicationId: id,
-          programmeId: programme.id,
-          entitlement: ruleEntitlement.format(),
-          award: award.format(),
-        },
+        data: { uscc, matterKey: submission.matterKey, applicationId: id, programmeId: programme.id, entitlement: matterEntitlement.format(), award: award.format() },
       },
     ],
   };
 }
 
-export type RevokeAward = TypedCommand<'RevokeAward', { applicationId: string; reason: string }>;
+export type RevokeAward = TypedCommand<'RevokeAward', { applicationId: string; reason: string; commandId: string }>;
 
-export interface Revoked {
+/** The states a correction of a pool reads: every member's award, and each fiscal year's budget and enterprise-year. */
+export interface PoolGiven {
+  readonly programme: ProgrammeDefinition;
+  readonly programmeCurrent: ProgrammeDefinition;
+  readonly budgets: ReadonlyMap<number, Budget>;
+  readonly enterpriseYears: ReadonlyMap<number, Pool>;
+  readonly project: Pool | null;
+  /** The other live approved applications of the pool the award belongs to, by id. */
+  readonly members: ReadonlyMap<string, Member>;
+}
+
+export interface Corrected {
+  /** Events of the pool's other applications, by application id. */
+  readonly members: ReadonlyMap<string, (Of<ApplicationEvents, 'AwardReduced'> | Of<ApplicationEvents, 'ClawbackOrdered'>)[]>;
+  readonly budgets: ReadonlyMap<number, Of<BudgetEvents, 'AwardReleased'>[]>;
+  readonly enterpriseYears: ReadonlyMap<number, (Of<EnterpriseYearEvents, 'AwardWithdrawn'> | Of<EnterpriseYearEvents, 'AwardCorrected'>)[]>;
+  readonly project: (Of<ProjectEvents, 'ProjectReleased'> | Of<ProjectEvents, 'ProjectCorrected'>)[];
+  readonly clawbacks: ReadonlyMap<string, [Of<ClawbackIndexEvents, 'ClawbackIndexed'>]>;
+}
+
+export interface Revoked extends Corrected {
   readonly application: [Of<ApplicationEvents, 'AwardRevoked'>];
-  readonly budget: [Of<BudgetEvents, 'AwardReleased'>];
-  readonly enterpriseYear: [Of<EnterpriseYearEvents, 'AwardWithdrawn'>];
   readonly invoices: ByInvoice<'InvoiceReleased'>;
   readonly matter?: [Of<MatterEvents, 'MatterReleased'>];
 }
 
-/** Rule `revoke-undisbursed`: an approved award not yet disbursed can be revoked, releasing its budget. */
-export function decideRevoke(
-  command: RevokeAward,
-  given: { application: LiveApplication; programmeCurrent: ProgrammeDefinition; budget: Budget; enterpriseYear: EnterpriseYear },
-): Revoked {
+/** The pool an award is an increment of: the enterprise-year (cumulative rule) or the project (proportional); null for fixed awards. */
+function poolOfRule(given: PoolGiven, year: number): Pool | null {
+  if (given.programme.rule.kind === 'cumulative-annual') return given.enterpriseYears.get(year) ?? null;
+  if (given.programme.rule.kind === 'proportional') return given.project;
+  return null;
+}
+
+/** Applies the corrections of the pool left once `removed` no longer counts in it. */
+export function correctPool(ledger: CorrectionLedger, given: PoolGiven, pool: Pool | null, removed: string): void {
+  const rule = given.programme.rule;
+  if (pool === null || !isPooled(rule)) return;
+  const remaining = poolWithout(pool, removed);
+  const awards = new Map([...given.members].map(([id, m]) => [id, m.award]));
+  for (const share of correctionsOf(rule, remaining, awards)) {
+    const member = given.members.get(share.applicationId);
+    if (member === undefined) throw new Error(`the pool holds application ${share.applicationId}, which was not read`);
+    ledger.correct(member, { reduce: share.reduce, clawBack: share.clawBack, spendRemoved: Money.zero, inProject: rule.kind === 'proportional' });
+  }
+}
+
+/** Rules `revoke-undisbursed` and `corrections-recompute`: an approved award not yet disbursed can be revoked, releasing its budget; its pool is recomputed. */
+export function decideRevoke(command: RevokeAward, given: PoolGiven & { application: LiveApplication }): Revoked {
   const { application } = given;
   const { submission } = application;
   const id = submission.applicationId;
@@ -213,39 +269,114 @@ export function decideRevoke(
   }
   const { programmeId, fiscalYear: year, uscc, matterKey } = submission;
   const award = application.award.award;
-  const base = awardBaseOf(application);
+  const enterpriseYear = given.enterpriseYears.get(year);
+  const budget = given.budgets.get(year);
+  if (enterpriseYear === undefined || budget === undefined) throw new Error(`the enterprise-year and budget ${year} of application ${id} were not read`);
+  // What the pools hold of this application (its award there may be less than its award after a correction clawback).
+  const own = enterpriseYear.entries.get(id);
+  const spend = own?.spend ?? Money.zero;
+  const pooledAward = own?.award ?? award;
+  const projectKey = projectKeyOf(given.programme.rule, submission);
+  const inProject = projectKey !== null && given.project !== null;
+  const projectEntry = inProject ? given.project?.entries.get(id) : undefined;
+
+  const committedAfter = committedOf(budget).minus(award);
+  const withdrawn: Of<EnterpriseYearEvents, 'AwardWithdrawn'> = {
+    type: 'AwardWithdrawn',
+    data: {
+      programmeId,
+      uscc,
+      year,
+      applicationId: id,
+      spend: spend.format(),
+      award: pooledAward.format(),
+      spendAfter: enterpriseYear.spend.minus(spend).format(),
+      awardedAfter: enterpriseYear.awarded.minus(pooledAward).format(),
+    },
+  };
+  const projectReleased: Of<ProjectEvents, 'ProjectReleased'>[] = [];
+  if (inProject && given.project !== null && projectKey !== null) {
+    const projectSpend = projectEntry?.spend ?? Money.zero;
+    const projectAward = projectEntry?.award ?? Money.zero;
+    projectReleased.push({
+      type: 'ProjectReleased',
+      data: {
+        programmeId,
+        uscc,
+        projectKey,
+        applicationId: id,
+        spend: projectSpend.format(),
+        award: projectAward.format(),
+        spendAfter: given.project.spend.minus(projectSpend).format(),
+        awardedAfter: given.project.awarded.minus(projectAward).format(),
+      },
+    });
+  }
+  // The budget release of the revoked award goes first; corrections' releases follow it in the same stream.
+  const ownRelease: Of<BudgetEvents, 'AwardReleased'> = {
+    type: 'AwardReleased',
+    data: {
+      programmeId,
+      year,
+      applicationId: id,
+      amount: award.format(),
+      budgetAfter: budgetTotalOf(given.programmeCurrent, budget).format(),
+      committedAfter: committedAfter.format(),
+    },
+  };
+  const afterRelease = new Map(given.budgets);
+  afterRelease.set(year, { status: 'open', allocated: budgetTotalOf(given.programmeCurrent, budget), committed: committedAfter });
+  const correcting = new CorrectionLedger(
+    given.programmeCurrent,
+    afterRelease,
+    yearsAfter(given.enterpriseYears, year, spend, pooledAward),
+    projectAfter(given, projectKey, projectEntry),
+    {
+      cause: 'revocation',
+      causeApplicationId: id,
+      causeClawbackId: null,
+      commandId: command.data.commandId,
+    },
+  );
+  correctPool(correcting, given, poolOfRule(given, year), id);
+
   const revoked: Revoked = {
     application: [{ type: 'AwardRevoked', data: { applicationId: id, award: award.format(), reason: command.data.reason } }],
-    budget: [
-      {
-        type: 'AwardReleased',
-        data: {
-          programmeId,
-          year,
-          applicationId: id,
-          amount: award.format(),
-          budgetAfter: budgetTotalOf(given.programmeCurrent, given.budget).format(),
-          committedAfter: committedOf(given.budget).minus(award).format(),
-        },
-      },
-    ],
-    enterpriseYear: [
-      {
-        type: 'AwardWithdrawn',
-        data: {
-          programmeId,
-          uscc,
-          year,
-          applicationId: id,
-          spend: base.format(),
-          award: award.format(),
-          spendAfter: given.enterpriseYear.spend.minus(base).format(),
-          awardedAfter: given.enterpriseYear.awarded.minus(award).format(),
-        },
-      },
-    ],
     invoices: releaseInvoices(application, 'revoked'),
+    ...merged(correcting, { year, budget: [ownRelease], enterpriseYear: [withdrawn], project: projectReleased }),
   };
   if (matterKey === null) return revoked;
   return { ...revoked, matter: [{ type: 'MatterReleased', data: { uscc, matterKey, applicationId: id, programmeId, award: award.format() } }] };
+}
+
+/** The enterprise-years with one application's spend and award already taken out of `year`. */
+export function yearsAfter(years: ReadonlyMap<number, Pool>, year: number, spend: Money, award: Money): Map<number, Pool> {
+  const after = new Map(years);
+  const pool = years.get(year);
+  if (pool !== undefined) after.set(year, { ...pool, spend: pool.spend.minus(spend), awarded: pool.awarded.minus(award) });
+  return after;
+}
+
+function projectAfter(given: PoolGiven, projectKey: string | null, entry: { spend: Money; award: Money } | undefined): { key: string; pool: Pool } | null {
+  if (projectKey === null || given.project === null) return null;
+  const spend = entry?.spend ?? Money.zero;
+  const award = entry?.award ?? Money.zero;
+  return { key: projectKey, pool: { ...given.project, spend: given.project.spend.minus(spend), awarded: given.project.awarded.minus(award) } };
+}
+
+/** A correction's events after those the command itself puts first on the same streams. */
+export function merged(
+  ledger: CorrectionLedger,
+  first: {
+    year: number;
+    budget: Of<BudgetEvents, 'AwardReleased'>[];
+    enterpriseYear: (Of<EnterpriseYearEvents, 'AwardWithdrawn'> | Of<EnterpriseYearEvents, 'AwardCorrected'>)[];
+    project: (Of<ProjectEvents, 'ProjectReleased'> | Of<ProjectEvents, 'ProjectCorrected'>)[];
+  },
+): Corrected {
+  const budgets = new Map<number, Of<BudgetEvents, 'AwardReleased'>[]>([[first.year, first.budget]]);
+  for (const [year, events] of ledger.budgets) budgets.set(year, [...(budgets.get(year) ?? []), ...events]);
+  const enterpriseYears = new Map<number, (Of<EnterpriseYearEvents, 'AwardWithdrawn'> | Of<EnterpriseYearEvents, 'AwardCorrected'>)[]>([[first.year, first.enterpriseYear]]);
+  for (const [year, events] of ledger.enterpriseYears) enterpriseYears.set(year, [...(enterpriseYears.get(year) ?? []), ...events]);
+  return { members: ledger.applications, budgets, enterpriseYears, project: [...first.project, ...ledger.project], clawbacks: ledger.clawbacks };
 }

@@ -3,12 +3,15 @@
 // where the programme says so.
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
-import type { Money } from '../shared/money.js';
-import type { CalendarDate } from '../shared/time.js';
-import { applicationIndexKind, clawbackOrderedOf, paidOf, recoveredOf, type LiveApplication } from '../applications/application.js';
+import { Money } from '../shared/money.js';
+import { assertDateWithin, type CalendarDate } from '../shared/time.js';
+import { applicationIndexKind, clawbackOrderedOf, paidOf, recoveredOf, undisbursedOf, type AwardedApplication, type LiveApplication } from '../applications/application.js';
 import { invalidTransition } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
-import type { EnterpriseYear } from '../awards/award-streams.js';
+import type { Pool } from '../awards/award-streams.js';
+import { CorrectionLedger, type Member } from '../awards/corrections.js';
+import { correctPool, merged, type Corrected, type PoolGiven } from '../awards/decide.js';
+import { projectKeyOf } from '../awards/entitlement.js';
 import type { EnterpriseYearEvents } from '../awards/events.js';
 import { budgetTotalOf, committedOf, type Budget } from '../budgets/budget.js';
 import type { BudgetEvents } from '../budgets/events.js';
@@ -21,13 +24,31 @@ type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 
 export const clawbackIndexStream = applicationIndexKind<ClawbackIndexEvent>('clawback', 'ClawbackIndexed');
 
-export type OrderClawback = TypedCommand<'OrderClawback', { applicationId: string; clawbackId: string; amount: Money; reason: string; fraud: boolean; flagId: string }>;
+export type OrderClawback = TypedCommand<
+  'OrderClawback',
+  { applicationId: string; clawbackId: string; amount: Money; reason: string; fraud: boolean; disqualifiesSpend: boolean; flagId: string; commandId: string }
+>;
 
-/** Rule `wuhan-a12-clawback`: recovery of at most what was paid less what is already ordered; fraud flags the enterprise. */
-export function decideOrderClawback(
-  command: OrderClawback,
-  given: { application: LiveApplication; enterprise: Enterprise },
-): { application: [Of<ApplicationEvents, 'ClawbackOrdered'>]; clawback: [Of<ClawbackIndexEvents, 'ClawbackIndexed'>]; enterprise?: [Of<EnterpriseEvents, 'FlagRaised'>] } {
+export interface OrderClawbackGiven {
+  readonly application: LiveApplication;
+  readonly enterprise: Enterprise;
+  /** Read only for a clawback that disqualifies the spend: the pool to recompute. */
+  readonly pool: PoolGiven | null;
+}
+
+export interface ClawbackOrderedDecision extends Partial<Corrected> {
+  readonly application: (Of<ApplicationEvents, 'ClawbackOrdered'> | Of<ApplicationEvents, 'AwardReduced'>)[];
+  readonly clawback: [Of<ClawbackIndexEvents, 'ClawbackIndexed'>];
+  readonly enterprise?: [Of<EnterpriseEvents, 'FlagRaised'>];
+}
+
+/**
+ * Rule `wuhan-a12-clawback`: recovery of at most what was paid less what is already ordered; fraud flags
+ * the enterprise. Rule `corrections-recompute`: a clawback that disqualifies the spend (fraud, false
+ * invoices) takes the application out of its pool, reduces what of its award is undisbursed, and
+ * recomputes the pool's other awards.
+ */
+export function decideOrderClawback(command: OrderClawback, given: OrderClawbackGiven): ClawbackOrderedDecision {
   const input = command.data;
   const { today, now } = command.metadata;
   const { application } = given;
@@ -43,12 +64,26 @@ export function decideOrderClawback(
       requested: input.amount.format(),
     });
   }
-  const decided = {
-    application: [
-      { type: 'ClawbackOrdered', data: { applicationId: id, clawbackId: input.clawbackId, amount: input.amount.format(), reason: input.reason, fraud: input.fraud } },
-    ] as [Of<ApplicationEvents, 'ClawbackOrdered'>],
-    clawback: [{ type: 'ClawbackIndexed', data: { clawbackId: input.clawbackId, applicationId: id } }] as [Of<ClawbackIndexEvents, 'ClawbackIndexed'>],
+  const order: Of<ApplicationEvents, 'ClawbackOrdered'> = {
+    type: 'ClawbackOrdered',
+    data: {
+      applicationId: id,
+      clawbackId: input.clawbackId,
+      amount: input.amount.format(),
+      reason: input.reason,
+      fraud: input.fraud,
+      disqualifiesSpend: input.disqualifiesSpend,
+      cause: null,
+      causeApplicationId: null,
+      causeClawbackId: null,
+    },
   };
+  const clawback: [Of<ClawbackIndexEvents, 'ClawbackIndexed'>] = [{ type: 'ClawbackIndexed', data: { clawbackId: input.clawbackId, applicationId: id } }];
+  const corrected = input.disqualifiesSpend ? disqualify(command, application, given.pool) : null;
+  const decided: ClawbackOrderedDecision =
+    corrected === null
+      ? { application: [order], clawback }
+      : { ...corrected.rest, application: [order, ...(corrected.rest.members.get(id) ?? [])], members: withoutKey(corrected.rest.members, id), clawback };
   // Rule `wuhan-a12-fraud-flag`: subsidy fraud bars the enterprise (unless a fraud flag is already in force).
   const flagged = input.fraud && !flagsInForce(given.enterprise, today).some((f) => f.list === 'subsidy-fraud');
   if (!flagged) return decided;
@@ -72,6 +107,47 @@ export function decideOrderClawback(
   };
 }
 
+function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): Map<string, V> {
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
+}
+
+/** The application's spend leaves its pools with its award; its undisbursed award is reduced; the pool is recomputed. */
+function disqualify(command: OrderClawback, application: AwardedApplication & { status: 'approved' }, pool: PoolGiven | null): { rest: Corrected } {
+  if (pool === null) throw new Error('a clawback that disqualifies the spend reads the pool it corrects');
+  const { submission } = application;
+  const id = submission.applicationId;
+  const year = submission.fiscalYear;
+  const enterpriseYear = pool.enterpriseYears.get(year);
+  if (enterpriseYear === undefined) throw new Error(`the enterprise-year ${year} of application ${id} was not read`);
+  const entry = enterpriseYear.entries.get(id);
+  const projectKey = projectKeyOf(pool.programme.rule, submission);
+  const ledger = new CorrectionLedger(
+    pool.programmeCurrent,
+    pool.budgets,
+    pool.enterpriseYears,
+    projectKey !== null && pool.project !== null ? { key: projectKey, pool: pool.project } : null,
+    {
+      cause: 'disqualifying-clawback',
+      causeApplicationId: id,
+      causeClawbackId: command.data.clawbackId,
+      commandId: command.data.commandId,
+    },
+  );
+  const self: Member = { applicationId: id, programmeId: submission.programmeId, uscc: submission.uscc, fiscalYear: year, award: application.award };
+  ledger.correct(self, {
+    reduce: undisbursedOf(application.award),
+    clawBack: Money.zero,
+    spendRemoved: entry?.spend ?? Money.zero,
+    awardRemoved: entry?.award ?? Money.zero,
+    inProject: projectKey !== null && pool.project !== null,
+  });
+  const rulePool = pool.programme.rule.kind === 'cumulative-annual' ? enterpriseYear : pool.programme.rule.kind === 'proportional' ? pool.project : null;
+  correctPool(ledger, pool, rulePool, id);
+  return { rest: merged(ledger, { year, budget: [], enterpriseYear: [], project: [] }) };
+}
+
 export type RecordRecovery = TypedCommand<'RecordRecovery', { clawbackId: string; amount: Money; receivedOn: CalendarDate; receiptRef: string }>;
 
 export interface RecoveryGiven {
@@ -79,7 +155,7 @@ export interface RecoveryGiven {
   readonly programmeCurrent: ProgrammeDefinition;
   /** Read only where recovered money restores headroom; otherwise nothing is written to them. */
   readonly budget: Budget;
-  readonly enterpriseYear: EnterpriseYear;
+  readonly enterpriseYear: Pool;
 }
 
 /** Rule `wuhan-a12-recovery`: receipts up to what is outstanding; headroom restored only where the programme says so (SPEC §5, 6). */
@@ -106,7 +182,8 @@ export function decideRecordRecovery(
       requested: input.amount.format(),
     });
   }
-  if (input.receivedOn > command.metadata.today) throw refusal('VALIDATION_FAILED', `receivedOn ${input.receivedOn} is in the future`, { field: 'receivedOn' });
+  // Rule `payment-dates`: a receipt is dated between the clawback's order and today (Asia/Shanghai days).
+  assertDateWithin('receivedOn', input.receivedOn, clawback.orderedOn, command.metadata.today);
   const recorded: Of<ApplicationEvents, 'RecoveryRecorded'> = {
     type: 'RecoveryRecorded',
     data: { applicationId: id, clawbackId: input.clawbackId, amount: input.amount.format(), receivedOn: input.receivedOn, receiptRef: input.receiptRef },

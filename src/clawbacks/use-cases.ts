@@ -6,7 +6,8 @@ import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
 import { loadApplication } from '../applications/use-cases.js';
-import { enterpriseYearStream, noEnterpriseYear } from '../awards/award-streams.js';
+import { emptyPool, enterpriseYearStream } from '../awards/award-streams.js';
+import { correctionSummary, correctionWrites, loadPool } from '../awards/use-cases.js';
 import { budgetStream } from '../budgets/budget.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
 import { clawbackIndexStream, decideOrderClawback, decideRecordRecovery, decideWriteOff, recoveryTotals } from './decide.js';
@@ -23,31 +24,43 @@ export const orderClawback = useCase({
   roles: ['approver'],
   parse: ({ params, body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['amount', 'reason', 'fraud']);
+    read.onlyFields(input, ['amount', 'reason', 'fraud', 'disqualifiesSpend']);
     if (input['fraud'] !== undefined && typeof input['fraud'] !== 'boolean') throw refusal('VALIDATION_FAILED', 'fraud must be true or false', { field: 'fraud' });
+    if (input['disqualifiesSpend'] !== undefined && typeof input['disqualifiesSpend'] !== 'boolean') {
+      throw refusal('VALIDATION_FAILED', 'disqualifiesSpend must be true or false', { field: 'disqualifiesSpend' });
+    }
+    const fraud = input['fraud'] === true;
     return {
       applicationId: read.param(params, 'applicationId'),
       clawbackId: derivedUuid(context.commandId, 'clawback'),
       amount: read.money(input['amount'], 'amount'),
       reason: read.text(input['reason'], 'reason'),
-      fraud: input['fraud'] === true,
+      fraud,
+      // Fraud disqualifies the spend unless the order says otherwise; false invoices without fraud say so explicitly.
+      disqualifiesSpend: input['disqualifiesSpend'] === undefined ? fraud : input['disqualifiesSpend'] === true,
       flagId: derivedUuid(context.commandId, 'flag'),
+      commandId: context.commandId,
     };
   },
   load: async (data, reader) => {
-    const { application } = await loadApplication(reader, data.applicationId);
-    return { application, enterprise: await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream) };
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId);
+    const enterprise = await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream);
+    const pool = data.disqualifiesSpend && application.status === 'approved' ? await loadPool(reader, application, programme, programmeCurrent) : null;
+    return { application, enterprise, pool, programme };
   },
   decide: decideOrderClawback,
   write: (decided, command, given) => {
     const { applicationId, clawbackId } = command.data;
     return {
-      writes: onStreams(
-        { stream: streams.application(applicationId), events: decided.application },
-        { stream: streams.clawback(clawbackId), expectedRevision: 'no-stream', events: decided.clawback },
-        decided.enterprise === undefined ? null : { stream: streams.enterprise(given.application.submission.uscc), events: decided.enterprise },
-      ),
-      result: { clawbackId, applicationId, flagged: decided.enterprise !== undefined },
+      writes: [
+        ...onStreams(
+          { stream: streams.application(applicationId), events: decided.application },
+          { stream: streams.clawback(clawbackId), expectedRevision: 'no-stream', events: decided.clawback },
+          decided.enterprise === undefined ? null : { stream: streams.enterprise(given.application.submission.uscc), events: decided.enterprise },
+        ),
+        ...correctionWrites(decided, given.application, given.programme),
+      ],
+      result: { clawbackId, applicationId, flagged: decided.enterprise !== undefined, disqualifiesSpend: command.data.disqualifiesSpend, corrections: correctionSummary(decided) },
     };
   },
 });
@@ -71,7 +84,7 @@ export const recordRecovery = useCase({
     // The budget and the enterprise-year are read (and so guarded) only where a receipt restores their headroom.
     const restores = programmeCurrent.recoveryRestoresHeadroom;
     const budget = restores ? await reader.read(streams.budget(programmeId, fiscalYear), budgetStream) : budgetStream.initial;
-    const enterpriseYear = restores ? await reader.read(streams.enterpriseYear(programmeId, uscc, fiscalYear), enterpriseYearStream) : noEnterpriseYear;
+    const enterpriseYear = restores ? await reader.read(streams.enterpriseYear(programmeId, uscc, fiscalYear), enterpriseYearStream) : emptyPool;
     return { application, programmeCurrent, budget, enterpriseYear };
   },
   decide: decideRecordRecovery,

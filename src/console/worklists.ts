@@ -168,6 +168,11 @@ export class Worklists {
       case 'AwardRevoked':
         this.awarded.delete(data['applicationId'] as string);
         break;
+      case 'AwardReduced': {
+        const application = this.applications.get(data['applicationId'] as string);
+        if (application !== undefined) application.award = data['awardAfter'] as string;
+        break;
+      }
       case 'DisbursementRecorded': {
         const applicationId = data['applicationId'] as string;
         const application = this.applications.get(applicationId);

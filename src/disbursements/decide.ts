@@ -2,9 +2,10 @@
 // eligibility at payment, and segregation of duties between approver, maker and checker.
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
-import type { Money } from '../shared/money.js';
+import { Money } from '../shared/money.js';
+import { assertDateWithin } from '../shared/time.js';
 import type { CalendarDate } from '../shared/time.js';
-import { disbursedOrPendingOf, paidOf, type LiveApplication } from '../applications/application.js';
+import { clawbackOutstandingOf, disbursedOrPendingOf, paidOf, type AwardState, type LiveApplication } from '../applications/application.js';
 import { invalidTransition } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
 import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
@@ -35,7 +36,9 @@ export function decideRecordDisbursement(
     throw refusal('SEGREGATION_OF_DUTIES', `${actorId} approved application ${id} and may not record its disbursement`, { applicationId: id, actor: actorId });
   }
   assertEligible(given.enterprise, given.programme.jurisdiction, today, application.submission.uscc);
-  if (input.paidOn > today) throw refusal('VALIDATION_FAILED', `paidOn ${input.paidOn} is in the future`, { field: 'paidOn' });
+  assertNoClawbackOutstanding(application.award, id);
+  // Rule `payment-dates`: a payment is dated between the approval and today (Asia/Shanghai days).
+  assertDateWithin('paidOn', input.paidOn, application.award.approvedOn, today);
   if (given.paymentReference.status === 'indexed') {
     throw refusal('DUPLICATE_PAYMENT_REFERENCE', `payment reference ${input.paymentRef} is already used by application ${given.paymentReference.applicationId}`, {
       paymentRef: input.paymentRef,
@@ -60,6 +63,17 @@ export function decideRecordDisbursement(
   };
 }
 
+/** Rule `no-payment-during-clawback`: nothing is paid on an award while a clawback of it is outstanding. */
+function assertNoClawbackOutstanding(award: AwardState, applicationId: string): void {
+  const outstanding = clawbackOutstandingOf(award);
+  if (outstanding.greaterThan(Money.zero)) {
+    throw refusal('CLAWBACK_OUTSTANDING', `application ${applicationId} has ${outstanding} of clawbacks outstanding: no payment until they are recovered or written off`, {
+      applicationId,
+      outstanding: outstanding.format(),
+    });
+  }
+}
+
 export type ConfirmDisbursement = TypedCommand<'ConfirmDisbursement', { disbursementId: string }>;
 
 /** Rule `disbursement-checker`: a different finance user confirms; only confirmed payments count as paid. */
@@ -82,6 +96,7 @@ export function decideConfirmDisbursement(
     throw refusal('SEGREGATION_OF_DUTIES', `${actorId} approved application ${id} and may not confirm its disbursement`, { disbursementId, actor: actorId });
   }
   assertEligible(given.enterprise, given.programme.jurisdiction, today, application.submission.uscc);
+  assertNoClawbackOutstanding(application.award, id);
   const { award } = application.award;
   const paidAfter = paidOf(application.award).plus(disbursement.amount);
   if (paidAfter.greaterThan(award)) {

@@ -1,7 +1,7 @@
 // Every event the ledger writes, by its permanent type string: the union of each stream kind's
 // events. Readers parse stored events into these types through `upcasting.ts`.
 import type { ApplicationEvents, InvoiceEvents } from '../applications/events.js';
-import type { EnterpriseYearEvents, MatterEvents } from '../awards/events.js';
+import type { EnterpriseYearEvents, MatterEvents, ProjectEvents } from '../awards/events.js';
 import type { BudgetEvents } from '../budgets/events.js';
 import type { ClawbackIndexEvents } from '../clawbacks/events.js';
 import type { DisbursementIndexEvents, PaymentReferenceEvents } from '../disbursements/events.js';
@@ -22,6 +22,7 @@ export interface LedgerEvents
     BudgetEvents,
     EnterpriseEvents,
     EnterpriseYearEvents,
+    ProjectEvents,
     MatterEvents,
     ApplicationEvents,
     InvoiceEvents,

@@ -2,7 +2,8 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1 } from '../applications/events.js';
+import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1 } from '../applications/events.js';
+import type { AwardGrantedV1 } from '../awards/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
 type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
@@ -19,7 +20,17 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   EnterpriseRegistered: { uscc: 'string', name: 'string', city: 'string', district: 'string?', tags: 'list', usccCheckOverrideReason: 'string?' },
   FlagRaised: { uscc: 'string', flagId: 'string', list: 'string', source: 'string', since: 'string', checkedAt: 'string', evidenceRef: 'string?', until: 'string?' },
   FlagLifted: { uscc: 'string', flagId: 'string', reason: 'string' },
-  AwardGranted: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', spend: 'string', award: 'string', spendAfter: 'string', awardedAfter: 'string' },
+  AwardGranted: {
+    programmeId: 'string',
+    uscc: 'string',
+    year: 'number',
+    applicationId: 'string',
+    spend: 'string',
+    award: 'string',
+    caseByCase: 'boolean',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
   AwardWithdrawn: {
     programmeId: 'string',
     uscc: 'string',
@@ -27,6 +38,53 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     applicationId: 'string',
     spend: 'string',
     award: 'string',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
+  AwardCorrected: {
+    programmeId: 'string',
+    uscc: 'string',
+    year: 'number',
+    applicationId: 'string',
+    spendRemoved: 'string',
+    awardRemoved: 'string',
+    cause: 'string',
+    causeApplicationId: 'string',
+    causeClawbackId: 'string?',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
+  ProjectFunded: {
+    programmeId: 'string',
+    uscc: 'string',
+    projectKey: 'string',
+    applicationId: 'string',
+    spend: 'string',
+    award: 'string',
+    caseByCase: 'boolean',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
+  ProjectReleased: {
+    programmeId: 'string',
+    uscc: 'string',
+    projectKey: 'string',
+    applicationId: 'string',
+    spend: 'string',
+    award: 'string',
+    spendAfter: 'string',
+    awardedAfter: 'string',
+  },
+  ProjectCorrected: {
+    programmeId: 'string',
+    uscc: 'string',
+    projectKey: 'string',
+    applicationId: 'string',
+    spendRemoved: 'string',
+    awardRemoved: 'string',
+    cause: 'string',
+    causeApplicationId: 'string',
+    causeClawbackId: 'string?',
     spendAfter: 'string',
     awardedAfter: 'string',
   },
@@ -59,10 +117,21 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     matterReduction: 'string',
   },
   AwardRevoked: { applicationId: 'string', award: 'string', reason: 'string' },
+  AwardReduced: { applicationId: 'string', amount: 'string', awardAfter: 'string', cause: 'string', causeApplicationId: 'string', causeClawbackId: 'string?' },
   DisbursementRecorded: { applicationId: 'string', disbursementId: 'string', amount: 'string', paymentRef: 'string', paidOn: 'string' },
   DisbursementConfirmed: { applicationId: 'string', disbursementId: 'string', amount: 'string' },
   DisbursementRejected: { applicationId: 'string', disbursementId: 'string', amount: 'string', reason: 'string' },
-  ClawbackOrdered: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string', fraud: 'boolean' },
+  ClawbackOrdered: {
+    applicationId: 'string',
+    clawbackId: 'string',
+    amount: 'string',
+    reason: 'string',
+    fraud: 'boolean',
+    disqualifiesSpend: 'boolean',
+    cause: 'string?',
+    causeApplicationId: 'string?',
+    causeClawbackId: 'string?',
+  },
   RecoveryRecorded: { applicationId: 'string', clawbackId: 'string', amount: 'string', receivedOn: 'string', receiptRef: 'string' },
   ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
   InvoiceClaimed: { invoiceNumber: 'string', applicationId: 'string', uscc: 'string' },
@@ -94,6 +163,27 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
       return {
         ...v1,
         items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })),
+      };
+    },
+  ],
+  // Version 2 of AwardGranted: a 一事一议 award is marked (it stays outside the caps when the pool is
+  // recomputed). Version 1 did not say; it is read as ordinary.
+  AwardGranted: [(data) => ({ ...(data as unknown as AwardGrantedV1), caseByCase: false })],
+  // Version 2 of ClawbackOrdered: whether it disqualifies the spend, and the correction that ordered it.
+  // Every version-1 order was an approver's and disqualified nothing.
+  ClawbackOrdered: [(data) => ({ ...(data as unknown as ClawbackOrderedV1), disqualifiesSpend: false, cause: null, causeApplicationId: null, causeClawbackId: null })],
+  // Version 2 of a programme's definition: the last day it accepts applications (until then, the end of
+  // its validity), and a proportional rule's cap named for what it bounds, the project.
+  ProgrammePublished: [
+    (data) => {
+      const definition = (data as { definition: Record<string, unknown> & { validUntil: string | null; rule: Record<string, unknown> } }).definition;
+      const { capPerApplicationYuan, ...rule } = definition.rule;
+      return {
+        definition: {
+          ...definition,
+          lastApplicationDay: definition.validUntil,
+          rule: capPerApplicationYuan === undefined ? rule : { ...rule, capPerProjectYuan: capPerApplicationYuan },
+        },
       };
     },
   ],

@@ -14,7 +14,9 @@ import { commandOf } from '../commands/ledger-command.js';
 import type { Actor, CommandContext } from '../shared/actor.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
-import type { AsOf } from '../projections/queries.js';
+import type { ApplicationView, AsOf } from '../projections/queries.js';
+import { proposedAwardOf } from '../awards/use-cases.js';
+import { StreamLoader } from '../commands/runner.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
@@ -299,7 +301,19 @@ export class ReadController {
       district: optionalText(query['district'], 'district'),
     };
     const page = { limit: optionalInteger(query['limit'], 'limit', 1, 500) ?? 100, offset: optionalInteger(query['offset'], 'offset', 0, 10_000_000) ?? 0 };
-    return await readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
+    const listed = await readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
+    return await Promise.all(listed.map((view) => this.withProposal(view)));
+  }
+
+  /**
+   * From the final review on, an application's entitlement is its proposed award: what an approval now
+   * would grant, worked out on the write side's pools as they stand (it changes as the enterprise-year
+   * and the project change), not a figure frozen in the read side.
+   */
+  private async withProposal(view: ApplicationView): Promise<ApplicationView & { proposedAward: string | null }> {
+    if (view.status !== 'reviewed' && view.status !== 'in_notice') return { ...view, proposedAward: view.status === 'approved' || view.status === 'revoked' ? view.award : null };
+    const proposal = await proposedAwardOf(new StreamLoader(this.store), view.applicationId);
+    return proposal === null ? { ...view, proposedAward: null } : { ...view, entitlement: proposal.entitlement, proposedAward: proposal.entitlement };
   }
 
   @Get('applications/:id')
@@ -307,7 +321,7 @@ export class ReadController {
   async application(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
     const application = await (await this.readSideAt(minPosition)).queries.application(id);
     if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
-    return application;
+    return await this.withProposal(application);
   }
 
   @Get('applications/:id/history')
@@ -322,7 +336,8 @@ export class ReadController {
   @Get('approval-queue')
   @Roles('approver', 'supervisor')
   async approvalQueue(@Query('programmeId') programmeId: unknown, @Query('minPosition') minPosition: unknown) {
-    return await (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+    const queue = await (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+    return await Promise.all(queue.map((view) => this.withProposal(view)));
   }
 
   @Get('budgets/:programmeId/:year')

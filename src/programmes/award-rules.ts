@@ -2,55 +2,38 @@
 import { Money } from '../shared/money.js';
 import type { AwardRule } from './programme.js';
 
-export interface EntitlementInput {
-  /** The application's recognized amount (or its claimed total when no review set one). */
-  readonly base: Money;
-  readonly level: string | null;
-  /** Cumulative rule: the enterprise's recognized spend in the programme-year before this approval. */
-  readonly spendBefore: Money;
-  /** Cumulative rule: awards already granted to the enterprise in the programme-year. */
-  readonly awardedBefore: Money;
-}
+/** A rule whose awards are increments of one entitlement over a pool of recognized spend. */
+export type PooledRule = Extract<AwardRule, { kind: 'cumulative-annual' | 'proportional' }>;
 
-export interface Entitlement {
-  /** What this approval may award under the rule's caps. */
-  readonly amount: Money;
-  /** Cumulative rule: the enterprise's annual spend counting this application (S). */
-  readonly spendAfter: Money;
+export function isPooled(rule: AwardRule): rule is PooledRule {
+  return rule.kind !== 'fixed';
 }
 
 /**
- * Rules `baoding-m1-threshold`, `baoding-m1-rate`, `baoding-m1-cap` (数智券): entitlement(S) = 0 if S < threshold,
- * else min(rate × S, cap). 达到30万元以上 includes 300,000.00.
+ * E(S), the entitlement of a pool with recognized spend S:
+ * - rules `baoding-m1-threshold`, `baoding-m1-rate`, `baoding-m1-cap` (数智券, the pool is the enterprise-year):
+ *   0 if S < 300,000.00 (达到30万元以上 includes 300,000.00), else min(30 % × S, 300,000.00);
+ * - rules `baoding-m3-rate`, `wuhan-a6-rate`, `wuhan-a7-rate` (the pool is the project):
+ *   min(rate × S, the cap per project).
  */
-export function cumulativeEntitlement(rule: Extract<AwardRule, { kind: 'cumulative-annual' }>, spend: Money): Money {
-  if (spend.lessThan(Money.of(rule.thresholdYuan))) return Money.zero;
-  return spend.timesRate(rule.rate).min(Money.of(rule.capPerEnterpriseYearYuan));
-}
-
-/**
- * What one approval may award under its programme's rule: rules `baoding-m1-rate` (cumulative),
- * `baoding-m3-rate`, `wuhan-a6-rate`, `wuhan-a7-rate` (a rate of the recognized amount, capped per
- * project), `baoding-m4-levels`, `baoding-m5-levels` (a fixed amount by level). Rounded down to the fen.
- */
-export function entitlementOf(rule: AwardRule, input: EntitlementInput): Entitlement {
+export function poolEntitlement(rule: PooledRule, spend: Money): Money {
   switch (rule.kind) {
-    case 'cumulative-annual': {
-      const spendAfter = input.spendBefore.plus(input.base);
-      const amount = cumulativeEntitlement(rule, spendAfter).minus(input.awardedBefore).max(Money.zero);
-      return { amount, spendAfter };
-    }
+    case 'cumulative-annual':
+      if (spend.lessThan(Money.of(rule.thresholdYuan))) return Money.zero;
+      return spend.timesRate(rule.rate).min(Money.of(rule.capPerEnterpriseYearYuan));
     case 'proportional':
-      return { amount: input.base.timesRate(rule.rate).min(Money.of(rule.capPerApplicationYuan)), spendAfter: input.spendBefore.plus(input.base) };
-    case 'fixed': {
-      const fixed = input.level === null ? undefined : rule.amountByLevelYuan[input.level];
-      if (fixed === undefined) throw new Error(`no fixed amount for level ${input.level}`);
-      return { amount: Money.of(fixed), spendAfter: input.spendBefore.plus(input.base) };
-    }
+      return spend.timesRate(rule.rate).min(Money.of(rule.capPerProjectYuan));
   }
 }
 
-/** The per-enterprise annual cap of invariant 2, where the rule has one. */
-export function capPerEnterpriseYear(rule: AwardRule): Money | null {
-  return rule.kind === 'cumulative-annual' ? Money.of(rule.capPerEnterpriseYearYuan) : null;
+/** The most a pool's awards may reach outside 一事一议 (invariant 2): 30万 per enterprise-year, 50万 / 200万 per project. */
+export function poolCap(rule: PooledRule): Money {
+  return Money.of(rule.kind === 'cumulative-annual' ? rule.capPerEnterpriseYearYuan : rule.capPerProjectYuan);
+}
+
+/** Rules `baoding-m4-levels`, `baoding-m5-levels`: the fixed amount of a level. */
+export function fixedAward(rule: Extract<AwardRule, { kind: 'fixed' }>, level: string | null): Money {
+  const fixed = level === null ? undefined : rule.amountByLevelYuan[level];
+  if (fixed === undefined) throw new Error(`no fixed amount for level ${level}`);
+  return Money.of(fixed);
 }

@@ -2,7 +2,8 @@
 // administrator amends one by publishing a higher version.
 import { platformLevels, standardsLevels, voucherCategories, type ProgrammeDefinition } from './programme.js';
 
-const baodingWindow = { validFrom: '2025-02-17', validUntil: '2028-02-16' } as const;
+// 有效期3年 from 2025-02-17: the last day of validity is also the last day applications are accepted.
+const baodingWindow = { validFrom: '2025-02-17', validUntil: '2028-02-16', lastApplicationDay: '2028-02-16' } as const;
 const reviewStages = ['district-preliminary', 'city-re-review', 'expert-review'] as const;
 
 export const builtInProgrammes: readonly ProgrammeDefinition[] = [
@@ -28,7 +29,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     name: { zh: '关键核心技术攻关项目资助', en: 'Baoding R&D project funding' },
     jurisdiction: 'baoding',
     ...baodingWindow,
-    rule: { kind: 'proportional', rate: '0.5', capPerApplicationYuan: '500000.00', approvalRefRequired: true },
+    rule: { kind: 'proportional', rate: '0.5', capPerProjectYuan: '500000.00', approvalRefRequired: true },
     categories: null,
     stages: reviewStages,
     noticeWorkingDays: 5,
@@ -95,7 +96,8 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     // measures, whose end date the seed does not give: open-ended until an administrator amends it.
     validFrom: '2025-03-18',
     validUntil: null,
-    rule: { kind: 'proportional', rate: '0.3', capPerApplicationYuan: '2000000.00', approvalRefRequired: false },
+    lastApplicationDay: null,
+    rule: { kind: 'proportional', rate: '0.3', capPerProjectYuan: '2000000.00', approvalRefRequired: false },
     categories: null,
     stages: ['district-preliminary', 'city-re-review', 'expert-review'],
     noticeWorkingDays: 5,
@@ -112,7 +114,8 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     jurisdiction: 'wuhan',
     validFrom: '2025-03-18',
     validUntil: null,
-    rule: { kind: 'proportional', rate: '0.3', capPerApplicationYuan: '2000000.00', approvalRefRequired: false },
+    lastApplicationDay: null,
+    rule: { kind: 'proportional', rate: '0.3', capPerProjectYuan: '2000000.00', approvalRefRequired: false },
     categories: null,
     stages: ['district-preliminary', 'city-re-review', 'expert-review'],
     noticeWorkingDays: 5,

@@ -22,12 +22,13 @@ export const standardsLevels = [
  * How an award is computed. Amounts are decimal strings (yuan), rates decimal strings ("0.3").
  * - `cumulative-annual` (数智券): rate × the enterprise's recognized spend in the year, once that
  *   total reaches the threshold, capped per enterprise per year; each approval awards the increase.
- * - `proportional`: rate × the recognized amount of one application, capped per application.
+ * - `proportional`: rate × the recognized spend of one project (its 立项 reference where the rule
+ *   requires one, else its matter), capped per project; each approval awards the increase.
  * - `fixed`: an amount by level.
  */
 export type AwardRule =
   | { readonly kind: 'cumulative-annual'; readonly rate: string; readonly thresholdYuan: string; readonly capPerEnterpriseYearYuan: string }
-  | { readonly kind: 'proportional'; readonly rate: string; readonly capPerApplicationYuan: string; readonly approvalRefRequired: boolean }
+  | { readonly kind: 'proportional'; readonly rate: string; readonly capPerProjectYuan: string; readonly approvalRefRequired: boolean }
   | { readonly kind: 'fixed'; readonly amountByLevelYuan: Readonly<Record<string, string>> };
 
 export type BudgetRule = { readonly kind: 'fixed-annual'; readonly amountYuan: string } | { readonly kind: 'allocated' };
@@ -39,8 +40,10 @@ export interface ProgrammeDefinition {
   /** The city an enterprise must be registered in. */
   readonly jurisdiction: Jurisdiction;
   readonly validFrom: CalendarDate;
-  /** Last day applications may be made and invoices dated; null: until amended. */
+  /** Last day invoices may be dated; null: until amended. */
   readonly validUntil: CalendarDate | null;
+  /** Last day applications are accepted (Baoding: the end of validity, until a later version extends it); null: open. */
+  readonly lastApplicationDay: CalendarDate | null;
   readonly rule: AwardRule;
   /** Item categories an application must use; null: any (optional). */
   readonly categories: readonly string[] | null;

@@ -148,6 +148,7 @@ const foldedTypes: ReadonlySet<EventType> = new Set<EventType>([
   'HeadroomRestored',
   'AwardGranted',
   'AwardWithdrawn',
+  'AwardCorrected',
   'EnterpriseHeadroomRestored',
   'EnterpriseRegistered',
   'FlagRaised',
@@ -157,6 +158,7 @@ const foldedTypes: ReadonlySet<EventType> = new Set<EventType>([
   'ApplicationRejected',
   'ApplicationWithdrawn',
   'AwardRevoked',
+  'AwardReduced',
   'ApplicationNoticed',
   'AwardApproved',
   'DisbursementConfirmed',
@@ -244,6 +246,7 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     }
     case 'AwardGranted':
     case 'AwardWithdrawn':
+    case 'AwardCorrected':
     case 'EnterpriseHeadroomRestored': {
       const d = read.data;
       const row = totalsRow(target, d.uscc, d.programmeId, d.year);
@@ -329,6 +332,13 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
       row.position = event.position;
       return;
     }
+    case 'AwardReduced': {
+      const d = read.data;
+      const row = applicationRow(target, d.applicationId);
+      row.award = d.awardAfter;
+      row.position = event.position;
+      return;
+    }
     case 'DisbursementConfirmed': {
       const d = read.data;
       addFigure(target, d.applicationId, 'paid', d.amount, event);
@@ -355,6 +365,9 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'InvoiceReleased':
     case 'MatterFunded':
     case 'MatterReleased':
+    case 'ProjectFunded':
+    case 'ProjectReleased':
+    case 'ProjectCorrected':
     case 'NoticeOpened':
     case 'DisbursementIndexed':
     case 'ClawbackIndexed':
@@ -395,6 +408,7 @@ export function rowKeysRead(events: readonly StoredEvent[]): { keys: RowKeys; fi
         break;
       case 'AwardGranted':
       case 'AwardWithdrawn':
+      case 'AwardCorrected':
       case 'EnterpriseHeadroomRestored':
         keys.totals.add(totalsKey(d['uscc'] as string, d['programmeId'] as string, d['year'] as number));
         break;
@@ -416,6 +430,7 @@ export function rowKeysRead(events: readonly StoredEvent[]): { keys: RowKeys; fi
       case 'ApplicationRejected':
       case 'ApplicationWithdrawn':
       case 'AwardRevoked':
+      case 'AwardReduced':
       case 'ApplicationNoticed':
       case 'AwardApproved':
         keys.applications.add(d['applicationId'] as string);

@@ -17,7 +17,7 @@ export interface HistoryEntry {
 
 /** Applications of one enterprise whose events its history shows, at most. */
 export const enterpriseHistoryApplicationCountMax = 5_000;
-const enterpriseEventsShown = new Set(['ApplicationSubmitted', 'AwardApproved', 'AwardRevoked', 'ClawbackOrdered']);
+const enterpriseEventsShown = new Set(['ApplicationSubmitted', 'AwardApproved', 'AwardRevoked', 'AwardReduced', 'ClawbackOrdered']);
 
 function entryOf(event: StoredEvent): HistoryEntry {
   const reason = (event.data as { reason?: unknown }).reason;

@@ -2,7 +2,7 @@
 // time), applications, the approval queue. Figures are decimal strings. The port (ReadSideQueries),
 // the views both read sides build from their rows, and the SQLite read side's answers (ReadQueries).
 import type Database from 'better-sqlite3';
-import { capPerEnterpriseYear } from '../programmes/award-rules.js';
+import { poolCap } from '../programmes/award-rules.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { Money } from '../shared/money.js';
 import { projectionName, type ApplicationRow } from './fold.js';
@@ -125,7 +125,8 @@ export function budgetViewOf(
 }
 
 export function totalsViewOf(r: Record<string, unknown>, programme: ProgrammeDefinition | undefined): EnterpriseTotalsView {
-  const cap = programme === undefined ? null : capPerEnterpriseYear(programme.rule);
+  // Headroom is the enterprise-year's: only the cumulative rule caps it (per-project caps are the project's).
+  const cap = programme?.rule.kind === 'cumulative-annual' ? poolCap(programme.rule) : null;
   const awarded = Money.of(r['awarded'] as string);
   return {
     programmeId: r['programme_id'] as string,

@@ -24,7 +24,11 @@ export type ErrorCode =
   | 'DUPLICATE_PAYMENT_REFERENCE'
   | 'CALENDAR_MISSING'
   | 'NOTICE_CLOSED'
-  | 'OBJECTION_UNRESOLVED';
+  | 'OBJECTION_UNRESOLVED'
+  | 'APPLICATION_WINDOW_CLOSED'
+  | 'DATE_OUT_OF_RANGE'
+  | 'CLAWBACK_OUTSTANDING'
+  | 'PAYMENT_PENDING';
 
 /** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
 export type ErrorDetails = Readonly<Record<string, string | null>>;
@@ -68,7 +72,7 @@ export interface RefusalDetails {
   INELIGIBLE_ENTERPRISE: Figures<'uscc' | 'reason'> & Partial<Figures<'city' | 'jurisdiction' | 'list' | 'flagId'>>;
   DUPLICATE_INVOICE: Figures<'invoiceNumber'> & Partial<Figures<'applicationId'>>;
   NOTICE_NOT_ENDED: Figures<'applicationId' | 'endsOn' | 'today'>;
-  AMOUNT_ABOVE_ENTITLEMENT: Figures<'applicationId' | 'entitlement' | 'requested'>;
+  AMOUNT_ABOVE_ENTITLEMENT: Figures<'applicationId' | 'entitlement' | 'requested'> & Partial<Figures<'recognized' | 'matterAwarded'>>;
   NO_BUDGET: Figures<'programmeId' | 'year'>;
   SEGREGATION_OF_DUTIES: Figures<'actor'> & Partial<Figures<'applicationId' | 'disbursementId'>>;
   CONCURRENCY_CONFLICT: Figures<'stream' | 'attempts'>;
@@ -83,6 +87,10 @@ export interface RefusalDetails {
   CALENDAR_MISSING: Partial<Figures<'year'>>;
   NOTICE_CLOSED: Figures<'opensOn' | 'endsOn' | 'today'>;
   OBJECTION_UNRESOLVED: Figures<'applicationId' | 'objectionId'>;
+  APPLICATION_WINDOW_CLOSED: Figures<'programmeId' | 'version' | 'lastApplicationDay' | 'today'>;
+  DATE_OUT_OF_RANGE: Figures<'field' | 'value' | 'earliest' | 'latest'>;
+  CLAWBACK_OUTSTANDING: Figures<'applicationId' | 'outstanding'>;
+  PAYMENT_PENDING: Figures<'applicationId' | 'disbursementId'>;
 }
 
 /** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */

@@ -1,5 +1,7 @@
 // Stream names: each is a consistency boundary (see docs/consistency.md for which invariant each guards).
 // Only use cases and read-side lookups name streams; deciders never do.
+import { createHash } from 'node:crypto';
+
 export const streams = {
   programme: (programmeId: string) => `programme-${programmeId}`,
   calendar: () => 'calendar-cn',
@@ -8,6 +10,8 @@ export const streams = {
   enterprise: (uscc: string) => `enterprise-${uscc}`,
   /** Invariant 2 and the cumulative 数智券 rule: one enterprise's recognized spend and awards in a programme-year. */
   enterpriseYear: (programmeId: string, uscc: string, year: number) => `enterprise-year-${programmeId}-${uscc}-${year}`,
+  /** Invariant 2, per project: one enterprise's recognized spend and awards in a project (R&D: its 立项 reference; Wuhan: its matter). The key is hashed: a reference is free text. */
+  project: (programmeId: string, uscc: string, projectKey: string) => `project-${programmeId}-${uscc}-${createHash('sha256').update(projectKey).digest('hex').slice(0, 32)}`,
   /** Invoices back one award only. */
   invoice: (invoiceNumber: string) => `invoice-${invoiceNumber}`,
   /** 就高不重复 across programmes. */

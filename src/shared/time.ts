@@ -50,3 +50,10 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 export function weekdayOf(date: CalendarDate): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
+
+/** A date a user gave, refused unless `earliest` ≤ it ≤ `latest` (both included; YYYY-MM-DD compares as text). */
+export function assertDateWithin(field: string, value: CalendarDate, earliest: CalendarDate, latest: CalendarDate): void {
+  if (value < earliest || value > latest) {
+    throw refusal('DATE_OUT_OF_RANGE', `${field} ${value} must lie between ${earliest} and ${latest}`, { field, value, earliest, latest });
+  }
+}

@@ -1,6 +1,7 @@
 // Money, time, working days and identifiers: the value types every rule stands on.
 import fc from 'fast-check';
-import { cumulativeEntitlement, entitlementOf } from '../../src/programmes/award-rules.js';
+import { poolEntitlement as cumulativeEntitlement } from '../../src/programmes/award-rules.js';
+import { ruleEntitlementOf } from '../../src/awards/entitlement.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { isInvoiceNumber, isValidUscc, usccCheckCharacter } from '../../src/shared/identifiers.js';
 import { Money } from '../../src/shared/money.js';
@@ -74,7 +75,8 @@ describe('award rules', () => {
           let spend = Money.zero;
           let awarded = Money.zero;
           for (const amount of amounts) {
-            const { amount: award, spendAfter } = entitlementOf(rule, { base: Money.parse(amount), level: null, spendBefore: spend, awardedBefore: awarded });
+            const pool = { entries: new Map(), spend, awarded };
+            const { amount: award, spendAfter } = ruleEntitlementOf(rule, Money.parse(amount), null, { enterpriseYear: pool, project: null });
             expect(award.isNegative()).toBe(false);
             spend = spendAfter;
             awarded = awarded.plus(award);

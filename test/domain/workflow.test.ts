@@ -76,7 +76,7 @@ describe('the workflow and its rules', () => {
       expect(await codeOf(world.approve(id, { amount: '500000.00' }))).toBe('AMOUNT_ABOVE_ENTITLEMENT');
       const result = await world.approve(id, { amount: '500000.00', caseByCase: { justification: '特别重大项目, 专班会议纪要2025-3' } });
       expect(result.award).toBe('500000.00');
-      const big = await world.readyForApproval('baoding-data-voucher', await world.enterprise(2), ['1200000.00']);
+      const big = await world.readyForApproval('baoding-data-voucher', await world.enterprise(2), ['20000000.00']);
       expect(await codeOf(world.approve(big, { amount: '19600000.00', caseByCase: { justification: '超预算' } }))).toBe('BUDGET_EXCEEDED');
     });
   });
@@ -427,7 +427,8 @@ describe('the workflow and its rules', () => {
       // A third, lower entitlement on the same matter gets nothing.
       const other = await world.enterprise(2);
       expect((await world.awarded('baoding-data-voucher', other, ['1000000.00'], { extra: { matterKey } })).award).toBe('300000.00');
-      const lower = await world.awarded('baoding-rnd-project', uscc, ['100000.00'], { extra: { matterKey, approvalRef: 'R-2' } });
+      await world.allocate('baoding-innovation-platform', 2025, '10000000.00');
+      const lower = await world.awarded('baoding-innovation-platform', uscc, ['1.00'], { extra: { matterKey, level: 'municipal' } });
       expect(lower.award).toBe('0.00');
     });
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applicationStream, invoiceStream } from '../../src/applications/application.js';
-import { enterpriseYearStream, matterStream } from '../../src/awards/award-streams.js';
+import { enterpriseYearStream, matterStream, projectStream } from '../../src/awards/award-streams.js';
 import { budgetStream } from '../../src/budgets/budget.js';
 import { clawbackIndexStream } from '../../src/clawbacks/decide.js';
 import { disbursementIndexStream, paymentReferenceStream } from '../../src/disbursements/indexes.js';
@@ -47,6 +47,7 @@ const applicationPaths: Record<string, readonly EventType[]> = {
     'StageReviewed',
     'ApplicationNoticed',
     'AwardApproved',
+    'AwardReduced',
     'DisbursementRecorded',
     'DisbursementConfirmed',
     'ClawbackOrdered',
@@ -65,7 +66,8 @@ const otherPaths: [StreamKind<unknown, { type: string }>, readonly EventType[]][
   [invoiceStream as never, ['InvoiceClaimed', 'InvoiceReleased']],
   [matterStream as never, ['MatterFunded', 'MatterReleased']],
   [budgetStream as never, ['BudgetAllocated', 'AwardCommitted', 'AwardReleased', 'HeadroomRestored']],
-  [enterpriseYearStream as never, ['AwardGranted', 'AwardWithdrawn', 'EnterpriseHeadroomRestored']],
+  [enterpriseYearStream as never, ['AwardGranted', 'AwardCorrected', 'AwardWithdrawn', 'EnterpriseHeadroomRestored']],
+  [projectStream as never, ['ProjectFunded', 'ProjectCorrected', 'ProjectReleased']],
   [programmeStream as never, ['ProgrammePublished']],
   [calendarStream as never, ['HolidayYearPublished']],
   [disbursementIndexStream as never, ['DisbursementIndexed']],
@@ -130,7 +132,11 @@ describe('golden event fixtures', () => {
         'AwardApproved',
         'AwardCommitted',
         'AwardGranted',
+        'ProjectFunded',
         'MatterFunded',
+        'AwardReduced',
+        'AwardCorrected',
+        'ProjectCorrected',
         'DisbursementRecorded',
         'DisbursementIndexed',
         'PaymentReferenceUsed',
@@ -152,6 +158,7 @@ describe('golden event fixtures', () => {
         'AwardRevoked',
         'AwardReleased',
         'AwardWithdrawn',
+        'ProjectReleased',
         'MatterReleased',
         'InvoiceReleased',
         'ApplicationRejected',

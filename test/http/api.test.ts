@@ -1,4 +1,5 @@
 // The HTTP API against the real application on a temporary SQLite file, with a clock the test sets.
+import { shanghaiDateOf } from '../../src/shared/time.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
@@ -108,7 +109,7 @@ describe('HTTP API', () => {
     expect(approved.body).toMatchObject({ status: 'approved', award: '300000.00' });
     const maker = await as('finance-1', 'finance');
     const recorded = await maker
-      .post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-HTTP-1', paidOn: now.toISOString().slice(0, 10) })
+      .post(`/api/applications/${applicationId}/disbursements`, { amount: '300000.00', paymentRef: 'PAY-HTTP-1', paidOn: shanghaiDateOf(now.toISOString()) })
       .expect(201);
     expect((await maker.post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`)).body).toMatchObject({ code: 'SEGREGATION_OF_DUTIES' });
     const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
@@ -165,7 +166,7 @@ describe('HTTP API', () => {
     const recorded = await (
       await as('finance-1', 'finance')
     )
-      .post(`/api/applications/${id}/disbursements`, { amount: award, paymentRef: `PAY-${programmeId}`, paidOn: notice.body.endsOn })
+      .post(`/api/applications/${id}/disbursements`, { amount: award, paymentRef: `PAY-${programmeId}`, paidOn: shanghaiDateOf(now.toISOString()) })
       .expect(201);
     const confirmed = await (await as('finance-2', 'finance')).post(`/api/disbursements/${recorded.body.disbursementId}/confirmation`).expect(201);
     const read = await (await as('auditor-1', 'auditor')).get(`/api/applications/${id}?minPosition=${confirmed.body.position}`).expect(200);

@@ -87,6 +87,9 @@ interface ModelApp {
   base: bigint;
   status: string;
   award: bigint;
+  /** What the enterprise-year counts of the award: less what corrections clawed back. */
+  pooled: bigint;
+  approvedAt: number;
   recorded: bigint;
   paid: bigint;
   ordered: bigint;
@@ -109,6 +112,11 @@ class Model {
   ]);
   yearOf = new Map<number, { spend: bigint; awarded: bigint }>();
 
+  /** What clawbacks of an application still have to bring back: no payment meanwhile. */
+  outstanding(app: ModelApp): bigint {
+    return this.clawbacks.filter((c) => c.app === app).reduce((sum, c) => sum + c.amount - c.recovered, 0n);
+  }
+
   year(enterprise: number) {
     let state = this.yearOf.get(enterprise);
     if (state === undefined) this.yearOf.set(enterprise, (state = { spend: 0n, awarded: 0n }));
@@ -119,12 +127,44 @@ class Model {
   entitlement(app: ModelApp): { award: bigint; spendAfter: bigint } {
     const year = this.year(app.enterprise);
     if (enterprises[app.enterprise]!.programmeId === 'wuhan-data-product') {
+      // No matter named: the application is its own project.
       return { award: minBig((app.base * 3n) / 10n, 200_000_000n), spendAfter: year.spend + app.base };
     }
+    // The increment E(S after) − E(S before), within what the cap leaves: a reduction is final.
     const spendAfter = year.spend + app.base;
-    const total = spendAfter < voucherThresholdFen ? 0n : minBig((spendAfter * 3n) / 10n, voucherCapFen);
-    return { award: maxBig(0n, total - year.awarded), spendAfter };
+    return { award: minBig(voucherE(spendAfter) - voucherE(year.spend), maxBig(0n, voucherCapFen - year.awarded)), spendAfter };
   }
+
+  /**
+   * After a revocation took its spend and award out of the enterprise-year: where the awards left exceed
+   * E(S), the newest are reduced where undisbursed, then clawed back where paid (new clawbacks, in order).
+   */
+  correct(enterprise: number): { reduced: Map<ModelApp, bigint>; clawedBack: Map<ModelApp, bigint> } {
+    const year = this.year(enterprise);
+    let excess = year.awarded - voucherE(year.spend);
+    const reduced = new Map<ModelApp, bigint>();
+    const clawedBack = new Map<ModelApp, bigint>();
+    if (excess <= 0n) return { reduced, clawedBack };
+    const newestFirst = this.apps.filter((a) => a.enterprise === enterprise && a.status === 'approved' && a.pooled > 0n).sort((a, b) => b.approvedAt - a.approvedAt);
+    for (const app of newestFirst) {
+      const reduce = minBig(excess, minBig(app.pooled, maxBig(0n, app.award - app.recorded)));
+      if (reduce === 0n) continue;
+      reduced.set(app, reduce);
+      excess -= reduce;
+    }
+    for (const app of newestFirst) {
+      if (excess === 0n) break;
+      const clawBack = minBig(excess, minBig(app.pooled - (reduced.get(app) ?? 0n), app.paid - app.ordered));
+      if (clawBack === 0n) continue;
+      clawedBack.set(app, clawBack);
+      excess -= clawBack;
+    }
+    return { reduced, clawedBack };
+  }
+}
+
+function voucherE(spend: bigint): bigint {
+  return spend < voucherThresholdFen ? 0n : minBig((spend * 3n) / 10n, voucherCapFen);
 }
 
 async function outcome(run: () => Promise<unknown>): Promise<{ code: string; value: unknown }> {
@@ -179,6 +219,7 @@ describe('the ledger against a reference model of its rules', () => {
           for (const e of enterprises) usccs.push(await world.enterprise(e.n, e.city));
           const model = new Model();
           let paymentSequence = 0;
+          let approvals = 0;
 
           for (const step of ops) {
             const pickFrom = (apps: ModelApp[], index: number) => apps[index % Math.max(apps.length, 1)];
@@ -198,6 +239,8 @@ describe('the ledger against a reference model of its rules', () => {
                     base: step.amount,
                     status: 'submitted',
                     award: 0n,
+                    pooled: 0n,
+                    approvedAt: 0,
                     recorded: 0n,
                     paid: 0n,
                     ordered: 0n,
@@ -259,6 +302,9 @@ describe('the ledger against a reference model of its rules', () => {
                 expect((result.value as { award: string }).award).toBe(fen(award));
                 app.status = 'approved';
                 app.award = award;
+                app.pooled = award;
+                approvals += 1;
+                app.approvedAt = approvals;
                 model.committed.set(programmeId, model.committed.get(programmeId)! + award);
                 const year = model.year(app.enterprise);
                 year.spend = spendAfter;
@@ -275,8 +321,33 @@ describe('the ledger against a reference model of its rules', () => {
                 model.committed.set(programmeId, model.committed.get(programmeId)! - app.award);
                 const year = model.year(app.enterprise);
                 year.spend -= app.base;
-                year.awarded -= app.award;
+                year.awarded -= app.pooled;
                 app.status = 'revoked';
+                if (programmeId !== 'baoding-data-voucher') break;
+                // Corrections recompute the enterprise-year, in the same append.
+                const { reduced, clawedBack } = model.correct(app.enterprise);
+                const told = new Map(
+                  (result.value as { corrections: { applicationId: string; reduced: string; clawbackOrdered: string; clawbackId: string | null }[] }).corrections.map((c) => [
+                    c.applicationId,
+                    c,
+                  ]),
+                );
+                expect([...told.keys()].sort()).toEqual([...new Set([...reduced.keys(), ...clawedBack.keys()].map((a) => a.id))].sort());
+                for (const [other, amount] of reduced) {
+                  other.award -= amount;
+                  other.pooled -= amount;
+                  year.awarded -= amount;
+                  model.committed.set(programmeId, model.committed.get(programmeId)! - amount);
+                  expect(told.get(other.id)?.reduced).toBe(fen(amount));
+                }
+                for (const [other, amount] of clawedBack) {
+                  other.pooled -= amount;
+                  other.ordered += amount;
+                  year.awarded -= amount;
+                  const clawbackId = told.get(other.id)?.clawbackId;
+                  expect(told.get(other.id)?.clawbackOrdered).toBe(fen(amount));
+                  model.clawbacks.push({ id: clawbackId!, app: other, amount, recovered: 0n });
+                }
                 break;
               }
               case 'disburse': {
@@ -286,6 +357,7 @@ describe('the ledger against a reference model of its rules', () => {
                 let expected = 'ok';
                 if (app.status !== 'approved') expected = 'INVALID_TRANSITION';
                 else if (model.flags.has(app.enterprise)) expected = 'INELIGIBLE_ENTERPRISE';
+                else if (model.outstanding(app) > 0n) expected = 'CLAWBACK_OUTSTANDING';
                 else if (app.recorded + amount > app.award) expected = 'DISBURSEMENT_EXCEEDS_AWARD';
                 paymentSequence += 1;
                 const paymentRef = `PAY-${paymentSequence}`;

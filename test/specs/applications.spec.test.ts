@@ -91,6 +91,21 @@ describe('applications', () => {
       .thenRefused('VALIDATION_FAILED', { field: 'items[0].invoiceDate' });
   });
 
+  it('application-window: the Baoding measures take applications until 2028-02-16; on 2028-02-17 a submission is refused (APPLICATION_WINDOW_CLOSED)', () => {
+    const late = (today: string): SubmitApplication => ({
+      ...submit([{ ...item('10000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }),
+      metadata: on(today, 'reviewer-1'),
+    });
+    expect(decideSubmit(late('2028-02-16'), given()).application[0].data.fiscalYear).toBe(2028);
+    submitting.given(given()).when(late('2028-02-17')).thenRefused('APPLICATION_WINDOW_CLOSED', { programmeId: voucher.id, lastApplicationDay: '2028-02-16', today: '2028-02-17' });
+  });
+
+  it('application-window: a version that extends the last day takes applications after the old one', () => {
+    const extended = { ...voucher, version: 2, lastApplicationDay: '2028-06-30' };
+    const late = { ...submit([{ ...item('10000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }), metadata: on('2028-03-01', 'reviewer-1') };
+    expect(decideSubmit(late, given({ programme: extended })).application[0].data.programmeVersion).toBe(2);
+  });
+
   it("review-stages: stages come in the programme's order; the last one passed makes the application reviewed", () => {
     const application = folded(applicationStream, [
       submitted,

@@ -1,10 +1,12 @@
 // The award rules (SPEC §2–3; Baoding measures 1, 3–5; Wuhan art. 6, 7, 9) as given / when / then
 // over `decideApprove` and `decideRevoke`. Each test is one rule, named by its id in docs/rules.md.
 import { decideApprove, decideRevoke, type ApproveAward, type ApproveGiven } from '../../src/awards/decide.js';
+import { decideOrderClawback } from '../../src/clawbacks/decide.js';
+import { proposalOf } from '../../src/awards/entitlement.js';
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
-import { aSubmission } from '../support/states.js';
+import { aPool, aSubmission, anAward, noPool } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -27,7 +29,8 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
     enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
     notice: { status: 'opened', noticeId: 'n-1', programmeId: definition.id, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
     budget: { status: 'none' },
-    enterpriseYear: { spend: Money.zero, awarded: Money.zero },
+    enterpriseYear: noPool,
+    project: definition.rule.kind === 'proportional' ? noPool : null,
     matter: null,
     ...overrides,
   };
@@ -45,7 +48,7 @@ const spec = deciderSpec(decideApprove);
 
 describe('awards', () => {
   it('baoding-m1-rate: 200,000 already counted, 150,000 more → S = 350,000, award 105,000.00', () => {
-    const result = decideApprove(approve(), given({ claimed: '150000.00', enterpriseYear: { spend: Money.of('200000.00'), awarded: Money.zero } }));
+    const result = decideApprove(approve(), given({ claimed: '150000.00', enterpriseYear: aPool([{ id: 'a-0', spend: '200000.00', award: '0.00' }]) }));
     expect(result.application[0].data).toMatchObject({ entitlement: '105000.00', award: '105000.00' });
     expect(result.enterpriseYear[0].data).toMatchObject({ spend: '150000.00', spendAfter: '350000.00', awardedAfter: '105000.00' });
     expect(result.budget[0].data).toMatchObject({ amount: '105000.00', committedAfter: '105000.00', budgetAfter: '20000000.00' });
@@ -64,7 +67,8 @@ describe('awards', () => {
 
   it('award-at-most-entitlement: an amount above what the cap leaves is refused with the figures', () => {
     spec
-      .given(given({ claimed: '400000.00', enterpriseYear: { spend: Money.of('1000000.00'), awarded: Money.of('290000.00') } }))
+      // 900,000 of spend holding a 一事一议 award of 290,000; 100,000 more adds 30,000 of entitlement, of which the cap leaves 10,000.
+      .given(given({ claimed: '100000.00', enterpriseYear: aPool([{ id: 'a-0', spend: '900000.00', award: '290000.00', caseByCase: true }]) }))
       .when(approve({ amount: Money.of('20000.00') }))
       .thenRefused('AMOUNT_ABOVE_ENTITLEMENT', { entitlement: '10000.00', requested: '20000.00' });
   });
@@ -115,27 +119,310 @@ describe('awards', () => {
     expect(result.application[0].data).toMatchObject({ entitlement: '30000.00', award: '30000.00', matterReduction: '60000.00' });
     expect(result.matter?.[0].data).toMatchObject({ matterKey: 'm-1', entitlement: '90000.00', award: '30000.00' });
   });
+});
+
+describe('awards: increments of a pool, 一事一议 and the matter', () => {
+  it('award-increment: a reduction is final — 400,000 approved at 60,000 (entitlement 120,000), then 10,000 more is awarded 3,000.00, not 63,000.00', () => {
+    const result = decideApprove(approve(), given({ claimed: '10000.00', enterpriseYear: aPool([{ id: 'a-0', spend: '400000.00', award: '60000.00' }]) }));
+    expect(result.application[0].data).toMatchObject({ entitlement: '3000.00', award: '3000.00' });
+    expect(result.enterpriseYear[0].data).toMatchObject({ spendAfter: '410000.00', awardedAfter: '63000.00', caseByCase: false });
+  });
+
+  it('ordinary-after-cap: after a 一事一议 award of 450,000.00 an ordinary application is approved at 0.00 and its spend counts', () => {
+    const result = decideApprove(approve(), given({ claimed: '400000.00', enterpriseYear: aPool([{ id: 'a-0', spend: '2000000.00', award: '450000.00', caseByCase: true }]) }));
+    expect(result.application[0].data).toMatchObject({ entitlement: '0.00', award: '0.00' });
+    expect(result.enterpriseYear[0].data).toMatchObject({ spendAfter: '2400000.00', awardedAfter: '450000.00' });
+  });
+
+  it('case-by-case: 一事一议 is at most the recognized amount — 500,000.00 on 1,000.00 recognized is refused', () => {
+    const application = { ...inNotice('1000.00'), review: { recognized: Money.of('1000.00'), stagesPassed: [], lastReviewer: 'reviewer-1' } };
+    spec
+      .given(given({ application }))
+      .when(approve({ amount: Money.of('500000.00'), caseByCaseJustification: '重大项目' }))
+      .thenRefused('AMOUNT_ABOVE_ENTITLEMENT', { entitlement: '1000.00', requested: '500000.00', recognized: '1000.00' });
+  });
+
+  it('case-by-case: 一事一议 counts against the budget', () => {
+    spec
+      .given(given({ claimed: '2000000.00', budget: { status: 'open', allocated: Money.zero, committed: Money.of('19800000.00') } }))
+      .when(approve({ amount: Money.of('450000.00'), caseByCaseJustification: '重大项目' }))
+      .thenRefused('BUDGET_EXCEEDED', { remaining: '200000.00', requested: '450000.00' });
+  });
+
+  it('case-by-case: 就高不重复 still holds — a matter funded 500,000.00 elsewhere gets nothing more from a 一事一议 amount of 400,000.00', () => {
+    const matter = new Map([['a-0', { applicationId: 'a-0', programmeId: 'baoding-rnd-project', entitlement: Money.of('500000.00'), award: Money.of('500000.00') }]]);
+    const result = decideApprove(
+      approve({ amount: Money.of('400000.00'), caseByCaseJustification: '重大项目' }),
+      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter }),
+    );
+    expect(result.application[0].data).toMatchObject({ award: '0.00', matterReduction: '400000.00' });
+  });
+
+  it('case-by-case: a 一事一议 amount above what a matter had elsewhere is paid as the top-up', () => {
+    const matter = new Map([['a-0', { applicationId: 'a-0', programmeId: 'baoding-rnd-project', entitlement: Money.of('500000.00'), award: Money.of('500000.00') }]]);
+    const result = decideApprove(
+      approve({ amount: Money.of('800000.00'), caseByCaseJustification: '重大项目' }),
+      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter }),
+    );
+    expect(result.application[0].data).toMatchObject({ award: '300000.00', matterReduction: '500000.00' });
+    expect(result.enterpriseYear[0].data).toMatchObject({ caseByCase: true });
+  });
+
+  it('project-cap: two R&D applications of 600,000.00 cost for one 立项 receive 300,000.00 + 200,000.00 (50 % of 1,200,000.00, capped at 500,000.00)', () => {
+    const rnd = programme('baoding-rnd-project');
+    const application = {
+      ...inNotice('600000.00', { programmeId: rnd.id }),
+      submission: aSubmission({ programmeId: rnd.id, claimed: '600000.00', approvalRef: '冀科立项2025-001' }),
+    };
+    const first = decideApprove(
+      approve(),
+      given({ application, programme: rnd, programmeCurrent: rnd, budget: { status: 'open', allocated: Money.of('5000000.00'), committed: Money.zero } }),
+    );
+    expect(first.application[0].data.award).toBe('300000.00');
+    expect(first.project?.[0].data).toMatchObject({ projectKey: 'approval:冀科立项2025-001', spendAfter: '600000.00', awardedAfter: '300000.00' });
+    const second = decideApprove(
+      approve(),
+      given({
+        application,
+        programme: rnd,
+        programmeCurrent: rnd,
+        budget: { status: 'open', allocated: Money.of('5000000.00'), committed: Money.of('300000.00') },
+        project: aPool([{ id: 'a-0', spend: '600000.00', award: '300000.00' }]),
+      }),
+    );
+    expect(second.application[0].data).toMatchObject({ entitlement: '200000.00', award: '200000.00' });
+  });
+
+  it('project-cap: with a shared matter key within one programme the project keeps the count (300,000.00 + 200,000.00, not + 0.00)', () => {
+    const rnd = programme('baoding-rnd-project');
+    const application = {
+      ...inNotice('600000.00', { programmeId: rnd.id }),
+      submission: aSubmission({ programmeId: rnd.id, claimed: '600000.00', approvalRef: '冀科立项2025-001', matterKey: 'm-1' }),
+    };
+    const matter = new Map([['a-0', { applicationId: 'a-0', programmeId: rnd.id, entitlement: Money.of('300000.00'), award: Money.of('300000.00') }]]);
+    const second = decideApprove(
+      approve(),
+      given({
+        application,
+        programme: rnd,
+        programmeCurrent: rnd,
+        budget: { status: 'open', allocated: Money.of('5000000.00'), committed: Money.of('300000.00') },
+        project: aPool([{ id: 'a-0', spend: '600000.00', award: '300000.00' }]),
+        matter,
+      }),
+    );
+    expect(second.application[0].data.award).toBe('200000.00');
+  });
+});
+
+describe('awards: the proposed award', () => {
+  it('proposed-award: an application in notice shows what an approval now would grant, and it follows the enterprise-year', () => {
+    const application = inNotice('150000.00');
+    expect(proposalOf(application, programme('baoding-data-voucher').rule, { enterpriseYear: noPool, project: null, matter: null }).entitlement.format()).toBe('0.00');
+    const after = aPool([{ id: 'a-0', spend: '200000.00', award: '0.00' }]);
+    expect(proposalOf(application, programme('baoding-data-voucher').rule, { enterpriseYear: after, project: null, matter: null }).entitlement.format()).toBe('105000.00');
+  });
+});
+
+describe('awards: revocation recomputes the pool', () => {
+  const voucher = programme('baoding-data-voucher');
+  const member = (id: string, amount: string, extra: Parameters<typeof anAward>[0] = {}) => ({
+    applicationId: id,
+    programmeId: voucher.id,
+    uscc: 'U',
+    fiscalYear: 2025,
+    award: anAward({ amount, ...extra }),
+  });
+  const revoke = { type: 'RevokeAward' as const, data: { applicationId: 'a-1', reason: '材料不实', commandId: 'cmd-1' }, metadata: on('2025-07-01') };
+  const approvedApplication = (amount: string): Extract<Application, { status: 'approved' }> => ({
+    ...inNotice('200000.00'),
+    status: 'approved',
+    award: anAward({ amount }),
+  });
+
+  function givenPool(pool: ReturnType<typeof aPool>, members: ReturnType<typeof member>[], committed: string) {
+    return {
+      application: approvedApplication(pool.entries.get('a-1')?.award.format() ?? '0.00'),
+      programme: voucher,
+      programmeCurrent: voucher,
+      budgets: new Map([[2025, { status: 'open' as const, allocated: Money.zero, committed: Money.of(committed) }]]),
+      enterpriseYears: new Map([[2025, pool]]),
+      project: null,
+      members: new Map(members.map((m) => [m.applicationId, m])),
+    };
+  }
 
   it("revoke-undisbursed: revoking releases the commitment and the enterprise-year's spend and award", () => {
-    const application: Application = {
-      ...inNotice('400000.00'),
+    const decided = decideRevoke(revoke, givenPool(aPool([{ id: 'a-1', spend: '400000.00', award: '120000.00' }]), [], '120000.00'));
+    expect(decided.application[0].data).toEqual({ applicationId: 'a-1', award: '120000.00', reason: '材料不实' });
+    expect(decided.budgets.get(2025)).toEqual([
+      {
+        type: 'AwardReleased',
+        data: { programmeId: 'baoding-data-voucher', year: 2025, applicationId: 'a-1', amount: '120000.00', budgetAfter: '20000000.00', committedAfter: '0.00' },
+      },
+    ]);
+    expect(decided.enterpriseYears.get(2025)?.[0]).toMatchObject({ type: 'AwardWithdrawn', data: { spendAfter: '0.00', awardedAfter: '0.00' } });
+    expect(decided.members.size).toBe(0);
+  });
+
+  it('corrections-recompute: 200,000 (0.00) then 150,000 (105,000.00); revoking the first reduces the second to 0.00, releasing its budget', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '200000.00', award: '0.00' },
+      { id: 'a-2', spend: '150000.00', award: '105000.00' },
+    ]);
+    const decided = decideRevoke(revoke, givenPool(pool, [member('a-2', '105000.00')], '105000.00'));
+    expect(decided.members.get('a-2')).toEqual([
+      {
+        type: 'AwardReduced',
+        data: { applicationId: 'a-2', amount: '105000.00', awardAfter: '0.00', cause: 'revocation', causeApplicationId: 'a-1', causeClawbackId: null },
+      },
+    ]);
+    expect(decided.budgets.get(2025)?.map((e) => [e.data.applicationId, e.data.amount, e.data.committedAfter])).toEqual([
+      ['a-1', '0.00', '105000.00'],
+      ['a-2', '105000.00', '0.00'],
+    ]);
+    expect(decided.enterpriseYears.get(2025)?.map((e) => [e.type, e.data.applicationId, e.data.spendAfter, e.data.awardedAfter])).toEqual([
+      ['AwardWithdrawn', 'a-1', '150000.00', '105000.00'],
+      ['AwardCorrected', 'a-2', '150000.00', '0.00'],
+    ]);
+  });
+
+  it('corrections-recompute: 300,000 (90,000) then 100,000 (30,000); revoking the first leaves 0.00 on 100,000 of spend', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '300000.00', award: '90000.00' },
+      { id: 'a-2', spend: '100000.00', award: '30000.00' },
+    ]);
+    const decided = decideRevoke(revoke, givenPool(pool, [member('a-2', '30000.00')], '120000.00'));
+    expect(decided.members.get('a-2')?.[0]).toMatchObject({ type: 'AwardReduced', data: { amount: '30000.00', awardAfter: '0.00' } });
+    expect(decided.budgets.get(2025)?.at(-1)?.data.committedAfter).toBe('0.00');
+  });
+
+  it('corrections-recompute: an excess already paid is clawed back, naming the revocation', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '200000.00', award: '0.00' },
+      { id: 'a-2', spend: '150000.00', award: '105000.00' },
+    ]);
+    const paid = new Map([['d-1', { disbursementId: 'd-1', amount: Money.of('105000.00'), paymentRef: 'P-1', recordedBy: 'finance-1', confirmedBy: 'finance-2' }]]);
+    const decided = decideRevoke(revoke, givenPool(pool, [member('a-2', '105000.00', { disbursements: paid })], '105000.00'));
+    const [order] = decided.members.get('a-2') ?? [];
+    expect(order).toMatchObject({ type: 'ClawbackOrdered', data: { amount: '105000.00', cause: 'revocation', causeApplicationId: 'a-1', disqualifiesSpend: false } });
+    expect(decided.clawbacks.size).toBe(1);
+    // Money paid is not budget again: only the revoked award's own commitment is released.
+    expect(decided.budgets.get(2025)?.map((e) => e.data.applicationId)).toEqual(['a-1']);
+  });
+
+  it('corrections-recompute: newest first — the later award is reduced before the earlier one, and only as far as needed', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '600000.00', award: '180000.00' },
+      { id: 'a-2', spend: '300000.00', award: '90000.00' },
+      { id: 'a-3', spend: '100000.00', award: '30000.00' },
+    ]);
+    // Revoking a-1 leaves S = 400,000.00: E = 120,000.00 = the awards left: nothing to correct.
+    expect(decideRevoke(revoke, givenPool(pool, [member('a-2', '90000.00'), member('a-3', '30000.00')], '300000.00')).members.size).toBe(0);
+    // Below the threshold once a-1 is gone (S = 250,000.00): everything goes, the newest first.
+    const all = decideRevoke(
+      revoke,
+      givenPool(
+        aPool([
+          { id: 'a-1', spend: '600000.00', award: '180000.00' },
+          { id: 'a-2', spend: '200000.00', award: '60000.00' },
+          { id: 'a-3', spend: '50000.00', award: '15000.00' },
+        ]),
+        [member('a-2', '60000.00'), member('a-3', '15000.00')],
+        '255000.00',
+      ),
+    );
+    expect([...all.members.keys()]).toEqual(['a-3', 'a-2']);
+    // S = 500,000.00 once a-1 is gone: E = 150,000.00; a-3 holds 10,000.00 too much, and only a-3 is touched.
+    const newest = decideRevoke(
+      revoke,
+      givenPool(
+        aPool([
+          { id: 'a-1', spend: '400000.00', award: '120000.00' },
+          { id: 'a-2', spend: '400000.00', award: '120000.00' },
+          { id: 'a-3', spend: '100000.00', award: '40000.00' },
+        ]),
+        [member('a-2', '120000.00'), member('a-3', '40000.00')],
+        '280000.00',
+      ),
+    );
+    expect([...newest.members.entries()].map(([id, events]) => [id, events[0]?.data.amount])).toEqual([['a-3', '10000.00']]);
+  });
+
+  it('corrections-recompute: a payment recorded but not confirmed waits for the checker (PAYMENT_PENDING)', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '200000.00', award: '0.00' },
+      { id: 'a-2', spend: '150000.00', award: '105000.00' },
+    ]);
+    const pending = new Map([['d-9', { disbursementId: 'd-9', amount: Money.of('105000.00'), paymentRef: 'P-9', recordedBy: 'finance-1', confirmedBy: null }]]);
+    deciderSpec(decideRevoke)
+      .given(givenPool(pool, [member('a-2', '105000.00', { disbursements: pending })], '105000.00'))
+      .when(revoke)
+      .thenRefused('PAYMENT_PENDING', { applicationId: 'a-2', disbursementId: 'd-9' });
+  });
+
+  it('corrections-recompute: a 一事一议 award is never reduced by a correction', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '1000000.00', award: '300000.00' },
+      { id: 'a-2', spend: '200000.00', award: '150000.00', caseByCase: true },
+    ]);
+    expect(decideRevoke(revoke, givenPool(pool, [member('a-2', '150000.00', { caseByCase: true })], '450000.00')).members.size).toBe(0);
+  });
+});
+
+describe('awards: a clawback that disqualifies the spend recomputes the pool', () => {
+  const voucher = programme('baoding-data-voucher');
+  const paidInFull = (amount: string) =>
+    new Map([['d-1', { disbursementId: 'd-1', amount: Money.of(amount), paymentRef: 'P-1', recordedBy: 'finance-1', confirmedBy: 'finance-2' }]]);
+
+  it('corrections-recompute: false invoices on the first of 300,000 (90,000, paid) and 100,000 (30,000) take both spends to 100,000: the second is reduced to 0.00', () => {
+    const application: Extract<Application, { status: 'approved' }> = {
+      ...inNotice('300000.00'),
       status: 'approved',
-      award: { entitlement: Money.of('120000.00'), award: Money.of('120000.00'), approvedBy: 'approver-1', disbursements: new Map(), clawbacks: new Map() },
+      award: anAward({ amount: '90000.00', disbursements: paidInFull('90000.00') }),
     };
-    const decided = decideRevoke(
-      { type: 'RevokeAward', data: { applicationId: 'a-1', reason: '重复申报' }, metadata: on('2025-06-12') },
+    const pool = aPool([
+      { id: 'a-1', spend: '300000.00', award: '90000.00' },
+      { id: 'a-2', spend: '100000.00', award: '30000.00' },
+    ]);
+    const decided = decideOrderClawback(
+      {
+        type: 'OrderClawback',
+        data: {
+          applicationId: 'a-1',
+          clawbackId: 'c-1',
+          amount: Money.of('90000.00'),
+          reason: '虚假发票',
+          fraud: false,
+          disqualifiesSpend: true,
+          flagId: 'f-1',
+          commandId: 'cmd-1',
+        },
+        metadata: on('2025-08-01'),
+      },
       {
         application,
-        programmeCurrent: programme('baoding-data-voucher'),
-        budget: { status: 'open', allocated: Money.zero, committed: Money.of('120000.00') },
-        enterpriseYear: { spend: Money.of('400000.00'), awarded: Money.of('120000.00') },
+        enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() },
+        pool: {
+          programme: voucher,
+          programmeCurrent: voucher,
+          budgets: new Map([[2025, { status: 'open', allocated: Money.zero, committed: Money.of('120000.00') }]]),
+          enterpriseYears: new Map([[2025, pool]]),
+          project: null,
+          members: new Map([['a-2', { applicationId: 'a-2', programmeId: voucher.id, uscc: 'U', fiscalYear: 2025, award: anAward({ amount: '30000.00' }) }]]),
+        },
       },
     );
-    expect(decided.budget[0]).toEqual({
-      type: 'AwardReleased',
-      data: { programmeId: 'baoding-data-voucher', year: 2025, applicationId: 'a-1', amount: '120000.00', budgetAfter: '20000000.00', committedAfter: '0.00' },
+    expect(decided.application.map((e) => e.type)).toEqual(['ClawbackOrdered']);
+    expect(decided.application[0]?.data).toMatchObject({ disqualifiesSpend: true, cause: null });
+    expect(decided.members?.get('a-2')?.[0]).toMatchObject({
+      type: 'AwardReduced',
+      data: { amount: '30000.00', awardAfter: '0.00', cause: 'disqualifying-clawback', causeApplicationId: 'a-1', causeClawbackId: 'c-1' },
     });
-    expect(decided.enterpriseYear[0].data).toMatchObject({ spendAfter: '0.00', awardedAfter: '0.00' });
+    expect(decided.enterpriseYears?.get(2025)?.map((e) => [e.data.applicationId, e.data.spendAfter, e.data.awardedAfter])).toEqual([
+      ['a-1', '100000.00', '30000.00'],
+      ['a-2', '100000.00', '0.00'],
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
-import { aSubmission, reviewedBy } from '../support/states.js';
+import { aClawback, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
@@ -26,7 +26,7 @@ function approved(paidFen: { recorded?: string; confirmedBy?: string | null } = 
     submission,
     review,
     notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
-    award: { entitlement: Money.of('150000.00'), award: Money.of('150000.00'), approvedBy: 'approver-1', disbursements, clawbacks: new Map() },
+    award: anAward({ disbursements }),
   };
 }
 
@@ -67,14 +67,14 @@ describe('payments', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const order = (amount: string, fraud: boolean) => ({
       type: 'OrderClawback' as const,
-      data: { applicationId: 'a-1', clawbackId: 'c-1', amount: Money.of(amount), reason: '骗取专项资金', fraud, flagId: 'f-1' },
+      data: { applicationId: 'a-1', clawbackId: 'c-1', amount: Money.of(amount), reason: '骗取专项资金', fraud, disqualifiesSpend: false, flagId: 'f-1', commandId: 'cmd-1' },
       metadata: on('2025-07-01'),
     });
     deciderSpec(decideOrderClawback)
-      .given({ application, enterprise: registered })
+      .given({ application, enterprise: registered, pool: null })
       .when(order('50000.01', false))
       .thenRefused('CLAWBACK_EXCEEDS_PAID', { paid: '50000.00', requested: '50000.01' });
-    const decided = decideOrderClawback(order('50000.00', true), { application, enterprise: registered });
+    const decided = decideOrderClawback(order('50000.00', true), { application, enterprise: registered, pool: null });
     expect(decided.enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', evidenceRef: 'c-1' });
   });
 
@@ -82,19 +82,64 @@ describe('payments', () => {
     const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const application = {
       ...base,
-      award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.zero, writtenOff: Money.zero }]]) },
+      award: { ...base.award, clawbacks: new Map([['c-1', aClawback('30000.00')]]) },
     };
     const receipt = (amount: string) => ({
       type: 'RecordRecovery' as const,
       data: { clawbackId: 'c-1', amount: Money.of(amount), receivedOn: '2025-07-02', receiptRef: 'R-1' },
       metadata: on('2025-07-02', 'finance-1'),
     });
-    const given = { application, programmeCurrent: product, budget: { status: 'none' as const }, enterpriseYear: { spend: Money.zero, awarded: Money.zero } };
+    const given = { application, programmeCurrent: product, budget: { status: 'none' as const }, enterpriseYear: noPool };
     deciderSpec(decideRecordRecovery).given(given).when(receipt('30000.01')).thenRefused('RECOVERY_EXCEEDS_ORDERED', { outstanding: '30000.00' });
     deciderSpec(decideRecordRecovery)
       .given(given)
       .when(receipt('10000.00'))
       .then({ application: [{ type: 'RecoveryRecorded', data: { applicationId: 'a-1', clawbackId: 'c-1', amount: '10000.00', receivedOn: '2025-07-02', receiptRef: 'R-1' } }] });
+  });
+
+  it('no-payment-during-clawback: nothing is recorded or confirmed while a clawback of the award is outstanding', () => {
+    const base = approved({ recorded: '50000.00', confirmedBy: null });
+    const application = { ...base, award: { ...base.award, clawbacks: new Map([['c-1', aClawback('20000.00', { recovered: Money.of('5000.00') })]]) } };
+    deciderSpec(decideRecordDisbursement)
+      .given({ application, programme: product, enterprise: registered, paymentReference: { status: 'none' } })
+      .when({
+        type: 'RecordDisbursement',
+        data: { applicationId: 'a-1', disbursementId: 'd-2', amount: Money.of('1000.00'), paymentRef: 'PAY-2', paidOn: '2025-07-02' },
+        metadata: on('2025-07-02', 'finance-1'),
+      })
+      .thenRefused('CLAWBACK_OUTSTANDING', { applicationId: 'a-1', outstanding: '15000.00' });
+    deciderSpec(decideConfirmDisbursement)
+      .given({ application, programme: product, enterprise: registered })
+      .when({ type: 'ConfirmDisbursement', data: { disbursementId: 'd-1' }, metadata: on('2025-07-02', 'finance-2') })
+      .thenRefused('CLAWBACK_OUTSTANDING', { outstanding: '15000.00' });
+  });
+
+  it('payment-dates: paidOn lies between the approval (2025-06-11) and today', () => {
+    const record = (paidOn: string) => ({
+      type: 'RecordDisbursement' as const,
+      data: { applicationId: 'a-1', disbursementId: 'd-1', amount: Money.of('1000.00'), paymentRef: 'PAY-1', paidOn },
+      metadata: on('2025-07-02', 'finance-1'),
+    });
+    const given = { application: approved(), programme: product, enterprise: registered, paymentReference: { status: 'none' as const } };
+    deciderSpec(decideRecordDisbursement)
+      .given(given)
+      .when(record('2025-01-11'))
+      .thenRefused('DATE_OUT_OF_RANGE', { field: 'paidOn', earliest: '2025-06-11', latest: '2025-07-02' });
+    deciderSpec(decideRecordDisbursement).given(given).when(record('2025-07-03')).thenRefused('DATE_OUT_OF_RANGE', { field: 'paidOn', value: '2025-07-03' });
+    expect(decideRecordDisbursement(record('2025-06-11'), given).application[0].data.paidOn).toBe('2025-06-11');
+  });
+
+  it('payment-dates: receivedOn lies between the clawback order (2025-07-01) and today', () => {
+    const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const application = { ...base, award: { ...base.award, clawbacks: new Map([['c-1', aClawback('30000.00')]]) } };
+    const receipt = (receivedOn: string) => ({
+      type: 'RecordRecovery' as const,
+      data: { clawbackId: 'c-1', amount: Money.of('1000.00'), receivedOn, receiptRef: 'R-1' },
+      metadata: on('2025-07-05', 'finance-1'),
+    });
+    const given = { application, programmeCurrent: product, budget: { status: 'none' as const }, enterpriseYear: noPool };
+    deciderSpec(decideRecordRecovery).given(given).when(receipt('2025-06-30')).thenRefused('DATE_OUT_OF_RANGE', { field: 'receivedOn', earliest: '2025-07-01' });
+    deciderSpec(decideRecordRecovery).given(given).when(receipt('2025-07-06')).thenRefused('DATE_OUT_OF_RANGE', { field: 'receivedOn', latest: '2025-07-05' });
   });
 
   it('notice-period: a notice opened on 2025-09-26 runs 5 working days, skipping the National Day holidays', () => {
@@ -114,7 +159,7 @@ describe('write-offs', () => {
     const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const withClawback = (recovered: string) => ({
       ...base,
-      award: { ...base.award, clawbacks: new Map([['c-1', { clawbackId: 'c-1', amount: Money.of('30000.00'), recovered: Money.of(recovered), writtenOff: Money.zero }]]) },
+      award: { ...base.award, clawbacks: new Map([['c-1', aClawback('30000.00', { recovered: Money.of(recovered) })]]) },
     });
     const writeOff = { type: 'WriteOffClawback' as const, data: { clawbackId: 'c-1', reason: '企业已注销' }, metadata: on('2025-08-01') };
     deciderSpec(decideWriteOff)
@@ -131,14 +176,14 @@ describe('write-offs', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const order = {
       type: 'OrderClawback' as const,
-      data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, flagId: 'f-2' },
+      data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, disqualifiesSpend: false, flagId: 'f-2', commandId: 'cmd-2' },
       metadata: on('2025-07-01'),
     };
     const flagged = {
       ...registered,
       flags: new Map([['f-1', { flagId: 'f-1', list: 'subsidy-fraud', source: 'clawback c-1', since: '2025-06-30', until: null }]]),
     };
-    expect(decideOrderClawback(order, { application, enterprise: flagged }).enterprise).toBeUndefined();
-    expect(decideOrderClawback(order, { application, enterprise: registered }).enterprise?.[0].data.flagId).toBe('f-2');
+    expect(decideOrderClawback(order, { application, enterprise: flagged, pool: null }).enterprise).toBeUndefined();
+    expect(decideOrderClawback(order, { application, enterprise: registered, pool: null }).enterprise?.[0].data.flagId).toBe('f-2');
   });
 });

@@ -37,6 +37,8 @@ export interface Application {
   claimed: string;
   recognized: string | null;
   entitlement: string;
+  /** From the final review on: what an approval now would grant (null before, and from lists that do not carry it). */
+  proposedAward?: string | null;
   award: string;
   paid: string;
   clawbackOrdered: string;
@@ -93,14 +95,17 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
 
   const b = budget.data;
   const unit = tr('万元', '10k yuan');
-  const figures = b === undefined ? [] : ([
-    [tr('年度预算', 'Budget'), b.budget],
-    [tr('已承诺', 'Committed'), b.committed],
-    [tr('已拨付', 'Paid'), b.paid],
-    [tr('已责令追回', 'Clawed back'), b.clawbackOrdered],
-    [tr('已收回', 'Recovered'), b.recovered],
-    [tr('剩余可用', 'Remaining'), b.remaining],
-  ] as const);
+  const figures =
+    b === undefined
+      ? []
+      : ([
+          [tr('年度预算', 'Budget'), b.budget],
+          [tr('已承诺', 'Committed'), b.committed],
+          [tr('已拨付', 'Paid'), b.paid],
+          [tr('已责令追回', 'Clawed back'), b.clawbackOrdered],
+          [tr('已收回', 'Recovered'), b.recovered],
+          [tr('剩余可用', 'Remaining'), b.remaining],
+        ] as const);
 
   const barOption = useMemo<ChartOption>(
     () => ({
@@ -115,7 +120,16 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   const gaugeOption = useMemo<ChartOption>(() => {
     const used = b === undefined || fenOf(b.budget) === 0n ? 0 : Number((fenOf(b.committed) * 1000n) / fenOf(b.budget)) / 10;
     return {
-      series: [{ type: 'gauge', min: 0, max: 100, detail: { formatter: '{value}%', fontSize: 18 }, data: [{ value: used, name: tr('预算执行率', 'Committed') }], axisLine: { lineStyle: { width: 14 } } }],
+      series: [
+        {
+          type: 'gauge',
+          min: 0,
+          max: 100,
+          detail: { formatter: '{value}%', fontSize: 18 },
+          data: [{ value: used, name: tr('预算执行率', 'Committed') }],
+          axisLine: { lineStyle: { width: 14 } },
+        },
+      ],
     };
   }, [b, lang()]);
   const monthOption = useMemo<ChartOption>(
@@ -170,7 +184,13 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
           />
         </Field>
         <Field label={tr('截至', 'As of')}>
-          <select value={asOfKind} onChange={(e) => { setAsOfKind((e.target as HTMLSelectElement).value as 'now'); setAsOfText(''); }}>
+          <select
+            value={asOfKind}
+            onChange={(e) => {
+              setAsOfKind((e.target as HTMLSelectElement).value as 'now');
+              setAsOfText('');
+            }}
+          >
             <option value="now">{tr('当前', 'now')}</option>
             <option value="date">{tr('某日(北京时间日终)', 'a day (its end, Beijing time)')}</option>
             <option value="position">{tr('日志位置', 'a log position')}</option>
@@ -194,9 +214,15 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
               <thead>
                 <tr>
                   <th scope="col">{tr('项目', 'Figure')}</th>
-                  <th scope="col" class="num">{tr('金额(元)', 'Amount (yuan)')}</th>
-                  <th scope="col" class="num">{tr('万元', '10k yuan')}</th>
-                  <th scope="col" class="num">{tr('占预算', 'Of budget')}</th>
+                  <th scope="col" class="num">
+                    {tr('金额(元)', 'Amount (yuan)')}
+                  </th>
+                  <th scope="col" class="num">
+                    {tr('万元', '10k yuan')}
+                  </th>
+                  <th scope="col" class="num">
+                    {tr('占预算', 'Of budget')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -234,16 +260,24 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
                 <thead>
                   <tr>
                     <th scope="col">{tr('月份', 'Month')}</th>
-                    <th scope="col" class="num">{tr('累计承诺(元)', 'Committed (yuan)')}</th>
-                    <th scope="col" class="num">{tr('累计拨付(元)', 'Paid (yuan)')}</th>
+                    <th scope="col" class="num">
+                      {tr('累计承诺(元)', 'Committed (yuan)')}
+                    </th>
+                    <th scope="col" class="num">
+                      {tr('累计拨付(元)', 'Paid (yuan)')}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {months.map((m) => (
                     <tr>
                       <td>{m.month}</td>
-                      <td class="num"><Yuan amount={m.committed} /></td>
-                      <td class="num"><Yuan amount={m.paid} /></td>
+                      <td class="num">
+                        <Yuan amount={m.committed} />
+                      </td>
+                      <td class="num">
+                        <Yuan amount={m.paid} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -258,8 +292,12 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
             <thead>
               <tr>
                 <th scope="col">{tr('区县', 'District')}</th>
-                <th scope="col" class="num">{tr('项目数', 'Applications')}</th>
-                <th scope="col" class="num">{tr('已承诺(万元)', 'Committed (10k yuan)')}</th>
+                <th scope="col" class="num">
+                  {tr('项目数', 'Applications')}
+                </th>
+                <th scope="col" class="num">
+                  {tr('已承诺(万元)', 'Committed (10k yuan)')}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -18,10 +18,18 @@ interface TimelineEntry {
 
 /** The read side knows an application's entitlement once it is proposed or approved; before, it reads 0.00. */
 export function entitlementKnown(a: Application): boolean {
-  return a.status === 'approved' || fenOf(a.entitlement) > 0n;
+  return a.status === 'approved' || a.status === 'revoked' || (a.proposedAward ?? null) !== null || fenOf(a.entitlement) > 0n;
 }
 
-const categories = ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'] as const;
+const categories = [
+  'data-property-registration',
+  'data-trading',
+  'data-assets-on-balance-sheet',
+  'data-asset-financing',
+  'compute-rental',
+  'llm-products',
+  'llm-services',
+] as const;
 
 function value(e: Event): string {
   return (e.target as HTMLInputElement).value;
@@ -88,21 +96,40 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
                 <th scope="col">{tr('支持政策', 'Programme')}</th>
                 <th scope="col">{tr('企业', 'Enterprise')}</th>
                 <th scope="col">{tr('提交时间', 'Submitted')}</th>
-                <th scope="col" class="num">{tr('申报(元)', 'Claimed')}</th>
-                <th scope="col" class="num">{tr('认定(元)', 'Recognized')}</th>
-                <th scope="col" class="num">{tr('应得(元)', 'Entitlement')}</th>
+                <th scope="col" class="num">
+                  {tr('申报(元)', 'Claimed')}
+                </th>
+                <th scope="col" class="num">
+                  {tr('认定(元)', 'Recognized')}
+                </th>
+                <th scope="col" class="num">
+                  {tr('应得(元)', 'Entitlement')}
+                </th>
                 <th scope="col"></th>
               </tr>
             </thead>
             <tbody>
               {list.data.map((a) => (
                 <tr aria-selected={a.applicationId === selected}>
-                  <td><code>{a.applicationId}</code></td>
-                  <td>{programmeName(programmes.data?.find((p) => p.id === a.programmeId), a.programmeId)}</td>
+                  <td>
+                    <code>{a.applicationId}</code>
+                  </td>
+                  <td>
+                    {programmeName(
+                      programmes.data?.find((p) => p.id === a.programmeId),
+                      a.programmeId,
+                    )}
+                  </td>
                   <td>{a.uscc}</td>
-                  <td><Time iso={a.submittedAt} /></td>
-                  <td class="num"><Yuan amount={a.claimed} /></td>
-                  <td class="num"><Yuan amount={a.recognized} /></td>
+                  <td>
+                    <Time iso={a.submittedAt} />
+                  </td>
+                  <td class="num">
+                    <Yuan amount={a.claimed} />
+                  </td>
+                  <td class="num">
+                    <Yuan amount={a.recognized} />
+                  </td>
                   <td class="num">{entitlementKnown(a) ? <Yuan amount={a.entitlement} /> : '—'}</td>
                   <td>
                     <button type="button" class="link" onClick={() => setSelected(a.applicationId)}>
@@ -122,7 +149,9 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
 
 function RegisterEnterprise() {
   const [form, setForm] = useState({ uscc: '', name: '', city: 'baoding', district: '' });
-  const action = useAction(() => post('/api/enterprises', { uscc: form.uscc.trim(), name: form.name.trim(), city: form.city, ...(form.district.trim() === '' ? {} : { district: form.district.trim() }) }));
+  const action = useAction(() =>
+    post('/api/enterprises', { uscc: form.uscc.trim(), name: form.name.trim(), city: form.city, ...(form.district.trim() === '' ? {} : { district: form.district.trim() }) }),
+  );
   return (
     <details class="card">
       <summary>{tr('登记企业', 'Register an enterprise')}</summary>
@@ -151,7 +180,11 @@ function RegisterEnterprise() {
         <button type="submit" disabled={action.busy}>
           {tr('登记', 'Register')}
         </button>
-        {action.result !== undefined && <span class="ok" role="status">{tr('已登记', 'Registered')}</span>}
+        {action.result !== undefined && (
+          <span class="ok" role="status">
+            {tr('已登记', 'Registered')}
+          </span>
+        )}
       </form>
       <Problem error={action.error} />
     </details>
@@ -187,7 +220,11 @@ function AllocateBudget({ programmes }: { programmes: Programme[] }) {
         <button type="submit" disabled={action.busy}>
           {tr('下达', 'Allocate')}
         </button>
-        {action.result !== undefined && <span class="ok" role="status">{tr('已下达', 'Allocated')}</span>}
+        {action.result !== undefined && (
+          <span class="ok" role="status">
+            {tr('已下达', 'Allocated')}
+          </span>
+        )}
       </form>
       <Problem error={action.error} />
     </details>
@@ -285,7 +322,15 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
   );
 }
 
-function OpenNotice({ applications, programmes, opened }: { applications: Application[]; programmes: Programme[]; opened: (notice: { noticeId: string; endsOn: string }) => void }) {
+function OpenNotice({
+  applications,
+  programmes,
+  opened,
+}: {
+  applications: Application[];
+  programmes: Programme[];
+  opened: (notice: { noticeId: string; endsOn: string }) => void;
+}) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [opensOn, setOpensOn] = useState(beijingToday());
   const programmeId = applications.find((a) => a.applicationId === chosen[0])?.programmeId;
@@ -309,7 +354,12 @@ function OpenNotice({ applications, programmes, opened }: { applications: Applic
                 disabled={programmeId !== undefined && a.programmeId !== programmeId}
                 onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, a.applicationId] : chosen.filter((c) => c !== a.applicationId))}
               />{' '}
-              <code>{a.applicationId}</code> · {programmeName(programmes.find((p) => p.id === a.programmeId), a.programmeId)} · {a.uscc} · {tr('认定', 'recognized')} <Yuan amount={a.recognized ?? a.claimed} />
+              <code>{a.applicationId}</code> ·{' '}
+              {programmeName(
+                programmes.find((p) => p.id === a.programmeId),
+                a.programmeId,
+              )}{' '}
+              · {a.uscc} · {tr('认定', 'recognized')} <Yuan amount={a.recognized ?? a.claimed} />
             </label>
           </li>
         ))}
@@ -354,9 +404,13 @@ function ApplicationDesk({ applicationId, programmes, changed }: { applicationId
             <dt>{tr('企业', 'Enterprise')}</dt>
             <dd>{a.uscc}</dd>
             <dt>{tr('申报金额(元)', 'Claimed (yuan)')}</dt>
-            <dd><Yuan amount={a.claimed} /></dd>
+            <dd>
+              <Yuan amount={a.claimed} />
+            </dd>
             <dt>{tr('认定金额(元)', 'Recognized (yuan)')}</dt>
-            <dd><Yuan amount={a.recognized} /></dd>
+            <dd>
+              <Yuan amount={a.recognized} />
+            </dd>
             <dt>{tr('应得奖励(元)', 'Entitlement (yuan)')}</dt>
             <dd>{entitlementKnown(a) ? <Yuan amount={a.entitlement} /> : tr('批准时计算', 'worked out on approval')}</dd>
             <dt>{tr('奖励 / 已拨付(元)', 'Award / paid (yuan)')}</dt>
@@ -482,7 +536,10 @@ function Objections({ application, timeline, done }: { application: Application;
 
 function Resolve({ noticeId, objection, done }: { noticeId: string; objection: TimelineEntry; done: () => void }) {
   const [reason, setReason] = useState('');
-  const resolve = useAction((outcome: 'upheld' | 'dismissed') => post(`/api/notices/${noticeId}/objections/${objection.data['objectionId'] as string}/resolution`, { outcome, reason }), done);
+  const resolve = useAction(
+    (outcome: 'upheld' | 'dismissed') => post(`/api/notices/${noticeId}/objections/${objection.data['objectionId'] as string}/resolution`, { outcome, reason }),
+    done,
+  );
   return (
     <div class="inline">
       <span>
@@ -505,7 +562,10 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
   const [decisionRef, setDecisionRef] = useState('');
   const [amount, setAmount] = useState('');
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(application.programmeId)}/${application.fiscalYear}`), [application.applicationId]);
-  const action = useAction(() => post(`/api/applications/${application.applicationId}/approval`, { decisionRef: decisionRef.trim(), ...(amount.trim() === '' ? {} : { amount: amount.trim() }) }), done);
+  const action = useAction(
+    () => post(`/api/applications/${application.applicationId}/approval`, { decisionRef: decisionRef.trim(), ...(amount.trim() === '' ? {} : { amount: amount.trim() }) }),
+    done,
+  );
   const blocked = finalReviewer === me;
   const award = amount.trim() === '' ? (entitlementKnown(application) ? application.entitlement : null) : amount.trim();
   const after = budget.data === undefined || award === null || !/^[0-9]+(\.[0-9]{1,2})?$/.test(award) ? null : subtractAmounts(budget.data.remaining, award);
@@ -523,7 +583,7 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
         {tr('应得奖励', 'Entitlement')}:{' '}
         {entitlementKnown(application) ? (
           <>
-            <Yuan amount={application.entitlement} /> {tr('元', 'yuan')}
+            <Yuan amount={application.entitlement} /> {tr('元', 'yuan')} ({tr('认定金额', 'recognized')} {yuan(application.recognized ?? application.claimed)} {tr('元', 'yuan')})
           </>
         ) : (
           `${tr('批准时按规则计算,认定金额', 'worked out by the rule on approval, from the recognized')} ${yuan(application.recognized ?? application.claimed)} ${tr('元', 'yuan')}`
@@ -532,7 +592,11 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
         {after !== null && (
           <>
             {' '}
-            · {tr('批准后剩余', 'left after this')}: <span class={fenOf(after) < 0n ? 'problem' : ''}><Yuan amount={after} /></span> {tr('元', 'yuan')}
+            · {tr('批准后剩余', 'left after this')}:{' '}
+            <span class={fenOf(after) < 0n ? 'problem' : ''}>
+              <Yuan amount={after} />
+            </span>{' '}
+            {tr('元', 'yuan')}
           </>
         )}
       </p>

@@ -1,0 +1,83 @@
+// What an approval would award now (SPEC §2–3): the pool's increment within its cap, and what is left
+// of the matter across programmes (就高不重复). Shown before approval as the proposed award, and the
+// bound an approval is held to. Pure: the pools are read by the caller.
+import { Money } from '../shared/money.js';
+import { awardBaseOf, type LiveApplication } from '../applications/application.js';
+import { fixedAward, isPooled, poolCap, poolEntitlement } from '../programmes/award-rules.js';
+import type { AwardRule } from '../programmes/programme.js';
+import type { Matter, Pool } from './award-streams.js';
+
+export interface AwardPools {
+  /** The application's enterprise-year in its programme: the pool of the cumulative rule. */
+  readonly enterpriseYear: Pool;
+  /** The application's project: the pool of a proportional rule; null under any other rule. */
+  readonly project: Pool | null;
+  /** The live awards of the application's matter, every programme; null where it names none. */
+  readonly matter: Matter | null;
+}
+
+export interface Proposal {
+  /** The recognized amount (or the claimed total where no review set one). */
+  readonly base: Money;
+  /** What the rule gives this application: E(S + base) − E(S) within what the cap leaves, or the fixed amount. */
+  readonly ruleEntitlement: Money;
+  /** What an ordinary approval may award now: the rule's entitlement less what 就高不重复 takes. */
+  readonly entitlement: Money;
+  /** The pool's spend once this application counts. */
+  readonly spendAfter: Money;
+}
+
+/** The pool an application's award is an increment of, under its rule; null for fixed awards. */
+export function poolOf(rule: AwardRule, pools: Pick<AwardPools, 'enterpriseYear' | 'project'>): Pool | null {
+  if (rule.kind === 'cumulative-annual') return pools.enterpriseYear;
+  if (rule.kind === 'proportional') return pools.project;
+  return null;
+}
+
+/**
+ * Rules `baoding-m1-rate` (cumulative), `baoding-m3-rate`, `wuhan-a6-rate`, `wuhan-a7-rate` (per project),
+ * `baoding-m4-levels`, `baoding-m5-levels` (fixed), `award-increment` and `ordinary-after-cap`: the n-th
+ * award of a pool is at most E(S after it) − E(S before it), and never takes the pool's awards (一事一议
+ * included) above its cap: past the cap an ordinary award is 0.00 and its spend still counts.
+ */
+export function ruleEntitlementOf(rule: AwardRule, base: Money, level: string | null, pools: Pick<AwardPools, 'enterpriseYear' | 'project'>): { amount: Money; spendAfter: Money } {
+  if (!isPooled(rule)) return { amount: fixedAward(rule, level), spendAfter: pools.enterpriseYear.spend.plus(base) };
+  const pool = poolOf(rule, pools) ?? pools.enterpriseYear;
+  const spendAfter = pool.spend.plus(base);
+  const increment = poolEntitlement(rule, spendAfter).minus(poolEntitlement(rule, pool.spend)).max(Money.zero);
+  const capLeft = poolCap(rule).minus(pool.awarded).max(Money.zero);
+  return { amount: increment.min(capLeft), spendAfter };
+}
+
+/**
+ * Rule `highest-not-repeated` (就高不重复): a matter's awards across programmes together reach at most its
+ * highest single entitlement, each programme's being the sum of what its rule gave the matter; a later,
+ * higher one is paid the difference. Within one programme the pool already keeps the count.
+ */
+export function matterTopUp(programmeId: string, entitlement: Money, matter: Matter | null): Money {
+  if (matter === null || matter.size === 0) return entitlement;
+  const byProgramme = new Map<string, Money>();
+  for (const funding of matter.values()) byProgramme.set(funding.programmeId, (byProgramme.get(funding.programmeId) ?? Money.zero).plus(funding.entitlement));
+  const own = (byProgramme.get(programmeId) ?? Money.zero).plus(entitlement);
+  const highest = [...byProgramme.entries()].filter(([id]) => id !== programmeId).reduce((max, [, sum]) => max.max(sum), own);
+  const awarded = Money.sum([...matter.values()].map((f) => f.award));
+  return entitlement.min(highest.minus(awarded)).max(Money.zero);
+}
+
+/** What an approval now would grant an application, before any explicit reduction. */
+export function proposalOf(application: LiveApplication, rule: AwardRule, pools: AwardPools): Proposal {
+  const base = awardBaseOf(application);
+  const { amount: ruleEntitlement, spendAfter } = ruleEntitlementOf(rule, base, application.submission.level, pools);
+  return { base, ruleEntitlement, entitlement: matterTopUp(application.submission.programmeId, ruleEntitlement, pools.matter), spendAfter };
+}
+
+/**
+ * The project an application's award counts towards under a proportional rule (rule `project-cap`): its
+ * 立项 reference where the rule requires one (R&D), else its matter (Wuhan), else the application alone.
+ */
+export function projectKeyOf(rule: AwardRule, submission: { applicationId: string; matterKey: string | null; approvalRef: string | null }): string | null {
+  if (rule.kind !== 'proportional') return null;
+  if (rule.approvalRefRequired && submission.approvalRef !== null) return `approval:${submission.approvalRef}`;
+  if (submission.matterKey !== null) return `matter:${submission.matterKey}`;
+  return `application:${submission.applicationId}`;
+}
