@@ -133,6 +133,40 @@ describe.each(backends)('invariants under concurrent commands: $name', (backend)
     expect(last?.data).toMatchObject({ spendAfter: '5000000.00', awardedAfter: '300000.00' });
   });
 
+  it('corrections-recompute: revocations racing approvals of one 数智券 enterprise-year leave it exactly at the entitlement of the spend left', async () => {
+    const uscc = await world.enterprise(1);
+    // Three of 100,000.00 approved one after another: 0.00, 0.00, 90,000.00 (S = 300,000.00).
+    const first = await noticedApplications('baoding-data-voucher', [uscc, uscc, uscc], '100000.00');
+    for (const id of first) await world.approve(id);
+    const more = await noticedApplications(
+      'baoding-data-voucher',
+      Array.from({ length: 8 }, () => uscc),
+      '100000.00',
+    );
+    // The two awards of 0.00 revoked while eight more are approved: whatever the order, each revocation
+    // takes 100,000.00 of spend out and reduces what the rest no longer supports.
+    const outcomes = await Promise.allSettled([
+      ...more.map((id) => world.approve(id)),
+      ...first.slice(0, 2).map((id) => world.dispatch('RevokeAward', world.approver(), { params: { applicationId: id }, body: { reason: '发票不实' } })),
+    ]);
+    expect(codesOf(outcomes).filter((c) => c !== 'ok')).toEqual([]);
+    // S = 9 × 100,000.00 = 900,000.00: E = 270,000.00, held exactly by the live awards.
+    let awarded = Money.zero;
+    for (const id of [first[2]!, ...more]) {
+      const events = (await world.store.readStream(streams.application(id))).map(readEventOf);
+      const approved = events.find((e) => e.type === 'AwardApproved');
+      const reductions = events.filter((e) => e.type === 'AwardReduced');
+      awarded = awarded
+        .plus(Money.of(approved?.type === 'AwardApproved' ? approved.data.award : '0.00'))
+        .minus(Money.sum(reductions.map((e) => Money.of(e.type === 'AwardReduced' ? e.data.amount : '0.00'))));
+    }
+    expect(awarded.format()).toBe('270000.00');
+    const [last] = await world.store.readStream(streams.enterpriseYear('baoding-data-voucher', uscc, 2025), { direction: 'backwards', maxCount: 1 });
+    expect(last?.data).toMatchObject({ spendAfter: '900000.00', awardedAfter: '270000.00' });
+    const budget = await world.store.readStream(streams.budget('baoding-data-voucher', 2025), { direction: 'backwards', maxCount: 1 });
+    expect(budget[0]?.data).toMatchObject({ committedAfter: '270000.00' });
+  });
+
   it('one invoice number submitted by 10 applications at once backs exactly one of them', async () => {
     const invoiceNumber = nextInvoice();
     const usccs: string[] = [];
