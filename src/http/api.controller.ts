@@ -1,7 +1,6 @@
 // The HTTP surface of SPEC §7 under /api. Writes run commands on the CommandBus with the caller's
 // Idempotency-Key as the command id; reads answer from the read side, after waiting (bounded) for it
 // to reach ?minPosition=.
-import { defined } from '../shared/assert.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -9,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { savedDigestCountMax } from '../audit/checkpoints.js';
 import { verifyLog } from '../audit/verify.js';
-import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
+import { exportCsv, exportJsonl, exportXlsx } from '../audit/export.js';
 import { commandOf } from '../commands/ledger-command.js';
 import type { Actor, CommandContext } from '../shared/actor.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
-import type { AsOf } from '../projections/queries.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
@@ -39,6 +37,17 @@ import {
   VerifyDto,
 } from './dtos.js';
 import { problemOf } from './problem.js';
+import {
+  ApplicationsQueryDto,
+  ApprovalQueueQueryDto,
+  AuditEventsQueryDto,
+  BudgetQueryDto,
+  EnterpriseTotalsQueryDto,
+  ReadQueryDto,
+  asOfOf,
+  integerOf,
+  positionOf,
+} from './query-dtos.js';
 import { ApiError } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
@@ -53,38 +62,6 @@ const commandIdLengthMax = 160;
 /** The clock commands take their time from: read here, at the edge, never inside a decision. */
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
-
-function optionalInteger(value: unknown, field: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < min || Number(value) > max) throw invalid(field, `must be an integer from ${min} to ${max}`);
-  return Number(value);
-}
-
-function optionalText(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 128) throw invalid(field, 'must be a short string');
-  return value;
-}
-
-/** Positions are below 2⁶³ on every store (SQLite and PostgreSQL integers; KurrentDB's are packed to fit). */
-const positionLimit = 1n << 63n;
-
-function isPosition(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < positionLimit;
-}
-
-function asOfOf(value: unknown): AsOf | undefined {
-  if (value === undefined) return undefined;
-  if (isPosition(value)) return { position: BigInt(value) };
-  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { time: new Date(value).toISOString() };
-  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
-}
-
-function positionOf(value: unknown, field: string): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (!isPosition(value)) throw invalid(field, 'must be a log position (digits, below 2^63)');
-  return BigInt(value);
-}
 
 @ApiTags('writes / 写入')
 @ApiBearerAuth()
@@ -262,9 +239,9 @@ export class ReadController {
   ) {}
 
   /** The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. */
-  private async readSideAt(minPosition: unknown): Promise<ReadSide> {
+  private async readSideAt(minPosition: string | undefined): Promise<ReadSide> {
     if (this.readSide === null) throw new ApiError(problemOf('NOT_READY', 'this store keeps no read side in this version'), { 'Retry-After': '60' });
-    const wanted = positionOf(minPosition, 'minPosition');
+    const wanted = positionOf(minPosition);
     if (wanted !== undefined && !(await this.readSide.projector.waitFor(wanted, minPositionWaitMsMax))) {
       throw new ApiError(problemOf('NOT_READY', `the read side has not reached position ${wanted} yet`, { position: this.readSide.projector.position.toString() }), {
         'Retry-After': '1',
@@ -275,45 +252,39 @@ export class ReadController {
 
   @Get('programmes')
   @Roles(...readerRoles)
-  async programmes(@Query('minPosition') minPosition: unknown) {
-    return await (await this.readSideAt(minPosition)).queries.programmes();
+  async programmes(@Query() query: ReadQueryDto) {
+    return await (await this.readSideAt(query.minPosition)).queries.programmes();
   }
 
   @Get('programmes/:id')
   @Roles(...readerRoles)
-  async programme(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const programme = await (await this.readSideAt(minPosition)).queries.programme(id);
+  async programme(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    const programme = await (await this.readSideAt(query.minPosition)).queries.programme(id);
     if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
     return programme;
   }
 
   @Get('applications')
   @Roles(...readerRoles)
-  async applications(@Query() query: Record<string, unknown>) {
-    const readSide = await this.readSideAt(query['minPosition']);
-    const filter = {
-      programmeId: optionalText(query['programmeId'], 'programmeId'),
-      fiscalYear: optionalInteger(query['fiscalYear'], 'fiscalYear', 2000, 2100),
-      status: optionalText(query['status'], 'status'),
-      uscc: optionalText(query['uscc'], 'uscc'),
-      district: optionalText(query['district'], 'district'),
-    };
-    const page = { limit: optionalInteger(query['limit'], 'limit', 1, 500) ?? 100, offset: optionalInteger(query['offset'], 'offset', 0, 10_000_000) ?? 0 };
+  async applications(@Query() query: ApplicationsQueryDto) {
+    const readSide = await this.readSideAt(query.minPosition);
+    const filter = { programmeId: query.programmeId, fiscalYear: integerOf(query.fiscalYear), status: query.status, uscc: query.uscc, district: query.district };
+    const page = { limit: integerOf(query.limit) ?? 100, offset: integerOf(query.offset) ?? 0 };
     return await readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
   }
 
   @Get('applications/:id')
   @Roles(...readerRoles)
-  async application(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const application = await (await this.readSideAt(minPosition)).queries.application(id);
+  async application(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    const application = await (await this.readSideAt(query.minPosition)).queries.application(id);
     if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
     return application;
   }
 
   @Get('applications/:id/history')
   @Roles(...readerRoles)
-  async applicationHistory(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    await this.readSideAt(minPosition);
+  async applicationHistory(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    await this.readSideAt(query.minPosition);
     const history = await applicationHistory(this.store, id);
     if (history === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
     return history;
@@ -321,43 +292,41 @@ export class ReadController {
 
   @Get('approval-queue')
   @Roles('approver', 'supervisor')
-  async approvalQueue(@Query('programmeId') programmeId: unknown, @Query('minPosition') minPosition: unknown) {
-    return await (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+  async approvalQueue(@Query() query: ApprovalQueueQueryDto) {
+    return await (await this.readSideAt(query.minPosition)).queries.approvalQueue(query.programmeId);
   }
 
   @Get('budgets/:programmeId/:year')
   @Roles('supervisor', 'auditor', 'approver', 'finance')
-  async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
-    const year = defined(optionalInteger(yearText, 'year', 2000, 2100), 'the year of the route');
-    const budget = await (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
+  async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BudgetQueryDto) {
+    if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
+    const budget = await (await this.readSideAt(query.minPosition)).queries.budget(programmeId, Number(yearText), asOfOf(query.asOf));
     if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
     return budget;
   }
 
   @Get('enterprises/:uscc/totals')
   @Roles('supervisor', 'auditor')
-  async enterpriseTotals(@Param('uscc') uscc: string, @Query('year') year: unknown, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
-    const readSide = await this.readSideAt(minPosition);
-    const options = { year: optionalInteger(year, 'year', 2000, 2100), asOf: asOfOf(asOf) };
+  async enterpriseTotals(@Param('uscc') uscc: string, @Query() query: EnterpriseTotalsQueryDto) {
+    const readSide = await this.readSideAt(query.minPosition);
+    const options = { year: integerOf(query.year), asOf: asOfOf(query.asOf) };
     return { uscc, totals: await readSide.queries.enterpriseTotals(uscc, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))) };
   }
 
   @Get('enterprises/:uscc/history')
   @Roles(...readerRoles)
-  async enterpriseHistory(@Param('uscc') uscc: string, @Query('minPosition') minPosition: unknown) {
-    return await enterpriseHistory(this.store, (await this.readSideAt(minPosition)).queries, uscc);
+  async enterpriseHistory(@Param('uscc') uscc: string, @Query() query: ReadQueryDto) {
+    return await enterpriseHistory(this.store, (await this.readSideAt(query.minPosition)).queries, uscc);
   }
 
   @Get('audit/events')
   @Roles('auditor')
-  async exportEvents(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
-    const format = query['format'] ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv' && format !== 'xlsx') throw invalid('format', 'must be jsonl, csv or xlsx');
+  async exportEvents(@Query() query: AuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const format = query.format ?? 'jsonl';
     // CSV and .xlsx show the business view unless the raw event log is asked for.
-    const view = query['view'] ?? 'business';
-    if (!exportViews.includes(view as ExportView)) throw invalid('view', 'must be business or events');
-    const from = positionOf(query['fromPosition'], 'fromPosition') ?? 1n;
-    const limit = optionalInteger(query['limit'], 'limit', 1, 1_000_000);
+    const view = query.view ?? 'business';
+    const from = positionOf(query.fromPosition) ?? 1n;
+    const limit = integerOf(query.limit);
     const range = { afterPosition: from > 0n ? from - 1n : 0n, ...(limit === undefined ? {} : { maxCount: limit }) };
     const name = view === 'business' ? 'ledger-business' : 'ledger-events';
     // Streamed: an export of the whole log never sits in memory.
@@ -365,10 +334,10 @@ export class ReadController {
       await reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${name}.csv"`)
-        .send(Readable.from(exportCsv(this.store, view as ExportView, range)));
+        .send(Readable.from(exportCsv(this.store, view, range)));
     } else if (format === 'xlsx') {
       const body = new PassThrough();
-      exportXlsx(this.store, view as ExportView, body, range).catch((error: unknown) => body.destroy(error as Error));
+      exportXlsx(this.store, view, body, range).catch((error: unknown) => body.destroy(error as Error));
       await reply
         .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
