@@ -25,6 +25,7 @@ import { applicationHistory, enterpriseHistory } from '../projections/history.js
 import { Projector } from '../projections/projector.js';
 import type { AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
+import { foreignEventOf, seedDemo } from '../synthetic/demo.js';
 import { generateSynthetic } from '../synthetic/generator.js';
 import { ratePerSecond, secondsOf } from '../shared/durations.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
@@ -459,6 +460,31 @@ export class SeedSyntheticCommand extends LedgerCommand {
   }
 }
 
+@Command({
+  name: 'seed:demo',
+  description:
+    'write a small demo history on a fresh store through the real commands, dated in 2026: both cities, every programme, notices past, payments confirmed, a clawback; one application awaits approval, one award its payment',
+})
+export class SeedDemoCommand extends LedgerCommand {
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    // A history dated in the past belongs before anything else: on a ledger in use it would mislead.
+    const foreign = await foreignEventOf(this.store);
+    if (foreign !== undefined) {
+      throw new ConfigError(
+        `seed:demo writes to a fresh store only, and this one already has a history (${foreign.type} at position ${foreign.position}): point LEDGER_SQLITE_PATH at a new file`,
+      );
+    }
+    print(await seedDemo(new LedgerCommands(this.bus)));
+  }
+}
+
 @SubCommand({ name: 'application', arguments: '<applicationId>', description: "an application's history: every event of its stream, with the objections to it" })
 export class ApplicationHistoryCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
@@ -511,6 +537,7 @@ export const cliCommands = [
   ExportCommand,
   TokenCommand,
   SeedSyntheticCommand,
+  SeedDemoCommand,
   HistoryCommand,
   PublicKeyCommand,
   ApplicationHistoryCommand,
@@ -518,4 +545,4 @@ export const cliCommands = [
 ];
 
 /** The top-level commands' names. */
-export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'history', 'public-key'];
+export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'seed:demo', 'history', 'public-key'];
