@@ -8,25 +8,23 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/e
 import { Public, Roles, readerRoles } from '../http/auth.js';
 import { problemOf } from '../http/problem.js';
 import { ApiError } from '../http/problem.filter.js';
+import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
 import { SignInLinks } from './sign-in-link.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
-import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf, type DisbursementEntry } from './worklists.js';
+import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf } from './worklists.js';
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
-
-const disbursementStatuses: ReadonlyArray<DisbursementEntry['status']> = ['recorded', 'confirmed', 'rejected'];
-const searchTextLengthMax = 64;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
 }
 
-function breakdownAsOfOf(value: unknown): BreakdownAsOf | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < 1n << 63n) return { position: BigInt(value) };
-  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { timeMs: Date.parse(value) };
-  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
+/** The console's as-of, in the breakdown's terms (milliseconds), from one the DTO has checked. */
+function breakdownAsOfOf(text: string | undefined): BreakdownAsOf | undefined {
+  const asOf = asOfOf(text);
+  if (asOf === undefined) return undefined;
+  return 'position' in asOf ? asOf : { timeMs: Date.parse(asOf.time) };
 }
 
 export interface TimelineEntry {
@@ -84,9 +82,9 @@ export class ConsoleController {
   /** Committed and paid month by month, and awards by district, for the supervisors' dashboard. */
   @Get('budgets/:programmeId/:year/breakdown')
   @Roles('supervisor', 'auditor', 'approver', 'finance')
-  async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown) {
+  async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BreakdownQueryDto) {
     if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
-    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(asOf));
+    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(query.asOf));
   }
 
   /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */
@@ -114,9 +112,8 @@ export class ConsoleController {
 
   @Get('disbursements')
   @Roles('finance', 'auditor', 'supervisor', 'approver')
-  async disbursements(@Query('status') status: unknown) {
-    if (status !== undefined && !disbursementStatuses.includes(status as DisbursementEntry['status'])) throw invalid('status', `must be one of ${disbursementStatuses.join(', ')}`);
-    return await this.worklists.disbursementList(status as DisbursementEntry['status'] | undefined);
+  async disbursements(@Query() query: DisbursementsQueryDto) {
+    return await this.worklists.disbursementList(query.status);
   }
 
   @Get('disbursements/:id')
@@ -129,17 +126,14 @@ export class ConsoleController {
 
   @Get('clawbacks')
   @Roles('finance', 'auditor', 'supervisor', 'approver')
-  async clawbacks(@Query('outstanding') outstanding: unknown) {
-    if (outstanding !== undefined && outstanding !== 'true' && outstanding !== 'false') throw invalid('outstanding', 'must be true or false');
-    return await this.worklists.clawbackList(outstanding !== 'false');
+  async clawbacks(@Query() query: ClawbacksQueryDto) {
+    return await this.worklists.clawbackList(query.outstanding !== 'false');
   }
 
   @Get('enterprises')
   @Roles(...readerRoles)
-  async enterprises(@Query('q') q: unknown) {
-    if (typeof q !== 'string' || q.trim().length === 0 || q.length > searchTextLengthMax)
-      throw invalid('q', `must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)`);
-    return await this.worklists.enterpriseSearch(q);
+  async enterprises(@Query() query: EnterpriseSearchQueryDto) {
+    return await this.worklists.enterpriseSearch(query.q);
   }
 
   @Get('enterprises/:uscc')

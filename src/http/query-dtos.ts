@@ -2,7 +2,7 @@
 // parameters only (an unknown one is a 400 naming it, not silently ignored), each in its format, and
 // documented in OpenAPI from the same declarations. Values stay strings here; the controller turns
 // them into numbers, positions and as-of points with the functions below.
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { keyPattern, usccPattern } from '../shared/patterns.js';
 import { isCalendarDate } from '../shared/time.js';
@@ -177,4 +177,36 @@ export class AuditEventsQueryDto {
   @IsOptional()
   @IsIn(exportViews, { message: 'view must be business or events' })
   view?: (typeof exportViews)[number];
+}
+
+/** The console's budget breakdown: `?asOf=` as on the budget. */
+export class BreakdownQueryDto {
+  @ApiPropertyOptional(asOfProperty)
+  @IsOptional()
+  @IsAsOf()
+  asOf?: string;
+}
+
+export const disbursementStatuses = ['recorded', 'confirmed', 'rejected'] as const;
+
+export class DisbursementsQueryDto {
+  @ApiPropertyOptional({ description: 'Only payments in this state / 拨付状态', enum: disbursementStatuses })
+  @IsOptional()
+  @IsIn(disbursementStatuses, { message: `status must be one of ${disbursementStatuses.join(', ')}` })
+  status?: (typeof disbursementStatuses)[number];
+}
+
+export class ClawbacksQueryDto {
+  @ApiPropertyOptional({ description: 'Only clawbacks with something left to recover (default true) / 仅未收回完毕的', enum: ['true', 'false'], default: 'true' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'outstanding must be true or false' })
+  outstanding?: string;
+}
+
+export const searchTextLengthMax = 64;
+
+export class EnterpriseSearchQueryDto {
+  @ApiProperty({ description: 'Part of a name or a USCC / 企业名称或代码的一部分', minLength: 1, maxLength: searchTextLengthMax, example: '智云' })
+  @Matches(new RegExp(`^(?=.*\\S).{1,${searchTextLengthMax}}$`, 'u'), { message: `q must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)` })
+  q!: string;
 }

@@ -70,6 +70,11 @@ describe('query parameters', () => {
     ['/api/audit/events?format=pdf', 'format'],
     ['/api/audit/events?view=all', 'view'],
     ['/api/audit/events?fromPosition=99999999999999999999', 'fromPosition'],
+    ['/api/budgets/baoding-data-voucher/2025/breakdown?asOf=2025-02-29', 'asOf'],
+    ['/api/disbursements?status=paid', 'status'],
+    ['/api/clawbacks?outstanding=yes', 'outstanding'],
+    ['/api/enterprises?q=%20%20', 'q'],
+    ['/api/enterprises', 'q'],
   ])('GET %s is a 400 VALIDATION_FAILED naming %s', async (path, field) => {
     const role: Role = path.startsWith('/api/approval-queue') ? 'approver' : 'auditor';
     const response = await get(path, role);
@@ -87,6 +92,10 @@ describe('query parameters', () => {
       '/api/budgets/baoding-data-voucher/2025?asOf=3',
       '/api/enterprises/91130600000000501X/totals?year=2025&asOf=2024-02-29',
       '/api/audit/events?fromPosition=1&limit=2&format=csv&view=events',
+      '/api/budgets/baoding-data-voucher/2025/breakdown?asOf=2025-06-03T23%3A59%3A59.999%2B08%3A00',
+      '/api/disbursements?status=recorded',
+      '/api/clawbacks?outstanding=false',
+      '/api/enterprises?q=%E6%99%BA%E4%BA%91',
     ]) {
       const response = await get(path);
       expect([path, response.status]).toEqual([path, 200]);
