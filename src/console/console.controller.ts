@@ -5,7 +5,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { streams } from '../shared/streams.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.js';
-import { Public, Roles, readerRoles } from '../http/auth.js';
+import { Public, readerRoles } from '../http/auth.js';
+import { Endpoint, PublicEndpoint } from '../http/openapi.js';
 import { problemOf } from '../http/problem.js';
 import { ApiError } from '../http/problem.filter.js';
 import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
@@ -66,6 +67,7 @@ export class ConsoleController {
 
   @Post('console/sign-in')
   @Public()
+  @PublicEndpoint({ id: 'signIn', summary: "Exchange a local trial's one-time sign-in link for a token / 本地试用登录", status: 200 })
   @HttpCode(200)
   async signIn(@Body() body: unknown) {
     const code = (body as { code?: unknown } | undefined)?.code;
@@ -81,7 +83,12 @@ export class ConsoleController {
 
   /** Committed and paid month by month, and awards by district, for the supervisors' dashboard. */
   @Get('budgets/:programmeId/:year/breakdown')
-  @Roles('supervisor', 'auditor', 'approver', 'finance')
+  @Endpoint({
+    id: 'getBudgetBreakdown',
+    summary: 'A budget month by month and by district, for the dashboard / 预算按月、按区县',
+    roles: ['supervisor', 'auditor', 'approver', 'finance'],
+    status: 200,
+  })
   async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BreakdownQueryDto) {
     if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
     return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(query.asOf));
@@ -89,7 +96,7 @@ export class ConsoleController {
 
   /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */
   @Get('awards/awaiting-payment')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({ id: 'listAwardsAwaitingPayment', summary: 'Awards with something left to pay / 待拨付奖励', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
   async awaitingPayment() {
     const due = [];
     for (const candidate of await this.worklists.awardedApplications()) {
@@ -111,13 +118,13 @@ export class ConsoleController {
   }
 
   @Get('disbursements')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({ id: 'listDisbursements', summary: 'Payments, by state / 拨付列表', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
   async disbursements(@Query() query: DisbursementsQueryDto) {
     return await this.worklists.disbursementList(query.status);
   }
 
   @Get('disbursements/:id')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({ id: 'getDisbursement', summary: 'One payment with its maker and checker / 拨付详情', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
   async disbursement(@Param('id') id: string) {
     const found = await this.worklists.disbursement(id);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `disbursement ${id} does not exist`, { id }));
@@ -125,19 +132,19 @@ export class ConsoleController {
   }
 
   @Get('clawbacks')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({ id: 'listClawbacks', summary: 'Clawbacks, with what is owed / 追回列表', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
   async clawbacks(@Query() query: ClawbacksQueryDto) {
     return await this.worklists.clawbackList(query.outstanding !== 'false');
   }
 
   @Get('enterprises')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'searchEnterprises', summary: 'Enterprises by part of a name or USCC / 查找企业', roles: readerRoles, status: 200 })
   async enterprises(@Query() query: EnterpriseSearchQueryDto) {
     return await this.worklists.enterpriseSearch(query.q);
   }
 
   @Get('enterprises/:uscc')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getEnterprise', summary: 'One enterprise, with its flags and tags / 企业详情', roles: readerRoles, status: 200 })
   async enterprise(@Param('uscc') uscc: string) {
     const found = await this.worklists.enterprise(uscc);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `enterprise ${uscc} is not registered`, { uscc }));
@@ -146,7 +153,7 @@ export class ConsoleController {
 
   /** Every event of the application and the objections to it, with amounts, position and hash. */
   @Get('applications/:id/timeline')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getApplicationTimeline', summary: "An application's events with amounts, positions and hashes / 申请时间线", roles: readerRoles, status: 200 })
   async timeline(@Param('id') id: string) {
     const own = await this.store.readStream(streams.application(id));
     if (own.length === 0) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));

@@ -17,7 +17,30 @@ import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, readerRoles } from './auth.js';
+import { CurrentActor, readerRoles } from './auth.js';
+import { Endpoint } from './openapi.js';
+import {
+  ApplicationResult,
+  ApplicationView,
+  AwardResult,
+  BudgetAllocatedResult,
+  BudgetView,
+  ClawbackResult,
+  DisbursementResult,
+  EnterpriseResult,
+  EnterpriseTotalsView,
+  FlagResult,
+  HistoryEntry,
+  HolidayYearResult,
+  LogDigestView,
+  NoticeResult,
+  ObjectionResult,
+  ProgrammeDefinitionView,
+  RecoveryResult,
+  ResolutionResult,
+  VerifyView,
+  WriteOffResult,
+} from './responses.js';
 import {
   AllocateBudgetDto,
   ApprovalDto,
@@ -84,7 +107,7 @@ export class WriteController {
   }
 
   @Post('calendar/years')
-  @Roles('admin')
+  @Endpoint({ id: 'publishHolidayYear', summary: "Publish a year's public holidays / 发布年度节假日安排", roles: ['admin'], status: 201, type: HolidayYearResult })
   @HttpCode(201)
   publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: HolidayYearDto) {
     return this.bus.execute(
@@ -96,49 +119,49 @@ export class WriteController {
   }
 
   @Post('programmes/:id/budgets')
-  @Roles('admin')
+  @Endpoint({ id: 'allocateBudget', summary: "Allocate a programme's budget for a year / 安排年度预算", roles: ['admin'], status: 201, type: BudgetAllocatedResult })
   @HttpCode(201)
   allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: AllocateBudgetDto) {
     return this.bus.execute(commandOf('AllocateBudget', this.context(actor, key), { params: { programmeId: id }, body }));
   }
 
   @Post('enterprises')
-  @Roles('admin', 'reviewer')
+  @Endpoint({ id: 'registerEnterprise', summary: 'Register an enterprise / 登记企业', roles: ['admin', 'reviewer'], status: 201, type: EnterpriseResult })
   @HttpCode(201)
   registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: RegisterEnterpriseDto) {
     return this.bus.execute(commandOf('RegisterEnterprise', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('enterprises/:uscc/flags')
-  @Roles('admin')
+  @Endpoint({ id: 'raiseFlag', summary: 'Flag an enterprise on a list / 列入名单', roles: ['admin'], status: 201, type: FlagResult })
   @HttpCode(201)
   raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: RaiseFlagDto) {
     return this.bus.execute(commandOf('RaiseFlag', this.context(actor, key), { params: { uscc }, body }));
   }
 
   @Delete('enterprises/:uscc/flags/:flagId')
-  @Roles('admin')
+  @Endpoint({ id: 'liftFlag', summary: 'Lift a flag / 移出名单', roles: ['admin'], status: 200, type: FlagResult })
   @ApiBody({ type: ReasonDto, required: false })
   liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
     return this.bus.execute(commandOf('LiftFlag', this.context(actor, key), { params: { uscc, flagId }, body: body ?? {} }));
   }
 
   @Post('applications')
-  @Roles('reviewer')
+  @Endpoint({ id: 'submitApplication', summary: 'Submit an application / 提交申报', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @HttpCode(201)
   submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: SubmitApplicationDto) {
     return this.bus.execute(commandOf('SubmitApplication', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('applications/:id/reviews')
-  @Roles('reviewer')
+  @Endpoint({ id: 'reviewApplication', summary: 'Record a review stage / 记录审核环节', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @HttpCode(201)
   review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReviewDto) {
     return this.bus.execute(commandOf('ReviewApplication', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/withdrawal')
-  @Roles('reviewer')
+  @Endpoint({ id: 'withdrawApplication', summary: 'Withdraw an application before approval / 撤回申请', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @ApiBody({ type: ReasonDto, required: false })
   @HttpCode(201)
   withdraw(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
@@ -146,21 +169,21 @@ export class WriteController {
   }
 
   @Post('notices')
-  @Roles('approver')
+  @Endpoint({ id: 'openNotice', summary: 'Open a public notice / 发起公示', roles: ['approver'], status: 201, type: NoticeResult })
   @HttpCode(201)
   openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: OpenNoticeDto) {
     return this.bus.execute(commandOf('OpenNotice', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('notices/:id/objections')
-  @Roles('approver')
+  @Endpoint({ id: 'fileObjection', summary: 'File an objection during a notice / 登记异议', roles: ['approver'], status: 201, type: ObjectionResult })
   @HttpCode(201)
   fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ObjectionDto) {
     return this.bus.execute(commandOf('FileObjection', this.context(actor, key), { params: { noticeId: id }, body }));
   }
 
   @Post('notices/:id/objections/:objectionId/resolution')
-  @Roles('approver')
+  @Endpoint({ id: 'resolveObjection', summary: 'Resolve an objection / 处理异议', roles: ['approver'], status: 201, type: ResolutionResult })
   @HttpCode(201)
   resolveObjection(
     @CurrentActor() actor: Actor,
@@ -173,56 +196,56 @@ export class WriteController {
   }
 
   @Post('applications/:id/approval')
-  @Roles('approver')
+  @Endpoint({ id: 'approveAward', summary: 'Approve the award by collective decision / 集体研究审定奖励', roles: ['approver'], status: 201, type: AwardResult })
   @HttpCode(201)
   approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ApprovalDto) {
     return this.bus.execute(commandOf('ApproveAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/revocation')
-  @Roles('approver')
+  @Endpoint({ id: 'revokeAward', summary: 'Revoke an undisbursed award / 撤销奖励', roles: ['approver'], status: 201, type: ApplicationResult })
   @HttpCode(201)
   revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('RevokeAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/disbursements')
-  @Roles('finance')
+  @Endpoint({ id: 'recordDisbursement', summary: 'Record a payment (maker) / 登记拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: DisbursementDto) {
     return this.bus.execute(commandOf('RecordDisbursement', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('disbursements/:id/confirmation')
-  @Roles('finance')
+  @Endpoint({ id: 'confirmDisbursement', summary: 'Confirm a payment (checker, not its maker) / 复核确认拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   confirmDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string) {
     return this.bus.execute(commandOf('ConfirmDisbursement', this.context(actor, key), { params: { disbursementId: id }, body: undefined }));
   }
 
   @Post('disbursements/:id/rejection')
-  @Roles('finance')
+  @Endpoint({ id: 'rejectDisbursement', summary: 'Reject a recorded payment (checker) / 退回拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   rejectDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('RejectDisbursement', this.context(actor, key), { params: { disbursementId: id }, body }));
   }
 
   @Post('applications/:id/clawbacks')
-  @Roles('approver')
+  @Endpoint({ id: 'orderClawback', summary: 'Order a clawback / 责令追回', roles: ['approver'], status: 201, type: ClawbackResult })
   @HttpCode(201)
   orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ClawbackDto) {
     return this.bus.execute(commandOf('OrderClawback', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('clawbacks/:id/recoveries')
-  @Roles('finance')
+  @Endpoint({ id: 'recordRecovery', summary: 'Record money recovered / 登记收回', roles: ['finance'], status: 201, type: RecoveryResult })
   @HttpCode(201)
   recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RecoveryDto) {
     return this.bus.execute(commandOf('RecordRecovery', this.context(actor, key), { params: { clawbackId: id }, body }));
   }
 
   @Post('clawbacks/:id/write-off')
-  @Roles('approver')
+  @Endpoint({ id: 'writeOffClawback', summary: 'Write off what cannot be recovered / 核销', roles: ['approver'], status: 201, type: WriteOffResult })
   @HttpCode(201)
   writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('WriteOffClawback', this.context(actor, key), { params: { clawbackId: id }, body }));
@@ -251,13 +274,13 @@ export class ReadController {
   }
 
   @Get('programmes')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'listProgrammes', summary: 'Programme definitions, with their stages in order / 支持政策列表', roles: readerRoles, status: 200, type: [ProgrammeDefinitionView] })
   async programmes(@Query() query: ReadQueryDto) {
     return await (await this.readSideAt(query.minPosition)).queries.programmes();
   }
 
   @Get('programmes/:id')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getProgramme', summary: "One programme's definition in force / 支持政策", roles: readerRoles, status: 200, type: ProgrammeDefinitionView })
   async programme(@Param('id') id: string, @Query() query: ReadQueryDto) {
     const programme = await (await this.readSideAt(query.minPosition)).queries.programme(id);
     if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
@@ -265,7 +288,7 @@ export class ReadController {
   }
 
   @Get('applications')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'listApplications', summary: 'Applications, filtered and paged / 申请列表', roles: readerRoles, status: 200, type: [ApplicationView] })
   async applications(@Query() query: ApplicationsQueryDto) {
     const readSide = await this.readSideAt(query.minPosition);
     const filter = { programmeId: query.programmeId, fiscalYear: integerOf(query.fiscalYear), status: query.status, uscc: query.uscc, district: query.district };
@@ -274,7 +297,7 @@ export class ReadController {
   }
 
   @Get('applications/:id')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getApplication', summary: 'One application with its figures / 申请详情', roles: readerRoles, status: 200, type: ApplicationView })
   async application(@Param('id') id: string, @Query() query: ReadQueryDto) {
     const application = await (await this.readSideAt(query.minPosition)).queries.application(id);
     if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
@@ -282,7 +305,13 @@ export class ReadController {
   }
 
   @Get('applications/:id/history')
-  @Roles(...readerRoles)
+  @Endpoint({
+    id: 'getApplicationHistory',
+    summary: "An application's full history, with the objections to it / 申请全过程记录",
+    roles: readerRoles,
+    status: 200,
+    type: [HistoryEntry],
+  })
   async applicationHistory(@Param('id') id: string, @Query() query: ReadQueryDto) {
     await this.readSideAt(query.minPosition);
     const history = await applicationHistory(this.store, id);
@@ -291,13 +320,25 @@ export class ReadController {
   }
 
   @Get('approval-queue')
-  @Roles('approver', 'supervisor')
+  @Endpoint({
+    id: 'getApprovalQueue',
+    summary: 'Applications awaiting approval, priority tags first / 待审定队列',
+    roles: ['approver', 'supervisor'],
+    status: 200,
+    type: [ApplicationView],
+  })
   async approvalQueue(@Query() query: ApprovalQueueQueryDto) {
     return await (await this.readSideAt(query.minPosition)).queries.approvalQueue(query.programmeId);
   }
 
   @Get('budgets/:programmeId/:year')
-  @Roles('supervisor', 'auditor', 'approver', 'finance')
+  @Endpoint({
+    id: 'getBudget',
+    summary: "A programme-year's budget figures, now or as of / 年度预算执行",
+    roles: ['supervisor', 'auditor', 'approver', 'finance'],
+    status: 200,
+    type: BudgetView,
+  })
   async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BudgetQueryDto) {
     if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
     const budget = await (await this.readSideAt(query.minPosition)).queries.budget(programmeId, Number(yearText), asOfOf(query.asOf));
@@ -306,7 +347,13 @@ export class ReadController {
   }
 
   @Get('enterprises/:uscc/totals')
-  @Roles('supervisor', 'auditor')
+  @Endpoint({
+    id: 'getEnterpriseTotals',
+    summary: "An enterprise's totals per programme and year, with headroom / 企业累计",
+    roles: ['supervisor', 'auditor'],
+    status: 200,
+    type: EnterpriseTotalsView,
+  })
   async enterpriseTotals(@Param('uscc') uscc: string, @Query() query: EnterpriseTotalsQueryDto) {
     const readSide = await this.readSideAt(query.minPosition);
     const options = { year: integerOf(query.year), asOf: asOfOf(query.asOf) };
@@ -314,13 +361,23 @@ export class ReadController {
   }
 
   @Get('enterprises/:uscc/history')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getEnterpriseHistory', summary: "An enterprise's history / 企业全过程记录", roles: readerRoles, status: 200, type: [HistoryEntry] })
   async enterpriseHistory(@Param('uscc') uscc: string, @Query() query: ReadQueryDto) {
     return await enterpriseHistory(this.store, (await this.readSideAt(query.minPosition)).queries, uscc);
   }
 
   @Get('audit/events')
-  @Roles('auditor')
+  @Endpoint({
+    id: 'exportEvents',
+    summary: 'Export the log: JSON Lines, or CSV / .xlsx for Excel / 导出事件',
+    roles: ['auditor'],
+    status: 200,
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   async exportEvents(@Query() query: AuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const format = query.format ?? 'jsonl';
     // CSV and .xlsx show the business view unless the raw event log is asked for.
@@ -348,13 +405,13 @@ export class ReadController {
   }
 
   @Get('audit/digest')
-  @Roles('auditor')
+  @Endpoint({ id: 'getDigest', summary: "The log's digest, to save and verify against later / 日志摘要", roles: ['auditor'], status: 200, type: LogDigestView })
   async digest() {
     return digestToJson(await this.store.digest());
   }
 
   @Post('audit/verify')
-  @Roles('auditor')
+  @Endpoint({ id: 'verifyLog', summary: 'Verify the log (against saved digests) and reconcile the projections / 校验日志', roles: ['auditor'], status: 200, type: VerifyView })
   @HttpCode(200)
   async verify(@Body() body: VerifyDto) {
     // One saved digest, or several (checkpoints): each bounds where a change can lie.
