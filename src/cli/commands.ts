@@ -26,6 +26,7 @@ import { Projector } from '../projections/projector.js';
 import type { AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
 import { foreignEventOf, seedDemo } from '../synthetic/demo.js';
+import { asOfOf, isAsOf } from '../http/query-dtos.js';
 import { generateSynthetic } from '../synthetic/generator.js';
 import { ratePerSecond, secondsOf } from '../shared/durations.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
@@ -109,11 +110,11 @@ async function caughtUp(store: EventStore, projector: Projector, label = 'projec
   bar.stop();
 }
 
+/** `--as-of`: read as the API reads `?asOf=` (a position, an ISO instant, or a date: the end of that day in Shanghai). */
 export function parseAsOf(text: string | undefined): AsOf | undefined {
   if (text === undefined) return undefined;
-  if (/^[0-9]+$/.test(text)) return { position: BigInt(text) };
-  if (!Number.isNaN(Date.parse(text)) && /T/.test(text)) return { time: new Date(text).toISOString() };
-  throw new ConfigError(`--as-of must be a log position (digits) or an ISO instant such as 2025-07-01T00:00:00+08:00, got "${text}"`);
+  if (!isAsOf(text)) throw new ConfigError(`--as-of must be a log position, a date such as 2025-07-01 or an ISO instant such as 2025-07-01T00:00:00+08:00, got "${text}"`);
+  return asOfOf(text);
 }
 
 @Command({ name: 'replay', description: 'rebuild every projection from an empty read side' })
@@ -184,7 +185,7 @@ export class BudgetReportCommand extends LedgerCommand {
     print(report);
   }
 
-  @Option({ flags: '--as-of <when>', description: 'a log position, or an ISO instant' })
+  @Option({ flags: '--as-of <when>', description: 'a log position, an ISO instant, or a date (to the end of that day, Asia/Shanghai)' })
   parseAsOf(value: string): string {
     return value;
   }
@@ -215,7 +216,7 @@ export class EnterpriseReportCommand extends LedgerCommand {
     return value;
   }
 
-  @Option({ flags: '--as-of <when>', description: 'a log position, or an ISO instant' })
+  @Option({ flags: '--as-of <when>', description: 'a log position, an ISO instant, or a date (to the end of that day, Asia/Shanghai)' })
   parseAsOf(value: string): string {
     return value;
   }

@@ -39,7 +39,7 @@ export function asOfOf(text: string | undefined): AsOf | undefined {
   throw new Error(`asOf ${text} reached the controller unchecked`);
 }
 
-function isAsOf(value: unknown): boolean {
+export function isAsOf(value: unknown): value is string {
   return typeof value === 'string' && (isPosition(value) || isCalendarDate(value) || isInstant(value));
 }
 
