@@ -136,6 +136,14 @@ const firstRound: readonly DemoApplication[] = [
     outcome: 'approve-only',
   },
   {
+    name: 'standards-zhiyun',
+    programmeId: 'baoding-standards',
+    enterprise: 'zhiyun',
+    items: [{ amount: '15000.00', invoiceDate: '2026-01-27' }],
+    extra: { level: 'participant-national' },
+    outcome: { paid: ['30000.00'] },
+  },
+  {
     name: 'standards-suanli',
     programmeId: 'baoding-standards',
     enterprise: 'suanli',
