@@ -7,6 +7,7 @@ import { streams } from '../shared/streams.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.js';
 import { Public, readerRoles } from '../http/auth.js';
 import { Endpoint, PublicEndpoint } from '../http/openapi.js';
+import { AwaitingPaymentEntry, BudgetBreakdownView, ClawbackEntryView, DisbursementEntryView, EnterpriseEntryView, SignedIn, TimelineEntryView } from './responses.js';
 import { problemOf } from '../http/problem.js';
 import { ApiError } from '../http/problem.filter.js';
 import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
@@ -67,7 +68,7 @@ export class ConsoleController {
 
   @Post('console/sign-in')
   @Public()
-  @PublicEndpoint({ id: 'signIn', summary: "Exchange a local trial's one-time sign-in link for a token / 本地试用登录", status: 200 })
+  @PublicEndpoint({ id: 'signIn', summary: "Exchange a local trial's one-time sign-in link for a token / 本地试用登录", status: 200, type: SignedIn })
   @HttpCode(200)
   async signIn(@Body() body: unknown) {
     const code = (body as { code?: unknown } | undefined)?.code;
@@ -88,6 +89,7 @@ export class ConsoleController {
     summary: 'A budget month by month and by district, for the dashboard / 预算按月、按区县',
     roles: ['supervisor', 'auditor', 'approver', 'finance'],
     status: 200,
+    type: BudgetBreakdownView,
   })
   async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BreakdownQueryDto) {
     if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
@@ -96,7 +98,13 @@ export class ConsoleController {
 
   /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */
   @Get('awards/awaiting-payment')
-  @Endpoint({ id: 'listAwardsAwaitingPayment', summary: 'Awards with something left to pay / 待拨付奖励', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
+  @Endpoint({
+    id: 'listAwardsAwaitingPayment',
+    summary: 'Awards with something left to pay / 待拨付奖励',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [AwaitingPaymentEntry],
+  })
   async awaitingPayment() {
     const due = [];
     for (const candidate of await this.worklists.awardedApplications()) {
@@ -118,13 +126,25 @@ export class ConsoleController {
   }
 
   @Get('disbursements')
-  @Endpoint({ id: 'listDisbursements', summary: 'Payments, by state / 拨付列表', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
+  @Endpoint({
+    id: 'listDisbursements',
+    summary: 'Payments, by state / 拨付列表',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [DisbursementEntryView],
+  })
   async disbursements(@Query() query: DisbursementsQueryDto) {
     return await this.worklists.disbursementList(query.status);
   }
 
   @Get('disbursements/:id')
-  @Endpoint({ id: 'getDisbursement', summary: 'One payment with its maker and checker / 拨付详情', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
+  @Endpoint({
+    id: 'getDisbursement',
+    summary: 'One payment with its maker and checker / 拨付详情',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: DisbursementEntryView,
+  })
   async disbursement(@Param('id') id: string) {
     const found = await this.worklists.disbursement(id);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `disbursement ${id} does not exist`, { id }));
@@ -132,19 +152,25 @@ export class ConsoleController {
   }
 
   @Get('clawbacks')
-  @Endpoint({ id: 'listClawbacks', summary: 'Clawbacks, with what is owed / 追回列表', roles: ['finance', 'auditor', 'supervisor', 'approver'], status: 200 })
+  @Endpoint({
+    id: 'listClawbacks',
+    summary: 'Clawbacks, with what is owed / 追回列表',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [ClawbackEntryView],
+  })
   async clawbacks(@Query() query: ClawbacksQueryDto) {
     return await this.worklists.clawbackList(query.outstanding !== 'false');
   }
 
   @Get('enterprises')
-  @Endpoint({ id: 'searchEnterprises', summary: 'Enterprises by part of a name or USCC / 查找企业', roles: readerRoles, status: 200 })
+  @Endpoint({ id: 'searchEnterprises', summary: 'Enterprises by part of a name or USCC / 查找企业', roles: readerRoles, status: 200, type: [EnterpriseEntryView] })
   async enterprises(@Query() query: EnterpriseSearchQueryDto) {
     return await this.worklists.enterpriseSearch(query.q);
   }
 
   @Get('enterprises/:uscc')
-  @Endpoint({ id: 'getEnterprise', summary: 'One enterprise, with its flags and tags / 企业详情', roles: readerRoles, status: 200 })
+  @Endpoint({ id: 'getEnterprise', summary: 'One registered enterprise / 企业详情', roles: readerRoles, status: 200, type: EnterpriseEntryView })
   async enterprise(@Param('uscc') uscc: string) {
     const found = await this.worklists.enterprise(uscc);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `enterprise ${uscc} is not registered`, { uscc }));
@@ -153,7 +179,13 @@ export class ConsoleController {
 
   /** Every event of the application and the objections to it, with amounts, position and hash. */
   @Get('applications/:id/timeline')
-  @Endpoint({ id: 'getApplicationTimeline', summary: "An application's events with amounts, positions and hashes / 申请时间线", roles: readerRoles, status: 200 })
+  @Endpoint({
+    id: 'getApplicationTimeline',
+    summary: "An application's events with amounts, positions and hashes / 申请时间线",
+    roles: readerRoles,
+    status: 200,
+    type: [TimelineEntryView],
+  })
   async timeline(@Param('id') id: string) {
     const own = await this.store.readStream(streams.application(id));
     if (own.length === 0) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
