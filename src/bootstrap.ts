@@ -13,6 +13,7 @@ import { METRICS, instrumentRequests, type LedgerMetrics } from './http/metrics.
 import { ApiError } from './http/problem.filter.js';
 import { problemOf } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
+import { completeDocument } from './http/openapi.js';
 
 export { securityHeaders } from './http/security-headers.js';
 
@@ -102,6 +103,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     done(Object.assign(new Error('send the body as application/json'), { statusCode: 415 }), undefined),
   );
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
+  // Operation ids are the routes' declared ids (methods' names where none is declared): never generated from the controller's name.
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -114,7 +116,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { operationIdFactory: (_controller, method) => method },
   );
+  completeDocument(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -25,6 +25,8 @@ import { applicationHistory, enterpriseHistory } from '../projections/history.js
 import { Projector } from '../projections/projector.js';
 import type { AsOf } from '../projections/queries.js';
 import { reconcile } from '../projections/reconcile.js';
+import { foreignEventOf, seedDemo } from '../synthetic/demo.js';
+import { asOfOf, isAsOf } from '../http/query-dtos.js';
 import { generateSynthetic } from '../synthetic/generator.js';
 import { ratePerSecond, secondsOf } from '../shared/durations.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
@@ -108,11 +110,11 @@ async function caughtUp(store: EventStore, projector: Projector, label = 'projec
   bar.stop();
 }
 
+/** `--as-of`: read as the API reads `?asOf=` (a position, an ISO instant, or a date: the end of that day in Shanghai). */
 export function parseAsOf(text: string | undefined): AsOf | undefined {
   if (text === undefined) return undefined;
-  if (/^[0-9]+$/.test(text)) return { position: BigInt(text) };
-  if (!Number.isNaN(Date.parse(text)) && /T/.test(text)) return { time: new Date(text).toISOString() };
-  throw new ConfigError(`--as-of must be a log position (digits) or an ISO instant such as 2025-07-01T00:00:00+08:00, got "${text}"`);
+  if (!isAsOf(text)) throw new ConfigError(`--as-of must be a log position, a date such as 2025-07-01 or an ISO instant such as 2025-07-01T00:00:00+08:00, got "${text}"`);
+  return asOfOf(text);
 }
 
 @Command({ name: 'replay', description: 'rebuild every projection from an empty read side' })
@@ -183,7 +185,7 @@ export class BudgetReportCommand extends LedgerCommand {
     print(report);
   }
 
-  @Option({ flags: '--as-of <when>', description: 'a log position, or an ISO instant' })
+  @Option({ flags: '--as-of <when>', description: 'a log position, an ISO instant, or a date (to the end of that day, Asia/Shanghai)' })
   parseAsOf(value: string): string {
     return value;
   }
@@ -214,7 +216,7 @@ export class EnterpriseReportCommand extends LedgerCommand {
     return value;
   }
 
-  @Option({ flags: '--as-of <when>', description: 'a log position, or an ISO instant' })
+  @Option({ flags: '--as-of <when>', description: 'a log position, an ISO instant, or a date (to the end of that day, Asia/Shanghai)' })
   parseAsOf(value: string): string {
     return value;
   }
@@ -459,6 +461,31 @@ export class SeedSyntheticCommand extends LedgerCommand {
   }
 }
 
+@Command({
+  name: 'seed:demo',
+  description:
+    'write a small demo history on a fresh store through the real commands, dated in 2026: both cities, every programme, notices past, payments confirmed, a clawback; one application awaits approval, one award its payment',
+})
+export class SeedDemoCommand extends LedgerCommand {
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    // A history dated in the past belongs before anything else: on a ledger in use it would mislead.
+    const foreign = await foreignEventOf(this.store);
+    if (foreign !== undefined) {
+      throw new ConfigError(
+        `seed:demo writes to a fresh store only, and this one already has a history (${foreign.type} at position ${foreign.position}): point LEDGER_SQLITE_PATH at a new file`,
+      );
+    }
+    print(await seedDemo(new LedgerCommands(this.bus)));
+  }
+}
+
 @SubCommand({ name: 'application', arguments: '<applicationId>', description: "an application's history: every event of its stream, with the objections to it" })
 export class ApplicationHistoryCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
@@ -511,6 +538,7 @@ export const cliCommands = [
   ExportCommand,
   TokenCommand,
   SeedSyntheticCommand,
+  SeedDemoCommand,
   HistoryCommand,
   PublicKeyCommand,
   ApplicationHistoryCommand,
@@ -518,4 +546,4 @@ export const cliCommands = [
 ];
 
 /** The top-level commands' names. */
-export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'history', 'public-key'];
+export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'seed:demo', 'history', 'public-key'];

@@ -5,28 +5,28 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { streams } from '../shared/streams.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.js';
-import { Public, Roles, readerRoles } from '../http/auth.js';
+import { Public, readerRoles } from '../http/auth.js';
+import { Endpoint, PublicEndpoint } from '../http/openapi.js';
+import { AwaitingPaymentEntry, BudgetBreakdownView, ClawbackEntryView, DisbursementEntryView, EnterpriseEntryView, SignedIn, TimelineEntryView } from './responses.js';
 import { problemOf } from '../http/problem.js';
 import { ApiError } from '../http/problem.filter.js';
+import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
 import { SignInLinks } from './sign-in-link.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
-import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf, type DisbursementEntry } from './worklists.js';
+import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf } from './worklists.js';
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
-
-const disbursementStatuses: ReadonlyArray<DisbursementEntry['status']> = ['recorded', 'confirmed', 'rejected'];
-const searchTextLengthMax = 64;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
 }
 
-function breakdownAsOfOf(value: unknown): BreakdownAsOf | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < 1n << 63n) return { position: BigInt(value) };
-  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { timeMs: Date.parse(value) };
-  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
+/** The console's as-of, in the breakdown's terms (milliseconds), from one the DTO has checked. */
+function breakdownAsOfOf(text: string | undefined): BreakdownAsOf | undefined {
+  const asOf = asOfOf(text);
+  if (asOf === undefined) return undefined;
+  return 'position' in asOf ? asOf : { timeMs: Date.parse(asOf.time) };
 }
 
 export interface TimelineEntry {
@@ -68,6 +68,7 @@ export class ConsoleController {
 
   @Post('console/sign-in')
   @Public()
+  @PublicEndpoint({ id: 'signIn', summary: "Exchange a local trial's one-time sign-in link for a token / 本地试用登录", status: 200, type: SignedIn })
   @HttpCode(200)
   async signIn(@Body() body: unknown) {
     const code = (body as { code?: unknown } | undefined)?.code;
@@ -83,15 +84,27 @@ export class ConsoleController {
 
   /** Committed and paid month by month, and awards by district, for the supervisors' dashboard. */
   @Get('budgets/:programmeId/:year/breakdown')
-  @Roles('supervisor', 'auditor', 'approver', 'finance')
-  async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown) {
+  @Endpoint({
+    id: 'getBudgetBreakdown',
+    summary: 'A budget month by month and by district, for the dashboard / 预算按月、按区县',
+    roles: ['supervisor', 'auditor', 'approver', 'finance'],
+    status: 200,
+    type: BudgetBreakdownView,
+  })
+  async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BreakdownQueryDto) {
     if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
-    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(asOf));
+    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(query.asOf));
   }
 
   /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */
   @Get('awards/awaiting-payment')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({
+    id: 'listAwardsAwaitingPayment',
+    summary: 'Awards with something left to pay / 待拨付奖励',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [AwaitingPaymentEntry],
+  })
   async awaitingPayment() {
     const due = [];
     for (const candidate of await this.worklists.awardedApplications()) {
@@ -113,14 +126,25 @@ export class ConsoleController {
   }
 
   @Get('disbursements')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
-  async disbursements(@Query('status') status: unknown) {
-    if (status !== undefined && !disbursementStatuses.includes(status as DisbursementEntry['status'])) throw invalid('status', `must be one of ${disbursementStatuses.join(', ')}`);
-    return await this.worklists.disbursementList(status as DisbursementEntry['status'] | undefined);
+  @Endpoint({
+    id: 'listDisbursements',
+    summary: 'Payments, by state / 拨付列表',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [DisbursementEntryView],
+  })
+  async disbursements(@Query() query: DisbursementsQueryDto) {
+    return await this.worklists.disbursementList(query.status);
   }
 
   @Get('disbursements/:id')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
+  @Endpoint({
+    id: 'getDisbursement',
+    summary: 'One payment with its maker and checker / 拨付详情',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: DisbursementEntryView,
+  })
   async disbursement(@Param('id') id: string) {
     const found = await this.worklists.disbursement(id);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `disbursement ${id} does not exist`, { id }));
@@ -128,22 +152,25 @@ export class ConsoleController {
   }
 
   @Get('clawbacks')
-  @Roles('finance', 'auditor', 'supervisor', 'approver')
-  async clawbacks(@Query('outstanding') outstanding: unknown) {
-    if (outstanding !== undefined && outstanding !== 'true' && outstanding !== 'false') throw invalid('outstanding', 'must be true or false');
-    return await this.worklists.clawbackList(outstanding !== 'false');
+  @Endpoint({
+    id: 'listClawbacks',
+    summary: 'Clawbacks, with what is owed / 追回列表',
+    roles: ['finance', 'auditor', 'supervisor', 'approver'],
+    status: 200,
+    type: [ClawbackEntryView],
+  })
+  async clawbacks(@Query() query: ClawbacksQueryDto) {
+    return await this.worklists.clawbackList(query.outstanding !== 'false');
   }
 
   @Get('enterprises')
-  @Roles(...readerRoles)
-  async enterprises(@Query('q') q: unknown) {
-    if (typeof q !== 'string' || q.trim().length === 0 || q.length > searchTextLengthMax)
-      throw invalid('q', `must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)`);
-    return await this.worklists.enterpriseSearch(q);
+  @Endpoint({ id: 'searchEnterprises', summary: 'Enterprises by part of a name or USCC / 查找企业', roles: readerRoles, status: 200, type: [EnterpriseEntryView] })
+  async enterprises(@Query() query: EnterpriseSearchQueryDto) {
+    return await this.worklists.enterpriseSearch(query.q);
   }
 
   @Get('enterprises/:uscc')
-  @Roles(...readerRoles)
+  @Endpoint({ id: 'getEnterprise', summary: 'One registered enterprise / 企业详情', roles: readerRoles, status: 200, type: EnterpriseEntryView })
   async enterprise(@Param('uscc') uscc: string) {
     const found = await this.worklists.enterprise(uscc);
     if (found === undefined) throw new ApiError(problemOf('NOT_FOUND', `enterprise ${uscc} is not registered`, { uscc }));
@@ -152,7 +179,13 @@ export class ConsoleController {
 
   /** Every event of the application and the objections to it, with amounts, position and hash. */
   @Get('applications/:id/timeline')
-  @Roles(...readerRoles)
+  @Endpoint({
+    id: 'getApplicationTimeline',
+    summary: "An application's events with amounts, positions and hashes / 申请时间线",
+    roles: readerRoles,
+    status: 200,
+    type: [TimelineEntryView],
+  })
   async timeline(@Param('id') id: string) {
     const own = await this.store.readStream(streams.application(id));
     if (own.length === 0) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));

@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { Public } from '../http/auth.js';
+import { ApiOperation } from '@nestjs/swagger';
 import { SkipRateLimit } from '../http/rate-limit.js';
 import type { LedgerConfig } from '../config.js';
 
@@ -25,6 +26,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @ApiOperation({ operationId: 'health', summary: 'Store reachable and projection lag — no token needed' })
   @HealthCheck()
   check() {
     return this.health.check([

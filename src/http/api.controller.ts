@@ -1,7 +1,6 @@
 // The HTTP surface of SPEC §7 under /api. Writes run commands on the CommandBus with the caller's
 // Idempotency-Key as the command id; reads answer from the read side, after waiting (bounded) for it
 // to reach ?minPosition=.
-import { defined } from '../shared/assert.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
@@ -9,19 +8,43 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { savedDigestCountMax } from '../audit/checkpoints.js';
 import { verifyLog } from '../audit/verify.js';
-import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
+import { exportCsv, exportJsonl, exportXlsx } from '../audit/export.js';
 import { commandOf } from '../commands/ledger-command.js';
 import type { Actor, CommandContext } from '../shared/actor.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
-import type { ApplicationView, AsOf } from '../projections/queries.js';
+import type { ApplicationView as ApplicationFigures } from '../projections/queries.js';
 import { proposedAwardOf } from '../awards/use-cases.js';
 import { StreamLoader } from '../commands/runner.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, readerRoles } from './auth.js';
+import { CurrentActor, readerRoles } from './auth.js';
+import { Endpoint } from './openapi.js';
+import {
+  ApplicationResult,
+  RevocationResult,
+  ApplicationView,
+  AwardResult,
+  BudgetAllocatedResult,
+  BudgetView,
+  ClawbackResult,
+  DisbursementResult,
+  EnterpriseResult,
+  EnterpriseTotalsView,
+  FlagResult,
+  HistoryEntry,
+  HolidayYearResult,
+  LogDigestView,
+  NoticeResult,
+  ObjectionResult,
+  ProgrammeDefinitionView,
+  RecoveryResult,
+  ResolutionResult,
+  VerifyView,
+  WriteOffResult,
+} from './responses.js';
 import {
   AllocateBudgetDto,
   ApprovalDto,
@@ -41,6 +64,17 @@ import {
   VerifyDto,
 } from './dtos.js';
 import { problemOf } from './problem.js';
+import {
+  ApplicationsQueryDto,
+  ApprovalQueueQueryDto,
+  AuditEventsQueryDto,
+  BudgetQueryDto,
+  EnterpriseTotalsQueryDto,
+  ReadQueryDto,
+  asOfOf,
+  integerOf,
+  positionOf,
+} from './query-dtos.js';
 import { ApiError } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
@@ -55,38 +89,6 @@ const commandIdLengthMax = 160;
 /** The clock commands take their time from: read here, at the edge, never inside a decision. */
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
-
-function optionalInteger(value: unknown, field: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < min || Number(value) > max) throw invalid(field, `must be an integer from ${min} to ${max}`);
-  return Number(value);
-}
-
-function optionalText(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 128) throw invalid(field, 'must be a short string');
-  return value;
-}
-
-/** Positions are below 2⁶³ on every store (SQLite and PostgreSQL integers; KurrentDB's are packed to fit). */
-const positionLimit = 1n << 63n;
-
-function isPosition(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) < positionLimit;
-}
-
-function asOfOf(value: unknown): AsOf | undefined {
-  if (value === undefined) return undefined;
-  if (isPosition(value)) return { position: BigInt(value) };
-  if (typeof value === 'string' && /T/.test(value) && !Number.isNaN(Date.parse(value))) return { time: new Date(value).toISOString() };
-  throw invalid('asOf', 'must be a log position or an ISO instant such as 2025-07-01T00:00:00+08:00');
-}
-
-function positionOf(value: unknown, field: string): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (!isPosition(value)) throw invalid(field, 'must be a log position (digits, below 2^63)');
-  return BigInt(value);
-}
 
 @ApiTags('writes / 写入')
 @ApiBearerAuth()
@@ -109,7 +111,7 @@ export class WriteController {
   }
 
   @Post('calendar/years')
-  @Roles('admin')
+  @Endpoint({ id: 'publishHolidayYear', summary: "Publish a year's public holidays / 发布年度节假日安排", roles: ['admin'], status: 201, type: HolidayYearResult })
   @HttpCode(201)
   publishHolidayYear(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: HolidayYearDto) {
     return this.bus.execute(
@@ -121,49 +123,49 @@ export class WriteController {
   }
 
   @Post('programmes/:id/budgets')
-  @Roles('admin')
+  @Endpoint({ id: 'allocateBudget', summary: "Allocate a programme's budget for a year / 安排年度预算", roles: ['admin'], status: 201, type: BudgetAllocatedResult })
   @HttpCode(201)
   allocateBudget(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: AllocateBudgetDto) {
     return this.bus.execute(commandOf('AllocateBudget', this.context(actor, key), { params: { programmeId: id }, body }));
   }
 
   @Post('enterprises')
-  @Roles('admin', 'reviewer')
+  @Endpoint({ id: 'registerEnterprise', summary: 'Register an enterprise / 登记企业', roles: ['admin', 'reviewer'], status: 201, type: EnterpriseResult })
   @HttpCode(201)
   registerEnterprise(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: RegisterEnterpriseDto) {
     return this.bus.execute(commandOf('RegisterEnterprise', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('enterprises/:uscc/flags')
-  @Roles('admin')
+  @Endpoint({ id: 'raiseFlag', summary: 'Flag an enterprise on a list / 列入名单', roles: ['admin'], status: 201, type: FlagResult })
   @HttpCode(201)
   raiseFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: RaiseFlagDto) {
     return this.bus.execute(commandOf('RaiseFlag', this.context(actor, key), { params: { uscc }, body }));
   }
 
   @Delete('enterprises/:uscc/flags/:flagId')
-  @Roles('admin')
+  @Endpoint({ id: 'liftFlag', summary: 'Lift a flag / 移出名单', roles: ['admin'], status: 200, type: FlagResult })
   @ApiBody({ type: ReasonDto, required: false })
   liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
     return this.bus.execute(commandOf('LiftFlag', this.context(actor, key), { params: { uscc, flagId }, body: body ?? {} }));
   }
 
   @Post('applications')
-  @Roles('reviewer')
+  @Endpoint({ id: 'submitApplication', summary: 'Submit an application / 提交申报', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @HttpCode(201)
   submit(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: SubmitApplicationDto) {
     return this.bus.execute(commandOf('SubmitApplication', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('applications/:id/reviews')
-  @Roles('reviewer')
+  @Endpoint({ id: 'reviewApplication', summary: 'Record a review stage / 记录审核环节', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @HttpCode(201)
   review(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReviewDto) {
     return this.bus.execute(commandOf('ReviewApplication', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/withdrawal')
-  @Roles('reviewer')
+  @Endpoint({ id: 'withdrawApplication', summary: 'Withdraw an application before approval / 撤回申请', roles: ['reviewer'], status: 201, type: ApplicationResult })
   @ApiBody({ type: ReasonDto, required: false })
   @HttpCode(201)
   withdraw(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: unknown) {
@@ -171,21 +173,21 @@ export class WriteController {
   }
 
   @Post('notices')
-  @Roles('approver')
+  @Endpoint({ id: 'openNotice', summary: 'Open a public notice / 发起公示', roles: ['approver'], status: 201, type: NoticeResult })
   @HttpCode(201)
   openNotice(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: OpenNoticeDto) {
     return this.bus.execute(commandOf('OpenNotice', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('notices/:id/objections')
-  @Roles('approver')
+  @Endpoint({ id: 'fileObjection', summary: 'File an objection during a notice / 登记异议', roles: ['approver'], status: 201, type: ObjectionResult })
   @HttpCode(201)
   fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ObjectionDto) {
     return this.bus.execute(commandOf('FileObjection', this.context(actor, key), { params: { noticeId: id }, body }));
   }
 
   @Post('notices/:id/objections/:objectionId/resolution')
-  @Roles('approver')
+  @Endpoint({ id: 'resolveObjection', summary: 'Resolve an objection / 处理异议', roles: ['approver'], status: 201, type: ResolutionResult })
   @HttpCode(201)
   resolveObjection(
     @CurrentActor() actor: Actor,
@@ -198,56 +200,56 @@ export class WriteController {
   }
 
   @Post('applications/:id/approval')
-  @Roles('approver')
+  @Endpoint({ id: 'approveAward', summary: 'Approve the award by collective decision / 集体研究审定奖励', roles: ['approver'], status: 201, type: AwardResult })
   @HttpCode(201)
   approve(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ApprovalDto) {
     return this.bus.execute(commandOf('ApproveAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/revocation')
-  @Roles('approver')
+  @Endpoint({ id: 'revokeAward', summary: 'Revoke an undisbursed award / 撤销奖励', roles: ['approver'], status: 201, type: RevocationResult })
   @HttpCode(201)
   revoke(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('RevokeAward', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('applications/:id/disbursements')
-  @Roles('finance')
+  @Endpoint({ id: 'recordDisbursement', summary: 'Record a payment (maker) / 登记拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   recordDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: DisbursementDto) {
     return this.bus.execute(commandOf('RecordDisbursement', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('disbursements/:id/confirmation')
-  @Roles('finance')
+  @Endpoint({ id: 'confirmDisbursement', summary: 'Confirm a payment (checker, not its maker) / 复核确认拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   confirmDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string) {
     return this.bus.execute(commandOf('ConfirmDisbursement', this.context(actor, key), { params: { disbursementId: id }, body: undefined }));
   }
 
   @Post('disbursements/:id/rejection')
-  @Roles('finance')
+  @Endpoint({ id: 'rejectDisbursement', summary: 'Reject a recorded payment (checker) / 退回拨付', roles: ['finance'], status: 201, type: DisbursementResult })
   @HttpCode(201)
   rejectDisbursement(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('RejectDisbursement', this.context(actor, key), { params: { disbursementId: id }, body }));
   }
 
   @Post('applications/:id/clawbacks')
-  @Roles('approver')
+  @Endpoint({ id: 'orderClawback', summary: 'Order a clawback / 责令追回', roles: ['approver'], status: 201, type: ClawbackResult })
   @HttpCode(201)
   orderClawback(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ClawbackDto) {
     return this.bus.execute(commandOf('OrderClawback', this.context(actor, key), { params: { applicationId: id }, body }));
   }
 
   @Post('clawbacks/:id/recoveries')
-  @Roles('finance')
+  @Endpoint({ id: 'recordRecovery', summary: 'Record money recovered / 登记收回', roles: ['finance'], status: 201, type: RecoveryResult })
   @HttpCode(201)
   recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RecoveryDto) {
     return this.bus.execute(commandOf('RecordRecovery', this.context(actor, key), { params: { clawbackId: id }, body }));
   }
 
   @Post('clawbacks/:id/write-off')
-  @Roles('approver')
+  @Endpoint({ id: 'writeOffClawback', summary: 'Write off what cannot be recovered / 核销', roles: ['approver'], status: 201, type: WriteOffResult })
   @HttpCode(201)
   writeOff(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RequiredReasonDto) {
     return this.bus.execute(commandOf('WriteOffClawback', this.context(actor, key), { params: { clawbackId: id }, body }));
@@ -264,9 +266,9 @@ export class ReadController {
   ) {}
 
   /** The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. */
-  private async readSideAt(minPosition: unknown): Promise<ReadSide> {
+  private async readSideAt(minPosition: string | undefined): Promise<ReadSide> {
     if (this.readSide === null) throw new ApiError(problemOf('NOT_READY', 'this store keeps no read side in this version'), { 'Retry-After': '60' });
-    const wanted = positionOf(minPosition, 'minPosition');
+    const wanted = positionOf(minPosition);
     if (wanted !== undefined && !(await this.readSide.projector.waitFor(wanted, minPositionWaitMsMax))) {
       throw new ApiError(problemOf('NOT_READY', `the read side has not reached position ${wanted} yet`, { position: this.readSide.projector.position.toString() }), {
         'Retry-After': '1',
@@ -276,31 +278,25 @@ export class ReadController {
   }
 
   @Get('programmes')
-  @Roles(...readerRoles)
-  async programmes(@Query('minPosition') minPosition: unknown) {
-    return await (await this.readSideAt(minPosition)).queries.programmes();
+  @Endpoint({ id: 'listProgrammes', summary: 'Programme definitions, with their stages in order / 支持政策列表', roles: readerRoles, status: 200, type: [ProgrammeDefinitionView] })
+  async programmes(@Query() query: ReadQueryDto) {
+    return await (await this.readSideAt(query.minPosition)).queries.programmes();
   }
 
   @Get('programmes/:id')
-  @Roles(...readerRoles)
-  async programme(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const programme = await (await this.readSideAt(minPosition)).queries.programme(id);
+  @Endpoint({ id: 'getProgramme', summary: "One programme's definition in force / 支持政策", roles: readerRoles, status: 200, type: ProgrammeDefinitionView })
+  async programme(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    const programme = await (await this.readSideAt(query.minPosition)).queries.programme(id);
     if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
     return programme;
   }
 
   @Get('applications')
-  @Roles(...readerRoles)
-  async applications(@Query() query: Record<string, unknown>) {
-    const readSide = await this.readSideAt(query['minPosition']);
-    const filter = {
-      programmeId: optionalText(query['programmeId'], 'programmeId'),
-      fiscalYear: optionalInteger(query['fiscalYear'], 'fiscalYear', 2000, 2100),
-      status: optionalText(query['status'], 'status'),
-      uscc: optionalText(query['uscc'], 'uscc'),
-      district: optionalText(query['district'], 'district'),
-    };
-    const page = { limit: optionalInteger(query['limit'], 'limit', 1, 500) ?? 100, offset: optionalInteger(query['offset'], 'offset', 0, 10_000_000) ?? 0 };
+  @Endpoint({ id: 'listApplications', summary: 'Applications, filtered and paged / 申请列表', roles: readerRoles, status: 200, type: [ApplicationView] })
+  async applications(@Query() query: ApplicationsQueryDto) {
+    const readSide = await this.readSideAt(query.minPosition);
+    const filter = { programmeId: query.programmeId, fiscalYear: integerOf(query.fiscalYear), status: query.status, uscc: query.uscc, district: query.district };
+    const page = { limit: integerOf(query.limit) ?? 100, offset: integerOf(query.offset) ?? 0 };
     const listed = await readSide.queries.applications(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page);
     return await Promise.all(listed.map((view) => this.withProposal(view)));
   }
@@ -310,69 +306,101 @@ export class ReadController {
    * would grant, worked out on the write side's pools as they stand (it changes as the enterprise-year
    * and the project change), not a figure frozen in the read side.
    */
-  private async withProposal(view: ApplicationView): Promise<ApplicationView & { proposedAward: string | null }> {
+  private async withProposal(view: ApplicationFigures): Promise<ApplicationFigures & { proposedAward: string | null }> {
     if (view.status !== 'reviewed' && view.status !== 'in_notice') return { ...view, proposedAward: view.status === 'approved' || view.status === 'revoked' ? view.award : null };
     const proposal = await proposedAwardOf(new StreamLoader(this.store), view.applicationId);
     return proposal === null ? { ...view, proposedAward: null } : { ...view, entitlement: proposal.entitlement, proposedAward: proposal.entitlement };
   }
 
   @Get('applications/:id')
-  @Roles(...readerRoles)
-  async application(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    const application = await (await this.readSideAt(minPosition)).queries.application(id);
+  @Endpoint({ id: 'getApplication', summary: 'One application with its figures / 申请详情', roles: readerRoles, status: 200, type: ApplicationView })
+  async application(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    const application = await (await this.readSideAt(query.minPosition)).queries.application(id);
     if (application === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
     return await this.withProposal(application);
   }
 
   @Get('applications/:id/history')
-  @Roles(...readerRoles)
-  async applicationHistory(@Param('id') id: string, @Query('minPosition') minPosition: unknown) {
-    await this.readSideAt(minPosition);
+  @Endpoint({
+    id: 'getApplicationHistory',
+    summary: "An application's full history, with the objections to it / 申请全过程记录",
+    roles: readerRoles,
+    status: 200,
+    type: [HistoryEntry],
+  })
+  async applicationHistory(@Param('id') id: string, @Query() query: ReadQueryDto) {
+    await this.readSideAt(query.minPosition);
     const history = await applicationHistory(this.store, id);
     if (history === undefined) throw new ApiError(problemOf('NOT_FOUND', `application ${id} does not exist`, { id }));
     return history;
   }
 
   @Get('approval-queue')
-  @Roles('approver', 'supervisor')
-  async approvalQueue(@Query('programmeId') programmeId: unknown, @Query('minPosition') minPosition: unknown) {
-    const queue = await (await this.readSideAt(minPosition)).queries.approvalQueue(optionalText(programmeId, 'programmeId'));
+  @Endpoint({
+    id: 'getApprovalQueue',
+    summary: 'Applications awaiting approval, priority tags first / 待审定队列',
+    roles: ['approver', 'supervisor'],
+    status: 200,
+    type: [ApplicationView],
+  })
+  async approvalQueue(@Query() query: ApprovalQueueQueryDto) {
+    const queue = await (await this.readSideAt(query.minPosition)).queries.approvalQueue(query.programmeId);
     return await Promise.all(queue.map((view) => this.withProposal(view)));
   }
 
   @Get('budgets/:programmeId/:year')
-  @Roles('supervisor', 'auditor', 'approver', 'finance')
-  async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
-    const year = defined(optionalInteger(yearText, 'year', 2000, 2100), 'the year of the route');
-    const budget = await (await this.readSideAt(minPosition)).queries.budget(programmeId, year, asOfOf(asOf));
+  @Endpoint({
+    id: 'getBudget',
+    summary: "A programme-year's budget figures, now or as of / 年度预算执行",
+    roles: ['supervisor', 'auditor', 'approver', 'finance'],
+    status: 200,
+    type: BudgetView,
+  })
+  async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BudgetQueryDto) {
+    if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
+    const budget = await (await this.readSideAt(query.minPosition)).queries.budget(programmeId, Number(yearText), asOfOf(query.asOf));
     if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
     return budget;
   }
 
   @Get('enterprises/:uscc/totals')
-  @Roles('supervisor', 'auditor')
-  async enterpriseTotals(@Param('uscc') uscc: string, @Query('year') year: unknown, @Query('asOf') asOf: unknown, @Query('minPosition') minPosition: unknown) {
-    const readSide = await this.readSideAt(minPosition);
-    const options = { year: optionalInteger(year, 'year', 2000, 2100), asOf: asOfOf(asOf) };
+  @Endpoint({
+    id: 'getEnterpriseTotals',
+    summary: "An enterprise's totals per programme and year, with headroom / 企业累计",
+    roles: ['supervisor', 'auditor'],
+    status: 200,
+    type: EnterpriseTotalsView,
+  })
+  async enterpriseTotals(@Param('uscc') uscc: string, @Query() query: EnterpriseTotalsQueryDto) {
+    const readSide = await this.readSideAt(query.minPosition);
+    const options = { year: integerOf(query.year), asOf: asOfOf(query.asOf) };
     return { uscc, totals: await readSide.queries.enterpriseTotals(uscc, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))) };
   }
 
   @Get('enterprises/:uscc/history')
-  @Roles(...readerRoles)
-  async enterpriseHistory(@Param('uscc') uscc: string, @Query('minPosition') minPosition: unknown) {
-    return await enterpriseHistory(this.store, (await this.readSideAt(minPosition)).queries, uscc);
+  @Endpoint({ id: 'getEnterpriseHistory', summary: "An enterprise's history / 企业全过程记录", roles: readerRoles, status: 200, type: [HistoryEntry] })
+  async enterpriseHistory(@Param('uscc') uscc: string, @Query() query: ReadQueryDto) {
+    return await enterpriseHistory(this.store, (await this.readSideAt(query.minPosition)).queries, uscc);
   }
 
   @Get('audit/events')
-  @Roles('auditor')
-  async exportEvents(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
-    const format = query['format'] ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv' && format !== 'xlsx') throw invalid('format', 'must be jsonl, csv or xlsx');
+  @Endpoint({
+    id: 'exportEvents',
+    summary: 'Export the log: JSON Lines, or CSV / .xlsx for Excel / 导出事件',
+    roles: ['auditor'],
+    status: 200,
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  async exportEvents(@Query() query: AuditEventsQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const format = query.format ?? 'jsonl';
     // CSV and .xlsx show the business view unless the raw event log is asked for.
-    const view = query['view'] ?? 'business';
-    if (!exportViews.includes(view as ExportView)) throw invalid('view', 'must be business or events');
-    const from = positionOf(query['fromPosition'], 'fromPosition') ?? 1n;
-    const limit = optionalInteger(query['limit'], 'limit', 1, 1_000_000);
+    const view = query.view ?? 'business';
+    const from = positionOf(query.fromPosition) ?? 1n;
+    const limit = integerOf(query.limit);
     const range = { afterPosition: from > 0n ? from - 1n : 0n, ...(limit === undefined ? {} : { maxCount: limit }) };
     const name = view === 'business' ? 'ledger-business' : 'ledger-events';
     // Streamed: an export of the whole log never sits in memory.
@@ -380,10 +408,10 @@ export class ReadController {
       await reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${name}.csv"`)
-        .send(Readable.from(exportCsv(this.store, view as ExportView, range)));
+        .send(Readable.from(exportCsv(this.store, view, range)));
     } else if (format === 'xlsx') {
       const body = new PassThrough();
-      exportXlsx(this.store, view as ExportView, body, range).catch((error: unknown) => body.destroy(error as Error));
+      exportXlsx(this.store, view, body, range).catch((error: unknown) => body.destroy(error as Error));
       await reply
         .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
@@ -394,13 +422,13 @@ export class ReadController {
   }
 
   @Get('audit/digest')
-  @Roles('auditor')
+  @Endpoint({ id: 'getDigest', summary: "The log's digest, to save and verify against later / 日志摘要", roles: ['auditor'], status: 200, type: LogDigestView })
   async digest() {
     return digestToJson(await this.store.digest());
   }
 
   @Post('audit/verify')
-  @Roles('auditor')
+  @Endpoint({ id: 'verifyLog', summary: 'Verify the log (against saved digests) and reconcile the projections / 校验日志', roles: ['auditor'], status: 200, type: VerifyView })
   @HttpCode(200)
   async verify(@Body() body: VerifyDto) {
     // One saved digest, or several (checkpoints): each bounds where a change can lie.

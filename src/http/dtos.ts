@@ -24,6 +24,11 @@ const date = datePattern;
 const uscc = usccPattern;
 const key = keyPattern;
 
+/** How OpenAPI shows them: a string with the pattern the DTO checks, and a format a client can map. */
+const moneyDoc = { type: String, format: 'decimal', pattern: moneyPattern.source } as const;
+const dateDoc = { type: String, format: 'date', pattern: datePattern.source } as const;
+const usccDoc = { type: String, pattern: usccPattern.source } as const;
+
 const moneyMessage = 'must be a decimal string such as "300000.00" (not a number), with at most two decimals';
 
 export class AllocateBudgetDto {
@@ -33,7 +38,7 @@ export class AllocateBudgetDto {
   @Max(2100)
   year!: number;
 
-  @ApiProperty({ description: 'Amount allocated, yuan / 安排预算金额(元)', example: '5000000.00' })
+  @ApiProperty({ ...moneyDoc, description: 'Amount allocated, yuan / 安排预算金额(元)', example: '5000000.00' })
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
@@ -72,7 +77,7 @@ export class UsccOverrideDto {
 }
 
 export class RegisterEnterpriseDto {
-  @ApiProperty({ description: 'Unified social credit code / 统一社会信用代码', example: '91130600000000001A' })
+  @ApiProperty({ ...usccDoc, description: 'Unified social credit code / 统一社会信用代码', example: '91130600000000001A' })
   @Matches(uscc, { message: 'uscc must be an 18-character unified social credit code' })
   uscc!: string;
 
@@ -118,11 +123,11 @@ export class RaiseFlagDto {
   @Length(1, 500)
   source!: string;
 
-  @ApiProperty({ description: 'In force since (for a safety accident: its date) / 起始日期', example: '2025-01-01' })
+  @ApiProperty({ ...dateDoc, description: 'In force since (for a safety accident: its date) / 起始日期', example: '2025-01-01' })
   @Matches(date)
   since!: string;
 
-  @ApiPropertyOptional({ description: 'Last day of a ban / 禁入截止日期', example: '2027-12-31' })
+  @ApiPropertyOptional({ ...dateDoc, description: 'Last day of a ban / 禁入截止日期', example: '2027-12-31' })
   @IsOptional()
   @Matches(date)
   until?: string;
@@ -160,11 +165,11 @@ export class ItemDto {
   @Matches(invoiceNumberPattern, { message: 'invoiceNumber must be 8 or 20 digits' })
   invoiceNumber!: string;
 
-  @ApiProperty({ description: 'Invoice date / 开票日期', example: '2025-05-20' })
+  @ApiProperty({ ...dateDoc, description: 'Invoice date / 开票日期', example: '2025-05-20' })
   @Matches(date)
   invoiceDate!: string;
 
-  @ApiProperty({ description: 'Amount, yuan / 金额(元)', example: '350000.00' })
+  @ApiProperty({ ...moneyDoc, description: 'Amount, yuan / 金额(元)', example: '350000.00' })
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
@@ -184,7 +189,7 @@ export class SubmitApplicationDto {
   @Matches(key)
   programmeId!: string;
 
-  @ApiProperty({ description: 'Enterprise / 申报单位统一社会信用代码' })
+  @ApiProperty({ ...usccDoc, description: 'Enterprise / 申报单位统一社会信用代码' })
   @Matches(uscc)
   uscc!: string;
 
@@ -230,7 +235,7 @@ export class ReviewDto {
   @IsIn(reviewOutcomes)
   outcome!: string;
 
-  @ApiPropertyOptional({ description: 'Recognized amount, yuan / 认定金额(元)', example: '300000.00' })
+  @ApiPropertyOptional({ ...moneyDoc, description: 'Recognized amount, yuan / 认定金额(元)', example: '300000.00' })
   @IsOptional()
   @IsString()
   @Matches(money, { message: `recognizedAmount ${moneyMessage}` })
@@ -255,7 +260,7 @@ export class OpenNoticeDto {
   @Matches(key, { each: true })
   applicationIds!: string[];
 
-  @ApiProperty({ description: 'First day (not counted in the period) / 公示开始日期(当日不计入)', example: '2025-06-03' })
+  @ApiProperty({ ...dateDoc, description: 'First day (not counted in the period) / 公示开始日期(当日不计入)', example: '2025-06-03' })
   @Matches(date)
   opensOn!: string;
 }
@@ -295,7 +300,7 @@ export class ApprovalDto {
   @Length(1, 200)
   decisionRef!: string;
 
-  @ApiPropertyOptional({ description: 'A lower amount than the entitlement, yuan / 核减后的奖励金额(元)' })
+  @ApiPropertyOptional({ ...moneyDoc, description: 'A lower amount than the entitlement, yuan / 核减后的奖励金额(元)' })
   @IsOptional()
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
@@ -309,7 +314,7 @@ export class ApprovalDto {
 }
 
 export class DisbursementDto {
-  @ApiProperty({ description: 'Amount, yuan / 拨付金额(元)', example: '300000.00' })
+  @ApiProperty({ ...moneyDoc, description: 'Amount, yuan / 拨付金额(元)', example: '300000.00' })
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
@@ -318,13 +323,13 @@ export class DisbursementDto {
   @Matches(key)
   paymentRef!: string;
 
-  @ApiProperty({ description: 'Day paid / 支付日期', example: '2025-06-20' })
+  @ApiProperty({ ...dateDoc, description: 'Day paid / 支付日期', example: '2025-06-20' })
   @Matches(date)
   paidOn!: string;
 }
 
 export class ClawbackDto {
-  @ApiProperty({ description: 'Amount to recover, yuan / 追回金额(元)' })
+  @ApiProperty({ ...moneyDoc, description: 'Amount to recover, yuan / 追回金额(元)' })
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
@@ -338,15 +343,23 @@ export class ClawbackDto {
   @IsOptional()
   @IsBoolean()
   fraud?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "The application's spend no longer counts (false invoices, fraud; defaults to `fraud`): its enterprise-year or project is recomputed / 取消其认定支出并重新计算(默认同 fraud)",
+  })
+  @IsOptional()
+  @IsBoolean()
+  disqualifiesSpend?: boolean;
 }
 
 export class RecoveryDto {
-  @ApiProperty({ description: 'Amount received, yuan / 收回金额(元)' })
+  @ApiProperty({ ...moneyDoc, description: 'Amount received, yuan / 收回金额(元)' })
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
 
-  @ApiProperty({ description: 'Day received / 收款日期' })
+  @ApiProperty({ ...dateDoc, description: 'Day received / 收款日期' })
   @Matches(date)
   receivedOn!: string;
 

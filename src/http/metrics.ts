@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { Money } from '../shared/money.js';
 import { Public } from './auth.js';
+import { ApiOperation } from '@nestjs/swagger';
 import { problemCodeOf } from './problem.filter.js';
 import { SkipRateLimit } from './rate-limit.js';
 
@@ -83,6 +84,7 @@ export function instrumentRequests(fastify: FastifyInstance, metrics: LedgerMetr
 export class MetricsController {
   constructor(@Inject(METRICS) private readonly metrics: LedgerMetrics) {}
 
+  @ApiOperation({ operationId: 'metrics', summary: 'Prometheus metrics — no token needed' })
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {

@@ -14,7 +14,8 @@ export interface Problem {
   readonly [figure: string]: unknown;
 }
 
-const statusOf: Record<ApiErrorCode, number> = {
+/** The HTTP status of each code: one map for the whole API (and its OpenAPI document). */
+export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -49,7 +50,7 @@ const statusOf: Record<ApiErrorCode, number> = {
   NOT_READY: 503,
 };
 
-const titleZh: Record<ApiErrorCode, string> = {
+export const titleZh: Readonly<Record<ApiErrorCode, string>> = {
   VALIDATION_FAILED: '输入不符合要求',
   UNAUTHENTICATED: '未认证或令牌无效',
   FORBIDDEN: '无权执行此操作',
