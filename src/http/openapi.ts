@@ -77,6 +77,22 @@ const examples: Record<ApiErrorCode, { detail: string; figures?: Record<string, 
   RECOVERY_EXCEEDS_ORDERED: { detail: 'the receipt exceeds what is still to recover', figures: { requested: '100000.00', outstanding: '60000.00' } },
   DUPLICATE_PAYMENT_REFERENCE: { detail: 'payment reference GK-2026-0001 is already used', figures: { paymentRef: 'GK-2026-0001' } },
   CALENDAR_MISSING: { detail: 'the holidays of 2027 are not published: POST /api/calendar/years', figures: { year: 2027 } },
+  APPLICATION_WINDOW_CLOSED: {
+    detail: 'programme baoding-data-voucher (version 1) accepts applications from 2025-02-17 to 2028-02-16; today is 2028-02-17',
+    figures: { programmeId: 'baoding-data-voucher', version: '1', lastApplicationDay: '2028-02-16', today: '2028-02-17' },
+  },
+  DATE_OUT_OF_RANGE: {
+    detail: 'paidOn 2026-03-01 must lie between 2026-04-10 and 2026-05-06',
+    figures: { field: 'paidOn', value: '2026-03-01', earliest: '2026-04-10', latest: '2026-05-06' },
+  },
+  CLAWBACK_OUTSTANDING: {
+    detail: 'application 684794fc-8566-5e41-937c-09a66ac4f07f has 60000.00 of clawbacks outstanding: no payment until they are recovered or written off',
+    figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', outstanding: '60000.00' },
+  },
+  PAYMENT_PENDING: {
+    detail: 'the correction needs 30000.00 more from awards whose payments are recorded but not confirmed: the checker confirms or rejects disbursement 1b2c… first',
+    figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', disbursementId: '1b2c8e9d-0f4a-5b6c-8d7e-9f0a1b2c3d4e' },
+  },
   RATE_LIMITED: { detail: 'more than 600 requests in a minute', figures: { limitPerMinute: 600 } },
   INTERNAL: { detail: 'an unexpected error occurred; it has been logged' },
   STORE_UNAVAILABLE: { detail: 'the event store cannot be reached; try again' },
