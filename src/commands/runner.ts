@@ -3,7 +3,7 @@
 // A command id is recorded in its own stream in the same append: a retry returns the first result.
 import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
-import { refusal } from '../shared/errors.js';
+import { LedgerError, refusal } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import { EventIdConflictError, EventStore, JsonObject, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError, streamReadCountMax } from '../event-store/event-store.js';
 import { isEventType, readEventOf, schemaVersionOf } from '../events/upcasting.js';
@@ -219,20 +219,26 @@ export class CommandRunner {
     decide: (loader: StreamLoader) => Promise<Written<R>>,
   ): Promise<CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError> {
     const commandStream = streams.command(context.commandId);
-    const earlier = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
-    const first = earlier[0];
-    if (first !== undefined) {
-      const processed = first.data as { commandType: string; requestHash: string; result: R };
-      if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
-        throw refusal('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${context.commandId} was already used for a different request`, {
-          commandId: context.commandId,
-        });
-      }
-      return { ...processed.result, position: first.position.toString() };
-    }
+    const earlier = await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash);
+    if (earlier !== undefined) return earlier;
 
     const loader = new StreamLoader(this.store, this.folds);
-    const decision = await decide(loader);
+    let decision: Written<R>;
+    try {
+      decision = await decide(loader);
+    } catch (error) {
+      // A refusal is answered only if the key has no result yet. The same key may have run at once in
+      // another process (or an earlier attempt here may have been committed but not answered): the state
+      // read above then already holds its effect (an application approved), and deciding again refuses
+      // what in fact succeeded. The first result is the answer, as for any retry. Refusals themselves
+      // record nothing (they change nothing, not even the log): a key refused and sent again is decided
+      // again, on the state as it is then.
+      if (error instanceof LedgerError) {
+        const answered = await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash);
+        if (answered !== undefined) return answered;
+      }
+      throw error;
+    }
     const result = JSON.parse(JSON.stringify(decision.result)) as R;
     const writes: StreamWrite[] = [
       ...decision.writes,
@@ -259,6 +265,17 @@ export class CommandRunner {
       if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return error;
       throw error;
     }
+  }
+
+  /** The result a command id already has, if any; the same id with another request is refused. */
+  private async earlierResult<R extends object>(commandStream: string, commandId: string, commandType: string, requestHash: string): Promise<CommandResult<R> | undefined> {
+    const [first] = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
+    if (first === undefined) return undefined;
+    const processed = first.data as { commandType: string; requestHash: string; result: R };
+    if (processed.commandType !== commandType || processed.requestHash !== requestHash) {
+      throw refusal('IDEMPOTENCY_KEY_REUSED', `the idempotency key ${commandId} was already used for a different request`, { commandId });
+    }
+    return { ...processed.result, position: first.position.toString() };
   }
 
   private newEvent(context: CommandContext, role: Role, stream: string, index: number, event: StreamWrite['events'][number]): NewEvent {
