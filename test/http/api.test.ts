@@ -101,6 +101,9 @@ describe('HTTP API', () => {
     await admin.post('/api/enterprises', { uscc, name: '保定某算力公司', city: 'baoding', district: '竞秀区' }).expect(201);
     const { applicationId, endsOn } = await prepareNoticed(uscc, '1200000.00');
     const approver = await as('approver-2', 'approver');
+    // Rule `proposed-award`: from the final review on, the application shows what an approval now would grant.
+    const proposed = await approver.get(`/api/applications/${applicationId}`).expect(200);
+    expect(proposed.body).toMatchObject({ status: 'in_notice', entitlement: '300000.00', proposedAward: '300000.00' });
     const early = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' });
     expect(early.status).toBe(422);
     expect(early.body).toMatchObject({ code: 'NOTICE_NOT_ENDED', status: 422, endsOn });
