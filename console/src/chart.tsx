@@ -1,7 +1,7 @@
 // A chart in a Preact component. The chart library is loaded on first use, so that pages without a
 // chart never download or parse it.
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 export type ChartOption = EChartsCoreOption;
 
@@ -13,6 +13,8 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
   const chart = useRef<EChartsType | null>(null);
   const latest = useRef(option);
   latest.current = option;
+  // Marked as loading until first drawn, like a read in flight: the page is not shown before its charts.
+  const [drawn, setDrawn] = useState(false);
   useEffect(() => {
     let live = true;
     const resize = () => chart.current?.resize();
@@ -22,6 +24,7 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
       chart.current = echarts.init(element.current!, undefined, { renderer: 'canvas' });
       chart.current.setOption({ aria: { enabled: true }, animation: false, ...latest.current }, true);
       window.addEventListener('resize', resize);
+      setDrawn(true);
     });
     return () => {
       live = false;
@@ -33,5 +36,5 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
   useEffect(() => {
     chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
   }, [option]);
-  return <div class="chart" ref={element} role="img" aria-label={label} style={{ height: `${height}px` }} />;
+  return <div class="chart" ref={element} role="img" aria-label={label} data-loading={drawn ? undefined : ''} style={{ height: `${height}px` }} />;
 }
