@@ -4,60 +4,13 @@ import { get } from '../api';
 import { Chart, type ChartOption } from '../chart';
 import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, wan } from '../format';
 import { lang, tr } from '../i18n';
+import { programmeName, usePrograms, type Budget } from '../records';
 import { Field, Loading, Section, Yuan, useLoad } from '../ui';
 
-export interface Programme {
-  id: string;
-  version: number;
-  name: { zh: string; en: string };
-  stages: string[];
-  rule: { kind: string };
-}
-
-export interface Budget {
-  programmeId: string;
-  year: number;
-  budget: string;
-  committed: string;
-  paid: string;
-  clawbackOrdered: string;
-  recovered: string;
-  remaining: string;
-  position: string;
-}
-
-export interface Application {
-  applicationId: string;
-  programmeId: string;
-  fiscalYear: number;
-  uscc: string;
-  district: string | null;
-  priority: number;
-  status: string;
-  claimed: string;
-  recognized: string | null;
-  entitlement: string;
-  award: string;
-  paid: string;
-  clawbackOrdered: string;
-  recovered: string;
-  noticeId: string | null;
-  noticeEndsOn: string | null;
-  submittedAt: string;
-}
-
-export interface Breakdown {
+interface Breakdown {
   position: string;
   months: Array<{ month: string; committed: string; paid: string }>;
   districts: Array<{ district: string | null; committed: string; applications: number }>;
-}
-
-export function programmeName(programme: Programme | undefined, id: string): string {
-  return programme === undefined ? id : lang() === 'zh' ? programme.name.zh : programme.name.en;
-}
-
-export function usePrograms() {
-  return useLoad(() => get<Programme[]>('/api/programmes'), []);
 }
 
 /** The months to draw: the whole year once it is over, else up to the as-of day or today; figures carried forward. */

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, hasRole } from '../api';
 import { eventName, roleName, statusName, tr } from '../i18n';
 import { Field, Loading, Section, Time, Yuan, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application } from './budget';
+import { programmeName, usePrograms, type Application } from '../records';
 
 export interface Enterprise {
   uscc: string;

@@ -6,7 +6,7 @@ import { currentSession, get, post } from '../api';
 import { beijingToday } from '../format';
 import { tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
-import { programmeName, usePrograms } from './budget';
+import { programmeName, usePrograms } from '../records';
 
 export interface Disbursement {
   disbursementId: string;

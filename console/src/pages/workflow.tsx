@@ -6,7 +6,7 @@ import { currentSession, get, hasRole, post } from '../api';
 import { beijingToday, beijingYear, fenOf, subtractAmounts, yuan } from '../format';
 import { stageName, statusName, tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application, type Budget, type Programme } from './budget';
+import { entitlementKnown, programmeName, usePrograms, type Application, type Budget, type Programme } from '../records';
 
 interface TimelineEntry {
   position: string;
@@ -14,11 +14,6 @@ interface TimelineEntry {
   actorId: string;
   recordedAt: string;
   data: Record<string, unknown>;
-}
-
-/** The read side knows an application's entitlement once it is proposed or approved; before, it reads 0.00. */
-export function entitlementKnown(a: Application): boolean {
-  return a.status === 'approved' || fenOf(a.entitlement) > 0n;
 }
 
 const categories = ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'] as const;
