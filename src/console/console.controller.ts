@@ -114,9 +114,11 @@ export class ConsoleController {
 
   @Get('disbursements')
   @Roles('finance', 'auditor', 'supervisor', 'approver')
-  async disbursements(@Query('status') status: unknown) {
+  async disbursements(@Query('status') status: unknown, @Query('latest') latestText: unknown) {
     if (status !== undefined && !disbursementStatuses.includes(status as DisbursementEntry['status'])) throw invalid('status', `must be one of ${disbursementStatuses.join(', ')}`);
-    return await this.worklists.disbursementList(status as DisbursementEntry['status'] | undefined);
+    if (latestText !== undefined && (typeof latestText !== 'string' || !/^[0-9]{1,3}$/.test(latestText) || Number(latestText) < 1 || Number(latestText) > worklistLengthMax))
+      throw invalid('latest', `must be an integer from 1 to ${worklistLengthMax}`);
+    return await this.worklists.disbursementList(status as DisbursementEntry['status'] | undefined, latestText === undefined ? undefined : Number(latestText));
   }
 
   @Get('disbursements/:id')

@@ -64,7 +64,7 @@ export function FinancePage() {
   const programmes = usePrograms();
   const approved = useLoad(() => get<AwaitingPayment[]>('/api/awards/awaiting-payment'), []);
   const pending = useLoad(() => get<Disbursement[]>('/api/disbursements?status=recorded'), []);
-  const confirmed = useLoad(() => get<Disbursement[]>('/api/disbursements?status=confirmed'), []);
+  const confirmed = useLoad(() => get<Disbursement[]>(`/api/disbursements?status=confirmed&latest=${confirmedShownMax}`), []);
   const clawbacks = useLoad(() => get<Clawback[]>('/api/clawbacks?outstanding=true'), []);
   const reloadAll = () => {
     approved.reload();
@@ -139,7 +139,7 @@ export function FinancePage() {
             </tr>
           </thead>
           <tbody>
-            {(confirmed.data ?? []).slice(-confirmedShownMax).reverse().map((d) => (
+            {(confirmed.data ?? []).map((d) => (
               <tr>
                 <td>{d.paymentRef}</td>
                 <td>{d.enterpriseName ?? d.uscc}</td>
