@@ -1,7 +1,8 @@
 // The console: sign-in, then the pages the signed-in roles may use, in Chinese or English.
 import { render } from 'preact';
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
-import { currentSession, hasRole, onSessionChange, signOut, type Role } from './api';
+import { currentSession, forgetPrefetched, hasRole, onSessionChange, prefetch, signOut, type Role } from './api';
+import { beijingYear } from './format';
 import { lang, onLangChange, roleName, setLang, tr } from './i18n';
 import { SignInPage } from './pages/sign-in';
 import { Problem } from './ui';
@@ -13,6 +14,11 @@ type Render = (params: URLSearchParams, rest: string) => preact.JSX.Element;
 interface Page {
   key: string;
   load: () => Promise<Render>;
+  /**
+   * The reads the page makes first, sent while its code loads (the same paths the page asks for;
+   * one that differs is simply asked for again by the page).
+   */
+  reads?: (params: URLSearchParams, rest: string) => string[];
 }
 
 interface Route extends Page {
@@ -29,31 +35,73 @@ const routes: Route[] = [
     zh: '预算看板',
     en: 'Budgets',
     roles: ['supervisor', 'approver', 'finance', 'auditor'],
+    reads: (p) => {
+      const budget = `/api/budgets/${encodeURIComponent(p.get('programme') ?? 'baoding-data-voucher')}/${Number(p.get('year') ?? beijingYear())}`;
+      return ['/api/programmes', budget, `${budget}/breakdown`];
+    },
     load: () => import('./pages/budget').then(({ BudgetPage }) => (p) => <BudgetPage params={p} />),
   },
-  { key: 'queue', path: 'queue', zh: '审批队列', en: 'Approval queue', roles: ['approver', 'supervisor'], load: () => import('./pages/queue').then(({ QueuePage }) => () => <QueuePage />) },
+  {
+    key: 'queue',
+    path: 'queue',
+    zh: '审批队列',
+    en: 'Approval queue',
+    roles: ['approver', 'supervisor'],
+    reads: () => ['/api/approval-queue', '/api/programmes'],
+    load: () => import('./pages/queue').then(({ QueuePage }) => () => <QueuePage />),
+  },
   {
     key: 'workflow',
     path: 'workflow',
     zh: '申报与审批',
     en: 'Applications',
     roles: ['admin', 'reviewer', 'approver'],
+    reads: (p) => {
+      const status = p.get('status') ?? (hasRole('reviewer') ? 'in_review' : hasRole('approver') ? 'in_notice' : 'submitted');
+      return ['/api/programmes', `/api/applications?status=${encodeURIComponent(status)}&limit=200`];
+    },
     load: () => import('./pages/workflow').then(({ WorkflowPage }) => (p) => <WorkflowPage params={p} />),
   },
-  { key: 'finance', path: 'finance', zh: '资金拨付', en: 'Payments', roles: ['finance'], load: () => import('./pages/finance').then(({ FinancePage }) => () => <FinancePage />) },
+  {
+    key: 'finance',
+    path: 'finance',
+    zh: '资金拨付',
+    en: 'Payments',
+    roles: ['finance'],
+    reads: () => ['/api/programmes', '/api/awards/awaiting-payment', '/api/disbursements?status=recorded', '/api/disbursements?status=confirmed&latest=50', '/api/clawbacks?outstanding=true'],
+    load: () => import('./pages/finance').then(({ FinancePage }) => () => <FinancePage />),
+  },
   {
     key: 'enterprises',
     path: 'enterprises',
     zh: '企业查询',
     en: 'Enterprises',
     roles: ['admin', 'reviewer', 'approver', 'finance', 'auditor', 'supervisor'],
+    reads: (p) => {
+      const uscc = p.get('uscc');
+      if (uscc === null) return [];
+      const at = `/api/enterprises/${encodeURIComponent(uscc)}`;
+      return ['/api/programmes', at, ...(hasRole('supervisor', 'auditor') ? [`${at}/totals`] : []), `/api/applications?uscc=${encodeURIComponent(uscc)}&limit=500`, `${at}/history`];
+    },
     load: () => import('./pages/enterprise').then(({ EnterprisePage }) => (p) => <EnterprisePage params={p} />),
   },
-  { key: 'audit', path: 'audit', zh: '审计核验', en: 'Audit', roles: ['auditor'], load: () => import('./pages/audit').then(({ AuditPage }) => (p) => <AuditPage params={p} />) },
+  {
+    key: 'audit',
+    path: 'audit',
+    zh: '审计核验',
+    en: 'Audit',
+    roles: ['auditor'],
+    reads: (p) => {
+      const application = p.get('application');
+      return application === null ? [] : [`/api/applications/${encodeURIComponent(application)}/timeline`];
+    },
+    load: () => import('./pages/audit').then(({ AuditPage }) => (p) => <AuditPage params={p} />),
+  },
 ];
 
 const paymentNotice: Page = {
   key: 'payment-notice',
+  reads: (_, rest) => [`/api/disbursements/${encodeURIComponent(rest)}`, '/api/programmes'],
   load: () => import('./pages/payment-notice').then(({ PaymentNoticePage }) => (_, rest) => <PaymentNoticePage disbursementId={rest} />),
 };
 
@@ -184,8 +232,7 @@ function App() {
 }
 
 /** The route a signed-in user lands on, worked out as the App does. */
-function landing(): Page | undefined {
-  const where = parseHash();
+function landing(where: ReturnType<typeof parseHash>): Page | undefined {
   if (where.path === 'sign-in' || currentSession() === null) return undefined;
   if (where.path === 'payment-notice') return paymentNotice;
   const allowed = routes.filter((r) => hasRole(...r.roles));
@@ -193,8 +240,14 @@ function landing(): Page | undefined {
   return allowed.find((r) => r.path === where.path) ?? allowed.find((r) => r.path === home) ?? allowed[0];
 }
 
-// The landing page's code is requested before the first render.
-const first = landing();
-if (first !== undefined) fetchPage(first).catch(() => undefined);
+// The landing page's first reads are sent at once, then its code is fetched, and only then is the
+// console rendered: no frame that only says it is loading is laid out and painted first (on a busy
+// machine that frame alone can take longer than the code).
+const where = parseHash();
+const first = landing(where);
+for (const path of first?.reads?.(where.params, where.rest) ?? []) prefetch(path);
+if (first !== undefined) await fetchPage(first).catch(() => undefined);
 setLang(lang());
 render(<App />, document.getElementById('app')!);
+// The landing page has taken what it reads; anything left would be stale on a later visit.
+forgetPrefetched();
