@@ -70,6 +70,10 @@ describe('console routes', () => {
       const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)![1]!;
       const asset = await request(app.getHttpServer()).get(script).expect(200);
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers['vary']).toBe('Accept-Encoding');
+      const compressed = await request(app.getHttpServer()).get(script).set('Accept-Encoding', 'br, gzip').expect(200);
+      expect(compressed.headers['content-encoding']).toBe('br');
+      expect(Number(compressed.headers['content-length'])).toBeLessThan(Buffer.byteLength(asset.text));
     } else {
       expect(page.status).toBe(503);
       expect(page.text).toContain('npm run build');
