@@ -105,9 +105,9 @@ try {
     await context.addInitScript(() => {
       const check = () => {
         if (document.querySelector('main h1') !== null && document.querySelector('[data-loading]') === null) window.benchShownMs = performance.now();
-        else requestAnimationFrame(check);
+        else window.requestAnimationFrame(check);
       };
-      requestAnimationFrame(check);
+      window.requestAnimationFrame(check);
     });
     const page = [];
     const wall = [];
