@@ -22,6 +22,9 @@ function value(e: Event): string {
   return (e.target as HTMLInputElement).value;
 }
 
+/** Rows of the list shown at first, the rest on request: two hundred rows were laid out before the page could show anything. */
+const rowsShownFirst = 50;
+
 export function WorkflowPage({ params }: { params: URLSearchParams }) {
   const programmes = usePrograms();
   const defaultStatus = hasRole('reviewer') ? 'in_review' : hasRole('approver') ? 'in_notice' : 'submitted';
@@ -32,6 +35,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
   if (selectedParam !== null && selectedParam !== selected && list.loading) setSelected(selectedParam);
   const refresh = () => list.reload();
   const [lastNotice, setLastNotice] = useState<{ noticeId: string; endsOn: string } | null>(null);
+  const [showAll, setShowAll] = useState(false);
 
   return (
     <>
@@ -90,7 +94,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {list.data.map((a) => (
+              {(showAll ? list.data : list.data.slice(0, rowsShownFirst)).map((a) => (
                 <tr aria-selected={a.applicationId === selected}>
                   <td><code>{a.applicationId}</code></td>
                   <td>{programmeName(programmes.data?.find((p) => p.id === a.programmeId), a.programmeId)}</td>
@@ -108,6 +112,11 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
               ))}
             </tbody>
           </table>
+        )}
+        {list.data !== undefined && !showAll && list.data.length > rowsShownFirst && (
+          <button type="button" class="secondary" onClick={() => setShowAll(true)}>
+            {tr(`显示其余 ${list.data.length - rowsShownFirst} 项`, `Show the other ${list.data.length - rowsShownFirst}`)}
+          </button>
         )}
       </Section>
       {selected !== null && programmes.data !== undefined && <ApplicationDesk key={selected} applicationId={selected} programmes={programmes.data} changed={refresh} />}
