@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading a read, showing an API problem, a form field, an amount.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from './api';
 import { beijingTime, wan, yuan } from './format';
 import { lang, tr } from './i18n';
@@ -16,20 +16,35 @@ export interface Loaded<T> {
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [round, setRound] = useState(0);
-  useEffect(() => {
+  const key = [...deps, round];
+  // The read starts while the page renders, not after its first paint: the request is on its way
+  // while the browser lays out and paints what is there already.
+  const started = useRef<{ key: unknown[]; result: Promise<T> } | null>(null);
+  if (started.current === null || !sameKey(started.current.key, key)) {
+    const result = load();
+    // Handled by the effect below; a page closed before it runs leaves no unhandled rejection.
+    result.catch(() => undefined);
+    started.current = { key, result };
+  }
+  const result = started.current.result;
+  // Listened to before the first paint: an answer that comes while the page paints is shown at once.
+  useLayoutEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
-    load().then(
+    setState((s) => (s.loading && s.error === undefined ? s : { ...s, loading: true, error: undefined }));
+    result.then(
       (data) => live && setState({ data, error: undefined, loading: false }),
       (error: unknown) => live && setState({ data: undefined, error, loading: false }),
     );
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, round]);
+  }, [result]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
 }
 
 export function messageOf(error: unknown): string {

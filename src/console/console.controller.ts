@@ -134,7 +134,7 @@ export class ConsoleController {
     type: [DisbursementEntryView],
   })
   async disbursements(@Query() query: DisbursementsQueryDto) {
-    return await this.worklists.disbursementList(query.status);
+    return await this.worklists.disbursementList(query.status, query.latest === undefined ? undefined : Number(query.latest));
   }
 
   @Get('disbursements/:id')

@@ -73,7 +73,11 @@ export class ConsoleModule implements OnModuleInit, OnApplicationBootstrap {
     // Built assets carry a content hash in their names: cached for a year; the page itself always revalidated.
     fastify.addHook('onRequest', (request, reply, done) => {
       if (!servicePathPattern.test(request.url)) {
-        void reply.headers(headers).header('Cache-Control', request.url.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        void reply
+          .headers(headers)
+          .header('Cache-Control', request.url.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+          // The same URL is sent as brotli, gzip or as built, by what the browser accepts.
+          .header('Vary', 'Accept-Encoding');
       }
       done();
     });
@@ -92,6 +96,8 @@ export class ConsoleModule implements OnModuleInit, OnApplicationBootstrap {
       index: ['index.html'],
       decorateReply: false,
       cacheControl: false,
+      // The build writes .br and .gz beside each text file.
+      preCompressed: true,
     });
     fastify.server.once('listening', () => {
       const code = this.links.issue();

@@ -364,13 +364,20 @@ export class Worklists {
     };
   }
 
-  async disbursementList(status?: DisbursementEntry['status']): Promise<DisbursementEntry[]> {
+  /**
+   * Payments in the order they were recorded, at most worklistLengthMax; with `latest`, the last
+   * `latest` recorded, newest first (what a page lists as the latest payments).
+   */
+  async disbursementList(status?: DisbursementEntry['status'], latest?: number): Promise<DisbursementEntry[]> {
     await this.catchUp();
     const found: DisbursementEntry[] = [];
-    for (const entry of this.disbursements.values()) {
+    const entries = [...this.disbursements.values()];
+    if (latest !== undefined) entries.reverse();
+    const countMax = latest ?? worklistLengthMax;
+    for (const entry of entries) {
       if (status !== undefined && entry.status !== status) continue;
       found.push(this.disbursementView(entry));
-      if (found.length >= worklistLengthMax) break;
+      if (found.length >= countMax) break;
     }
     return found;
   }

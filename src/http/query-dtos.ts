@@ -194,6 +194,11 @@ export class DisbursementsQueryDto {
   @IsOptional()
   @IsIn(disbursementStatuses, { message: `status must be one of ${disbursementStatuses.join(', ')}` })
   status?: (typeof disbursementStatuses)[number];
+
+  @ApiPropertyOptional({ description: 'Only the latest N recorded, newest first (1–500) / 最近N笔', pattern: '^[0-9]{1,3}$' })
+  @IsOptional()
+  @IsIntegerText('latest', 1, 500)
+  latest?: string;
 }
 
 export class ClawbacksQueryDto {

@@ -229,7 +229,7 @@ describeInBrowser('web console in Chromium', () => {
     await figures.getByRole('row', { name: /已承诺\s*300,000.00/ }).waitFor();
     await figures.getByRole('row', { name: /已拨付\s*300,000.00/ }).waitFor();
     await figures.getByRole('row', { name: /剩余可用\s*19,700,000.00\s*1,970.00/ }).waitFor();
-    await supervisor.locator('canvas').first().waitFor();
+    await supervisor.locator('.chart svg').first().waitFor();
     await checkPage(supervisor, 'budget');
     await supervisor.getByLabel('截至').selectOption('date');
     await supervisor.getByLabel('日期').fill('2025-06-05');

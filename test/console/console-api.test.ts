@@ -70,6 +70,10 @@ describe('console routes', () => {
       const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)![1]!;
       const asset = await request(app.getHttpServer()).get(script).expect(200);
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers['vary']).toBe('Accept-Encoding');
+      const compressed = await request(app.getHttpServer()).get(script).set('Accept-Encoding', 'br, gzip').expect(200);
+      expect(compressed.headers['content-encoding']).toBe('br');
+      expect(Number(compressed.headers['content-length'])).toBeLessThan(Buffer.byteLength(asset.text));
     } else {
       expect(page.status).toBe(503);
       expect(page.text).toContain('npm run build');
@@ -158,6 +162,7 @@ describe('console routes', () => {
     expect(before.body.months.every((m: { committed: string }) => m.committed === '0.00')).toBe(true);
     await (await as('supervisor-1', 'supervisor')).get('/api/budgets/baoding-data-voucher/2025/breakdown?asOf=yesterday').expect(400);
     expect((await maker.get('/api/disbursements?status=recorded').expect(200)).body).toEqual([]);
+    expect((await maker.get('/api/disbursements?status=confirmed&latest=1').expect(200)).body).toEqual([expect.objectContaining({ disbursementId, status: 'confirmed' })]);
     const confirmed = await maker.get(`/api/disbursements/${disbursementId}`).expect(200);
     expect(confirmed.body).toEqual(expect.objectContaining({ status: 'confirmed', checkedBy: 'finance-2', paymentRef: 'PAY-C-1', paidOn: '2025-06-11' }));
 
@@ -201,6 +206,8 @@ describe('console routes', () => {
     await (await as('reviewer-1', 'reviewer')).get('/api/disbursements').expect(403);
     await request(app.getHttpServer()).get('/api/clawbacks').expect(401);
     await (await as('finance-1', 'finance')).get('/api/disbursements?status=paid').expect(400);
+    await (await as('finance-1', 'finance')).get('/api/disbursements?latest=0').expect(400);
+    await (await as('finance-1', 'finance')).get('/api/disbursements?latest=501').expect(400);
     await (await as('finance-1', 'finance')).get('/api/clawbacks?outstanding=maybe').expect(400);
     await (await as('auditor-1', 'auditor')).get('/api/applications/no-such-application/timeline').expect(404);
   });

@@ -1,65 +1,16 @@
 // Supervisors' budget dashboard: one programme-year, now or as of a past day or log position.
 import { useMemo, useState } from 'preact/hooks';
 import { get } from '../api';
-import { Chart, type ChartOption } from '../chart';
+import { Chart, preloadCharts, type ChartOption } from '../chart';
 import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, wan } from '../format';
 import { lang, tr } from '../i18n';
+import { programmeName, usePrograms, type Budget } from '../records';
 import { Field, Loading, Section, Yuan, useLoad } from '../ui';
 
-export interface Programme {
-  id: string;
-  version: number;
-  name: { zh: string; en: string };
-  stages: string[];
-  rule: { kind: string };
-}
-
-export interface Budget {
-  programmeId: string;
-  year: number;
-  budget: string;
-  committed: string;
-  paid: string;
-  clawbackOrdered: string;
-  recovered: string;
-  remaining: string;
-  position: string;
-}
-
-export interface Application {
-  applicationId: string;
-  programmeId: string;
-  fiscalYear: number;
-  uscc: string;
-  district: string | null;
-  priority: number;
-  status: string;
-  claimed: string;
-  recognized: string | null;
-  entitlement: string;
-  /** From the final review on: what an approval now would grant (null before, and from lists that do not carry it). */
-  proposedAward?: string | null;
-  award: string;
-  paid: string;
-  clawbackOrdered: string;
-  recovered: string;
-  noticeId: string | null;
-  noticeEndsOn: string | null;
-  submittedAt: string;
-}
-
-export interface Breakdown {
+interface Breakdown {
   position: string;
   months: Array<{ month: string; committed: string; paid: string }>;
   districts: Array<{ district: string | null; committed: string; applications: number }>;
-}
-
-export function programmeName(programme: Programme | undefined, id: string): string {
-  return programme === undefined ? id : lang() === 'zh' ? programme.name.zh : programme.name.en;
-}
-
-export function usePrograms() {
-  return useLoad(() => get<Programme[]>('/api/programmes'), []);
 }
 
 /** The months to draw: the whole year once it is over, else up to the as-of day or today; figures carried forward. */
@@ -90,22 +41,21 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
 
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}${asOfQuery}`), [programmeId, year, asOfQuery]);
   const breakdown = useLoad(() => get<Breakdown>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}/breakdown${asOfQuery}`), [programmeId, year, asOfQuery]);
+  // The chart library is evaluated while the service answers these reads, not before they are sent.
+  preloadCharts();
   const until = asOfKind === 'date' && asOf !== null ? asOfText : beijingToday();
   const months = useMemo(() => (breakdown.data === undefined || asOfKind === 'position' ? [] : monthsShown(breakdown.data, year, until)), [breakdown.data, year, until, asOfKind]);
 
   const b = budget.data;
   const unit = tr('万元', '10k yuan');
-  const figures =
-    b === undefined
-      ? []
-      : ([
-          [tr('年度预算', 'Budget'), b.budget],
-          [tr('已承诺', 'Committed'), b.committed],
-          [tr('已拨付', 'Paid'), b.paid],
-          [tr('已责令追回', 'Clawed back'), b.clawbackOrdered],
-          [tr('已收回', 'Recovered'), b.recovered],
-          [tr('剩余可用', 'Remaining'), b.remaining],
-        ] as const);
+  const figures = b === undefined ? [] : ([
+    [tr('年度预算', 'Budget'), b.budget],
+    [tr('已承诺', 'Committed'), b.committed],
+    [tr('已拨付', 'Paid'), b.paid],
+    [tr('已责令追回', 'Clawed back'), b.clawbackOrdered],
+    [tr('已收回', 'Recovered'), b.recovered],
+    [tr('剩余可用', 'Remaining'), b.remaining],
+  ] as const);
 
   const barOption = useMemo<ChartOption>(
     () => ({
@@ -120,16 +70,7 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   const gaugeOption = useMemo<ChartOption>(() => {
     const used = b === undefined || fenOf(b.budget) === 0n ? 0 : Number((fenOf(b.committed) * 1000n) / fenOf(b.budget)) / 10;
     return {
-      series: [
-        {
-          type: 'gauge',
-          min: 0,
-          max: 100,
-          detail: { formatter: '{value}%', fontSize: 18 },
-          data: [{ value: used, name: tr('预算执行率', 'Committed') }],
-          axisLine: { lineStyle: { width: 14 } },
-        },
-      ],
+      series: [{ type: 'gauge', min: 0, max: 100, detail: { formatter: '{value}%', fontSize: 18 }, data: [{ value: used, name: tr('预算执行率', 'Committed') }], axisLine: { lineStyle: { width: 14 } } }],
     };
   }, [b, lang()]);
   const monthOption = useMemo<ChartOption>(
@@ -184,13 +125,7 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
           />
         </Field>
         <Field label={tr('截至', 'As of')}>
-          <select
-            value={asOfKind}
-            onChange={(e) => {
-              setAsOfKind((e.target as HTMLSelectElement).value as 'now');
-              setAsOfText('');
-            }}
-          >
+          <select value={asOfKind} onChange={(e) => { setAsOfKind((e.target as HTMLSelectElement).value as 'now'); setAsOfText(''); }}>
             <option value="now">{tr('当前', 'now')}</option>
             <option value="date">{tr('某日(北京时间日终)', 'a day (its end, Beijing time)')}</option>
             <option value="position">{tr('日志位置', 'a log position')}</option>
@@ -214,15 +149,9 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
               <thead>
                 <tr>
                   <th scope="col">{tr('项目', 'Figure')}</th>
-                  <th scope="col" class="num">
-                    {tr('金额(元)', 'Amount (yuan)')}
-                  </th>
-                  <th scope="col" class="num">
-                    {tr('万元', '10k yuan')}
-                  </th>
-                  <th scope="col" class="num">
-                    {tr('占预算', 'Of budget')}
-                  </th>
+                  <th scope="col" class="num">{tr('金额(元)', 'Amount (yuan)')}</th>
+                  <th scope="col" class="num">{tr('万元', '10k yuan')}</th>
+                  <th scope="col" class="num">{tr('占预算', 'Of budget')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -260,24 +189,16 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
                 <thead>
                   <tr>
                     <th scope="col">{tr('月份', 'Month')}</th>
-                    <th scope="col" class="num">
-                      {tr('累计承诺(元)', 'Committed (yuan)')}
-                    </th>
-                    <th scope="col" class="num">
-                      {tr('累计拨付(元)', 'Paid (yuan)')}
-                    </th>
+                    <th scope="col" class="num">{tr('累计承诺(元)', 'Committed (yuan)')}</th>
+                    <th scope="col" class="num">{tr('累计拨付(元)', 'Paid (yuan)')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {months.map((m) => (
                     <tr>
                       <td>{m.month}</td>
-                      <td class="num">
-                        <Yuan amount={m.committed} />
-                      </td>
-                      <td class="num">
-                        <Yuan amount={m.paid} />
-                      </td>
+                      <td class="num"><Yuan amount={m.committed} /></td>
+                      <td class="num"><Yuan amount={m.paid} /></td>
                     </tr>
                   ))}
                 </tbody>
@@ -292,12 +213,8 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
             <thead>
               <tr>
                 <th scope="col">{tr('区县', 'District')}</th>
-                <th scope="col" class="num">
-                  {tr('项目数', 'Applications')}
-                </th>
-                <th scope="col" class="num">
-                  {tr('已承诺(万元)', 'Committed (10k yuan)')}
-                </th>
+                <th scope="col" class="num">{tr('项目数', 'Applications')}</th>
+                <th scope="col" class="num">{tr('已承诺(万元)', 'Committed (10k yuan)')}</th>
               </tr>
             </thead>
             <tbody>

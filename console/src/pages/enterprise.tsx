@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, hasRole } from '../api';
 import { eventName, roleName, statusName, tr } from '../i18n';
 import { Field, Loading, Section, Time, Yuan, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application } from './budget';
+import { programmeName, usePrograms, type Application } from '../records';
 
 export interface Enterprise {
   uscc: string;
@@ -34,7 +34,8 @@ interface HistoryEntry {
 
 export function EnterprisePage({ params }: { params: URLSearchParams }) {
   const [text, setText] = useState(params.get('uscc') ?? '');
-  const [query, setQuery] = useState(params.get('uscc') ?? '');
+  // Opened on one enterprise (a link from another page): its detail is shown, no search is run.
+  const [query, setQuery] = useState('');
   const [uscc, setUscc] = useState<string | null>(params.get('uscc'));
   const matches = useLoad(() => (query.trim() === '' ? Promise.resolve([]) : get<Enterprise[]>(`/api/enterprises?q=${encodeURIComponent(query.trim())}`)), [query]);
   return (

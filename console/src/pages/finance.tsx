@@ -6,7 +6,7 @@ import { currentSession, get, post } from '../api';
 import { beijingToday } from '../format';
 import { tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
-import { programmeName, usePrograms } from './budget';
+import { programmeName, usePrograms } from '../records';
 
 export interface Disbursement {
   disbursementId: string;
@@ -64,7 +64,7 @@ export function FinancePage() {
   const programmes = usePrograms();
   const approved = useLoad(() => get<AwaitingPayment[]>('/api/awards/awaiting-payment'), []);
   const pending = useLoad(() => get<Disbursement[]>('/api/disbursements?status=recorded'), []);
-  const confirmed = useLoad(() => get<Disbursement[]>('/api/disbursements?status=confirmed'), []);
+  const confirmed = useLoad(() => get<Disbursement[]>(`/api/disbursements?status=confirmed&latest=${confirmedShownMax}`), []);
   const clawbacks = useLoad(() => get<Clawback[]>('/api/clawbacks?outstanding=true'), []);
   const reloadAll = () => {
     approved.reload();
@@ -139,7 +139,7 @@ export function FinancePage() {
             </tr>
           </thead>
           <tbody>
-            {(confirmed.data ?? []).slice(-confirmedShownMax).reverse().map((d) => (
+            {(confirmed.data ?? []).map((d) => (
               <tr>
                 <td>{d.paymentRef}</td>
                 <td>{d.enterpriseName ?? d.uscc}</td>
@@ -241,11 +241,16 @@ function CheckPayment({ disbursement: d, me, done }: { disbursement: Disbursemen
   );
 }
 
+/** A clawback owed; its receipt form opens on request (a page of them, each with a date field, is slow to lay out). */
 function RecordRecovery({ clawback: c, done }: { clawback: Clawback; done: () => void }) {
+  const [open, setOpen] = useState(false);
   const [amount, setAmount] = useState(c.outstanding);
   const [receivedOn, setReceivedOn] = useState(beijingToday());
   const [receiptRef, setReceiptRef] = useState('');
-  const action = useAction(() => post(`/api/clawbacks/${c.clawbackId}/recoveries`, { amount, receivedOn, receiptRef }), done);
+  const action = useAction(() => post(`/api/clawbacks/${c.clawbackId}/recoveries`, { amount, receivedOn, receiptRef }), () => {
+    setOpen(false);
+    done();
+  });
   return (
     <article class="item" aria-label={`${tr('追回', 'Clawback')} ${c.clawbackId}`}>
       <p>
@@ -253,26 +258,36 @@ function RecordRecovery({ clawback: c, done }: { clawback: Clawback; done: () =>
         <Yuan amount={c.recovered} /> · {tr('待收回', 'owed')} <Yuan amount={c.outstanding} /> {tr('元', 'yuan')} · {c.reason}
         {c.fraud ? ` · ${tr('骗补', 'fraud')}` : ''}
       </p>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.act();
-        }}
-      >
-        <Field label={tr('收回金额(元)', 'Amount received (yuan)')}>
-          <input value={amount} inputMode="decimal" required onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field label={tr('收款日期', 'Received on')}>
-          <input type="date" value={receivedOn} required onInput={(e) => setReceivedOn((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field label={tr('收款凭证号', 'Receipt reference')}>
-          <input value={receiptRef} required onInput={(e) => setReceiptRef((e.target as HTMLInputElement).value)} />
-        </Field>
-        <button type="submit" disabled={action.busy}>
-          {tr('登记收回', 'Record receipt')}
+      {!open && (
+        <button type="button" onClick={() => setOpen(true)}>
+          {tr('登记收回…', 'Record a receipt…')}
         </button>
-      </form>
+      )}
+      {open && (
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.act();
+          }}
+        >
+          <Field label={tr('收回金额(元)', 'Amount received (yuan)')}>
+            <input value={amount} inputMode="decimal" required onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
+          </Field>
+          <Field label={tr('收款日期', 'Received on')}>
+            <input type="date" value={receivedOn} required onInput={(e) => setReceivedOn((e.target as HTMLInputElement).value)} />
+          </Field>
+          <Field label={tr('收款凭证号', 'Receipt reference')}>
+            <input value={receiptRef} required onInput={(e) => setReceiptRef((e.target as HTMLInputElement).value)} />
+          </Field>
+          <button type="submit" disabled={action.busy}>
+            {tr('登记收回', 'Record receipt')}
+          </button>
+          <button type="button" class="link" onClick={() => setOpen(false)}>
+            {tr('取消', 'Cancel')}
+          </button>
+        </form>
+      )}
       <Problem error={action.error} />
     </article>
   );

@@ -4,7 +4,7 @@ import { amountInWords } from '../amount-in-words';
 import { beijingTime, yuan } from '../format';
 import { tr } from '../i18n';
 import { Loading, useLoad } from '../ui';
-import { programmeName, usePrograms } from './budget';
+import { programmeName, usePrograms } from '../records';
 import type { Disbursement } from './finance';
 
 export function PaymentNoticePage({ disbursementId }: { disbursementId: string }) {

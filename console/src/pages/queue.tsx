@@ -2,8 +2,7 @@
 import { get, hasRole } from '../api';
 import { tr } from '../i18n';
 import { Loading, Section, Yuan, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application } from './budget';
-import { entitlementKnown } from './workflow';
+import { entitlementKnown, programmeName, usePrograms, type Application } from '../records';
 
 export function QueuePage() {
   const queue = useLoad(() => get<Application[]>('/api/approval-queue'), []);

@@ -6,7 +6,7 @@ import { currentSession, get, hasRole, post } from '../api';
 import { beijingToday, beijingYear, fenOf, subtractAmounts, yuan } from '../format';
 import { stageName, statusName, tr } from '../i18n';
 import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
-import { programmeName, usePrograms, type Application, type Budget, type Programme } from './budget';
+import { entitlementKnown, programmeName, usePrograms, type Application, type Budget, type Programme } from '../records';
 
 interface TimelineEntry {
   position: string;
@@ -16,24 +16,14 @@ interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
-/** The read side knows an application's entitlement once it is proposed or approved; before, it reads 0.00. */
-export function entitlementKnown(a: Application): boolean {
-  return a.status === 'approved' || a.status === 'revoked' || (a.proposedAward ?? null) !== null || fenOf(a.entitlement) > 0n;
-}
-
-const categories = [
-  'data-property-registration',
-  'data-trading',
-  'data-assets-on-balance-sheet',
-  'data-asset-financing',
-  'compute-rental',
-  'llm-products',
-  'llm-services',
-] as const;
+const categories = ['data-property-registration', 'data-trading', 'data-assets-on-balance-sheet', 'data-asset-financing', 'compute-rental', 'llm-products', 'llm-services'] as const;
 
 function value(e: Event): string {
   return (e.target as HTMLInputElement).value;
 }
+
+/** Rows of the list shown at first, the rest on request: two hundred rows were laid out before the page could show anything. */
+const rowsShownFirst = 50;
 
 export function WorkflowPage({ params }: { params: URLSearchParams }) {
   const programmes = usePrograms();
@@ -45,6 +35,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
   if (selectedParam !== null && selectedParam !== selected && list.loading) setSelected(selectedParam);
   const refresh = () => list.reload();
   const [lastNotice, setLastNotice] = useState<{ noticeId: string; endsOn: string } | null>(null);
+  const [showAll, setShowAll] = useState(false);
 
   return (
     <>
@@ -109,7 +100,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {list.data.map((a) => (
+              {(showAll ? list.data : list.data.slice(0, rowsShownFirst)).map((a) => (
                 <tr aria-selected={a.applicationId === selected}>
                   <td>
                     <code>{a.applicationId}</code>
@@ -140,6 +131,11 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
               ))}
             </tbody>
           </table>
+        )}
+        {list.data !== undefined && !showAll && list.data.length > rowsShownFirst && (
+          <button type="button" class="secondary" onClick={() => setShowAll(true)}>
+            {tr(`显示其余 ${list.data.length - rowsShownFirst} 项`, `Show the other ${list.data.length - rowsShownFirst}`)}
+          </button>
         )}
       </Section>
       {selected !== null && programmes.data !== undefined && <ApplicationDesk key={selected} applicationId={selected} programmes={programmes.data} changed={refresh} />}
