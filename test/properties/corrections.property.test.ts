@@ -36,7 +36,7 @@ const budgets: Record<ProgrammeId, string> = {
 type Op =
   | { kind: 'submit'; programme: number; amount: number; key: number; recognizedShare: number }
   | { kind: 'approve'; app: number; mode: 'full' | 'reduced' | 'case-by-case'; share: number }
-  | { kind: 'revoke'; app: number }
+  | { kind: 'revoke'; app: number; early: boolean }
   | { kind: 'pay'; app: number; percent: number }
   | { kind: 'clawback'; app: number; percent: number; disqualify: boolean }
   | { kind: 'recover'; clawback: number; percent: number };
@@ -66,7 +66,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       share: fc.constantFrom(50, 100, 120),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('revoke' as const), app: fc.nat(40) }) },
+  // `early`: an award of 0.00 from below the threshold, whose spend the later awards of the year stand on.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('revoke' as const), app: fc.nat(40), early: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('pay' as const), app: fc.nat(40), percent: fc.constantFrom(40, 100) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('clawback' as const), app: fc.nat(40), percent: fc.constantFrom(50, 100), disqualify: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('recover' as const), clawback: fc.nat(10), percent: fc.constantFrom(50, 100) }) },
@@ -231,7 +232,7 @@ describe('corrections, 一事一议 and per-project caps', () => {
               case 'revoke': {
                 const t = await pick(
                   step.app,
-                  approvedWith((a) => a.award.disbursements.size === 0),
+                  approvedWith((a) => a.award.disbursements.size === 0 && (!step.early || (a.submission.programmeId === 'baoding-data-voucher' && a.award.award.isZero()))),
                 );
                 if (t === undefined) break;
                 const revoked = (await attempt(() => world.dispatch('RevokeAward', world.approver(), { params: { applicationId: t.id }, body: { reason: '撤销' } }))) as
@@ -314,6 +315,7 @@ describe('corrections, 一事一议 and per-project caps', () => {
       { numRuns: runCount },
     );
     // The sequences went where the rules are: approvals, 一事一议, corrections, disqualifications, receipts.
+    process.stdout.write(`corrections property reached ${JSON.stringify(reached)}\n`);
     expect(Object.entries(reached).filter(([, count]) => count === 0)).toEqual([]);
   });
 });
