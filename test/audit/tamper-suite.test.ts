@@ -226,6 +226,7 @@ const columns = [
   'recorded_at',
   'prev_hash',
   'hash',
+  'mac',
 ] as const;
 
 /** A store under test and a second connection that rewrites its events table. */
