@@ -1,5 +1,5 @@
 // The service's settings: one schema over the environment (SPEC §7 names, plus HOST, LOG_LEVEL and NODE_ENV), read once and checked.
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export const storeKinds = ['sqlite', 'postgres', 'eventstoredb'] as const;
@@ -30,6 +30,12 @@ export interface LedgerConfig {
   readonly jwtSecret: string | undefined;
   /** Requests per minute per user; 0 turns limiting off. */
   readonly rateLimitPerMinute: number;
+  /** The service signs a checkpoint once this many events are unanchored… */
+  readonly checkpointEvents: number;
+  /** …or once the oldest unanchored event is this many seconds old: the unanchored tail is bounded by both. */
+  readonly checkpointSeconds: number;
+  /** The append-only file every checkpoint is also written to (JSON Lines), to be shipped elsewhere. */
+  readonly checkpointFile: string;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +99,9 @@ const environmentSchema = z
     EVENTSTORE_CONNECTION_STRING: optionalText,
     LEDGER_JWT_SECRET: optionalText,
     LEDGER_RATE_LIMIT: integer('LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
+    LEDGER_CHECKPOINT_EVENTS: integer('LEDGER_CHECKPOINT_EVENTS', 1_000, 1, 10_000_000),
+    LEDGER_CHECKPOINT_SECONDS: integer('LEDGER_CHECKPOINT_SECONDS', 5, 1, 86_400),
+    LEDGER_CHECKPOINT_FILE: optionalText,
   })
   .superRefine((env, context) => {
     if (env.LEDGER_STORE === 'postgres' && env.DATABASE_URL === undefined) context.addIssue({ code: 'custom', message: 'LEDGER_STORE=postgres needs DATABASE_URL' });
@@ -117,5 +126,9 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     eventStoreConnectionString: settings.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: settings.LEDGER_JWT_SECRET,
     rateLimitPerMinute: settings.LEDGER_RATE_LIMIT,
+    checkpointEvents: settings.LEDGER_CHECKPOINT_EVENTS,
+    checkpointSeconds: settings.LEDGER_CHECKPOINT_SECONDS,
+    // Beside the embedded database by default, as the keys are; any store's service writes it.
+    checkpointFile: resolve(settings.LEDGER_CHECKPOINT_FILE ?? join(dirname(settings.LEDGER_SQLITE_PATH), 'checkpoints.jsonl')),
   };
 }
