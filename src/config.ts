@@ -28,6 +28,10 @@ export interface LedgerConfig {
   readonly databaseUrl: string | undefined;
   readonly eventStoreConnectionString: string | undefined;
   readonly jwtSecret: string | undefined;
+  /** LEDGER_SIGNING_KEY: the Ed25519 private key (PKCS#8 PEM) checkpoints and digests are signed with. */
+  readonly signingKeyPem: string | undefined;
+  /** LEDGER_MAC_KEY: the key commits are MACed with (hex or base64, at least 32 bytes). */
+  readonly macKeyText: string | undefined;
   /** Requests per minute per user; 0 turns limiting off. */
   readonly rateLimitPerMinute: number;
   /** The service signs a checkpoint once this many events are unanchored… */
@@ -98,6 +102,8 @@ const environmentSchema = z
     DATABASE_URL: optionalText,
     EVENTSTORE_CONNECTION_STRING: optionalText,
     LEDGER_JWT_SECRET: optionalText,
+    LEDGER_SIGNING_KEY: optionalText,
+    LEDGER_MAC_KEY: optionalText,
     LEDGER_RATE_LIMIT: integer('LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
     LEDGER_CHECKPOINT_EVENTS: integer('LEDGER_CHECKPOINT_EVENTS', 1_000, 1, 10_000_000),
     LEDGER_CHECKPOINT_SECONDS: integer('LEDGER_CHECKPOINT_SECONDS', 5, 1, 86_400),
@@ -125,6 +131,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     databaseUrl: settings.DATABASE_URL,
     eventStoreConnectionString: settings.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: settings.LEDGER_JWT_SECRET,
+    signingKeyPem: settings.LEDGER_SIGNING_KEY,
+    macKeyText: settings.LEDGER_MAC_KEY,
     rateLimitPerMinute: settings.LEDGER_RATE_LIMIT,
     checkpointEvents: settings.LEDGER_CHECKPOINT_EVENTS,
     checkpointSeconds: settings.LEDGER_CHECKPOINT_SECONDS,

@@ -21,7 +21,7 @@ export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdow
       module: AuditModule,
       global: true,
       providers: [
-        { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config, process.env, { create: !production, production }) },
+        { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config, { LEDGER_SIGNING_KEY: config.signingKeyPem }, { create: !production, production }) },
         {
           provide: Checkpointer,
           useFactory: (store: EventStore, signingKey: KeyObject, macKey: Buffer | null) => {

@@ -80,7 +80,7 @@ export class EventStoreModule implements OnApplicationShutdown {
       module: EventStoreModule,
       global: true,
       providers: [
-        { provide: MAC_KEY, useFactory: () => resolveMacKey(config, process.env, { create: role === 'service', production }) ?? null },
+        { provide: MAC_KEY, useFactory: () => resolveMacKey(config, { LEDGER_MAC_KEY: config.macKeyText }, { create: role === 'service', production }) ?? null },
         { provide: EVENT_STORE, useFactory: (macKey: Buffer | null) => openEventStore(config, macKey === null ? {} : { macKey }), inject: [MAC_KEY] },
       ],
       exports: [EVENT_STORE, MAC_KEY],
