@@ -14,7 +14,7 @@ import { mintToken, parseRoles } from '../auth/tokens.js';
 import { checkpointsOf, parseSavedDigests } from '../audit/checkpoints.js';
 import { publicKeyPemOf, readPublicKey, resolveSigningKey, signDigest } from '../audit/signing.js';
 import { mergeDigests, storedCheckpoints, verifyLog } from '../audit/verify.js';
-import { readMacKey } from '../event-store/mac-key.js';
+import { readMacKey, resolveMacKey } from '../event-store/mac-key.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerCommands } from '../commands/ledger-commands.js';
@@ -241,12 +241,25 @@ export class DigestCommand extends LedgerCommand {
     if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every))
       throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
     const key = options.sign === true ? signingKeyOf(this.config) : undefined;
+    if (key !== undefined) await this.refuseToSignForgeries();
     const shown = (digest: LogDigest) => (key === undefined ? digestToJson(digest) : signDigest(digest, key, new Date()));
     if (options.every === undefined) {
       print(shown(await this.store.digest()));
       return;
     }
     for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(shown(checkpoint))}\n`);
+  }
+
+  /**
+   * As the service's checkpoints: nothing is signed over an event whose MAC fails, where this machine
+   * holds the MAC key (LEDGER_MAC_KEY, or the key file beside the database).
+   */
+  private async refuseToSignForgeries(): Promise<void> {
+    const macKey = resolveMacKey(this.config, { LEDGER_MAC_KEY: this.config.macKeyText }, { create: false, production: this.config.nodeEnv === 'production' });
+    if (macKey === undefined) return;
+    const report = await verifyLog(this.store, undefined, undefined, macKey);
+    const forged = report.findings.find((finding) => finding.kind === 'forged');
+    if (forged !== undefined) failWith(exitCodes.findings, `refusing to sign: ${forged.detail}`);
   }
 
   @Option({ flags: '--every <events>', description: 'a digest every so many events (checkpoints: verify then bounds a change to such a window)' })
