@@ -120,7 +120,11 @@ export class Checkpointer {
         why = 'does not match its MAC';
       }
       if (why !== undefined) {
-        forged = { position: record.position, stream: record.stream, detail: `event ${record.id} (${record.stream}@${record.revision}) at position ${record.position} ${why}: it was not written by the ledger` };
+        forged = {
+          position: record.position,
+          stream: record.stream,
+          detail: `event ${record.id} (${record.stream}@${record.revision}) at position ${record.position} ${why}: it was not written by the ledger`,
+        };
         break;
       }
       macSeen ||= mac !== null;

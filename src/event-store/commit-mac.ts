@@ -23,7 +23,9 @@ export class CommitMac {
 
   /** The MAC of the commit through this event. */
   of(previous: string | null, position: bigint, hash: string): string {
-    return createHmac('sha256', this.key).update(macText(previous, position, hash)).digest('hex');
+    return createHmac('sha256', this.key)
+      .update(macText(previous, position, hash))
+      .digest('hex');
   }
 
   /** Signs a commit's events in log order: their MACs, each over the ones before it in the commit. */
@@ -54,6 +56,11 @@ function equalHex(a: string, b: string): boolean {
 /** Parses a MAC key as given (hex or base64, at least `macKeyBytesMin` bytes); `undefined` when it is not one. */
 export function macKeyFromText(text: string): Buffer | undefined {
   const trimmed = text.trim();
-  const bytes = /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0 ? Buffer.from(trimmed, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined;
+  const bytes =
+    /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
+      ? Buffer.from(trimmed, 'hex')
+      : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)
+        ? Buffer.from(trimmed, 'base64')
+        : undefined;
   return bytes !== undefined && bytes.length >= macKeyBytesMin ? bytes : undefined;
 }

@@ -326,11 +326,22 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
       const mac = record.mac ?? null;
       if (mac === null) {
         if (macFrom === undefined) unkeyedEvents += 1;
-        else report({ kind: 'forged', position, stream, detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger` });
+        else
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
+          });
       } else {
         macFrom ??= position;
         if (commitMac.check(mac, macPrevious, position, record.hash) === undefined) {
-          report({ kind: 'forged', position, stream, detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key` });
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
+          });
         }
       }
       macPrevious = mac;

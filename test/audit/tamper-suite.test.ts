@@ -186,7 +186,12 @@ const checkpointKinds: Record<string, Mutate> = {
     const rows = copyRows(template);
     const cut = 1 + Math.floor(random() * 20);
     rows.splice(rows.length - cut, cut);
-    return { rows, expected: { kind: 'removed', position: positionOf(rows[rows.length - 1]!) + 1n }, firstChanged: positionOf(rows[rows.length - 1]!) + 1n, note: `last ${cut} events` };
+    return {
+      rows,
+      expected: { kind: 'removed', position: positionOf(rows[rows.length - 1]!) + 1n },
+      firstChanged: positionOf(rows[rows.length - 1]!) + 1n,
+      note: `last ${cut} events`,
+    };
   },
   'whole-chain rewrite': (template, random, checkpoints) => {
     const rows = copyRows(template);

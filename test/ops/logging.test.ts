@@ -96,7 +96,16 @@ describe('logging', () => {
   it('`node dist/main.js` in production writes only JSON lines, listens on HOST, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LOG_LEVEL: 'info', ...keys },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LEDGER_SQLITE_PATH: join(dir, 'ledger.db'),
+        LEDGER_JWT_SECRET: secret,
+        LOG_LEVEL: 'info',
+        ...keys,
+      },
     });
     let stdout = '';
     let stderr = '';

@@ -105,7 +105,8 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
   },
 ];
 
-const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
 
 interface EventRow {
   position: string;
@@ -474,7 +475,10 @@ export class PostgresEventStore implements EventStore {
   private async *allCheckpoints(): AsyncIterable<SignedDigestJson> {
     let after = '-1';
     for (;;) {
-      const { rows } = await this.query<{ position: string; signed: string }>('SELECT position, signed FROM checkpoints WHERE position > $1 ORDER BY position LIMIT $2', [after, this.readPageSize]);
+      const { rows } = await this.query<{ position: string; signed: string }>('SELECT position, signed FROM checkpoints WHERE position > $1 ORDER BY position LIMIT $2', [
+        after,
+        this.readPageSize,
+      ]);
       for (const row of rows) {
         const signed = signedDigestFromText(row.signed);
         if (signed !== undefined) yield signed;

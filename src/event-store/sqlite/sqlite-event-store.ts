@@ -27,7 +27,19 @@ import {
   type CheckpointTable,
   type ReadSideHost,
 } from '../event-store.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords, type ChainReadOptions, type RecordCheck, signedDigestFromText, type SignedDigestJson } from '../hash-chain.js';
+import {
+  ChainRecord,
+  GENESIS_HASH,
+  LogDigest,
+  VerifyReport,
+  computeEventHash,
+  digestRecords,
+  verifyRecords,
+  type ChainReadOptions,
+  type RecordCheck,
+  signedDigestFromText,
+  type SignedDigestJson,
+} from '../hash-chain.js';
 import { CommitMac } from '../commit-mac.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
@@ -63,7 +75,8 @@ export class StoreUnavailableError extends LedgerError {
 }
 
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
-const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
 
 type EventRow = [
   position: bigint,
