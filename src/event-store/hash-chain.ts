@@ -254,6 +254,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   let unkeyedEvents = 0;
   // The MAC stored on the event before, whatever it is: the next event of its commit continues it.
   let macPrevious: string | null = null;
+  let commandPrevious: string | undefined;
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
@@ -335,7 +336,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
           });
       } else {
         macFrom ??= position;
-        if (commitMac.check(mac, macPrevious, position, record.hash) === undefined) {
+        if (commitMac.check(mac, macPrevious, position, record.hash, record.metadata.commandId === commandPrevious) === undefined) {
           report({
             kind: 'forged',
             position,
@@ -345,6 +346,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
         }
       }
       macPrevious = mac;
+      commandPrevious = record.metadata.commandId;
     }
     for (const check of recordChecks) {
       const finding = check(record);
