@@ -52,10 +52,12 @@ export class CommitMac {
    */
   check(mac: string, previous: string | null, position: bigint, hash: string, likelyContinues = true): 'continues' | 'starts' | undefined {
     const stored = Buffer.from(mac, 'hex');
-    const continues = () => previous !== null && equalBytes(stored, this.bytesOf(previous, position, hash));
-    const starts = () => equalBytes(stored, this.bytesOf(null, position, hash));
-    if (likelyContinues) return continues() ? 'continues' : starts() ? 'starts' : undefined;
-    return starts() ? 'starts' : continues() ? 'continues' : undefined;
+    // No closures here: this runs once per event of the log.
+    const first = likelyContinues && previous !== null ? previous : null;
+    if (equalBytes(stored, this.bytesOf(first, position, hash))) return first === null ? 'starts' : 'continues';
+    const second = first === null ? previous : null;
+    if ((second !== null || first !== null) && equalBytes(stored, this.bytesOf(second, position, hash))) return second === null ? 'starts' : 'continues';
+    return undefined;
   }
 
   private bytesOf(previous: string | null, position: bigint, hash: string): Buffer {
