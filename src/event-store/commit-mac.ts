@@ -8,7 +8,7 @@
 // commit would only say "somewhere in these events"). Each step binds the event's position too: an
 // event moved, or renumbered after a deletion or an insertion, fails at the first position that moved.
 // The MAC is stored in a column beside the event, written by the same insert: no extra round trip.
-import { createHmac, hash as oneShotHash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash as oneShotHash } from 'node:crypto';
 
 /** Shortest key accepted: HMAC-SHA256 gains nothing from more than its block, and loses from less than its output. */
 export const macKeyBytesMin = 32;
@@ -39,9 +39,16 @@ export class CommitMac {
     }
   }
 
-  /** The MAC of the commit through this event. */
+  /** The MAC of the commit through this event (hex). */
   of(previous: string | null, position: bigint, hash: string): string {
-    return this.bytesOf(previous, position, hash).toString('hex');
+    const text = macText(previous, position, hash);
+    // UTF-8 writes one byte per character only for ASCII: anything else (a forged stored hash, say),
+    // or a text that does not fit, takes the library's way.
+    const written = text.length <= macTextBytesMax ? this.inner.write(text, blockBytes, 'utf8') : -1;
+    if (written !== text.length) return createHmac('sha256', this.key).update(text).digest('hex');
+    // Hex out, not a Buffer: Node's one-shot hash is several times slower when asked for a Buffer.
+    this.outer.write(oneShotHash('sha256', this.inner.subarray(0, blockBytes + written), 'hex'), blockBytes, 'hex');
+    return oneShotHash('sha256', this.outer, 'hex');
   }
 
   /**
@@ -51,22 +58,13 @@ export class CommitMac {
    * only orders the two tries, so that an event usually costs one HMAC.
    */
   check(mac: string, previous: string | null, position: bigint, hash: string, likelyContinues = true): 'continues' | 'starts' | undefined {
-    const stored = Buffer.from(mac, 'hex');
+    if (mac.length !== 64) return undefined;
     // No closures here: this runs once per event of the log.
     const first = likelyContinues && previous !== null ? previous : null;
-    if (equalBytes(stored, this.bytesOf(first, position, hash))) return first === null ? 'starts' : 'continues';
+    if (equalText(mac, this.of(first, position, hash))) return first === null ? 'starts' : 'continues';
     const second = first === null ? previous : null;
-    if ((second !== null || first !== null) && equalBytes(stored, this.bytesOf(second, position, hash))) return second === null ? 'starts' : 'continues';
+    if ((second !== null || first !== null) && equalText(mac, this.of(second, position, hash))) return second === null ? 'starts' : 'continues';
     return undefined;
-  }
-
-  private bytesOf(previous: string | null, position: bigint, hash: string): Buffer {
-    const text = macText(previous, position, hash);
-    // Text that is not plain ASCII or does not fit (a forged stored hash, say) takes the library's way.
-    if (text.length > macTextBytesMax || !/^[\x20-\x7e]*$/.test(text)) return createHmac('sha256', this.key).update(text).digest();
-    const written = this.inner.write(text, blockBytes, 'latin1');
-    sha256(this.inner.subarray(0, blockBytes + written)).copy(this.outer, blockBytes);
-    return sha256(this.outer);
   }
 }
 
@@ -74,8 +72,12 @@ function sha256(data: Buffer): Buffer {
   return oneShotHash('sha256', data, 'buffer');
 }
 
-function equalBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+/** Compares two strings of equal length in time that does not depend on where they differ. */
+function equalText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }
 
 /** Parses a MAC key as given (hex or base64, at least `macKeyBytesMin` bytes); `undefined` when it is not one. */
