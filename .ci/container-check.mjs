@@ -6,6 +6,7 @@
 // Needs root (to switch user) and `npm run build` done. Not covered: the image build itself (apt,
 // npm ci, prune), the base image, the volume mount, published ports.
 import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,12 @@ function freePort() {
  */
 let imageNode = process.execPath;
 
+/** In production the service needs the keys that sign checkpoints and MAC commits; fresh ones per check. */
+const productionKeys = {
+  LEDGER_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  LEDGER_MAC_KEY: randomBytes(32).toString('hex'),
+};
+
 /** `setpriv` arguments running an image command as the image user. */
 function asImageUser([program, ...args]) {
   return [`--reuid=${imageUid}`, `--regid=${imageGid}`, '--clear-groups', '--', program === 'node' ? imageNode : program, ...args];
@@ -65,7 +72,7 @@ function asImageUser([program, ...args]) {
 /** Starts the image's command against `dataDir`; resolves with its exit code and output once stopped or failed. */
 async function runImageCommand(stage, dataDir, home) {
   const port = await freePort();
-  const env = { PATH: `${dirname(imageNode)}:/usr/bin:/bin`, HOME: home, ...stage.env, PORT: String(port), LEDGER_JWT_SECRET: 'container-check-secret-0123456789abcdef' };
+  const env = { PATH: `${dirname(imageNode)}:/usr/bin:/bin`, HOME: home, ...stage.env, PORT: String(port), LEDGER_JWT_SECRET: 'container-check-secret-0123456789abcdef', ...productionKeys };
   env.LEDGER_SQLITE_PATH = join(dataDir, 'ledger.db');
   const child = spawn('setpriv', asImageUser(stage.cmd), { cwd: root, env });
   let output = '';

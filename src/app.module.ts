@@ -10,6 +10,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { JWT_SECRET } from './http/auth.js';
 import { resolveJwtSecret } from './auth/secret.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LEDGER_CONFIG } from './ledger-config.token.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
           exports: [LEDGER_CONFIG, JWT_SECRET],
         },
         EventStoreModule.forRoot(config),
+        AuditModule.forRoot(config),
         CqrsModule.forRoot(),
         LedgerModule,
         ProjectionsModule,

@@ -1,5 +1,5 @@
 // The service's settings: one schema over the environment (SPEC §7 names, plus HOST, LOG_LEVEL and NODE_ENV), read once and checked.
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export const storeKinds = ['sqlite', 'postgres', 'eventstoredb'] as const;
@@ -28,8 +28,18 @@ export interface LedgerConfig {
   readonly databaseUrl: string | undefined;
   readonly eventStoreConnectionString: string | undefined;
   readonly jwtSecret: string | undefined;
+  /** LEDGER_SIGNING_KEY: the Ed25519 private key (PKCS#8 PEM) checkpoints and digests are signed with. */
+  readonly signingKeyPem: string | undefined;
+  /** LEDGER_MAC_KEY: the key commits are MACed with (hex or base64, at least 32 bytes). */
+  readonly macKeyText: string | undefined;
   /** Requests per minute per user; 0 turns limiting off. */
   readonly rateLimitPerMinute: number;
+  /** The service signs a checkpoint once this many events are unanchored… */
+  readonly checkpointEvents: number;
+  /** …or once the oldest unanchored event is this many seconds old: the unanchored tail is bounded by both. */
+  readonly checkpointSeconds: number;
+  /** The append-only file every checkpoint is also written to (JSON Lines), to be shipped elsewhere. */
+  readonly checkpointFile: string;
 }
 
 export class ConfigError extends Error {
@@ -92,7 +102,12 @@ const environmentSchema = z
     DATABASE_URL: optionalText,
     EVENTSTORE_CONNECTION_STRING: optionalText,
     LEDGER_JWT_SECRET: optionalText,
+    LEDGER_SIGNING_KEY: optionalText,
+    LEDGER_MAC_KEY: optionalText,
     LEDGER_RATE_LIMIT: integer('LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
+    LEDGER_CHECKPOINT_EVENTS: integer('LEDGER_CHECKPOINT_EVENTS', 1_000, 1, 10_000_000),
+    LEDGER_CHECKPOINT_SECONDS: integer('LEDGER_CHECKPOINT_SECONDS', 5, 1, 86_400),
+    LEDGER_CHECKPOINT_FILE: optionalText,
   })
   .superRefine((env, context) => {
     if (env.LEDGER_STORE === 'postgres' && env.DATABASE_URL === undefined) context.addIssue({ code: 'custom', message: 'LEDGER_STORE=postgres needs DATABASE_URL' });
@@ -116,6 +131,12 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     databaseUrl: settings.DATABASE_URL,
     eventStoreConnectionString: settings.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: settings.LEDGER_JWT_SECRET,
+    signingKeyPem: settings.LEDGER_SIGNING_KEY,
+    macKeyText: settings.LEDGER_MAC_KEY,
     rateLimitPerMinute: settings.LEDGER_RATE_LIMIT,
+    checkpointEvents: settings.LEDGER_CHECKPOINT_EVENTS,
+    checkpointSeconds: settings.LEDGER_CHECKPOINT_SECONDS,
+    // Beside the embedded database by default, as the keys are; any store's service writes it.
+    checkpointFile: resolve(settings.LEDGER_CHECKPOINT_FILE ?? join(dirname(settings.LEDGER_SQLITE_PATH), 'checkpoints.jsonl')),
   };
 }

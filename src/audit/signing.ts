@@ -6,7 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, type LedgerConfig } from '../config.js';
-import { digestFromJson, digestToJson, type LogDigest, type LogDigestJson } from '../event-store/hash-chain.js';
+import { digestFromJson, digestToJson, type LogDigest, type LogDigestJson, type SignedDigestJson } from '../event-store/hash-chain.js';
 
 export const signingKeyFileName = '.ledger-signing-key.pem';
 
@@ -56,12 +56,7 @@ export function keyIdOf(key: KeyObject): string {
     .slice(0, 16);
 }
 
-export interface SignedDigestJson extends LogDigestJson {
-  readonly signedAt: string;
-  readonly keyId: string;
-  /** Ed25519 over `signedText`, base64. */
-  readonly signature: string;
-}
+export type { SignedDigestJson } from '../event-store/hash-chain.js';
 
 /** What is signed: every field, in a fixed order, with the purpose first so it signs nothing else. */
 function signedText(digest: LogDigestJson, signedAt: string, keyId: string): Buffer {

@@ -17,7 +17,7 @@ export class CliModule implements OnApplicationShutdown {
   static forRoot(config: LedgerConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot()],
+      imports: [EventStoreModule.forRoot(config, 'cli'), CqrsModule.forRoot()],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         // The write side without its start-up publishing: read-only commands must not write.

@@ -13,7 +13,8 @@ import { resolveJwtSecret } from '../auth/secret.js';
 import { mintToken, parseRoles } from '../auth/tokens.js';
 import { checkpointsOf, parseSavedDigests } from '../audit/checkpoints.js';
 import { publicKeyPemOf, readPublicKey, resolveSigningKey, signDigest } from '../audit/signing.js';
-import { verifyLog } from '../audit/verify.js';
+import { mergeDigests, storedCheckpoints, verifyLog } from '../audit/verify.js';
+import { readMacKey, resolveMacKey } from '../event-store/mac-key.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerCommands } from '../commands/ledger-commands.js';
@@ -242,12 +243,25 @@ export class DigestCommand extends LedgerCommand {
     if (options.every !== undefined && !/^[1-9][0-9]{0,8}$/.test(options.every))
       throw new ConfigError(`--every must be a number of events from 1 to 999999999, got "${options.every}"`);
     const key = options.sign === true ? signingKeyOf(this.config) : undefined;
+    if (key !== undefined) await this.refuseToSignForgeries();
     const shown = (digest: LogDigest) => (key === undefined ? digestToJson(digest) : signDigest(digest, key, new Date()));
     if (options.every === undefined) {
       print(shown(await this.store.digest()));
       return;
     }
     for await (const checkpoint of checkpointsOf(this.store, Number(options.every))) process.stdout.write(`${JSON.stringify(shown(checkpoint))}\n`);
+  }
+
+  /**
+   * As the service's checkpoints: nothing is signed over an event whose MAC fails, where this machine
+   * holds the MAC key (LEDGER_MAC_KEY, or the key file beside the database).
+   */
+  private async refuseToSignForgeries(): Promise<void> {
+    const macKey = resolveMacKey(this.config, { LEDGER_MAC_KEY: this.config.macKeyText }, { create: false, production: this.config.nodeEnv === 'production' });
+    if (macKey === undefined) return;
+    const report = await verifyLog(this.store, undefined, undefined, macKey);
+    const forged = report.findings.find((finding) => finding.kind === 'forged');
+    if (forged !== undefined) failWith(exitCodes.findings, `refusing to sign: ${forged.detail}`);
   }
 
   @Option({ flags: '--every <events>', description: 'a digest every so many events (checkpoints: verify then bounds a change to such a window)' })
@@ -287,18 +301,28 @@ export class VerifyCommand extends LedgerCommand {
     super();
   }
 
-  async run(_: string[], options: { digest?: string; publicKey?: string }): Promise<void> {
-    if (options.publicKey !== undefined && options.digest === undefined) throw new ConfigError('--public-key checks the signatures of saved digests: give them with --digest');
+  async run(_: string[], options: { digest?: string; publicKey?: string; macKey?: string }): Promise<void> {
     const publicKey = options.publicKey === undefined ? undefined : readPublicKey(readUserFile(options.publicKey, '--public-key'), `--public-key ${options.publicKey}`);
-    let digest: LogDigest[] | undefined;
+    // The MAC key where this verifier holds it: --mac-key, or LEDGER_MAC_KEY (never the key file
+    // beside the database: a verifier that trusts the database's host holds nothing of its own).
+    const macKey =
+      options.macKey !== undefined
+        ? readMacKey(readUserFile(options.macKey, '--mac-key'), `--mac-key ${options.macKey}`)
+        : (process.env['LEDGER_MAC_KEY'] ?? '') === ''
+          ? undefined
+          : readMacKey(process.env['LEDGER_MAC_KEY'] ?? '', 'LEDGER_MAC_KEY');
+    let saved: LogDigest[] = [];
     if (options.digest !== undefined) {
-      const saved = parseSavedDigests(readUserFile(options.digest, '--digest'), publicKey);
-      if ('error' in saved) throw new ConfigError(`--digest ${options.digest} ${saved.error}`);
-      digest = saved.digests;
+      const parsed = parseSavedDigests(readUserFile(options.digest, '--digest'), publicKey);
+      if ('error' in parsed) throw new ConfigError(`--digest ${options.digest} ${parsed.error}`);
+      saved = parsed.digests;
     }
+    // With the public key, the checkpoints the service signed and kept beside the log are checked too.
+    const stored = publicKey === undefined ? { digests: [], rejected: 0 } : await storedCheckpoints(this.store, publicKey);
+    const digests = mergeDigests(saved, stored.digests);
     const head = Number(await this.store.headPosition());
     const bar = progressBar('verifying', head);
-    const chain = await verifyLog(this.store, digest, (_, position) => bar.update(Number(position)));
+    const chain = await verifyLog(this.store, digests.length === 0 ? undefined : digests, (_, position) => bar.update(Number(position)), macKey);
     bar.stop();
     // On a tampered log the read side may not even be buildable: that is a finding, not a crash.
     let reconciliation: Awaited<ReturnType<typeof reconcile>> | { ok: false; error: string };
@@ -319,6 +343,10 @@ export class VerifyCommand extends LedgerCommand {
         anchoredThrough: chain.anchoredThrough,
         unanchoredEvents: chain.unanchoredEvents,
         legacyHashEvents: chain.legacyHashEvents,
+        macChecked: chain.macChecked,
+        unkeyedEvents: chain.unkeyedEvents,
+        storedCheckpointsChecked: stored.digests.length,
+        storedCheckpointsRejected: stored.rejected,
         findings: chain.findings,
         digest: digestToJson(chain.digest),
       },
@@ -332,8 +360,13 @@ export class VerifyCommand extends LedgerCommand {
     return value;
   }
 
-  @Option({ flags: '--public-key <file>', description: 'the public key (PEM) every saved digest must be signed with' })
+  @Option({ flags: '--public-key <file>', description: 'the public key (PEM) every saved digest must be signed with; the checkpoints kept in the store are checked with it too' })
   parsePublicKey(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--mac-key <file>', description: "the commits' MAC key (or LEDGER_MAC_KEY), where the verifier holds it: a forged event is found at its position" })
+  parseMacKey(value: string): string {
     return value;
   }
 }

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { EventMetadata } from './event-metadata.js';
 import type pg from 'pg';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
-import type { LogDigest, RecordCheck, VerifyReport } from './hash-chain.js';
+import type { ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
 
 /** JSON values as stored in event data. Money is a decimal string here, never a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -149,6 +149,15 @@ export interface EventStore {
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<bigint>;
 
+  /** The log as hashed (the stored data text, and each event's MAC), in global order, for verification. */
+  readChain(options?: ChainReadOptions): AsyncIterable<ChainRecord>;
+
+  /**
+   * Signed checkpoints kept in the store beside the log (absent: the store keeps none; the checkpoint
+   * file is then the only copy). See audit/checkpointer.ts for why a table and not an event.
+   */
+  readonly checkpoints?: CheckpointTable;
+
   /** A digest of the log as it is now: keep it, and `verify` it later. */
   digest(): Promise<LogDigest>;
 
@@ -162,6 +171,15 @@ export interface EventStore {
   ping(): Promise<void>;
 
   close(): Promise<void>;
+}
+
+export interface CheckpointTable {
+  /** Adds one; append only. */
+  add(checkpoint: SignedDigestJson): Promise<void>;
+  /** The last one added, or `undefined` when none was. */
+  last(): Promise<SignedDigestJson | undefined>;
+  /** Every one, by position. */
+  all(): AsyncIterable<SignedDigestJson>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

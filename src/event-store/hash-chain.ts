@@ -8,6 +8,7 @@
 import { defined } from '../shared/assert.js';
 import { hash as oneShotHash } from 'node:crypto';
 import type { EventMetadata } from './event-metadata.js';
+import { CommitMac } from './commit-mac.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -23,9 +24,17 @@ export interface ChainRecord {
   readonly metadata: EventMetadata;
   readonly prevHash: string;
   readonly hash: string;
+  /** The commit's MAC through this event (commit-mac.ts); null or absent where it was written without one. */
+  readonly mac?: string | null;
 }
 
-export type HashInput = Omit<ChainRecord, 'position' | 'hash'>;
+export type HashInput = Omit<ChainRecord, 'position' | 'hash' | 'mac'>;
+
+export interface ChainReadOptions {
+  /** Records whose position is strictly greater than this (0n: from the start). */
+  readonly afterPosition?: bigint;
+  readonly maxCount?: number;
+}
 
 // Length-prefixed fields: no separator inside a field can make two different events hash alike.
 function field(value: string): string {
@@ -84,6 +93,14 @@ export interface LogDigestJson {
   readonly hash: string;
 }
 
+/** A digest signed with the ledger's Ed25519 key (audit/signing.ts): a checkpoint, or a digest handed out. */
+export interface SignedDigestJson extends LogDigestJson {
+  readonly signedAt: string;
+  readonly keyId: string;
+  /** Ed25519 over the signed text, base64. */
+  readonly signature: string;
+}
+
 export function digestToJson(digest: LogDigest): LogDigestJson {
   return { position: digest.position.toString(), eventCount: digest.eventCount.toString(), hash: digest.hash };
 }
@@ -98,11 +115,33 @@ export function digestFromJson(value: unknown): LogDigest | undefined {
   return { position: BigInt(position), eventCount: BigInt(eventCount), hash };
 }
 
+/** A signed digest as stored (JSON text): its fields, unchecked; `undefined` when it is not one. Check its signature with audit/signing.ts. */
+export function signedDigestFromText(text: string): SignedDigestJson | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const digest = digestFromJson(value);
+  if (digest === undefined) return undefined;
+  const { signedAt, keyId, signature } = value as Record<string, unknown>;
+  if (typeof signedAt !== 'string' || typeof keyId !== 'string' || typeof signature !== 'string') return undefined;
+  return { ...digestToJson(digest), signedAt, keyId, signature };
+}
+
 /** The rolling digest over the log in global order. */
 export class DigestAccumulator {
-  private hashCurrent = GENESIS_HASH;
-  private positionLast = 0n;
-  private eventCountSeen = 0n;
+  private hashCurrent: string;
+  private positionLast: bigint;
+  private eventCountSeen: bigint;
+
+  /** From the start of the log, or rolling on from a digest of it up to some position. */
+  constructor(from?: LogDigest) {
+    this.hashCurrent = from?.hash ?? GENESIS_HASH;
+    this.positionLast = from?.position ?? 0n;
+    this.eventCountSeen = from?.eventCount ?? 0n;
+  }
 
   add(position: bigint, eventHash: string): void {
     this.hashCurrent = oneShotHash('sha256', `${this.hashCurrent}:${position}:${eventHash}`, 'hex');
@@ -121,7 +160,8 @@ export async function digestRecords(records: AsyncIterable<ChainRecord>): Promis
   return accumulator.value;
 }
 
-export type TamperKind = 'changed' | 'removed' | 'inserted' | 'reordered' | 'digest-mismatch';
+/** `forged`: an event whose MAC is missing or wrong, where the verifier holds the MAC key. */
+export type TamperKind = 'changed' | 'removed' | 'inserted' | 'reordered' | 'forged' | 'digest-mismatch';
 
 export interface VerifyFinding {
   readonly kind: TamperKind;
@@ -154,6 +194,13 @@ export interface VerifyReport {
    * changed to '' in one of them cannot be told from the hash alone.
    */
   readonly legacyHashEvents: number;
+  /** Whether every event's MAC was checked (the verifier held the MAC key). */
+  readonly macChecked: boolean;
+  /**
+   * Events without a MAC before the first that has one: written before the store MACed its commits
+   * (or without a key). After the first event with a MAC, an event without one is a finding.
+   */
+  readonly unkeyedEvents: number;
 }
 
 export const findingCountMax = 100;
@@ -176,6 +223,8 @@ export interface VerifyOptions {
   readonly onProgress?: (eventsChecked: number, position: bigint) => void;
   /** Further checks of each record, in log order (running totals of the domain's streams, say). */
   readonly recordChecks?: readonly RecordCheck[];
+  /** The key commits were MACed with: every event's MAC is checked, and a forged one located. */
+  readonly macKey?: Buffer;
 }
 
 /** A check of one record, given in log order; returns what it found wrong, if anything. */
@@ -199,6 +248,13 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   /** The first event hashed with the current version: no older version may follow it. */
   let currentHashFrom: bigint | undefined;
   const recordChecks = options.recordChecks ?? [];
+  const commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
+  /** The first event with a MAC: none may follow it without one. */
+  let macFrom: bigint | undefined;
+  let unkeyedEvents = 0;
+  // The MAC stored on the event before, whatever it is: the next event of its commit continues it.
+  let macPrevious: string | null = null;
+  let commandPrevious: string | undefined;
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
@@ -266,6 +322,31 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
       });
     } else {
       legacyHashEvents += 1;
+    }
+    if (commitMac !== undefined) {
+      const mac = record.mac ?? null;
+      if (mac === null) {
+        if (macFrom === undefined) unkeyedEvents += 1;
+        else
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
+          });
+      } else {
+        macFrom ??= position;
+        if (commitMac.check(mac, macPrevious, position, record.hash, record.metadata.commandId === commandPrevious) === undefined) {
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
+          });
+        }
+      }
+      macPrevious = mac;
+      commandPrevious = record.metadata.commandId;
     }
     for (const check of recordChecks) {
       const finding = check(record);
@@ -345,7 +426,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   // At one position, what was done to the log (an event removed, inserted, moved) comes before what it
   // caused (content or totals that no longer fit), and a digest's window last.
   const sortKey = (finding: VerifyFinding): bigint => finding.throughPosition ?? finding.position;
-  const kindRank: Record<TamperKind, number> = { removed: 0, inserted: 0, reordered: 0, changed: 1, 'digest-mismatch': 2 };
+  const kindRank: Record<TamperKind, number> = { removed: 0, inserted: 0, reordered: 0, changed: 1, forged: 1, 'digest-mismatch': 2 };
   findings.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : kindRank[a.kind] - kindRank[b.kind]));
   return {
     ok: findings.length === 0,
@@ -357,5 +438,7 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     findings: findings.slice(0, findingCountMax),
     digest: accumulator.value,
     legacyHashEvents,
+    macChecked: commitMac !== undefined,
+    unkeyedEvents,
   };
 }

@@ -7,7 +7,12 @@ import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { savedDigestCountMax } from '../audit/checkpoints.js';
-import { verifyLog } from '../audit/verify.js';
+import { mergeDigests, storedCheckpoints, verifyLog } from '../audit/verify.js';
+import { SIGNING_KEY } from '../audit/audit.module.js';
+import { readPublicKey, signDigest, verifySignedDigest } from '../audit/signing.js';
+import { MAC_KEY } from '../event-store/event-store.module.js';
+import { ConfigError } from '../config.js';
+import type { KeyObject } from 'node:crypto';
 import { exportCsv, exportJsonl, exportXlsx } from '../audit/export.js';
 import { commandOf } from '../commands/ledger-command.js';
 import type { Actor, CommandContext } from '../shared/actor.js';
@@ -78,6 +83,17 @@ import {
 import { ApiError } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
+
+/** A public key given in a request (PEM text), or a 400 naming the field. */
+function publicKeyOf(value: unknown): KeyObject {
+  if (typeof value !== 'string') throw invalid('publicKey', 'must be a public key in PEM (ledger public-key)');
+  try {
+    return readPublicKey(value, 'publicKey');
+  } catch (error) {
+    if (error instanceof ConfigError) throw invalid('publicKey', 'must be an Ed25519 public key in PEM (ledger public-key)');
+    throw error;
+  }
+}
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
@@ -263,6 +279,9 @@ export class ReadController {
   constructor(
     @Inject(READ_SIDE) private readonly readSide: ReadSide | null,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SIGNING_KEY) private readonly signingKey: KeyObject,
+    @Inject(MAC_KEY) private readonly macKey: Buffer | null,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. */
@@ -424,21 +443,32 @@ export class ReadController {
   @Get('audit/digest')
   @Endpoint({ id: 'getDigest', summary: "The log's digest, to save and verify against later / 日志摘要", roles: ['auditor'], status: 200, type: LogDigestView })
   async digest() {
-    return digestToJson(await this.store.digest());
+    // Signed with the service's Ed25519 key: check it with `ledger public-key`'s output.
+    return signDigest(await this.store.digest(), this.signingKey, this.clock());
   }
 
   @Post('audit/verify')
   @Endpoint({ id: 'verifyLog', summary: 'Verify the log (against saved digests) and reconcile the projections / 校验日志', roles: ['auditor'], status: 200, type: VerifyView })
   @HttpCode(200)
   async verify(@Body() body: VerifyDto) {
-    // One saved digest, or several (checkpoints): each bounds where a change can lie.
+    // One saved digest, or several (checkpoints): each bounds where a change can lie. With a public
+    // key, each must be signed with it, and the checkpoints the store keeps are checked too.
+    const publicKey = body?.publicKey === undefined ? undefined : publicKeyOf(body.publicKey);
     const saved = body?.digest;
     const savedList = saved === undefined ? [] : Array.isArray(saved) ? saved : [saved];
-    const digests = savedList.map((one) => digestFromJson(one));
+    const digests = savedList.map((one) => (publicKey === undefined ? digestFromJson(one) : verifySignedDigest(one, publicKey)));
     if (savedList.length > savedDigestCountMax || (saved !== undefined && (digests.length === 0 || digests.some((one) => one === undefined)))) {
-      throw invalid('digest', 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns, or a non-empty array of them');
+      throw invalid(
+        'digest',
+        publicKey === undefined
+          ? 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns, or a non-empty array of them'
+          : 'must be digests signed with the public key given (GET /api/audit/digest, or lines of the checkpoint file)',
+      );
     }
-    const log = await verifyLog(this.store, saved === undefined ? undefined : (digests as LogDigest[]));
+    const stored = publicKey === undefined ? { digests: [], rejected: 0 } : await storedCheckpoints(this.store, publicKey);
+    const all = mergeDigests(digests as LogDigest[], stored.digests);
+    // The service holds the MAC key: every commit's MAC is checked.
+    const log = await verifyLog(this.store, all.length === 0 ? undefined : all, undefined, this.macKey ?? undefined);
     const projections = this.readSide === null ? null : await reconcile(this.store, this.readSide.queries);
     return {
       ok: log.ok && (projections?.ok ?? true),
@@ -452,6 +482,8 @@ export class ReadController {
           ...(f.throughPosition === undefined ? {} : { throughPosition: f.throughPosition.toString() }),
         })),
         digest: digestToJson(log.digest),
+        storedCheckpointsChecked: stored.digests.length,
+        storedCheckpointsRejected: stored.rejected,
       },
       projections: projections === null ? null : { ...projections, position: projections.position.toString() },
     };

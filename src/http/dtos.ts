@@ -370,7 +370,11 @@ export class RecoveryDto {
 }
 
 export class VerifyDto {
-  @ApiPropertyOptional({ description: 'A digest saved earlier (GET /api/audit/digest) / 先前保存的摘要' })
+  @ApiPropertyOptional({ description: 'A digest saved earlier (GET /api/audit/digest), or an array of them (checkpoint file lines) / 先前保存的摘要' })
   @IsOptional()
   digest?: unknown;
+
+  @ApiPropertyOptional({ description: "The ledger's public key (PEM, `ledger public-key`): saved digests must be signed with it, and the stored checkpoints are checked / 公钥" })
+  @IsOptional()
+  publicKey?: unknown;
 }

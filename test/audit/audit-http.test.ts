@@ -18,6 +18,11 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { digestToJson } from '../../src/event-store/hash-chain.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
+import type { KeyObject } from 'node:crypto';
+import { SIGNING_KEY } from '../../src/audit/audit.module.js';
+import { Checkpointer } from '../../src/audit/checkpointer.js';
+import { publicKeyPemOf, readPublicKey, verifySignedDigest } from '../../src/audit/signing.js';
+import type { SignedDigestJson } from '../../src/event-store/hash-chain.js';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
 
@@ -88,5 +93,21 @@ describe('audit endpoints', () => {
     expect(some.body.log.unanchoredEvents).toBe(Number(saved[saved.length - 1]!.position) - 100);
     expect((await post({ digest: [] }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await post({ digest: [saved[0], { position: 'x' }] }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('hands out signed digests, and verifies with the public key against them and the checkpoints the service signed, checking every MAC', async () => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const signed = (await get('/api/audit/digest').expect(200)).body as SignedDigestJson;
+    const publicKey = publicKeyPemOf(app.get<KeyObject>(SIGNING_KEY));
+    expect(verifySignedDigest(signed, readPublicKey(publicKey, 'test'))).toEqual(await store.digest());
+    // The service anchors what was written: one checkpoint, made now rather than in T seconds.
+    const checkpoint = await app.get(Checkpointer).checkpoint();
+    expect(checkpoint?.position ?? (await store.checkpoints?.last())?.position).toBe((await store.headPosition()).toString());
+    const post = (body: object) => request(app.getHttpServer()).post('/api/audit/verify').set('Authorization', bearer).send(body);
+    const verified = await post({ digest: [signed], publicKey }).expect(200);
+    expect(verified.body.log).toMatchObject({ ok: true, macChecked: true, unkeyedEvents: 0, unanchoredEvents: 0, storedCheckpointsRejected: 0 });
+    expect(verified.body.log.storedCheckpointsChecked).toBeGreaterThanOrEqual(1);
+    expect((await post({ digest: [{ ...signed, hash: 'f'.repeat(64) }], publicKey }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await post({ publicKey: 'not a key' }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

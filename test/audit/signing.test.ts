@@ -8,6 +8,7 @@ import { parseSavedDigests } from '../../src/audit/checkpoints.js';
 import { publicKeyPemOf, readPublicKey, resolveSigningKey, signDigest, signingKeyFilePath, verifySignedDigest } from '../../src/audit/signing.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/config.js';
+import { macKeyFilePath, resolveMacKey } from '../../src/event-store/mac-key.js';
 
 describe('signed digests', () => {
   const digest = { position: 120n, eventCount: 120n, hash: 'c'.repeat(64) };
@@ -49,5 +50,19 @@ describe('signed digests', () => {
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(publicKeyPemOf(resolveSigningKey(config, { LEDGER_SIGNING_KEY: pem }, { create: false, production: true }))).toBe(publicKeyPemOf(privateKey));
     expect(() => resolveSigningKey(config, { LEDGER_SIGNING_KEY: 'not a key' }, { create: false, production: true })).toThrow(/does not hold a private key/);
+  });
+
+  it('makes a MAC key file (mode 0600) beside the database for the service on a local trial, never for the CLI or in production, and prefers LEDGER_MAC_KEY', () => {
+    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'mac', 'ledger.db') });
+    expect(resolveMacKey(config, {}, { create: false, production: false })).toBeUndefined();
+    expect(() => resolveMacKey(config, {}, { create: true, production: true })).toThrow(/LEDGER_MAC_KEY must be set in production/);
+    expect(resolveMacKey(config, {}, { create: false, production: true })).toBeUndefined();
+    const made = resolveMacKey(config, {}, { create: true, production: false });
+    expect(made).toHaveLength(32);
+    expect(statSync(macKeyFilePath(config)).mode & 0o777).toBe(0o600);
+    expect(resolveMacKey(config, {}, { create: false, production: false })).toEqual(made);
+    const hex = 'ab'.repeat(32);
+    expect(resolveMacKey(config, { LEDGER_MAC_KEY: hex }, { create: true, production: true })).toEqual(Buffer.from(hex, 'hex'));
+    expect(() => resolveMacKey(config, { LEDGER_MAC_KEY: 'short' }, { create: true, production: true })).toThrow(/at least 32 bytes/);
   });
 });

@@ -1,7 +1,10 @@
-// Seeded tampering with the stored log, as someone with write access to the database would do it,
-// against SQLite and PostgreSQL: every mutation of every kind must be found, at the exact first
-// position where the chain, the hashes or the running totals can locate it, and within the window of
-// the saved checkpoints where only they can. The seed of a failing run is printed: replay it with
+// Seeded tampering with the stored log, as someone with write access to the database (but not to the
+// keys) would do it, against SQLite and PostgreSQL. A verifier that holds the commits' MAC key finds
+// every mutation of every kind at the exact position of the first event changed, removed, inserted or
+// moved, with and without saved checkpoints (truncation, which leaves no event to check, against
+// checkpoints). A verifier without the key finds every mutation at the exact first position where the
+// chain, the hashes or the running totals can locate it, and within the window of the saved
+// checkpoints where only they can. The seed of a failing run is printed: replay it with
 // LEDGER_TAMPER_SEED=<seed>; LEDGER_TAMPER_CASES sets the mutations per kind (at least 50 in CI).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,12 +22,15 @@ import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
 import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { forgedHashOf, type EventRowForTampering } from '../support/tamper-rows.js';
+import { createHash } from 'node:crypto';
 
 type Row = EventRowForTampering;
 
 const seed = Number(process.env['LEDGER_TAMPER_SEED'] ?? Date.now() % 2_147_483_647);
 const casesPerKind = Number(process.env['LEDGER_TAMPER_CASES'] ?? 50);
 const checkpointEvery = 40;
+/** The key the ledger MACs its commits with; the forger never has it. */
+const macKey = createHash('sha256').update('tamper suite MAC key').digest();
 
 /** mulberry32: small, seeded, good enough to choose what to tamper with. */
 function randomFrom(state: number): () => number {
@@ -59,8 +65,14 @@ function plusOneFen(amount: string): string {
 /** What a mutation did, and what verify must report first. */
 interface Mutation {
   readonly rows: Row[];
-  /** The finding verify must put first, or `'unanchored'`: a forged tail no digest vouches for. */
-  readonly expected: { kind: VerifyFinding['kind']; position: bigint; throughPosition?: bigint } | { unanchored: number };
+  /**
+   * The finding a verifier without the MAC key must put first; `'unanchored'`: a forged tail no digest
+   * vouches for; `'window'`: a finding that starts at or before the first changed position and ends at
+   * or after it (a saved checkpoint's window).
+   */
+  readonly expected: { kind: VerifyFinding['kind']; position: bigint; throughPosition?: bigint } | { unanchored: number } | 'window';
+  /** The position of the first event changed, removed, inserted or moved: where a verifier with the MAC key reports it. */
+  readonly firstChanged: bigint;
   readonly note: string;
 }
 
@@ -86,7 +98,7 @@ const exactKinds: Record<string, Mutate> = {
     const at = Math.floor(random() * row.data.length);
     const flipped = String.fromCharCode(row.data.charCodeAt(at) ^ (1 << Math.floor(random() * 5)));
     row.data = row.data.slice(0, at) + flipped + row.data.slice(at + 1);
-    return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `byte ${at} of position ${row.position}` };
+    return { rows, expected: { kind: 'changed', position: positionOf(row) }, firstChanged: positionOf(row), note: `byte ${at} of position ${row.position}` };
   },
   'amount change': (template, random) => {
     const rows = copyRows(template);
@@ -95,7 +107,7 @@ const exactKinds: Record<string, Mutate> = {
       rows.filter((r) => /"amount":"[0-9]+\.[0-9]{2}"/.test(r.data)),
     );
     row.data = row.data.replace(/"amount":"([0-9]+\.[0-9]{2})"/, (_, amount: string) => `"amount":"${plusOneFen(amount)}"`);
-    return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `amount at position ${row.position}` };
+    return { rows, expected: { kind: 'changed', position: positionOf(row) }, firstChanged: positionOf(row), note: `amount at position ${row.position}` };
   },
   'amount change, stream re-chained': (template, random) => {
     const rows = copyRows(template);
@@ -106,7 +118,7 @@ const exactKinds: Record<string, Mutate> = {
     const field = row.type === 'AwardCommitted' ? 'amount' : pick(random, ['award', 'spend']);
     row.data = row.data.replace(new RegExp(`"${field}":"([0-9]+\\.[0-9]{2})"`), (_, amount: string) => `"${field}":"${plusOneFen(amount)}"`);
     rechain(rows, row.stream, revisionOf(row));
-    return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `${row.type}.${field} at position ${row.position}` };
+    return { rows, expected: { kind: 'changed', position: positionOf(row) }, firstChanged: positionOf(row), note: `${row.type}.${field} at position ${row.position}` };
   },
   'null to empty': (template, random) => {
     const rows = copyRows(template);
@@ -115,14 +127,14 @@ const exactKinds: Record<string, Mutate> = {
       rows.filter((r) => r.causation_id === null),
     );
     row.causation_id = '';
-    return { rows, expected: { kind: 'changed', position: positionOf(row) }, note: `causation of position ${row.position}` };
+    return { rows, expected: { kind: 'changed', position: positionOf(row) }, firstChanged: positionOf(row), note: `causation of position ${row.position}` };
   },
   delete: (template, random) => {
     const rows = copyRows(template);
     // The last event leaves no gap: that is truncation, found against checkpoints below.
     const index = Math.floor(random() * (rows.length - 1));
     const [removed] = rows.splice(index, 1);
-    return { rows, expected: { kind: 'removed', position: positionOf(removed!) }, note: `position ${removed!.position}` };
+    return { rows, expected: { kind: 'removed', position: positionOf(removed!) }, firstChanged: positionOf(removed!), note: `position ${removed!.position}` };
   },
   'swap in a stream': (template, random) => {
     const rows = copyRows(template);
@@ -138,7 +150,7 @@ const exactKinds: Record<string, Mutate> = {
     const [a, b] = [ofStream[i]!, ofStream[j]!];
     [a.position, b.position] = [b.position, a.position];
     rows.sort((x, y) => Number(positionOf(x) - positionOf(y)));
-    return { rows, expected: { kind: 'reordered', position: positionOf(b) }, note: `${stream} revisions ${a.revision} and ${b.revision}` };
+    return { rows, expected: { kind: 'reordered', position: positionOf(b) }, firstChanged: positionOf(b), note: `${stream} revisions ${a.revision} and ${b.revision}` };
   },
   'naive insert': (template, random) => {
     const rows = copyRows(template);
@@ -164,7 +176,7 @@ const exactKinds: Record<string, Mutate> = {
     forged.hash = forgedHashOf(forged, previous.hash);
     rows.push(forged);
     rows.sort((x, y) => Number(positionOf(x) - positionOf(y)));
-    return { rows, expected: { kind: 'inserted', position }, note: `into ${target.stream} at position ${position}` };
+    return { rows, expected: { kind: 'inserted', position }, firstChanged: position, note: `into ${target.stream} at position ${position}` };
   },
 };
 
@@ -174,7 +186,12 @@ const checkpointKinds: Record<string, Mutate> = {
     const rows = copyRows(template);
     const cut = 1 + Math.floor(random() * 20);
     rows.splice(rows.length - cut, cut);
-    return { rows, expected: { kind: 'removed', position: positionOf(rows[rows.length - 1]!) + 1n }, note: `last ${cut} events` };
+    return {
+      rows,
+      expected: { kind: 'removed', position: positionOf(rows[rows.length - 1]!) + 1n },
+      firstChanged: positionOf(rows[rows.length - 1]!) + 1n,
+      note: `last ${cut} events`,
+    };
   },
   'whole-chain rewrite': (template, random, checkpoints) => {
     const rows = copyRows(template);
@@ -186,7 +203,12 @@ const checkpointKinds: Record<string, Mutate> = {
     row.data = JSON.stringify({ ...(JSON.parse(row.data) as object), rewritten: Math.floor(random() * 1_000_000) });
     rechain(rows, row.stream, revisionOf(row));
     const window = windowOf(positionOf(row), checkpoints);
-    return { rows, expected: { kind: 'digest-mismatch', position: window.from, throughPosition: window.through }, note: `${row.stream} from position ${row.position}` };
+    return {
+      rows,
+      expected: { kind: 'digest-mismatch', position: window.from, throughPosition: window.through },
+      firstChanged: positionOf(row),
+      note: `${row.stream} from position ${row.position}`,
+    };
   },
   'forged tail': (template, random) => {
     const rows = copyRows(template);
@@ -206,7 +228,60 @@ const checkpointKinds: Record<string, Mutate> = {
     };
     forged.hash = forgedHashOf(forged, last.hash);
     rows.push(forged);
-    return { rows, expected: { unanchored: 1 }, note: `after ${last.stream}@${last.revision}` };
+    return { rows, expected: { unanchored: 1 }, firstChanged: positionOf(forged), note: `after ${last.stream}@${last.revision}` };
+  },
+};
+
+/**
+ * Kinds that leave every chain, hash and running total intact where the forger knows the rules: the
+ * checkpoints bound them to a window; the MAC key finds the first moved or forged event.
+ */
+const windowKinds: Record<string, Mutate> = {
+  'cross-stream swap': (template, random) => {
+    const rows = copyRows(template);
+    let a: Row;
+    let b: Row;
+    do {
+      [a, b] = [pick(random, rows), pick(random, rows)];
+    } while (a.stream === b.stream);
+    if (positionOf(a) > positionOf(b)) [a, b] = [b, a];
+    const first = positionOf(a);
+    [a.position, b.position] = [b.position, a.position];
+    rows.sort((x, y) => Number(positionOf(x) - positionOf(y)));
+    return { rows, expected: 'window', firstChanged: first, note: `${a.stream}@${a.revision} and ${b.stream}@${b.revision}, positions ${first} and ${a.position}` };
+  },
+  'delete, positions renumbered': (template, random) => {
+    const rows = copyRows(template);
+    const index = Math.floor(random() * (rows.length - 1));
+    const [removed] = rows.splice(index, 1);
+    for (const row of rows.slice(index)) row.position = (positionOf(row) - 1n).toString();
+    return { rows, expected: 'window', firstChanged: positionOf(removed!), note: `position ${removed!.position}, later ones moved down` };
+  },
+  'mid-log insert, positions shifted': (template, random) => {
+    const rows = copyRows(template);
+    const tails = new Map<string, Row>();
+    for (const row of rows) tails.set(row.stream, row);
+    const head = positionOf(rows[rows.length - 1]!);
+    // A stream whose events carry no running total, ended before the head: its new tail goes mid-log.
+    const candidates = [...tails.values()].filter((row) => !/After"/.test(row.data) && positionOf(row) < head);
+    const last = pick(random, candidates);
+    const position = positionOf(last) + 1n + BigInt(Math.floor(random() * Number(head - positionOf(last))));
+    const displaced = rows.find((row) => positionOf(row) === position)!;
+    for (const row of rows) if (positionOf(row) >= position) row.position = (positionOf(row) + 1n).toString();
+    const forged: Row = {
+      ...last,
+      id: `forged-mid-${position}`,
+      position: position.toString(),
+      revision: (revisionOf(last) + 1n).toString(),
+      prev_hash: last.hash,
+      hash: '',
+      // The MAC of the event it displaced: the best a forger without the key can do.
+      mac: displaced.mac,
+    };
+    forged.hash = forgedHashOf(forged, last.hash);
+    rows.push(forged);
+    rows.sort((x, y) => Number(positionOf(x) - positionOf(y)));
+    return { rows, expected: 'window', firstChanged: position, note: `after ${last.stream}@${last.revision}, at position ${position}` };
   },
 };
 
@@ -226,6 +301,7 @@ const columns = [
   'recorded_at',
   'prev_hash',
   'hash',
+  'mac',
 ] as const;
 
 /** A store under test and a second connection that rewrites its events table. */
@@ -248,7 +324,7 @@ function differenceOf(held: readonly Row[], wanted: readonly Row[]): { deleted: 
 
 async function sqliteBackend(dir: string): Promise<Backend> {
   const path = join(dir, 'tamper.db');
-  const store = new SqliteEventStore({ path });
+  const store = new SqliteEventStore({ path, macKey });
   await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 10, seed: 21 });
   const db = new Database(path);
   db.exec('DROP TRIGGER IF EXISTS events_are_immutable_update; DROP TRIGGER IF EXISTS events_are_immutable_delete;');
@@ -276,8 +352,8 @@ async function sqliteBackend(dir: string): Promise<Backend> {
 }
 
 async function postgresBackend(): Promise<Backend> {
-  const schema = freshSchemaName();
-  const store = await PostgresEventStore.open({ connectionString: postgresUrl, schema });
+  const schema = freshSchemaName('ledger_tamper_suite_');
+  const store = await PostgresEventStore.open({ connectionString: postgresUrl, schema, macKey });
   await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 10, seed: 21 });
   const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path="${schema}"` });
   await client.connect();
@@ -328,20 +404,30 @@ function describeTampering(name: string, open: () => Promise<Backend | undefined
     });
 
     /** Runs every case of a kind; a failure names the seed, the case and what was done. */
-    async function runKind(kind: string, mutate: Mutate, withCheckpoints: boolean): Promise<void> {
+    async function runKind(kind: string, mutate: Mutate, withCheckpoints: boolean, withMacKey: boolean): Promise<void> {
       if (backend === undefined) return;
       const random = randomFrom(seed ^ [...kind].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
       for (let n = 0; n < casesPerKind; n += 1) {
         const mutation = mutate(template, random, checkpoints);
         await backend.replaceRows(mutation.rows);
-        const report = await verifyLog(backend.store, withCheckpoints ? checkpoints : undefined);
-        const context = `${name}, ${kind} #${n} (${mutation.note}), ${withCheckpoints ? 'with' : 'without'} checkpoints: replay with LEDGER_TAMPER_SEED=${seed}`;
+        const report = await verifyLog(backend.store, withCheckpoints ? checkpoints : undefined, undefined, withMacKey ? macKey : undefined);
+        const context =
+          `${name}, ${kind} #${n} (${mutation.note}), ${withCheckpoints ? 'with' : 'without'} checkpoints, ${withMacKey ? 'with' : 'without'} the MAC key: ` +
+          `replay with LEDGER_TAMPER_SEED=${seed}`;
         try {
-          if ('unanchored' in mutation.expected) {
+          const first = report.findings[0];
+          if (withMacKey) {
+            expect(report.ok).toBe(false);
+            expect(first?.position).toBe(mutation.firstChanged);
+          } else if (mutation.expected === 'window') {
+            const window = windowOf(mutation.firstChanged, checkpoints);
+            expect(report.ok).toBe(false);
+            expect(first!.position >= window.from && first!.position <= window.through).toBe(true);
+          } else if ('unanchored' in mutation.expected) {
             expect({ ok: report.ok, unanchoredEvents: report.unanchoredEvents }).toEqual({ ok: true, unanchoredEvents: mutation.expected.unanchored });
           } else {
             expect(report.ok).toBe(false);
-            expect(report.findings[0]).toMatchObject(mutation.expected);
+            expect(first).toMatchObject(mutation.expected);
           }
         } catch (error) {
           process.stdout.write(`TAMPER SUITE FAILED: ${context}\n`);
@@ -351,14 +437,25 @@ function describeTampering(name: string, open: () => Promise<Backend | undefined
       await backend.replaceRows(template);
     }
 
-    it.each(Object.keys(exactKinds))('finds every %s at its exact position, without checkpoints', async (kind) => runKind(kind, exactKinds[kind]!, false), 180_000);
-    it.each(Object.keys(exactKinds))('finds every %s at its exact position, with checkpoints', async (kind) => runKind(kind, exactKinds[kind]!, true), 180_000);
-    it.each(Object.keys(checkpointKinds))('finds every %s against the saved checkpoints', async (kind) => runKind(kind, checkpointKinds[kind]!, true), 180_000);
+    const allKinds = { ...exactKinds, ...checkpointKinds, ...windowKinds };
+    describe('a verifier without the MAC key', () => {
+      it.each(Object.keys(exactKinds))('finds every %s at its exact position, without checkpoints', async (kind) => runKind(kind, exactKinds[kind]!, false, false), 180_000);
+      it.each(Object.keys(exactKinds))('finds every %s at its exact position, with checkpoints', async (kind) => runKind(kind, exactKinds[kind]!, true, false), 180_000);
+      it.each(Object.keys(checkpointKinds))('finds every %s against the saved checkpoints', async (kind) => runKind(kind, checkpointKinds[kind]!, true, false), 180_000);
+      it.each(Object.keys(windowKinds))('finds every %s within the window of the saved checkpoints', async (kind) => runKind(kind, windowKinds[kind]!, true, false), 180_000);
+    });
+
+    describe('a verifier with the MAC key', () => {
+      it.each(Object.keys(allKinds))('finds every %s at the first changed position, with checkpoints', async (kind) => runKind(kind, allKinds[kind]!, true, true), 180_000);
+      // Truncation at a commit's end leaves no event to check: only a checkpoint past the new end sees it.
+      const locatedByMacs = Object.keys(allKinds).filter((kind) => kind !== 'truncation');
+      it.each(locatedByMacs)('finds every %s at the first changed position, without checkpoints', async (kind) => runKind(kind, allKinds[kind]!, false, true), 180_000);
+    });
 
     it('finds nothing in the untouched log, which every checkpoint anchors', async () => {
       if (backend === undefined) return;
       await backend.replaceRows(template);
-      expect(await verifyLog(backend.store, checkpoints)).toMatchObject({ ok: true, findings: [], unanchoredEvents: 0 });
+      expect(await verifyLog(backend.store, checkpoints, undefined, macKey)).toMatchObject({ ok: true, findings: [], unanchoredEvents: 0, macChecked: true, unkeyedEvents: 0 });
     });
   });
 }

@@ -172,6 +172,42 @@ describe('ledger CLI', () => {
   );
 
   it(
+    'with the MAC key, finds a re-chained rewrite at its own event, and takes the key from a file or LEDGER_MAC_KEY',
+    async () => {
+      const macKey = 'cd'.repeat(32);
+      const path = join(dir, 'keyed.db');
+      const seeded = await ledger(path, ['seed:synthetic', '--applications', '20', '--seed', '12'], { LEDGER_MAC_KEY: macKey });
+      expect(seeded.code).toBe(0);
+      const keyFile = join(dir, 'keyed.mac-key');
+      writeFileSync(keyFile, `${macKey}\n`);
+      const clean = await ledger(path, ['verify', '--mac-key', keyFile]);
+      expect(clean.code).toBe(0);
+      expect(JSON.parse(clean.stdout).log).toMatchObject({ ok: true, macChecked: true, unkeyedEvents: 0 });
+      const [position] = positions(path, "SELECT position FROM events WHERE type = 'DisbursementConfirmed' LIMIT 1");
+      await tamperer(path).rewrite(position!, '{"amount":"1.00"}');
+      for (const [args, env] of [
+        [['verify', '--mac-key', keyFile], {}],
+        [['verify'], { LEDGER_MAC_KEY: macKey }],
+      ] as const) {
+        const verified = await ledger(path, [...args], env);
+        expect(verified.code).toBe(3);
+        const findings = JSON.parse(verified.stdout).log.findings as { kind: string; position: string }[];
+        expect(findings[0]!.position).toBe(String(position));
+        expect(findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'forged', position: String(position) })]));
+      }
+      // Nothing is signed over the forged event where the MAC key is at hand.
+      const signing = await ledger(path, ['digest', '--sign'], { LEDGER_MAC_KEY: macKey });
+      expect(signing.code).toBe(3);
+      expect(signing.stderr).toMatch(new RegExp(`^ledger: refusing to sign: .* at position ${position}:`));
+      writeFileSync(join(dir, 'short.mac-key'), 'abcd');
+      const refused = await ledger(path, ['verify', '--mac-key', join(dir, 'short.mac-key')]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/at least 32 bytes/);
+    },
+    cliTestTimeoutMs,
+  );
+
+  it(
     'exits 3 when a projection row no longer matches the streams, naming table, key and field',
     async () => {
       const path = copy('corrupted');

@@ -33,6 +33,10 @@ describe('docker-compose.yml', () => {
   it('has no usable default token secret: every service of the ledger needs LEDGER_JWT_SECRET set', () => {
     expect(ledgerServices.map(([name]) => name).sort()).toEqual(['ledger', 'ledger-kurrentdb', 'ledger-postgres']);
     for (const [, service] of ledgerServices) expect(service.environment?.['LEDGER_JWT_SECRET']).toMatch(/^\$\{LEDGER_JWT_SECRET:\?[^}]+\}$/);
+    // Nor keys that sign checkpoints and MAC commits: production refuses to start without them.
+    for (const [, service] of ledgerServices) {
+      for (const key of ['LEDGER_SIGNING_KEY', 'LEDGER_MAC_KEY']) expect(service.environment?.[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`));
+    }
   });
 
   it('publishes every port on 127.0.0.1 only', () => {

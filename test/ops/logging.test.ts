@@ -1,5 +1,6 @@
 // What an operator reads: one JSON line per entry in production (request id and user on request and
 // error lines, 500s included), readable lines in development, LOG_LEVEL obeyed, HOST honoured.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,11 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { createLogger } from '../../src/logging.js';
 
 const secret = 'a-logging-test-secret-that-is-long-enough';
+// Production also requires the keys that sign checkpoints and MAC commits.
+const keys = {
+  LEDGER_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  LEDGER_MAC_KEY: randomBytes(32).toString('hex'),
+};
 const root = join(import.meta.dirname, '..', '..');
 
 /** A stream that keeps what the logger wrote, line by line. */
@@ -33,7 +39,7 @@ describe('logging', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('in production, an unexpected error is one JSON line with the request id and the user, and the client gets a bare 500', async () => {
-    const config = loadLedgerConfig({ NODE_ENV: 'production', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
+    const config = loadLedgerConfig({ NODE_ENV: 'production', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, ...keys });
     const log = capture();
     const app = await createApp(config, { logger: createLogger(config, log.stream) });
     await app.init();
@@ -62,7 +68,7 @@ describe('logging', () => {
   });
 
   it('LOG_LEVEL=warn keeps the request lines out, and an error in', async () => {
-    const config = loadLedgerConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
+    const config = loadLedgerConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, ...keys });
     const log = capture();
     const logger = createLogger(config, log.stream);
     const app = await createApp(config, { logger });
@@ -90,7 +96,16 @@ describe('logging', () => {
   it('`node dist/main.js` in production writes only JSON lines, listens on HOST, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LEDGER_SQLITE_PATH: join(dir, 'ledger.db'),
+        LEDGER_JWT_SECRET: secret,
+        LOG_LEVEL: 'info',
+        ...keys,
+      },
     });
     let stdout = '';
     let stderr = '';

@@ -3,6 +3,9 @@
 // A store that keeps no read side (KurrentDB) projects into PostgreSQL at DATABASE_URL instead.
 // Each run gets a database of its own, since these schemas are fixed (`ledger`, `ledger_read`).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
@@ -34,13 +37,18 @@ async function admin(sql: string): Promise<void> {
   const database = `ledger_service_${randomBytes(6).toString('hex')}`;
   let app: NestFastifyApplication;
   let databaseUrl: string;
+  let keysDir: string | undefined;
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${database}`);
     const url = new URL(postgresUrl);
     url.pathname = `/${database}`;
     databaseUrl = url.toString();
-    app = await createApp(loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: databaseUrl, LEDGER_JWT_SECRET: secret }), { logger: false });
+    // The service's keys and checkpoint file go beside LEDGER_SQLITE_PATH: a folder of the test's own, not the project's.
+    keysDir = mkdtempSync(join(tmpdir(), 'ledger-postgres-service-'));
+    app = await createApp(loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: databaseUrl, LEDGER_JWT_SECRET: secret, LEDGER_SQLITE_PATH: join(keysDir, 'unused.db') }), {
+      logger: false,
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -48,6 +56,7 @@ async function admin(sql: string): Promise<void> {
   afterAll(async () => {
     await app?.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (keysDir !== undefined) rmSync(keysDir, { recursive: true, force: true });
   });
 
   it('projects into PostgreSQL and answers reads, health, metrics and verification from there', async () => {

@@ -28,8 +28,9 @@ export async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
-export function freshSchemaName(): string {
-  return `ledger_test_${randomBytes(6).toString('hex')}`;
+/** A schema of its own per suite run; a prefix per suite keeps runs of different suites apart at a glance. */
+export function freshSchemaName(prefix = 'ledger_test_'): string {
+  return `${prefix}${randomBytes(6).toString('hex')}`;
 }
 
 export async function dropSchema(schema: string): Promise<void> {

@@ -17,6 +17,8 @@ export interface EventRowForTampering {
   recorded_at: string;
   prev_hash: string;
   hash: string;
+  /** The commit's MAC through this event: a forger without the key can only copy one, or leave it out. */
+  mac: string | null;
 }
 
 export function forgedHashOf(row: EventRowForTampering, prevHash: string): string {

@@ -49,7 +49,7 @@ import {
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
 import { assertWellFormed, replayOfRetriedAppend, type StoredById } from '../append-rules.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, RecordCheck, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
+import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, RecordCheck, computeEventHash, digestRecords, verifyRecords, type ChainReadOptions } from '../hash-chain.js';
 import {
   ForeignEventError,
   StreamNaming,
@@ -339,6 +339,11 @@ export class KurrentDbEventStore implements EventStore {
 
   async digest(): Promise<LogDigest> {
     return digestRecords(this.decodedAll(0n));
+  }
+
+  /** KurrentDB keeps no MACs (its events carry none yet): verify finds them all unkeyed. */
+  readChain(options: ChainReadOptions = {}): AsyncIterable<ChainRecord> {
+    return this.decodedAll(options.afterPosition ?? 0n, options.maxCount);
   }
 
   async verify(

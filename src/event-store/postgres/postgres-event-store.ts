@@ -30,7 +30,21 @@ import {
 } from '../event-store.js';
 import { StoredEventRecord } from '../stored-event.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, RecordCheck, computeEventHash, digestRecords, verifyRecords } from '../hash-chain.js';
+import {
+  ChainRecord,
+  GENESIS_HASH,
+  LogDigest,
+  VerifyReport,
+  RecordCheck,
+  computeEventHash,
+  digestRecords,
+  verifyRecords,
+  type ChainReadOptions,
+  signedDigestFromText,
+  type SignedDigestJson,
+} from '../hash-chain.js';
+import { CommitMac } from '../commit-mac.js';
+import type { CheckpointTable } from '../event-store.js';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -40,6 +54,8 @@ export interface PostgresEventStoreOptions {
   readonly readPageSize?: number;
   /** Longest a live subscription waits before looking for new events if no notification came. */
   readonly pollIntervalMs?: number;
+  /** The key every commit is MACed with (see commit-mac.ts); absent: events are written without a MAC. */
+  readonly macKey?: Buffer;
 }
 
 export { PostgresUnavailableError } from '../store-unavailable.js';
@@ -76,9 +92,21 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
       CREATE TRIGGER events_are_not_truncated BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable();
     `,
   },
+  {
+    version: 2,
+    name: 'commit MACs and signed checkpoints',
+    // The MAC column is written by the insert that writes the event (commit-mac.ts); events before it
+    // have none. Checkpoints are signed rows beside the log (audit/checkpointer.ts), append only.
+    sql: `
+      ALTER TABLE events ADD COLUMN mac TEXT;
+      CREATE TABLE checkpoints (position BIGINT PRIMARY KEY, signed TEXT NOT NULL);
+      CREATE TRIGGER checkpoints_are_immutable BEFORE UPDATE OR DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
+    `,
+  },
 ];
 
-const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
 
 interface EventRow {
   position: string;
@@ -96,6 +124,7 @@ interface EventRow {
   recorded_at: string;
   prev_hash: string;
   hash: string;
+  mac: string | null;
 }
 
 /** One row of the append's look-up: a stored event with one of the ids, or a stream's head. */
@@ -137,6 +166,7 @@ function chainRecordOf(row: EventRow): ChainRecord {
     metadata: metadataOf(row),
     prevHash: row.prev_hash,
     hash: row.hash,
+    mac: row.mac,
   };
 }
 
@@ -159,9 +189,11 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   private appendSequence = 0;
   private readonly waiters = new Set<() => void>();
+  private readonly commitMac: CommitMac | undefined;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'ledger';
+    this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
     this.readPageSize = options.readPageSize ?? 2_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appendLockKey = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`ledger-append:${this.schema}`).digest('hex').slice(0, 16)}`)).toString();
@@ -259,7 +291,8 @@ export class PostgresEventStore implements EventStore {
       }
       for (const check of checks) this.assertAt(check.stream, check.expectedRevision, heads.get(check.stream));
       const results: AppendResult[] = [];
-      const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+      const columns: unknown[][] = Array.from({ length: 16 }, () => []);
+      let mac: string | null = null;
       for (const append of appends) {
         const streamHead = heads.get(append.stream);
         this.assertAt(append.stream, append.expectedRevision, streamHead);
@@ -270,6 +303,7 @@ export class PostgresEventStore implements EventStore {
           position += 1n;
           const dataJson = JSON.stringify(event.data);
           const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
+          mac = this.commitMac === undefined ? null : this.commitMac.of(mac, position, hash);
           const m = event.metadata;
           const values = [
             position,
@@ -287,6 +321,7 @@ export class PostgresEventStore implements EventStore {
             m.recordedAt,
             prevHash,
             hash,
+            mac,
           ];
           values.forEach((value, i) => defined(columns[i], 'columns[i]').push(typeof value === 'bigint' ? value.toString() : value));
           prevHash = hash;
@@ -294,11 +329,11 @@ export class PostgresEventStore implements EventStore {
         results.push({ stream: append.stream, revision, position });
       }
       await client.query({
-        name: 'ledger-append-insert',
+        name: 'ledger-append-insert-mac',
         text: `WITH inserted AS (
            INSERT INTO events (${eventColumns})
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
-                                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
            RETURNING 1)
          SELECT pg_notify('${notifyChannel}', ''), (SELECT count(*) FROM inserted)`,
         values: columns,
@@ -370,6 +405,23 @@ export class PostgresEventStore implements EventStore {
     return digestRecords(this.chainRecords());
   }
 
+  async *readChain(options: ChainReadOptions = {}): AsyncIterable<ChainRecord> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
+      for (const row of rows) yield chainRecordOf(row);
+    }
+  }
+
+  readonly checkpoints: CheckpointTable = {
+    add: async (checkpoint) => {
+      await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [checkpoint.position, JSON.stringify(checkpoint)]);
+    },
+    last: async () => {
+      const { rows } = await this.query<{ signed: string }>('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1');
+      return rows[0] === undefined ? undefined : signedDigestFromText(rows[0].signed);
+    },
+    all: () => this.allCheckpoints(),
+  };
+
   async verify(
     digest?: LogDigest | readonly LogDigest[],
     onProgress?: (eventsChecked: number, position: bigint) => void,
@@ -417,6 +469,23 @@ export class PostgresEventStore implements EventStore {
   private async *chainRecords(): AsyncIterable<ChainRecord> {
     for await (const rows of this.pages(0n)) {
       for (const row of rows) yield chainRecordOf(row);
+    }
+  }
+
+  private async *allCheckpoints(): AsyncIterable<SignedDigestJson> {
+    let after = '-1';
+    for (;;) {
+      const { rows } = await this.query<{ position: string; signed: string }>('SELECT position, signed FROM checkpoints WHERE position > $1 ORDER BY position LIMIT $2', [
+        after,
+        this.readPageSize,
+      ]);
+      for (const row of rows) {
+        const signed = signedDigestFromText(row.signed);
+        if (signed !== undefined) yield signed;
+      }
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < this.readPageSize) return;
+      after = last.position;
     }
   }
 

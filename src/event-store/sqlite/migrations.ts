@@ -46,6 +46,20 @@ export const sqliteMigrations: readonly Migration[] = [
       INSERT INTO durability_marks (id, flushes) VALUES (1, 0);
     `,
   },
+  {
+    version: 3,
+    name: 'commit MACs and signed checkpoints',
+    // The MAC column is written by the insert that writes the event (commit-mac.ts); events before it
+    // have none. Checkpoints are signed rows beside the log (audit/checkpointer.ts), append only.
+    sql: `
+      ALTER TABLE events ADD COLUMN mac TEXT;
+      CREATE TABLE checkpoints (position INTEGER PRIMARY KEY, signed TEXT NOT NULL);
+      CREATE TRIGGER checkpoints_are_immutable_update BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+      CREATE TRIGGER checkpoints_are_immutable_delete BEFORE DELETE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

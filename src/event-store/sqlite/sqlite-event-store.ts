@@ -24,9 +24,23 @@ import {
   WrongExpectedRevisionError,
   matchesExpected,
   streamReadCountMax,
+  type CheckpointTable,
   type ReadSideHost,
 } from '../event-store.js';
-import { ChainRecord, GENESIS_HASH, LogDigest, VerifyReport, computeEventHash, digestRecords, verifyRecords, type RecordCheck } from '../hash-chain.js';
+import {
+  ChainRecord,
+  GENESIS_HASH,
+  LogDigest,
+  VerifyReport,
+  computeEventHash,
+  digestRecords,
+  verifyRecords,
+  type ChainReadOptions,
+  type RecordCheck,
+  signedDigestFromText,
+  type SignedDigestJson,
+} from '../hash-chain.js';
+import { CommitMac } from '../commit-mac.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
@@ -47,6 +61,8 @@ export interface SqliteEventStoreOptions {
    * generation of synthetic histories, not for a ledger of record.
    */
   readonly durability?: 'full' | 'normal';
+  /** The key every commit is MACed with (see commit-mac.ts); absent: events are written without a MAC. */
+  readonly macKey?: Buffer;
 }
 
 /** The store could not be written within its time limit (another process holds the lock too long). */
@@ -59,7 +75,8 @@ export class StoreUnavailableError extends LedgerError {
 }
 
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
-const eventColumns = 'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash';
+const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
 
 type EventRow = [
   position: bigint,
@@ -77,6 +94,7 @@ type EventRow = [
   recordedAt: string,
   prevHash: string,
   hash: string,
+  mac: string | null,
 ];
 
 function metadataOf(row: EventRow): EventMetadata {
@@ -106,6 +124,7 @@ function chainRecordOf(row: EventRow): ChainRecord {
     metadata: metadataOf(row),
     prevHash: row[13],
     hash: row[14],
+    mac: row[15],
   };
 }
 
@@ -145,11 +164,13 @@ export class SqliteEventStore implements EventStore {
   private dataVersionSynced = -1n;
   // Heads of streams known to this connection; an append's new heads are kept once it has committed.
   private readonly heads = new StreamHeads();
+  private readonly commitMac: CommitMac | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.readPageSize = options.readPageSize ?? 2_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when append returns, even if the machine loses power.
@@ -162,9 +183,9 @@ export class SqliteEventStore implements EventStore {
       head: prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').raw(true),
       byId: prepare('SELECT stream, revision, position, type, data FROM events WHERE id = ?').raw(true),
       insert: prepare(
-        `INSERT INTO events (id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id,
-           correlation_id, causation_id, recorded_at, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO events (position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id,
+           correlation_id, causation_id, recorded_at, prev_hash, hash, mac)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       forwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
@@ -174,6 +195,9 @@ export class SqliteEventStore implements EventStore {
       syncOn: this.db.prepare('PRAGMA synchronous = FULL'),
       durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
       dataVersion: prepare('PRAGMA data_version').pluck(true),
+      checkpointAdd: prepare('INSERT OR IGNORE INTO checkpoints (position, signed) VALUES (?, ?)'),
+      checkpointLast: prepare('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1').pluck(true),
+      checkpointPage: prepare('SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ?').raw(true),
     };
     this.appendBatch = this.db.transaction((appends: readonly StreamAppend[], checks: readonly StreamCheck[]): BatchOutcome => {
       const replay = this.replayIfAlreadyAppended(appends);
@@ -183,7 +207,9 @@ export class SqliteEventStore implements EventStore {
       const heads: [string, StreamHead][] = [];
       for (const check of checks) this.assertAt(check.stream, check.expectedRevision, this.headOf(check.stream));
       const results: AppendResult[] = [];
-      let position = 0n;
+      // Positions are taken under the write lock, before the insert: each event's MAC binds its position.
+      let position = this.statements.headPosition.get() as bigint;
+      let mac: string | null = null;
       for (const append of appends) {
         const head = this.headOf(append.stream);
         this.assertAt(append.stream, append.expectedRevision, head);
@@ -194,8 +220,11 @@ export class SqliteEventStore implements EventStore {
           revision += 1n;
           const dataJson = JSON.stringify(event.data);
           const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
+          position += 1n;
+          mac = this.commitMac === undefined ? null : this.commitMac.of(mac, position, hash);
           const m = event.metadata;
-          const info = this.statements.insert.run(
+          this.statements.insert.run(
+            position,
             event.id,
             append.stream,
             revision,
@@ -210,8 +239,8 @@ export class SqliteEventStore implements EventStore {
             m.recordedAt,
             prevHash,
             hash,
+            mac,
           );
-          position = BigInt(info.lastInsertRowid);
           last = new StoredEventRecord(position, event.id, append.stream, revision, event.type, event.schemaVersion, dataJson, { ...m }, prevHash, hash);
           prevHash = hash;
         }
@@ -422,6 +451,39 @@ export class SqliteEventStore implements EventStore {
 
   async digest(): Promise<LogDigest> {
     return digestRecords(this.chainRecords());
+  }
+
+  readonly checkpoints: CheckpointTable = {
+    add: async (checkpoint) => {
+      this.assertOpen();
+      this.statements.checkpointAdd.run(BigInt(checkpoint.position), JSON.stringify(checkpoint));
+    },
+    last: async () => {
+      const text = await this.durableRead(() => this.statements.checkpointLast.get() as string | undefined);
+      return text === undefined ? undefined : signedDigestFromText(text);
+    },
+    all: () => this.allCheckpoints(),
+  };
+
+  private async *allCheckpoints(): AsyncIterable<SignedDigestJson> {
+    let after = -1n;
+    for (;;) {
+      const from = after;
+      const rows = await this.durableRead(() => this.statements.checkpointPage.all(from, this.readPageSize) as [bigint, string][]);
+      for (const [, text] of rows) {
+        const signed = signedDigestFromText(text);
+        if (signed !== undefined) yield signed;
+      }
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < this.readPageSize) return;
+      after = last[0];
+    }
+  }
+
+  async *readChain(options: ChainReadOptions = {}): AsyncIterable<ChainRecord> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
+      for (const row of rows) yield chainRecordOf(row);
+    }
   }
 
   async verify(

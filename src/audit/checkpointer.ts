@@ -1,0 +1,173 @@
+// The service's signed checkpoints: every N events and every T seconds, the log's digest (position,
+// event count, rolling hash, time) signed with the Ed25519 key, once the MAC of every event since the
+// previous checkpoint has been checked. A forged event (no MAC, or a wrong one) is never anchored: the
+// checkpoint stops before it, the forgery is logged and reported, and no later checkpoint passes it.
+//
+// Where checkpoints are kept: a table beside the log, and an append-only JSON Lines file that can be
+// shipped elsewhere (a WORM bucket, another host). A table rather than an event in the log, because
+// an event would sit inside the very log it anchors: it would change the rolling hash it signs (the
+// checkpoint at N would be event N + 1, anchored only by the next one), show up in every replay,
+// projection and export as bookkeeping auditors asked not to see, and be subject to the append rules
+// of a stream. A row is signed, so editing it only destroys it; deleting rows is what the shipped file
+// guards against.
+import type { KeyObject } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { EventStore } from '../event-store/event-store.js';
+import { CommitMac } from '../event-store/commit-mac.js';
+import { DigestAccumulator, type LogDigest, type SignedDigestJson } from '../event-store/hash-chain.js';
+import { signDigest, verifySignedDigest } from './signing.js';
+
+/** A forged event found while checking MACs for a checkpoint: nothing from it on is anchored. */
+export interface Refusal {
+  readonly position: bigint;
+  readonly stream: string;
+  readonly detail: string;
+}
+
+export interface CheckpointerOptions {
+  readonly store: EventStore;
+  readonly signingKey: KeyObject;
+  /** The MAC key of the commits; absent: MACs cannot be checked, and nothing is anchored past an event that has one. */
+  readonly macKey: Buffer | undefined;
+  readonly everyEvents: number;
+  readonly everySeconds: number;
+  /** The append-only JSON Lines file; absent: the table only. */
+  readonly file: string | undefined;
+  readonly clock: () => Date;
+  readonly log: { info(message: string, fields: object): void; error(message: string, fields: object): void };
+}
+
+/** Events read per pass at most, so that one pass over a long unanchored log stays bounded in time. */
+export const checkpointEventsPerPassMax = 100_000;
+
+/** The state after the last checkpoint: where the rolling digest and the commit MACs continue from. */
+interface Anchor {
+  readonly digest: LogDigest;
+  /** The MAC stored on the event at the anchor's position (the next event may continue its commit). */
+  readonly macPrevious: string | null;
+  /** Whether an event with a MAC was seen: after one, an event without one is forged. */
+  readonly macSeen: boolean;
+}
+
+export class Checkpointer {
+  private anchor: Anchor | undefined;
+  private refusal: Refusal | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SignedDigestJson | undefined> | undefined;
+  /** When the log was first seen ahead of the last checkpoint (undefined: it is not). */
+  private unanchoredSince: number | undefined;
+  private readonly commitMac: CommitMac | undefined;
+
+  constructor(private readonly options: CheckpointerOptions) {
+    this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
+  }
+
+  /** The forged event that stops anchoring, if one was found. */
+  get refused(): Refusal | undefined {
+    return this.refusal;
+  }
+
+  /** Looks often enough to keep both bounds: a quarter of a second, or T if that is shorter. */
+  start(): void {
+    const pollMs = Math.min(250, this.options.everySeconds * 1000);
+    this.timer = setInterval(() => void this.tick().catch((error: unknown) => this.options.log.error('checkpoint failed', { error: String(error) })), pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Takes a checkpoint when N events or T seconds have gone unanchored. */
+  async tick(): Promise<void> {
+    const head = await this.options.store.headPosition();
+    const anchor = await this.anchorNow();
+    if (head <= anchor.digest.position) {
+      this.unanchoredSince = undefined;
+      return;
+    }
+    const now = this.options.clock().getTime();
+    this.unanchoredSince ??= now;
+    // Positions count events where they are dense; elsewhere only the time bound applies.
+    const eventsDue = this.options.store.positionsAreDense && head - anchor.digest.position >= BigInt(this.options.everyEvents);
+    if (eventsDue || now - this.unanchoredSince >= this.options.everySeconds * 1000) await this.checkpoint();
+  }
+
+  /** Checks the MACs since the last checkpoint and signs one at the last event that passes; one at a time. */
+  checkpoint(): Promise<SignedDigestJson | undefined> {
+    this.running ??= this.checkpointOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async checkpointOnce(): Promise<SignedDigestJson | undefined> {
+    const anchor = await this.anchorNow();
+    const accumulator = new DigestAccumulator(anchor.digest);
+    let { macPrevious, macSeen } = anchor;
+    let forged: Refusal | undefined;
+    for await (const record of this.options.store.readChain({ afterPosition: anchor.digest.position, maxCount: checkpointEventsPerPassMax })) {
+      const mac = record.mac ?? null;
+      let why: string | undefined;
+      if (mac === null) {
+        if (macSeen) why = 'carries no MAC, after events that do';
+      } else if (this.commitMac === undefined) {
+        why = 'carries a MAC this service holds no key to check';
+      } else if (this.commitMac.check(mac, macPrevious, record.position, record.hash) === undefined) {
+        why = 'does not match its MAC';
+      }
+      if (why !== undefined) {
+        forged = {
+          position: record.position,
+          stream: record.stream,
+          detail: `event ${record.id} (${record.stream}@${record.revision}) at position ${record.position} ${why}: it was not written by the ledger`,
+        };
+        break;
+      }
+      macSeen ||= mac !== null;
+      macPrevious = mac;
+      accumulator.add(record.position, record.hash);
+    }
+    if (forged !== undefined && forged.position !== this.refusal?.position) {
+      this.options.log.error('checkpoint refused: a forged event is in the log', { position: forged.position.toString(), stream: forged.stream, detail: forged.detail });
+    }
+    this.refusal = forged;
+    const digest = accumulator.value;
+    if (digest.eventCount === anchor.digest.eventCount) return undefined;
+    const signed = signDigest(digest, this.options.signingKey, this.options.clock());
+    await this.options.store.checkpoints?.add(signed);
+    if (this.options.file !== undefined) {
+      await mkdir(dirname(this.options.file), { recursive: true });
+      await appendFile(this.options.file, `${JSON.stringify(signed)}\n`, { mode: 0o644 });
+    }
+    this.anchor = { digest, macPrevious, macSeen };
+    this.unanchoredSince = undefined;
+    this.options.log.info('checkpoint signed', { position: signed.position, eventCount: signed.eventCount });
+    return signed;
+  }
+
+  /**
+   * The last checkpoint: known, or the last one the store keeps that is signed with this key (one
+   * that is not was not written by this service, and is passed over), or the start of the log.
+   */
+  private async anchorNow(): Promise<Anchor> {
+    if (this.anchor !== undefined) return this.anchor;
+    const last = await this.options.store.checkpoints?.last();
+    const digest = last === undefined ? undefined : verifySignedDigest(last, this.options.signingKey);
+    if (last !== undefined && digest === undefined) {
+      this.options.log.error('the last stored checkpoint is not signed with this service key: checkpoints start again from the beginning of the log', { position: last.position });
+    }
+    if (digest === undefined || digest.position === 0n) {
+      this.anchor = { digest: new DigestAccumulator().value, macPrevious: null, macSeen: false };
+      return this.anchor;
+    }
+    let atAnchor: { mac?: string | null } | undefined;
+    for await (const record of this.options.store.readChain({ afterPosition: digest.position - 1n, maxCount: 1 })) atAnchor = record;
+    const macPrevious = atAnchor?.mac ?? null;
+    this.anchor = { digest, macPrevious, macSeen: macPrevious !== null };
+    return this.anchor;
+  }
+}

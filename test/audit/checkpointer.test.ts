@@ -1,0 +1,155 @@
+// The service's signed checkpoints: every N events or T seconds, after the MACs of everything since the
+// last one are checked; kept in the store and in an append-only file; a forged event (valid chain, no
+// MAC) is never anchored, is logged, and is found by verify at its position.
+import Database from 'better-sqlite3';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Checkpointer, type CheckpointerOptions } from '../../src/audit/checkpointer.js';
+import { parseSavedDigests } from '../../src/audit/checkpoints.js';
+import { publicKeyPemOf, readPublicKey, verifySignedDigest } from '../../src/audit/signing.js';
+import { mergeDigests, storedCheckpoints, verifyLog } from '../../src/audit/verify.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { generateSynthetic } from '../../src/synthetic/generator.js';
+import { collect, someEvents } from '../support/events.js';
+import { forgedHashOf, type EventRowForTampering } from '../support/tamper-rows.js';
+
+const macKey = createHash('sha256').update('checkpointer test MAC key').digest();
+const { privateKey: signingKey } = generateKeyPairSync('ed25519');
+const publicKey = readPublicKey(publicKeyPemOf(signingKey), 'test');
+
+describe('the checkpointer', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-checkpointer-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function ledger(name: string) {
+    const path = join(dir, `${name}.db`);
+    const store = new SqliteEventStore({ path, macKey });
+    await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 6, seed: 4 });
+    const errors: { message: string; fields: object }[] = [];
+    let now = new Date('2026-03-02T08:00:00Z');
+    const file = join(dir, `${name}.checkpoints.jsonl`);
+    const options: CheckpointerOptions = {
+      store,
+      signingKey,
+      macKey,
+      everyEvents: 1_000_000,
+      everySeconds: 5,
+      file,
+      clock: () => now,
+      log: { info: () => undefined, error: (message, fields) => errors.push({ message, fields }) },
+    };
+    const checkpointer = new Checkpointer(options);
+    const advance = (seconds: number) => {
+      now = new Date(now.getTime() + seconds * 1000);
+    };
+    return { path, store, checkpointer, options, errors, file, advance };
+  }
+
+  it('signs the log after T seconds unanchored, into the store and the file, and verify anchors everything with them', async () => {
+    const { store, checkpointer, file, advance } = await ledger('clean');
+    try {
+      const head = await store.headPosition();
+      await checkpointer.tick();
+      expect(await store.checkpoints?.last()).toBeUndefined();
+      advance(5);
+      await checkpointer.tick();
+      const last = await store.checkpoints?.last();
+      expect(last).toMatchObject({ position: head.toString(), eventCount: head.toString() });
+      expect(verifySignedDigest(last, publicKey)).toEqual(await store.digest());
+      const shipped = parseSavedDigests(readFileSync(file, 'utf8'), publicKey);
+      expect(shipped).toEqual({ digests: [await store.digest()] });
+      const stored = await storedCheckpoints(store, publicKey);
+      expect(stored).toEqual({ digests: [await store.digest()], rejected: 0 });
+      const report = await verifyLog(store, stored.digests, undefined, macKey);
+      expect(report).toMatchObject({ ok: true, unanchoredEvents: 0, anchoredThrough: head, macChecked: true, unkeyedEvents: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('signs once N events are unanchored, without waiting for T', async () => {
+    const { store, options } = await ledger('by-count');
+    try {
+      const counted = new Checkpointer({ ...options, everyEvents: 10, file: undefined });
+      await counted.tick();
+      expect((await store.checkpoints?.last())?.position).toBe((await store.headPosition()).toString());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to anchor a forged event (valid chain, no MAC), logs it, and verify finds it at its position', async () => {
+    const { path, store, checkpointer, errors, advance } = await ledger('forged');
+    try {
+      await checkpointer.tick();
+      advance(5);
+      await checkpointer.tick();
+      const anchored = await store.headPosition();
+      expect((await store.checkpoints?.last())?.position).toBe(anchored.toString());
+      // Someone with write access to the file appends an AwardCommitted-like event at a stream's tail,
+      // chained correctly: without the key, no MAC.
+      const db = new Database(path);
+      const rows = db.prepare('SELECT * FROM events ORDER BY position').all() as EventRowForTampering[];
+      const last = rows.filter((row) => row.stream === rows[rows.length - 1]!.stream).pop()!;
+      const forged: EventRowForTampering = {
+        ...last,
+        position: (anchored + 1n).toString(),
+        id: 'forged-tail',
+        revision: (BigInt(last.revision) + 1n).toString(),
+        prev_hash: last.hash,
+        hash: '',
+        mac: null,
+      };
+      forged.hash = forgedHashOf(forged, last.hash);
+      const columns = Object.keys(forged);
+      db.prepare(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(forged);
+      db.close();
+
+      for (let tick = 0; tick < 3; tick += 1) {
+        await checkpointer.tick();
+        advance(5);
+      }
+      expect((await store.checkpoints?.last())?.position).toBe(anchored.toString());
+      expect(checkpointer.refused).toMatchObject({ position: anchored + 1n });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(/checkpoint refused/);
+
+      const stored = await storedCheckpoints(store, publicKey);
+      const withKey = await verifyLog(store, mergeDigests(stored.digests), undefined, macKey);
+      expect(withKey.ok).toBe(false);
+      expect(withKey.findings[0]).toMatchObject({ kind: 'forged', position: anchored + 1n });
+      // Without the MAC key, the forged event is what no checkpoint vouches for.
+      const withoutKey = await verifyLog(store, stored.digests);
+      expect(withoutKey).toMatchObject({ ok: true, anchoredThrough: anchored, unanchoredEvents: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('continues from the last stored checkpoint after a restart, rolling the digest on', async () => {
+    const { store, checkpointer, options, advance } = await ledger('restart');
+    try {
+      await checkpointer.tick();
+      advance(5);
+      await checkpointer.tick();
+      expect(await collect(store.checkpoints!.all())).toHaveLength(1);
+      // A commit of three events after the checkpoint: the next one checks their MACs as one commit.
+      await store.append('test-after-restart', someEvents(3), 'no-stream');
+      const restarted = new Checkpointer(options);
+      const signed = await restarted.checkpoint();
+      expect(signed?.position).toBe((await store.headPosition()).toString());
+      expect(verifySignedDigest(signed, publicKey)).toEqual(await store.digest());
+      expect(await collect(store.checkpoints!.all())).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
