@@ -180,7 +180,9 @@ export class AuditEventsQueryDto {
 }
 
 /** The console's budget breakdown: `?asOf=` as on the budget. */
-export class BreakdownQueryDto {
+// The console's work lists take `minPosition` as every read does (the console sends it after a write);
+// they catch up from the log itself on every question, so they are never behind it.
+export class BreakdownQueryDto extends ReadQueryDto {
   @ApiPropertyOptional(asOfProperty)
   @IsOptional()
   @IsAsOf()
@@ -189,7 +191,7 @@ export class BreakdownQueryDto {
 
 export const disbursementStatuses = ['recorded', 'confirmed', 'rejected'] as const;
 
-export class DisbursementsQueryDto {
+export class DisbursementsQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ description: 'Only payments in this state / 拨付状态', enum: disbursementStatuses })
   @IsOptional()
   @IsIn(disbursementStatuses, { message: `status must be one of ${disbursementStatuses.join(', ')}` })
@@ -201,7 +203,7 @@ export class DisbursementsQueryDto {
   latest?: string;
 }
 
-export class ClawbacksQueryDto {
+export class ClawbacksQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ description: 'Only clawbacks with something left to recover (default true) / 仅未收回完毕的', enum: ['true', 'false'], default: 'true' })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'outstanding must be true or false' })
@@ -210,7 +212,7 @@ export class ClawbacksQueryDto {
 
 export const searchTextLengthMax = 64;
 
-export class EnterpriseSearchQueryDto {
+export class EnterpriseSearchQueryDto extends ReadQueryDto {
   @ApiProperty({ description: 'Part of a name or a USCC / 企业名称或代码的一部分', minLength: 1, maxLength: searchTextLengthMax, example: '智云' })
   @Matches(new RegExp(`^(?=.*\\S).{1,${searchTextLengthMax}}$`, 'u'), { message: `q must be part of a name or a USCC (1 to ${searchTextLengthMax} characters)` })
   q!: string;

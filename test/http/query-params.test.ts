@@ -96,6 +96,11 @@ describe('query parameters', () => {
       '/api/disbursements?status=recorded',
       '/api/clawbacks?outstanding=false',
       '/api/enterprises?q=%E6%99%BA%E4%BA%91',
+      // The console sends minPosition on every read after a write, its work lists included.
+      '/api/disbursements?status=recorded&latest=50&minPosition=1',
+      '/api/clawbacks?minPosition=1',
+      '/api/enterprises?q=%E6%99%BA&minPosition=1',
+      '/api/budgets/baoding-data-voucher/2025/breakdown?minPosition=1',
     ]) {
       const response = await get(path);
       expect([path, response.status]).toEqual([path, 200]);
