@@ -9,6 +9,7 @@ import { RATE_LIMIT_PER_MINUTE, RateLimitGuard } from './rate-limit.js';
 import { CLOCK, ReadController, WriteController } from './api.controller.js';
 import { AuthGuard } from './auth.js';
 import { ProblemFilter } from './problem.filter.js';
+import { ProblemsController } from './problems.controller.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 
 @Module({})
@@ -17,7 +18,7 @@ export class HttpModule {
     return {
       module: HttpModule,
       imports: [ProjectionsModule],
-      controllers: [WriteController, ReadController, MetricsController],
+      controllers: [WriteController, ReadController, MetricsController, ProblemsController],
       providers: [
         { provide: CLOCK, useValue: () => new Date() },
         ...metricsProviders,

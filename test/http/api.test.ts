@@ -14,6 +14,7 @@ import type { Role } from '../../src/commands/runner.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { CLOCK } from '../../src/http/api.controller.js';
+import { titleEn } from '../../src/http/problem.js';
 import { nextInvoice, usccFor } from '../support/world.js';
 
 const secret = 'an-http-test-secret-that-is-long-enough';
@@ -279,7 +280,7 @@ describe('HTTP API', () => {
           .set('Content-Type', 'text/plain')
           .send('programmeId=x'),
         status: 415,
-        code: 'VALIDATION_FAILED',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
       },
       {
         response: await reviewer.post('/api/applications', {
@@ -298,7 +299,7 @@ describe('HTTP API', () => {
     for (const { response, status, code } of cases) {
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ status, code, title: code });
+      expect(response.body).toMatchObject({ status, code, title: titleEn[code as keyof typeof titleEn] });
       expect(typeof response.body.detail).toBe('string');
       expect(typeof response.body.detailZh).toBe('string');
     }
@@ -389,7 +390,7 @@ describe('HTTP API', () => {
         .send(text);
       expect(refused.status).toBe(415);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'send the body as application/json' });
+      expect(refused.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send the body as application/json' });
     }
     expect((await (await as('auditor-1', 'auditor')).get('/api/audit/digest').expect(200)).body.position).toBe(positionBefore);
     // A write that needs a body still says which field is missing.
