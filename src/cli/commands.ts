@@ -515,7 +515,7 @@ export class EnterpriseHistoryCommand extends LedgerCommand {
   async run([uscc]: string[]): Promise<void> {
     await caughtUp(this.store, this.readSide.projector);
     const history = await enterpriseHistory(this.store, this.readSide.queries, uscc ?? '');
-    if (history.length === 0) failWith(exitCodes.notFound, `no enterprise ${uscc}`);
+    if (history === undefined) failWith(exitCodes.notFound, `no enterprise ${uscc}`);
     print({ uscc, history });
   }
 }
