@@ -30,7 +30,16 @@ export interface LedgerConfig {
   readonly jwtSecret: string | undefined;
   /** Requests per minute per user; 0 turns limiting off. */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute per client address without a valid token (none, or one refused); 0 turns it off. */
+  readonly rateLimitAnonymousPerMinute: number;
+  /** Longest lifetime (`exp - iat`) of a token accepted, and minted by `ledger token`, in seconds. */
+  readonly tokenLifetimeMaxSeconds: number;
+  /** The bearer token a Prometheus scrape of /metrics must send; unset, /metrics publishes no money. */
+  readonly metricsToken: string | undefined;
 }
+
+/** Shortest scrape token accepted: a guessable one would publish the budgets. */
+export const metricsTokenLengthMin = 24;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -93,6 +102,17 @@ const environmentSchema = z
     EVENTSTORE_CONNECTION_STRING: optionalText,
     LEDGER_JWT_SECRET: optionalText,
     LEDGER_RATE_LIMIT: integer('LEDGER_RATE_LIMIT', 600, 0, 1_000_000),
+    LEDGER_RATE_LIMIT_ANONYMOUS: integer('LEDGER_RATE_LIMIT_ANONYMOUS', 60, 0, 1_000_000),
+    LEDGER_TOKEN_MAX_LIFETIME: integer('LEDGER_TOKEN_MAX_LIFETIME', 604_800, 60, 31_536_000),
+    LEDGER_METRICS_TOKEN: z.preprocess(
+      absentIfEmpty,
+      z
+        .string()
+        .refine((text) => text.length >= metricsTokenLengthMin && /^[\x21-\x7e]+$/.test(text), {
+          error: `LEDGER_METRICS_TOKEN must be at least ${metricsTokenLengthMin} printable characters without spaces`,
+        })
+        .optional(),
+    ),
   })
   .superRefine((env, context) => {
     if (env.LEDGER_STORE === 'postgres' && env.DATABASE_URL === undefined) context.addIssue({ code: 'custom', message: 'LEDGER_STORE=postgres needs DATABASE_URL' });
@@ -117,5 +137,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     eventStoreConnectionString: settings.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: settings.LEDGER_JWT_SECRET,
     rateLimitPerMinute: settings.LEDGER_RATE_LIMIT,
+    rateLimitAnonymousPerMinute: settings.LEDGER_RATE_LIMIT_ANONYMOUS,
+    tokenLifetimeMaxSeconds: settings.LEDGER_TOKEN_MAX_LIFETIME,
+    metricsToken: settings.LEDGER_METRICS_TOKEN,
   };
 }

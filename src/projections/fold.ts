@@ -374,6 +374,7 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'ClawbackIndexed':
     case 'PaymentReferenceUsed':
     case 'CommandProcessed':
+    case 'TokensRevoked':
       return;
     default:
       return assertNever(read, 'the read side does not know this event');
