@@ -25,7 +25,10 @@ import { isInstant } from '../shared/time.js';
 function IsName(): PropertyDecorator {
   return ValidateBy({
     name: 'isName',
-    validator: { validate: isReadableName, defaultMessage: (args) => `${args?.property ?? 'name'} must be a readable name: no control, bidi-override or zero-width characters, and not blank` },
+    validator: {
+      validate: isReadableName,
+      defaultMessage: (args) => `${args?.property ?? 'name'} must be a readable name: no control, bidi-override or zero-width characters, and not blank`,
+    },
   });
 }
 

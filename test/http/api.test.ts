@@ -610,7 +610,7 @@ describe('HTTP operations', () => {
     expect((await request(app.getHttpServer()).get('/api/audit/digest').set('Authorization', calm)).status).toBe(200);
   });
 
-  it('serves Prometheus metrics: request latency, commands by outcome, projection lag, budget remaining', async () => {
+  it('serves Prometheus metrics: request latency, commands by outcome, projection lag, and no money without a scrape token', async () => {
     const admin = `Bearer ${await mintToken(secret, { sub: 'ops-admin', roles: ['admin'] })}`;
     await request(app.getHttpServer())
       .post('/api/programmes/wuhan-data-product/budgets')
@@ -629,7 +629,7 @@ describe('HTTP operations', () => {
     expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="ok"\} 1/);
     expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="VALIDATION_FAILED"\} 1/);
     expect(metrics.text).toMatch(/ledger_projection_lag_events \d+/);
-    expect(metrics.text).toMatch(/ledger_budget_remaining_yuan\{programme="wuhan-data-product",year="2025"\} 1000000/);
+    expect(metrics.text).not.toContain('ledger_budget_remaining_yuan');
   });
 
   it('sets security headers (helmet) on every response: the strict API policy on JSON, the page policy on the docs', async () => {

@@ -28,7 +28,9 @@ describe('problem+json for every error', () => {
   }
 
   it('answers a path longer than the service takes with 414 URI_TOO_LONG', async () => {
-    const response = await request(server()).get(`/api/applications/${'a'.repeat(9_000)}`).set('Authorization', bearer);
+    const response = await request(server())
+      .get(`/api/applications/${'a'.repeat(9_000)}`)
+      .set('Authorization', bearer);
     expect(response.status).toBe(414);
     expectProblem(response.status, response.headers, response.body, 'URI_TOO_LONG');
   });

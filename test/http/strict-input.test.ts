@@ -9,7 +9,15 @@ import { DomainError } from '../../src/shared/errors.js';
 import { usccFor } from '../support/world.js';
 import { secret, startListening, type Started } from './hardening-support.js';
 
-const impossibleInstants = ['2025-02-30T00:00:00Z', 'Mon, 01 Jan 2025 00:00:00 GMT', '2025-07-01T24:00:00Z', '2025-07-01T09:30:00', '2025-07-01', '1735689600000', '2025-07-01T09:30:00+25:00'];
+const impossibleInstants = [
+  '2025-02-30T00:00:00Z',
+  'Mon, 01 Jan 2025 00:00:00 GMT',
+  '2025-07-01T24:00:00Z',
+  '2025-07-01T09:30:00',
+  '2025-07-01',
+  '1735689600000',
+  '2025-07-01T09:30:00+25:00',
+];
 const unreadableNames = ['\u202Egnp.exe', 'a\u200Bb', '\u3164', '\u200B', '   ', '\u3000\u3000', 'name\u0007', 'line\nbreak', '\u2066isolated\u2069', '\uFEFFbom'];
 
 function fieldOf(call: () => unknown): string | null {
@@ -60,7 +68,9 @@ describe('strict input over HTTP', () => {
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'checkedAt' });
     }
-    await post(`/api/enterprises/${usccFor(1)}/flags`, { list: 'major-tax-violation', source: '信用中国', since: '2025-01-01', checkedAt: '2025-07-01T09:30:00+08:00' }).expect(201);
+    await post(`/api/enterprises/${usccFor(1)}/flags`, { list: 'major-tax-violation', source: '信用中国', since: '2025-01-01', checkedAt: '2025-07-01T09:30:00+08:00' }).expect(
+      201,
+    );
   });
 
   it('refuses names with control, bidi-override or zero-width characters, or that look blank', async () => {
@@ -85,10 +95,15 @@ describe('strict input over HTTP', () => {
   });
 
   it('answers the history of an unknown enterprise 404, as that of an unknown application', async () => {
-    const unknown = await request(server()).get(`/api/enterprises/${usccFor(99)}/history`).set('Authorization', admin);
+    const unknown = await request(server())
+      .get(`/api/enterprises/${usccFor(99)}/history`)
+      .set('Authorization', admin);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'NOT_FOUND', id: usccFor(99) });
-    const known = await request(server()).get(`/api/enterprises/${usccFor(1)}/history`).set('Authorization', admin).expect(200);
+    const known = await request(server())
+      .get(`/api/enterprises/${usccFor(1)}/history`)
+      .set('Authorization', admin)
+      .expect(200);
     expect(known.body.map((entry: { type: string }) => entry.type)).toContain('EnterpriseRegistered');
   });
 });

@@ -19,6 +19,7 @@ import { postgresAvailability, postgresUrl } from '../support/postgres.js';
 
 const available = await postgresAvailability('projections: the service on a PostgreSQL store');
 const secret = 'a-postgres-service-test-secret-long-enough';
+const scrapeToken = 'a-postgres-service-scrape-token';
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
@@ -40,7 +41,9 @@ async function admin(sql: string): Promise<void> {
     const url = new URL(postgresUrl);
     url.pathname = `/${database}`;
     databaseUrl = url.toString();
-    app = await createApp(loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: databaseUrl, LEDGER_JWT_SECRET: secret }), { logger: false });
+    app = await createApp(loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: databaseUrl, LEDGER_JWT_SECRET: secret, LEDGER_METRICS_TOKEN: scrapeToken }), {
+      logger: false,
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -73,7 +76,7 @@ async function admin(sql: string): Promise<void> {
 
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body.info.projections).toMatchObject({ status: 'up', kind: 'postgres' });
-    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${scrapeToken}`).expect(200);
     expect(metrics.text).toContain('ledger_budget_remaining_yuan{programme="wuhan-data-product",year="2026"} 600000');
     const verified = await request(app.getHttpServer())
       .post('/api/audit/verify')
