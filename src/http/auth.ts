@@ -78,7 +78,7 @@ export class AuthGuard implements CanActivate {
     // An address over its limit of failures is refused before its token costs a verification.
     if (this.strangers.enabled && !this.isKnown(token)) {
       const state = this.strangers.peek(address);
-      if (state.remaining === 0) {
+      if (state.requestsLeft === 0) {
         setRateLimitHeaders(reply, state);
         throw rateLimited(state, 'per address without a valid token');
       }

@@ -32,7 +32,7 @@ const trackedCallersMax = 100_000;
 export interface WindowState {
   readonly allowed: boolean;
   readonly limit: number;
-  readonly remaining: number;
+  readonly requestsLeft: number;
   readonly resetSeconds: number;
 }
 
@@ -74,7 +74,7 @@ export class FixedWindowLimiter {
     return {
       allowed: window.count <= this.limitPerMinute,
       limit: this.limitPerMinute,
-      remaining: Math.max(0, this.limitPerMinute - window.count),
+      requestsLeft: Math.max(0, this.limitPerMinute - window.count),
       resetSeconds: Math.max(1, Math.ceil((window.startedAt + windowMs - Date.now()) / 1000)),
     };
   }
@@ -82,7 +82,7 @@ export class FixedWindowLimiter {
 
 /** Sets the RateLimit-* headers of a window on the answer, whatever it is. */
 export function setRateLimitHeaders(reply: FastifyReply, state: WindowState): void {
-  void reply.headers({ 'RateLimit-Limit': String(state.limit), 'RateLimit-Remaining': String(state.remaining), 'RateLimit-Reset': String(state.resetSeconds) });
+  void reply.headers({ 'RateLimit-Limit': String(state.limit), 'RateLimit-Remaining': String(state.requestsLeft), 'RateLimit-Reset': String(state.resetSeconds) });
 }
 
 /** The 429 of a window over its limit. */
