@@ -30,6 +30,7 @@ export function frameworkProblem(status: number, fastifyCode?: unknown): Problem
   if (fastifyCode === 'FST_ERR_BAD_URL') return problemOf('BAD_URL_ENCODING', 'the path is not validly percent-encoded');
   const own = frameworkRefusals[status];
   if (own !== undefined) return problemOf(own.code, own.detail);
+  if (status >= 500) return problemOf('INTERNAL', 'an unexpected error occurred; it has been logged');
   const detail = 'the request body is not valid JSON';
   return { ...problemOf('VALIDATION_FAILED', detail, { field: 'body', errors: [{ field: 'body', message: detail, messageZh: '请求体不是有效的 JSON' }] }), status };
 }

@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { problemCodes } from '../../src/http/openapi.js';
+import { frameworkProblem } from '../../src/http/problem.filter.js';
 import { rawRequest, secret, startListening, type Started } from './hardening-support.js';
 
 describe('problem+json for every error', () => {
@@ -96,6 +97,13 @@ describe('problem+json for every error', () => {
     expectProblem(missing.status, missing.headers, missing.body, 'NOT_FOUND');
     const anonymous = await request(server()).get('/api/applications');
     expectProblem(anonymous.status, anonymous.headers, anonymous.body, 'UNAUTHENTICATED');
+  });
+
+  it("maps every refusal of the framework's by its status, never a 5xx as bad input", () => {
+    expect(frameworkProblem(400, 'FST_ERR_BAD_URL')).toMatchObject({ status: 400, code: 'BAD_URL_ENCODING' });
+    expect(frameworkProblem(414, 'FST_ERR_MAX_PARAM_LENGTH')).toMatchObject({ status: 414, code: 'URI_TOO_LONG' });
+    expect(frameworkProblem(400, 'FST_ERR_CTP_EMPTY_JSON_BODY')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', field: 'body' });
+    expect(frameworkProblem(500, 'FST_ERR_ASYNC_CONSTRAINT')).toMatchObject({ status: 500, code: 'INTERNAL' });
   });
 
   it('serves the page every `type` points to, for every code', async () => {
