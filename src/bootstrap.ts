@@ -4,14 +4,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module.js';
 import type { LedgerConfig } from './config.js';
 import { createLogger, NestLogger, type Logger } from './logging.js';
 import { METRICS, instrumentRequests, type LedgerMetrics } from './http/metrics.js';
-import { ApiError } from './http/problem.filter.js';
-import { problemOf } from './http/problem.js';
+import { ApiError, frameworkProblem, sendProblem } from './http/problem.filter.js';
+import { problemOf, type Problem } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
 import { completeDocument } from './http/openapi.js';
 
@@ -30,6 +31,27 @@ export const requestBodyDepthMax = 32;
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,100}$/;
 
+/** Longest request target (path and query) answered: longer is a 414 URI_TOO_LONG. Node refuses headers past 16 KiB (431). */
+export const requestUrlLengthMax = 8_192;
+
+/**
+ * A refusal written on the socket, for the requests Node's HTTP parser refuses before Fastify sees
+ * them (headers too large, a request that is not HTTP): problem+json all the same, with the API's
+ * security headers and a request id of its own (logged, so that a caller's report can be traced).
+ */
+function socketProblem(problem: Problem, requestId: string, headers: Readonly<Record<string, string>>): string {
+  const body = JSON.stringify(problem);
+  const lines = [
+    `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+    'Content-Type: application/problem+json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
 /** Whether a parsed JSON value nests deeper than `levels` (never walks deeper than that itself). */
 function nestsDeeperThan(value: unknown, levels: number): boolean {
   if (value === null || typeof value !== 'object') return false;
@@ -40,6 +62,7 @@ function nestsDeeperThan(value: unknown, levels: number): boolean {
 
 /** The Fastify platform, with request ids (X-Request-Id if the caller sent a sane one) and pino logs. */
 export function ledgerHttpAdapter(options: HttpOptions): FastifyAdapter {
+  const security = securityHeaders();
   const adapter = new FastifyAdapter({
     bodyLimit: requestBodyBytesMax,
     genReqId: (request: RawRequestDefaultExpression) => {
@@ -48,12 +71,34 @@ export function ledgerHttpAdapter(options: HttpOptions): FastifyAdapter {
     },
     // One line per request, written when the response is sent (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // The router's refusals (a path that is not validly percent-encoded, a parameter too long) before
+    // any hook runs: problem+json with the headers every answer carries.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.headers(security.api).header('X-Request-Id', request.id);
+      sendProblem(reply, { problem: frameworkProblem(error.statusCode ?? 400, error.code), headers: {} });
+    },
+    clientErrorHandler: function (this: { log: { warn: (o: object, m: string) => void } }, error: Error & { code?: string }, socket: Duplex) {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const requestId = randomUUID();
+      const problem =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? frameworkProblem(431)
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? { ...problemOf('MALFORMED_REQUEST', 'the request did not arrive in time'), status: 408 }
+            : problemOf('MALFORMED_REQUEST', 'the request could not be parsed as HTTP');
+      this.log.warn({ requestId, code: error.code ?? null, status: problem.status }, 'request refused by the HTTP parser');
+      if (socket.writable) socket.write(socketProblem(problem, requestId, security.api));
+      socket.destroy(error);
+    },
     ...(options.logger === false ? {} : { loggerInstance: options.logger }),
   });
   const fastify = adapter.getInstance();
-  const security = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(request.url.startsWith('/docs') ? security.pages : security.api).header('X-Request-Id', request.id);
+    if (request.url.length > requestUrlLengthMax) {
+      sendProblem(reply, { problem: problemOf('URI_TOO_LONG', `the request path and query are longer than ${requestUrlLengthMax} characters`), headers: {} });
+      return;
+    }
     done();
   });
   if (options.logger !== false) {
@@ -100,9 +145,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   // 415, not a body read some other way and then refused for the wrong reason, or accepted.
   fastify.removeContentTypeParser('text/plain');
   app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit: requestBodyBytesMax }, (_request, _body, done) =>
-    done(Object.assign(new Error('send the body as application/json'), { statusCode: 415 }), undefined),
+    done(Object.assign(new Error('send the body as application/json'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined),
   );
-  app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json'] });
+  app.setGlobalPrefix('api', { exclude: ['health', 'metrics', 'docs', 'docs-json', 'problems', 'problems/:slug'] });
   // Operation ids are the routes' declared ids (methods' names where none is declared): never generated from the controller's name.
   const document = SwaggerModule.createDocument(
     app,

@@ -40,7 +40,16 @@ export interface LedgerConfig {
   readonly checkpointSeconds: number;
   /** The append-only file every checkpoint is also written to (JSON Lines), to be shipped elsewhere. */
   readonly checkpointFile: string;
+  /** Requests per minute per client address without a valid token (none, or one refused); 0 turns it off. */
+  readonly rateLimitAnonymousPerMinute: number;
+  /** Longest lifetime (`exp - iat`) of a token accepted, and minted by `ledger token`, in seconds. */
+  readonly tokenLifetimeMaxSeconds: number;
+  /** The bearer token a Prometheus scrape of /metrics must send; unset, /metrics publishes no money. */
+  readonly metricsToken: string | undefined;
 }
+
+/** Shortest scrape token accepted: a guessable one would publish the budgets. */
+export const metricsTokenLengthMin = 24;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -108,6 +117,17 @@ const environmentSchema = z
     LEDGER_CHECKPOINT_EVENTS: integer('LEDGER_CHECKPOINT_EVENTS', 1_000, 1, 10_000_000),
     LEDGER_CHECKPOINT_SECONDS: integer('LEDGER_CHECKPOINT_SECONDS', 5, 1, 86_400),
     LEDGER_CHECKPOINT_FILE: optionalText,
+    LEDGER_RATE_LIMIT_ANONYMOUS: integer('LEDGER_RATE_LIMIT_ANONYMOUS', 60, 0, 1_000_000),
+    LEDGER_TOKEN_MAX_LIFETIME: integer('LEDGER_TOKEN_MAX_LIFETIME', 604_800, 60, 31_536_000),
+    LEDGER_METRICS_TOKEN: z.preprocess(
+      absentIfEmpty,
+      z
+        .string()
+        .refine((text) => text.length >= metricsTokenLengthMin && /^[\x21-\x7e]+$/.test(text), {
+          error: `LEDGER_METRICS_TOKEN must be at least ${metricsTokenLengthMin} printable characters without spaces`,
+        })
+        .optional(),
+    ),
   })
   .superRefine((env, context) => {
     if (env.LEDGER_STORE === 'postgres' && env.DATABASE_URL === undefined) context.addIssue({ code: 'custom', message: 'LEDGER_STORE=postgres needs DATABASE_URL' });
@@ -138,5 +158,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     checkpointSeconds: settings.LEDGER_CHECKPOINT_SECONDS,
     // Beside the embedded database by default, as the keys are; any store's service writes it.
     checkpointFile: resolve(settings.LEDGER_CHECKPOINT_FILE ?? join(dirname(settings.LEDGER_SQLITE_PATH), 'checkpoints.jsonl')),
+    rateLimitAnonymousPerMinute: settings.LEDGER_RATE_LIMIT_ANONYMOUS,
+    tokenLifetimeMaxSeconds: settings.LEDGER_TOKEN_MAX_LIFETIME,
+    metricsToken: settings.LEDGER_METRICS_TOKEN,
   };
 }

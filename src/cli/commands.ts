@@ -432,6 +432,13 @@ export class ExportCommand extends LedgerCommand {
   }
 }
 
+const spanUnitSeconds: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** The seconds of a span such as 8h (checked against its pattern before). */
+function spanSeconds(span: string): number {
+  return Number(span.slice(0, -1)) * (spanUnitSeconds[span.slice(-1)] ?? Number.NaN);
+}
+
 @Command({ name: 'token', description: "mint a bearer token (HS256) with this deployment's secret" })
 export class TokenCommand extends LedgerCommand {
   constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {
@@ -442,6 +449,11 @@ export class TokenCommand extends LedgerCommand {
     if (options.sub === undefined || options.roles === undefined) throw new ConfigError('token needs --sub ID and --roles R1,R2');
     if (options.expiresIn !== undefined && !/^[1-9][0-9]{0,5}[smhd]$/.test(options.expiresIn))
       throw new ConfigError(`--expires-in must be a number and a unit (s, m, h or d), such as 8h, got "${options.expiresIn}"`);
+    // A token the service would refuse is not minted: its lifetime is within LEDGER_TOKEN_MAX_LIFETIME.
+    const lifetimeSeconds = spanSeconds(options.expiresIn ?? '8h');
+    if (lifetimeSeconds > this.config.tokenLifetimeMaxSeconds) {
+      throw new ConfigError(`--expires-in ${options.expiresIn ?? '8h'} is longer than LEDGER_TOKEN_MAX_LIFETIME (${this.config.tokenLifetimeMaxSeconds} seconds)`);
+    }
     const { secret } = resolveJwtSecret(this.config, { create: false, production: this.config.nodeEnv === 'production' });
     process.stdout.write(`${await mintToken(secret, { sub: options.sub, roles: parseRoles(options.roles) }, options.expiresIn ?? '8h')}\n`);
   }
@@ -548,7 +560,7 @@ export class EnterpriseHistoryCommand extends LedgerCommand {
   async run([uscc]: string[]): Promise<void> {
     await caughtUp(this.store, this.readSide.projector);
     const history = await enterpriseHistory(this.store, this.readSide.queries, uscc ?? '');
-    if (history.length === 0) failWith(exitCodes.notFound, `no enterprise ${uscc}`);
+    if (history === undefined) failWith(exitCodes.notFound, `no enterprise ${uscc}`);
     print({ uscc, history });
   }
 }

@@ -52,7 +52,7 @@ function consoleHeaders(): Readonly<Record<string, string>> {
     { provide: WORKLISTS, useFactory: (store: EventStore) => new Worklists(store), inject: [EVENT_STORE] },
     {
       provide: SIGN_IN_LINKS,
-      useFactory: (config: LedgerConfig, secret: string) => new SignInLinks(signInLinksAllowed(config, process.env), secret),
+      useFactory: (config: LedgerConfig, secret: string) => new SignInLinks(signInLinksAllowed(config, process.env), secret, Date.now, config.tokenLifetimeMaxSeconds),
       inject: [LEDGER_CONFIG, JWT_SECRET],
     },
   ],

@@ -9,6 +9,8 @@ import { roles, type Role } from '../shared/actor.js';
 /** How long a printed link stays usable. */
 export const signInLinkLifetimeMs = 60 * 60 * 1000;
 export const localAdministratorId = 'local-admin';
+/** The lifetime of the token a link gives (as `ledger token` mints by default), within LEDGER_TOKEN_MAX_LIFETIME. */
+const signInTokenLifetimeSeconds = 8 * 60 * 60;
 /** The local administrator of a trial holds every role, to see every page; the API still keeps one user from both making and checking a payment. */
 export const localAdministratorRoles: readonly Role[] = roles;
 
@@ -24,6 +26,7 @@ export class SignInLinks {
     readonly allowed: boolean,
     private readonly secret: string,
     private readonly clock: () => number = Date.now,
+    private readonly tokenLifetimeMaxSeconds = signInTokenLifetimeSeconds,
   ) {}
 
   /** A new code (the previous one stops working), or null where links are not allowed. */
@@ -40,7 +43,9 @@ export class SignInLinks {
     const given = Buffer.from(code, 'base64url');
     if (given.length !== this.code.length || !timingSafeEqual(given, this.code)) return null;
     this.code = null;
-    const token = await mintToken(this.secret, { sub: localAdministratorId, roles: localAdministratorRoles });
+    // A token the service accepts: never longer-lived than LEDGER_TOKEN_MAX_LIFETIME allows.
+    const lifetimeSeconds = Math.min(signInTokenLifetimeSeconds, this.tokenLifetimeMaxSeconds);
+    const token = await mintToken(this.secret, { sub: localAdministratorId, roles: localAdministratorRoles }, `${lifetimeSeconds}s`);
     return { token, sub: localAdministratorId, roles: localAdministratorRoles };
   }
 }

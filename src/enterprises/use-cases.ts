@@ -1,6 +1,7 @@
 // The enterprise use cases: registration (administrators and reviewers) and flags (administrators).
 import { refusal } from '../shared/errors.js';
 import { derivedUuid, isValidUscc } from '../shared/identifiers.js';
+import { enterpriseTags } from '../shared/patterns.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase } from '../commands/use-case.js';
@@ -15,10 +16,10 @@ export const registerEnterprise = useCase({
     const input = read.objectOf(body);
     read.onlyFields(input, ['uscc', 'name', 'city', 'district', 'tags', 'usccCheckOverride']);
     const uscc = read.usccShaped(input['uscc']);
-    const name = read.text(input['name'], 'name', 200);
+    const name = read.name(input['name'], 'name', 200);
     const city = read.oneOf(input['city'], jurisdictions, 'city');
-    const district = read.optionalText(input['district'], 'district', 100);
-    const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => read.text(t, `tags[${i}]`, 64));
+    const district = read.optionalName(input['district'], 'district', 100);
+    const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => read.oneOf(t, enterpriseTags, `tags[${i}]`));
     let overrideReason: string | null = null;
     if (input['usccCheckOverride'] !== undefined) {
       const override = read.objectOf(input['usccCheckOverride'], 'usccCheckOverride');
@@ -48,11 +49,11 @@ export const raiseFlag = useCase({
     const input = read.objectOf(body);
     read.onlyFields(input, ['list', 'source', 'since', 'until', 'evidenceRef', 'checkedAt']);
     const list = read.oneOf(input['list'], flagLists, 'list');
-    const source = read.text(input['source'], 'source', 500);
+    const source = read.name(input['source'], 'source', 500);
     const since = read.date(input['since'], 'since');
     const until = read.optionalDate(input['until'], 'until');
-    const evidenceRef = read.optionalText(input['evidenceRef'], 'evidenceRef', 200);
-    const checkedAt = input['checkedAt'] === undefined ? null : read.text(input['checkedAt'], 'checkedAt', 40);
+    const evidenceRef = read.optionalName(input['evidenceRef'], 'evidenceRef', 200);
+    const checkedAt = input['checkedAt'] === undefined ? null : read.instant(input['checkedAt'], 'checkedAt');
     if (until !== null && until < since) throw refusal('VALIDATION_FAILED', 'until must not be before since', { field: 'until' });
     return { uscc: read.param(params, 'uscc'), flagId: derivedUuid(context.commandId, 'flag'), list, source, since, until, evidenceRef, checkedAt };
   },

@@ -15,6 +15,15 @@ export interface CommandEvents {
   CommandProcessed: { commandType: string; requestHash: string; result: { [key: string]: unknown } };
 }
 
+export interface AuthEvents {
+  /**
+   * An administrator revoked every token of a user issued before an instant (a lost laptop, a
+   * departure): recorded in the log like any decision, so that every process serving the store
+   * refuses those tokens, and the audit trail shows who revoked them and why.
+   */
+  TokensRevoked: { userId: string; issuedBefore: string; reason: string };
+}
+
 export interface LedgerEvents
   extends
     ProgrammeEvents,
@@ -30,7 +39,8 @@ export interface LedgerEvents
     DisbursementIndexEvents,
     PaymentReferenceEvents,
     ClawbackIndexEvents,
-    CommandEvents {}
+    CommandEvents,
+    AuthEvents {}
 
 export type EventType = keyof LedgerEvents;
 export type LedgerEvent = EventOf<LedgerEvents>;

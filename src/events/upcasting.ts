@@ -143,6 +143,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   PaymentReferenceUsed: { paymentRef: 'string', applicationId: 'string', disbursementId: 'string' },
   ClawbackIndexed: { clawbackId: 'string', applicationId: 'string' },
   CommandProcessed: { commandType: 'string', requestHash: 'string', result: 'object' },
+  TokensRevoked: { userId: 'string', issuedBefore: 'string', reason: 'string' },
 };
 
 export const eventTypes = Object.keys(eventShapes) as EventType[];

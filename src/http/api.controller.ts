@@ -399,7 +399,9 @@ export class ReadController {
   @Get('enterprises/:uscc/history')
   @Endpoint({ id: 'getEnterpriseHistory', summary: "An enterprise's history / 企业全过程记录", roles: readerRoles, status: 200, type: [HistoryEntry] })
   async enterpriseHistory(@Param('uscc') uscc: string, @Query() query: ReadQueryDto) {
-    return await enterpriseHistory(this.store, (await this.readSideAt(query.minPosition)).queries, uscc);
+    const history = await enterpriseHistory(this.store, (await this.readSideAt(query.minPosition)).queries, uscc);
+    if (history === undefined) throw new ApiError(problemOf('NOT_FOUND', `enterprise ${uscc} is not registered`, { id: uscc }));
+    return history;
   }
 
   @Get('audit/events')

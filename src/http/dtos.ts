@@ -5,8 +5,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   datePattern,
+  enterpriseTags,
   flagLists,
   invoiceNumberPattern,
+  isReadableName,
   jurisdictions,
   keyPattern,
   moneyPattern,
@@ -16,7 +18,27 @@ import {
   voucherCategories,
 } from '../shared/patterns.js';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { isInstant } from '../shared/time.js';
+
+/** A name a person can read (shared/patterns.ts): no control, bidi-override or zero-width character, not blank-looking. */
+function IsName(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isName',
+    validator: {
+      validate: isReadableName,
+      defaultMessage: (args) => `${args?.property ?? 'name'} must be a readable name: no control, bidi-override or zero-width characters, and not blank`,
+    },
+  });
+}
+
+/** An ISO-8601 instant with its zone, each part in range: not `2025-02-30T00:00:00Z`, not an RFC 2822 date. */
+function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInstant',
+    validator: { validate: isInstant, defaultMessage: (args) => `${args?.property ?? 'instant'} must be an ISO 8601 instant with a zone, such as 2025-07-01T09:30:00+08:00` },
+  });
+}
 
 /** A decimal string of yuan with at most two decimals (SPEC §1). Range and zero are the ledger's to refuse. */
 const money = moneyPattern;
@@ -66,6 +88,7 @@ export class HolidayYearDto {
   @ApiProperty({ description: 'Source, e.g. the State Council notice / 依据(国务院办公厅通知文号)', example: '国办发明电〔2025〕7号' })
   @IsString()
   @Length(1, 200)
+  @IsName()
   source!: string;
 }
 
@@ -81,9 +104,10 @@ export class RegisterEnterpriseDto {
   @Matches(uscc, { message: 'uscc must be an 18-character unified social credit code' })
   uscc!: string;
 
-  @ApiProperty({ description: 'Registered name / 企业名称', example: '保定某数据科技有限公司' })
+  @ApiProperty({ description: 'Registered name: no control, bidi-override or zero-width characters / 企业名称', example: '保定某数据科技有限公司' })
   @IsString()
   @Length(1, 200)
+  @IsName()
   name!: string;
 
   @ApiProperty({ description: 'City of registration / 注册地', enum: jurisdictions })
@@ -94,13 +118,19 @@ export class RegisterEnterpriseDto {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @IsName()
   district?: string;
 
-  @ApiPropertyOptional({ description: 'Priority tags / 优先支持标签', example: ['specialized-little-giant'], type: [String] })
+  @ApiPropertyOptional({
+    description: 'Priority tags, from the known set only: each puts the enterprise first in the approval queue / 优先支持标签(仅限所列标签)',
+    example: ['specialized-little-giant'],
+    type: [String],
+    enum: enterpriseTags,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsString({ each: true })
+  @IsIn(enterpriseTags, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ description: 'Administrators only: register a code that fails its check / 仅管理员:登记未通过校验的早期代码', type: UsccOverrideDto })
@@ -121,6 +151,7 @@ export class RaiseFlagDto {
   @ApiProperty({ description: 'Where it was found / 信息来源', example: '信用中国' })
   @IsString()
   @Length(1, 500)
+  @IsName()
   source!: string;
 
   @ApiProperty({ ...dateDoc, description: 'In force since (for a safety accident: its date) / 起始日期', example: '2025-01-01' })
@@ -136,12 +167,14 @@ export class RaiseFlagDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsName()
   evidenceRef?: string;
 
-  @ApiPropertyOptional({ description: 'When the list was checked (ISO instant) / 核查时间' })
+  @ApiPropertyOptional({ description: 'When the list was checked: an ISO 8601 instant with a zone / 核查时间(带时区)', format: 'date-time', example: '2025-07-01T09:30:00+08:00' })
   @IsOptional()
   @IsString()
   @Length(1, 40)
+  @IsInstant()
   checkedAt?: string;
 }
 
@@ -214,6 +247,7 @@ export class SubmitApplicationDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsName()
   approvalRef?: string;
 
   @ApiProperty({ description: 'Items claimed / 申报明细', type: [ItemDto] })
@@ -298,6 +332,7 @@ export class ApprovalDto {
   @ApiProperty({ description: 'Reference of the collective decision / 集体研究决定文号', example: '党组会议2025-7' })
   @IsString()
   @Length(1, 200)
+  @IsName()
   decisionRef!: string;
 
   @ApiPropertyOptional({ ...moneyDoc, description: 'A lower amount than the entitlement, yuan / 核减后的奖励金额(元)' })
@@ -366,6 +401,7 @@ export class RecoveryDto {
   @ApiProperty({ description: 'Receipt reference / 收款凭证号' })
   @IsString()
   @Length(1, 100)
+  @IsName()
   receiptRef!: string;
 }
 

@@ -5,10 +5,13 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { validationPipe } from './validation.js';
 import type { LedgerConfig } from '../config.js';
 import { MetricsController, metricsProviders } from './metrics.js';
-import { RATE_LIMIT_PER_MINUTE, RateLimitGuard } from './rate-limit.js';
+import { FixedWindowLimiter, RATE_LIMIT_PER_MINUTE, RateLimitGuard, STRANGER_LIMITER } from './rate-limit.js';
+import { TokenRevocations } from './token-revocations.js';
+import { REVOCATION_CLOCK, TokenRevocationController } from './token-revocations.controller.js';
 import { CLOCK, ReadController, WriteController } from './api.controller.js';
-import { AuthGuard } from './auth.js';
+import { AuthGuard, TOKEN_POLICY, tokenClockSkewSeconds } from './auth.js';
 import { ProblemFilter } from './problem.filter.js';
+import { ProblemsController } from './problems.controller.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 
 @Module({})
@@ -17,12 +20,17 @@ export class HttpModule {
     return {
       module: HttpModule,
       imports: [ProjectionsModule],
-      controllers: [WriteController, ReadController, MetricsController],
+      controllers: [WriteController, ReadController, MetricsController, ProblemsController, TokenRevocationController],
       providers: [
         { provide: CLOCK, useValue: () => new Date() },
         ...metricsProviders,
         { provide: RATE_LIMIT_PER_MINUTE, useValue: config.rateLimitPerMinute },
-        // Guards run in this order: who is calling, then how often they have.
+        { provide: STRANGER_LIMITER, useFactory: () => new FixedWindowLimiter(config.rateLimitAnonymousPerMinute) },
+        { provide: TOKEN_POLICY, useValue: { lifetimeMaxSeconds: config.tokenLifetimeMaxSeconds, clockSkewSeconds: tokenClockSkewSeconds } },
+        { provide: REVOCATION_CLOCK, useValue: () => new Date() },
+        TokenRevocations,
+        // Guards run in this order: who is calling (strangers limited by address before their token is
+        // verified), then how often they have.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

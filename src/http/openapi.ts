@@ -95,6 +95,12 @@ const examples: Record<ApiErrorCode, { detail: string; figures?: Record<string, 
   },
   RATE_LIMITED: { detail: 'more than 600 requests in a minute', figures: { limitPerMinute: 600 } },
   INTERNAL: { detail: 'an unexpected error occurred; it has been logged' },
+  BAD_URL_ENCODING: { detail: 'the path is not validly percent-encoded' },
+  MALFORMED_REQUEST: { detail: 'the request could not be parsed as HTTP' },
+  PAYLOAD_TOO_LARGE: { detail: 'the request body is larger than 1048576 bytes', figures: { limitBytes: 1048576 } },
+  URI_TOO_LONG: { detail: 'the request path is longer than the service accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { detail: 'send the body as application/json' },
+  HEADERS_TOO_LARGE: { detail: 'the request headers are larger than the service accepts' },
   STORE_UNAVAILABLE: { detail: 'the event store cannot be reached; try again' },
   NOT_READY: { detail: 'the read side has not reached position 208 yet', figures: { position: '200' } },
 };
@@ -106,13 +112,22 @@ const problemSchema = {
   description: "RFC 9457 problem details, with the ledger's stable `code` and the figures a user needs / 错误信息(RFC 9457)",
   required: ['type', 'title', 'status', 'code', 'detail', 'detailZh'],
   properties: {
-    type: { type: 'string', format: 'uri', example: 'https://subsidy-ledger.invalid/problems/validation-failed' },
-    title: { type: 'string', description: 'The code again, as RFC 9457 wants a title', example: 'VALIDATION_FAILED' },
+    type: { type: 'string', format: 'uri-reference', description: 'A page of the service explaining the code (GET it)', example: '/problems/validation-failed' },
+    title: { type: 'string', description: 'What the code means, in a sentence (branch on `code`, not on this)', example: 'The input is not valid' },
     status: { type: 'integer', example: 400 },
     code: { type: 'string', enum: problemCodes, description: 'Stable: clients branch on it / 稳定的错误代码' },
     detail: { type: 'string', description: 'What went wrong, in English' },
     detailZh: { type: 'string', description: '错误说明(中文)' },
-    field: { type: 'string', description: 'VALIDATION_FAILED: the field, parameter or header at fault (items[0].amount)' },
+    field: { type: 'string', description: 'VALIDATION_FAILED: the field, parameter or header at fault (items[0].amount); the first of `errors`' },
+    errors: {
+      type: 'array',
+      description: 'VALIDATION_FAILED of a body or query: every failing field / 每个不符合要求的字段',
+      items: {
+        type: 'object',
+        required: ['field', 'message', 'messageZh'],
+        properties: { field: { type: 'string', example: 'items[0].amount' }, message: { type: 'string' }, messageZh: { type: 'string' } },
+      },
+    },
   },
   additionalProperties: true,
 };
@@ -128,6 +143,7 @@ const statusDescriptions: Record<number, string> = {
   403: 'A role without this right, or segregation of duties / 无权操作',
   404: 'No such resource / 对象不存在',
   409: 'A state that does not allow it, a concurrent write, or a reused idempotency key / 冲突',
+  413: 'A body larger than the service accepts / 请求体过大',
   415: 'A body that is not application/json / 请求体须为 JSON',
   422: "Refused by the ledger's rules, with the figures / 业务规则不允许",
   429: 'Too many requests from this user / 请求过于频繁',
@@ -156,14 +172,14 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         400,
         ...(secured ? [401, 403, 429] : []),
         ...(path.includes('{') ? [404] : []),
-        ...(write ? [409, 415, 422] : []),
+        ...(write ? [409, 413, 415, 422] : []),
         500,
         ...(path.startsWith('/api') ? [503] : []),
       ];
       for (const status of statuses) {
         const key = String(status);
         if (operation.responses[key] !== undefined) continue;
-        const codes = status === 415 ? (['VALIDATION_FAILED'] as const) : codesFor(status, write);
+        const codes = codesFor(status, write);
         operation.responses[key] = {
           description: statusDescriptions[status] ?? 'Error',
           content: {

@@ -2,7 +2,23 @@
 // Chinese, and the figures a user needs. Mapped here once for the whole API.
 import type { ErrorCode } from '../shared/errors.js';
 
-export type ApiErrorCode = ErrorCode | 'UNAUTHENTICATED' | 'NOT_READY' | 'RATE_LIMITED' | 'INTERNAL';
+/**
+ * The codes of the HTTP layer besides the ledger's: authentication, readiness, limits, and the refusals
+ * the framework itself makes before a route runs (a path too long, a bad URL encoding, headers or a
+ * body too large, a body that is not JSON).
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | 'UNAUTHENTICATED'
+  | 'NOT_READY'
+  | 'RATE_LIMITED'
+  | 'INTERNAL'
+  | 'URI_TOO_LONG'
+  | 'BAD_URL_ENCODING'
+  | 'HEADERS_TOO_LARGE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MALFORMED_REQUEST';
 
 export interface Problem {
   readonly type: string;
@@ -17,6 +33,8 @@ export interface Problem {
 /** The HTTP status of each code: one map for the whole API (and its OpenAPI document). */
 export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   VALIDATION_FAILED: 400,
+  BAD_URL_ENCODING: 400,
+  MALFORMED_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   SEGREGATION_OF_DUTIES: 403,
@@ -44,7 +62,11 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   DATE_OUT_OF_RANGE: 422,
   CLAWBACK_OUTSTANDING: 422,
   PAYMENT_PENDING: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
@@ -52,6 +74,8 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
 
 export const titleZh: Readonly<Record<ApiErrorCode, string>> = {
   VALIDATION_FAILED: '输入不符合要求',
+  BAD_URL_ENCODING: '网址编码无效',
+  MALFORMED_REQUEST: '请求格式无效',
   UNAUTHENTICATED: '未认证或令牌无效',
   FORBIDDEN: '无权执行此操作',
   SEGREGATION_OF_DUTIES: '违反不相容岗位分离要求',
@@ -79,18 +103,76 @@ export const titleZh: Readonly<Record<ApiErrorCode, string>> = {
   DATE_OUT_OF_RANGE: '日期不在允许范围内',
   CLAWBACK_OUTSTANDING: '存在未完成的追回,暂停拨付',
   PAYMENT_PENDING: '存在待复核的拨付,请先复核',
+  PAYLOAD_TOO_LARGE: '请求体过大',
+  URI_TOO_LONG: '请求网址过长',
+  UNSUPPORTED_MEDIA_TYPE: '请求体须为 JSON',
   RATE_LIMITED: '请求过于频繁',
+  HEADERS_TOO_LARGE: '请求头过大',
   INTERNAL: '服务内部错误',
   STORE_UNAVAILABLE: '存储暂不可用',
   NOT_READY: '查询数据尚未更新到所需位置',
 };
 
+/** What each code means, in a sentence: the problem's `title`, and the page its `type` points to. */
+export const titleEn: Readonly<Record<ApiErrorCode, string>> = {
+  VALIDATION_FAILED: 'The input is not valid',
+  BAD_URL_ENCODING: 'The URL is not validly percent-encoded',
+  MALFORMED_REQUEST: 'The request cannot be parsed',
+  UNAUTHENTICATED: 'No valid token',
+  FORBIDDEN: 'Not allowed for your roles',
+  SEGREGATION_OF_DUTIES: 'Segregation of duties forbids it',
+  NOT_FOUND: 'No such resource',
+  INVALID_TRANSITION: 'Not allowed in the current state',
+  CONCURRENCY_CONFLICT: 'Concurrent writes conflicted; try again',
+  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used for another request',
+  ALREADY_EXISTS: 'It exists already',
+  BUDGET_EXCEEDED: 'The budget of the year is exceeded',
+  ENTERPRISE_CAP_EXCEEDED: "The enterprise's yearly cap is exceeded",
+  INELIGIBLE_ENTERPRISE: 'The enterprise is not eligible',
+  DUPLICATE_INVOICE: 'The invoice backs another application',
+  NOTICE_NOT_ENDED: 'The public notice has not ended',
+  NOTICE_CLOSED: 'The public notice is not running',
+  OBJECTION_UNRESOLVED: 'An objection is unresolved',
+  AMOUNT_ABOVE_ENTITLEMENT: 'The amount is above the entitlement',
+  NO_BUDGET: 'No budget is allocated for the year',
+  MATTER_ALREADY_FUNDED: 'The matter is funded already',
+  DISBURSEMENT_EXCEEDS_AWARD: 'The payments would exceed the award',
+  CLAWBACK_EXCEEDS_PAID: 'The clawback exceeds what was paid',
+  RECOVERY_EXCEEDS_ORDERED: 'The receipt exceeds what is to recover',
+  DUPLICATE_PAYMENT_REFERENCE: 'The payment reference is used already',
+  CALENDAR_MISSING: 'The holidays of the year are not published',
+  APPLICATION_WINDOW_CLOSED: 'The application window is closed',
+  DATE_OUT_OF_RANGE: 'The date is out of range',
+  CLAWBACK_OUTSTANDING: 'A clawback is outstanding',
+  PAYMENT_PENDING: 'A payment awaits its check',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  URI_TOO_LONG: 'The request path is too long',
+  UNSUPPORTED_MEDIA_TYPE: 'The body must be application/json',
+  RATE_LIMITED: 'Too many requests',
+  HEADERS_TOO_LARGE: 'The request headers are too large',
+  INTERNAL: 'An unexpected error',
+  STORE_UNAVAILABLE: 'The store is unavailable',
+  NOT_READY: 'The read side has not caught up yet',
+};
+
+/** The path of the page that explains a code (GET it from the service): `/problems/validation-failed`. */
+export function problemPathOf(code: ApiErrorCode): string {
+  return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** The code a page's path names, if any. */
+export function codeOfProblemSlug(slug: string): ApiErrorCode | undefined {
+  const code = slug.toUpperCase().replace(/-/g, '_');
+  return Object.hasOwn(statusOf, code) ? (code as ApiErrorCode) : undefined;
+}
+
 export function problemOf(code: ApiErrorCode, detail: string, figures: Readonly<Record<string, unknown>> = {}): Problem {
   const status = statusOf[code];
   return {
     ...figures,
-    type: `https://subsidy-ledger.invalid/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-    title: code,
+    // A reference relative to the service (RFC 9457 §3.1.1): GET it for the page that explains the code.
+    type: problemPathOf(code),
+    title: titleEn[code],
     status,
     code,
     detail,

@@ -5,7 +5,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { keyPattern, usccPattern } from '../shared/patterns.js';
-import { isCalendarDate } from '../shared/time.js';
+import { isCalendarDate, isInstant } from '../shared/time.js';
 import type { AsOf } from '../projections/queries.js';
 import { exportViews } from '../audit/export.js';
 
@@ -15,16 +15,6 @@ const positionPattern = /^[0-9]{1,19}$/;
 
 export function isPosition(value: unknown): value is string {
   return typeof value === 'string' && positionPattern.test(value) && BigInt(value) < positionLimit;
-}
-
-/** An ISO-8601 instant with its zone; each part in range, so that `2026-02-30T…` is not quietly 2 March. */
-const instantPattern = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?(Z|[+-]([0-9]{2}):([0-9]{2}))$/;
-
-function isInstant(text: string): boolean {
-  const match = instantPattern.exec(text);
-  if (match === null) return false;
-  const [, day, hours, minutes, seconds = '00', , zoneHours = '00', zoneMinutes = '00'] = match;
-  return isCalendarDate(day) && Number(hours) <= 23 && Number(minutes) <= 59 && Number(seconds) <= 59 && Number(zoneHours) <= 14 && Number(zoneMinutes) <= 59;
 }
 
 /**

@@ -1,13 +1,45 @@
 // The global validation of request bodies against their DTOs: unknown fields refused, and every
-// failure a VALIDATION_FAILED problem naming the field's path (items[0].amount).
+// failure a VALIDATION_FAILED problem listing each failing field by its path (items[0].amount), with a
+// message in English and in Chinese; `field` and `detail` still name the first, for older clients.
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { problemOf } from './problem.js';
 import { ApiError } from './problem.filter.js';
 
-function failures(errors: readonly ValidationError[], path = ''): { field: string; message: string }[] {
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+  readonly messageZh: string;
+}
+
+/** The Chinese message of each kind of check (class-validator's constraint names); any other, the generic one. */
+const constraintZh: Readonly<Record<string, string>> = {
+  whitelistValidation: '不是可接受的字段',
+  unknownValue: '不是可接受的值',
+  isString: '须为字符串',
+  isInt: '须为整数',
+  isBoolean: '须为布尔值',
+  isArray: '须为数组',
+  isIn: '须为允许的取值之一',
+  min: '小于允许的最小值',
+  max: '大于允许的最大值',
+  length: '长度不符合要求',
+  arrayMinSize: '条目过少',
+  arrayMaxSize: '条目过多',
+  matches: '格式不正确',
+  nestedValidation: '须为对象',
+  isInstant: '须为带时区的 ISO 8601 时间,例如 2025-07-01T00:00:00+08:00',
+  isName: '不得为空白,不得含控制字符、双向控制符或零宽字符',
+  isAsOf: '须为日志位置、日期或带时区的 ISO 8601 时间',
+};
+
+export function messageZhOf(field: string, constraint: string | undefined): string {
+  return `${field} ${(constraint === undefined ? undefined : constraintZh[constraint]) ?? '不符合要求'}`;
+}
+
+function failures(errors: readonly ValidationError[], path = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = /^[0-9]+$/.test(error.property) ? `${path}[${error.property}]` : path === '' ? error.property : `${path}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({ field, message, messageZh: messageZhOf(field, constraint) }));
     return [...own, ...failures(error.children ?? [], field)];
   });
 }
@@ -19,8 +51,9 @@ export function validationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     exceptionFactory: (errors) => {
       const all = failures(errors);
-      const first = all[0] ?? { field: 'body', message: 'body is not valid' };
-      return new ApiError(problemOf('VALIDATION_FAILED', all.map((f) => f.message).join('; ') || first.message, { field: first.field }));
+      const first = all[0] ?? { field: 'body', message: 'body is not valid', messageZh: messageZhOf('body', undefined) };
+      const listed = all.length === 0 ? [first] : all;
+      return new ApiError(problemOf('VALIDATION_FAILED', listed.map((f) => f.message).join('; '), { field: first.field, errors: listed }));
     },
   });
 }

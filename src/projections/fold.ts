@@ -7,6 +7,7 @@ import { isEventType, readEventOf } from '../events/upcasting.js';
 import { assertNever } from '../shared/assert.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { Money } from '../shared/money.js';
+import { enterpriseTags } from '../shared/patterns.js';
 
 export const projectionName = 'ledger';
 
@@ -14,7 +15,7 @@ export const projectionName = 'ledger';
 export const rebuildMarker = 'rebuild-in-progress';
 
 /** Rule `baoding-m8-priority`: tags that put an enterprise first in the approval queue (Baoding measure 8). */
-export const priorityTags = ['unicorn', 'potential-unicorn', 'specialized-little-giant', 'hidden-champion'] as const;
+export const priorityTags = enterpriseTags;
 
 /** Every read table, for rebuilding and for comparing a replay with the live rows. */
 export const readTables = [
@@ -373,6 +374,7 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'ClawbackIndexed':
     case 'PaymentReferenceUsed':
     case 'CommandProcessed':
+    case 'TokensRevoked':
       return;
     default:
       return assertNever(read, 'the read side does not know this event');

@@ -49,7 +49,8 @@ export async function applicationHistory(store: EventStore, applicationId: strin
   return [...own, ...objections].sort(byPosition).map(entryOf);
 }
 
-export async function enterpriseHistory(store: EventStore, queries: ReadSideQueries, uscc: string): Promise<HistoryEntry[]> {
+/** Undefined when the enterprise is unknown: neither registered nor named by an application. */
+export async function enterpriseHistory(store: EventStore, queries: ReadSideQueries, uscc: string): Promise<HistoryEntry[] | undefined> {
   const events = [...(await store.readStream(streams.enterprise(uscc)))];
   for (let offset = 0; offset < enterpriseHistoryApplicationCountMax; offset += 500) {
     const page = await queries.applications({ uscc }, { limit: 500, offset });
@@ -58,5 +59,6 @@ export async function enterpriseHistory(store: EventStore, queries: ReadSideQuer
     }
     if (page.length < 500) break;
   }
+  if (events.length === 0) return undefined;
   return events.sort(byPosition).map(entryOf);
 }

@@ -1,10 +1,10 @@
 // Parsing of command inputs as they arrive (HTTP bodies, CLI arguments): unknown in, typed out, or a
 // VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
-import { keyPattern } from './patterns.js';
+import { isReadableName, keyPattern } from './patterns.js';
 import { refusal, type DomainError } from './errors.js';
 import { isInvoiceNumber, isUsccShaped } from './identifiers.js';
 import { Money } from './money.js';
-import { parseCalendarDate, type CalendarDate } from './time.js';
+import { isInstant, parseCalendarDate, type CalendarDate } from './time.js';
 
 export const itemCountMax = 200;
 export const noticeApplicationCountMax = 500;
@@ -33,6 +33,23 @@ export function text(value: unknown, field: string, lengthMax = textLengthMax): 
 
 export function optionalText(value: unknown, field: string, lengthMax = textLengthMax): string | null {
   return value === undefined || value === null ? null : text(value, field, lengthMax);
+}
+
+/** A name (of an enterprise, a district, a source): no control, bidi or zero-width character, and not blank-looking. */
+export function name(value: unknown, field: string, lengthMax: number): string {
+  const parsed = text(value, field, lengthMax);
+  if (!isReadableName(parsed)) throw invalid(field, 'must be a readable name: no control, bidi-override or zero-width characters, and not blank');
+  return parsed;
+}
+
+export function optionalName(value: unknown, field: string, lengthMax: number): string | null {
+  return value === undefined || value === null ? null : name(value, field, lengthMax);
+}
+
+/** An instant as ISO 8601 writes it, with its zone (2025-07-01T09:30:00+08:00); kept as written. */
+export function instant(value: unknown, field: string): string {
+  if (!isInstant(value)) throw invalid(field, 'must be an ISO 8601 instant with a zone, such as 2025-07-01T09:30:00+08:00');
+  return value;
 }
 
 /** Keys that become part of stream names: letters, digits and a few separators. */

@@ -30,5 +30,27 @@ export const voucherCategories = [
   'llm-services',
 ] as const;
 
+/**
+ * The tags an enterprise is registered with: the known set only, since each of them puts its
+ * applications first in the approval queue (rule `baoding-m8-priority`, Baoding measure 8). Free
+ * labels are refused rather than kept: a label that looks like one of these but is not (a typo, an
+ * invisible character) would silently give no priority.
+ */
+export const enterpriseTags = ['unicorn', 'potential-unicorn', 'specialized-little-giant', 'hidden-champion'] as const;
+
+/**
+ * What a name must not hold: control characters (C0, C1, DEL), format characters (bidi overrides and
+ * isolates, zero-width spaces and joiners, the byte-order mark, soft hyphens) and line or paragraph
+ * separators. Such characters make one name display as another, or hide in a name that looks blank.
+ */
+export const nameForbiddenCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** What shows nothing: white space of every script, fillers (Hangul, braille blank) and combining marks alone. */
+const blankCharacters = /[\p{White_Space}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+/** A name a person can read: no forbidden character, and something visible. */
+export function isReadableName(value: unknown): value is string {
+  return typeof value === 'string' && !nameForbiddenCharacters.test(value) && value.replace(blankCharacters, '').length > 0;
+}
+
 export const reviewOutcomes = ['pass', 'reject'] as const;
 export const objectionOutcomes = ['upheld', 'dismissed'] as const;

@@ -22,4 +22,6 @@ export const streams = {
   clawback: (clawbackId: string) => `clawback-${clawbackId}`,
   paymentReference: (paymentRef: string) => `payment-ref-${paymentRef}`,
   command: (commandId: string) => `command-${commandId}`,
+  /** Revocations of users' tokens (the authentication reads it; no invariant of the ledger's). */
+  tokenRevocations: () => 'token-revocations',
 } as const;

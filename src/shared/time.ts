@@ -7,6 +7,18 @@ const shanghaiOffsetMs = 8 * 60 * 60 * 1000;
 /** A calendar date, "YYYY-MM-DD", as finance staff write it. */
 export type CalendarDate = string;
 
+/** An ISO-8601 instant with its zone; each part in range, so that `2026-02-30T…` is not quietly 2 March. */
+const instantPattern = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?(Z|[+-]([0-9]{2}):([0-9]{2}))$/;
+
+/** Whether `text` is an instant as ISO 8601 writes it, with a zone: no RFC 2822, no impossible day or hour. */
+export function isInstant(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  const match = instantPattern.exec(text);
+  if (match === null) return false;
+  const [, day, hours, minutes, seconds = '00', , zoneHours = '00', zoneMinutes = '00'] = match;
+  return isCalendarDate(day) && Number(hours) <= 23 && Number(minutes) <= 59 && Number(seconds) <= 59 && Number(zoneHours) <= 14 && Number(zoneMinutes) <= 59;
+}
+
 export function parseInstant(iso: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms) || !/T.*(Z|[+-][0-9]{2}:[0-9]{2})$/.test(iso)) throw new Error(`not an ISO instant with a zone: ${iso}`);

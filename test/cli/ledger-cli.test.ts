@@ -349,6 +349,12 @@ describe('ledger CLI', () => {
     [['export', '--view', 'pivot', '--format', 'csv'], /--view must be/, {}],
     [['export', '--out', 'no-such-folder/x.csv'], /cannot write --out/, {}],
     [['token', '--sub', 'a', '--roles', 'auditor', '--expires-in', '7 fortnights'], /--expires-in must be/, secret],
+    [['token', '--sub', 'a', '--roles', 'auditor', '--expires-in', '8d'], /longer than LEDGER_TOKEN_MAX_LIFETIME \(604800 seconds\)/, secret],
+    [
+      ['token', '--sub', 'a', '--roles', 'auditor', '--expires-in', '2h'],
+      /longer than LEDGER_TOKEN_MAX_LIFETIME \(3600 seconds\)/,
+      { ...secret, LEDGER_TOKEN_MAX_LIFETIME: '3600' },
+    ],
     [['seed:synthetic', '--applications', 'many'], /--applications must be/, {}],
   ] as [string[], RegExp, Record<string, string>][])(
     'usage error %j: one line, exit 2',

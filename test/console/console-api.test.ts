@@ -1,5 +1,6 @@
 // The console's own routes on the real application: its page at `/` with a policy that lets it run
 // (and the API's untouched), the one-time sign-in link, and the reads its work lists need.
+import { decodeJwt } from 'jose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -234,6 +235,15 @@ describe('one-time sign-in links', () => {
     nowMs += signInLinkLifetimeMs + 1;
     expect(await links.redeem(later)).toBeNull();
     expect(new SignInLinks(false, secret).issue()).toBeNull();
+  });
+
+  it('gives a token no longer-lived than LEDGER_TOKEN_MAX_LIFETIME allows', async () => {
+    const lifetimeOf = async (links: SignInLinks) => {
+      const { exp, iat } = decodeJwt((await links.redeem(links.issue()!))!.token);
+      return exp! - iat!;
+    };
+    expect(await lifetimeOf(new SignInLinks(true, secret))).toBe(8 * 3600);
+    expect(await lifetimeOf(new SignInLinks(true, secret, Date.now, 3600))).toBe(3600);
   });
 
   it('exchanges the link for a token the API accepts, over HTTP', async () => {

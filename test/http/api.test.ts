@@ -14,6 +14,7 @@ import type { Role } from '../../src/commands/runner.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import { CLOCK } from '../../src/http/api.controller.js';
+import { titleEn } from '../../src/http/problem.js';
 import { nextInvoice, usccFor } from '../support/world.js';
 
 const secret = 'an-http-test-secret-that-is-long-enough';
@@ -282,7 +283,7 @@ describe('HTTP API', () => {
           .set('Content-Type', 'text/plain')
           .send('programmeId=x'),
         status: 415,
-        code: 'VALIDATION_FAILED',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
       },
       {
         response: await reviewer.post('/api/applications', {
@@ -301,7 +302,7 @@ describe('HTTP API', () => {
     for (const { response, status, code } of cases) {
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ status, code, title: code });
+      expect(response.body).toMatchObject({ status, code, title: titleEn[code as keyof typeof titleEn] });
       expect(typeof response.body.detail).toBe('string');
       expect(typeof response.body.detailZh).toBe('string');
     }
@@ -392,7 +393,7 @@ describe('HTTP API', () => {
         .send(text);
       expect(refused.status).toBe(415);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'send the body as application/json' });
+      expect(refused.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send the body as application/json' });
     }
     expect((await (await as('auditor-1', 'auditor')).get('/api/audit/digest').expect(200)).body.position).toBe(positionBefore);
     // A write that needs a body still says which field is missing.
@@ -612,7 +613,7 @@ describe('HTTP operations', () => {
     expect((await request(app.getHttpServer()).get('/api/audit/digest').set('Authorization', calm)).status).toBe(200);
   });
 
-  it('serves Prometheus metrics: request latency, commands by outcome, projection lag, budget remaining', async () => {
+  it('serves Prometheus metrics: request latency, commands by outcome, projection lag, and no money without a scrape token', async () => {
     const admin = `Bearer ${await mintToken(secret, { sub: 'ops-admin', roles: ['admin'] })}`;
     await request(app.getHttpServer())
       .post('/api/programmes/wuhan-data-product/budgets')
@@ -631,7 +632,7 @@ describe('HTTP operations', () => {
     expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="ok"\} 1/);
     expect(metrics.text).toMatch(/ledger_commands_total\{route="POST \/api\/programmes\/:id\/budgets",outcome="VALIDATION_FAILED"\} 1/);
     expect(metrics.text).toMatch(/ledger_projection_lag_events \d+/);
-    expect(metrics.text).toMatch(/ledger_budget_remaining_yuan\{programme="wuhan-data-product",year="2025"\} 1000000/);
+    expect(metrics.text).not.toContain('ledger_budget_remaining_yuan');
   });
 
   it('sets security headers (helmet) on every response: the strict API policy on JSON, the page policy on the docs', async () => {

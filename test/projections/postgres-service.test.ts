@@ -22,6 +22,7 @@ import { postgresAvailability, postgresUrl } from '../support/postgres.js';
 
 const available = await postgresAvailability('projections: the service on a PostgreSQL store');
 const secret = 'a-postgres-service-test-secret-long-enough';
+const scrapeToken = 'a-postgres-service-scrape-token';
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
@@ -46,9 +47,18 @@ async function admin(sql: string): Promise<void> {
     databaseUrl = url.toString();
     // The service's keys and checkpoint file go beside LEDGER_SQLITE_PATH: a folder of the test's own, not the project's.
     keysDir = mkdtempSync(join(tmpdir(), 'ledger-postgres-service-'));
-    app = await createApp(loadLedgerConfig({ LEDGER_STORE: 'postgres', DATABASE_URL: databaseUrl, LEDGER_JWT_SECRET: secret, LEDGER_SQLITE_PATH: join(keysDir, 'unused.db') }), {
-      logger: false,
-    });
+    app = await createApp(
+      loadLedgerConfig({
+        LEDGER_STORE: 'postgres',
+        DATABASE_URL: databaseUrl,
+        LEDGER_JWT_SECRET: secret,
+        LEDGER_SQLITE_PATH: join(keysDir, 'unused.db'),
+        LEDGER_METRICS_TOKEN: scrapeToken,
+      }),
+      {
+        logger: false,
+      },
+    );
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -82,7 +92,7 @@ async function admin(sql: string): Promise<void> {
 
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body.info.projections).toMatchObject({ status: 'up', kind: 'postgres' });
-    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${scrapeToken}`).expect(200);
     expect(metrics.text).toContain('ledger_budget_remaining_yuan{programme="wuhan-data-product",year="2026"} 600000');
     const verified = await request(app.getHttpServer())
       .post('/api/audit/verify')
