@@ -118,9 +118,10 @@ export function ledgerHttpAdapter(options: HttpOptions): FastifyAdapter {
   return adapter;
 }
 
-/** The caller, once authentication has run (null before, or on a public route). */
+/** The caller, once authentication has run (null before, or on a public route); the token's user where a check after its signature failed. */
 function userOf(request: object): string | null {
-  return (request as { actor?: { id: string } }).actor?.id ?? null;
+  const r = request as { actor?: { id: string }; signedBy?: string };
+  return r.actor?.id ?? r.signedBy ?? null;
 }
 
 /** What every instance of the app gets, whoever builds it. */

@@ -37,6 +37,8 @@ export const readerRoles: Role[] = ['admin', 'reviewer', 'approver', 'finance', 
 
 interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
+  /** Who a validly signed token names, set before the revocation check: the logs name the user even when that check fails. */
+  signedBy?: string;
 }
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
@@ -85,7 +87,7 @@ export class AuthGuard implements CanActivate {
     }
     let actor: Actor;
     try {
-      actor = await this.actorOf(token);
+      actor = await this.actorOf(token, request);
     } catch (error) {
       if (error instanceof ApiError) this.countStranger(address, reply);
       throw error;
@@ -111,9 +113,10 @@ export class AuthGuard implements CanActivate {
     return known !== undefined && known.expiresAtMs > Date.now();
   }
 
-  private async actorOf(token: string): Promise<Actor> {
+  private async actorOf(token: string, request: AuthenticatedRequest): Promise<Actor> {
     const known = this.verified.get(token);
     if (known !== undefined && known.expiresAtMs > Date.now()) {
+      request.signedBy = known.actor.id;
       await this.refuseRevoked(known.actor.id, known.issuedAt);
       return known.actor;
     }
@@ -142,6 +145,7 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(problemOf('UNAUTHENTICATED', 'the token needs a `sub` and `roles` from the known roles'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     const actor: Actor = { id: sub, roles: claimed as Role[] };
+    request.signedBy = sub;
     await this.refuseRevoked(sub, iat);
     if (this.verified.size >= verifiedTokensMax) this.verified.delete(defined(this.verified.keys().next().value, 'the oldest verified token'));
     this.verified.set(token, { actor, expiresAtMs: exp * 1000, issuedAt: iat });

@@ -42,8 +42,8 @@ export class ProblemFilter implements ExceptionFilter {
     const outcome = this.problemFor(error);
     if (outcome.problem.code === 'INTERNAL') {
       // The request's own logger: the line carries its request id, and the user, like its request line.
-      const request = http.getRequest<FastifyRequest & { actor?: { id: string } }>();
-      request.log.error({ err: error, user: request.actor?.id ?? null, url: request.url, method: request.method }, 'unexpected error');
+      const request = http.getRequest<FastifyRequest & { actor?: { id: string }; signedBy?: string }>();
+      request.log.error({ err: error, user: request.actor?.id ?? request.signedBy ?? null, url: request.url, method: request.method }, 'unexpected error');
     }
     sendProblem(http.getResponse<FastifyReply>(), outcome);
   }
