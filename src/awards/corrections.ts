@@ -25,6 +25,11 @@ export interface PoolCorrection {
   readonly clawBack: Money;
 }
 
+/** What approvers ordered back of an award (not corrections, which the pool already took out). */
+export function approverOrderedOf(award: AwardState): Money {
+  return Money.sum([...award.clawbacks.values()].filter((c) => !c.correction && !c.disqualifiesSpend).map((c) => c.amount));
+}
+
 /** The pool without one application: what a correction is worked out on. */
 export function poolWithout(pool: Pool, applicationId: string): Pool {
   const entry = pool.entries.get(applicationId);
@@ -41,15 +46,20 @@ export function poolWithout(pool: Pool, applicationId: string): Pool {
  * needs it, the correction waits for the checker (PAYMENT_PENDING).
  */
 export function correctionsOf(rule: PooledRule, pool: Pool, awards: ReadonlyMap<string, AwardState>): PoolCorrection[] {
-  let excess = ordinaryAwardedOf(pool).minus(poolEntitlement(rule, pool.spend));
-  if (!excess.greaterThan(Money.zero)) return [];
-  const newestFirst = [...pool.entries.values()].filter((e) => !e.caseByCase && e.award.greaterThan(Money.zero)).reverse();
-  const shares = new Map<string, { reduce: Money; clawBack: Money }>();
+  const ordinary = [...pool.entries.values()].filter((e) => !e.caseByCase);
   const award = (entry: PoolEntry): AwardState => {
     const state = awards.get(entry.applicationId);
     if (state === undefined) throw new Error(`the pool holds application ${entry.applicationId}, whose award was not read`);
     return state;
   };
+  // Money an approver already ordered back is not an overpayment to correct (it stays counted in the pool
+  // all the same: clawed-back money restores no headroom, invariant 6).
+  // An entry counts at most what it holds (a disqualified one holds nothing).
+  const orderedBack = Money.sum(ordinary.map((e) => approverOrderedOf(award(e)).min(e.award)));
+  let excess = ordinaryAwardedOf(pool).minus(orderedBack).minus(poolEntitlement(rule, pool.spend));
+  if (!excess.greaterThan(Money.zero)) return [];
+  const newestFirst = ordinary.filter((e) => e.award.greaterThan(Money.zero)).reverse();
+  const shares = new Map<string, { reduce: Money; clawBack: Money }>();
   for (const entry of newestFirst) {
     const reduce = excess.min(entry.award).min(undisbursedOf(award(entry)));
     if (reduce.isZero()) continue;
@@ -136,8 +146,8 @@ export class CorrectionLedger {
     return totals;
   }
 
-  /** Releases a reduction's commitment from its programme-year's budget. */
-  private release(member: Member, amount: Money): void {
+  /** Releases a commitment (a reduction's, or a revoked award's) from its programme-year's budget. */
+  release(member: Member, amount: Money): void {
     const budget = this.budgets_.get(member.fiscalYear);
     if (budget === undefined) throw new Error(`the budget ${member.fiscalYear} of the correction was not read`);
     const committedAfter = (this.committed.get(member.fiscalYear) ?? committedOf(budget)).minus(amount);

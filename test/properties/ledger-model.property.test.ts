@@ -93,6 +93,7 @@ interface ModelApp {
   recorded: bigint;
   paid: bigint;
   ordered: bigint;
+  orderedByApprover: bigint;
 }
 
 interface ModelClawback {
@@ -141,7 +142,9 @@ class Model {
    */
   correct(enterprise: number): { reduced: Map<ModelApp, bigint>; clawedBack: Map<ModelApp, bigint> } {
     const year = this.year(enterprise);
-    let excess = year.awarded - voucherE(year.spend);
+    // What approvers already ordered back is not an overpayment: only the rest is corrected.
+    const orderedBack = this.apps.filter((a) => a.enterprise === enterprise && a.status === 'approved').reduce((sum, a) => sum + minBig(a.orderedByApprover, a.pooled), 0n);
+    let excess = year.awarded - orderedBack - voucherE(year.spend);
     const reduced = new Map<ModelApp, bigint>();
     const clawedBack = new Map<ModelApp, bigint>();
     if (excess <= 0n) return { reduced, clawedBack };
@@ -244,6 +247,7 @@ describe('the ledger against a reference model of its rules', () => {
                     recorded: 0n,
                     paid: 0n,
                     ordered: 0n,
+                    orderedByApprover: 0n,
                   });
                 }
                 break;
@@ -390,6 +394,7 @@ describe('the ledger against a reference model of its rules', () => {
                 expect(result.code).toBe(expected);
                 if (result.code !== 'ok') break;
                 app.ordered += amount;
+                app.orderedByApprover += amount;
                 model.clawbacks.push({ id: (result.value as { clawbackId: string }).clawbackId, app, amount, recovered: 0n });
                 break;
               }

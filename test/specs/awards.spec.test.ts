@@ -6,7 +6,7 @@ import { proposalOf } from '../../src/awards/entitlement.js';
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
-import { aPool, aSubmission, anAward, noPool } from '../support/states.js';
+import { aClawback, aPool, aSubmission, anAward, noPool } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -347,6 +347,16 @@ describe('awards: revocation recomputes the pool', () => {
       ),
     );
     expect([...newest.members.entries()].map(([id, events]) => [id, events[0]?.data.amount])).toEqual([['a-3', '10000.00']]);
+  });
+
+  it('corrections-recompute: money an approver already ordered back is not clawed back twice', () => {
+    const pool = aPool([
+      { id: 'a-1', spend: '200000.00', award: '0.00' },
+      { id: 'a-2', spend: '150000.00', award: '105000.00' },
+    ]);
+    const paid = new Map([['d-1', { disbursementId: 'd-1', amount: Money.of('105000.00'), paymentRef: 'P-1', recordedBy: 'finance-1', confirmedBy: 'finance-2' }]]);
+    const decided = decideRevoke(revoke, givenPool(pool, [member('a-2', '105000.00', { disbursements: paid, clawbacks: new Map([['c-0', aClawback('40000.00')]]) })], '105000.00'));
+    expect(decided.members.get('a-2')?.map((e) => [e.type, e.data.amount])).toEqual([['ClawbackOrdered', '65000.00']]);
   });
 
   it('corrections-recompute: a payment recorded but not confirmed waits for the checker (PAYMENT_PENDING)', () => {
