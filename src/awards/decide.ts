@@ -15,9 +15,9 @@ import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
 import { noticeHasEnded, type Notice } from '../notices/notice.js';
 import { isPooled } from '../programmes/award-rules.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
-import type { Matter, Pool } from './award-streams.js';
+import { emptyPool, type Matter, type Pool } from './award-streams.js';
 import { CorrectionLedger, correctionsOf, poolWithout, type Member } from './corrections.js';
-import { matterTopUp, proposalOf, projectKeyOf } from './entitlement.js';
+import { matterTopUp, poolOf, proposalOf, projectKeyOf } from './entitlement.js';
 import type { EnterpriseYearEvents, MatterEvents, ProjectEvents } from './events.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
@@ -238,16 +238,10 @@ export interface Revoked extends Corrected {
   readonly matter?: [Of<MatterEvents, 'MatterReleased'>];
 }
 
-/** The pool an award is an increment of: the enterprise-year (cumulative rule) or the project (proportional); null for fixed awards. */
-function poolOfRule(given: PoolGiven, year: number): Pool | null {
-  if (given.programme.rule.kind === 'cumulative-annual') return given.enterpriseYears.get(year) ?? null;
-  if (given.programme.rule.kind === 'proportional') return given.project;
-  return null;
-}
-
-/** Applies the corrections of the pool left once `removed` no longer counts in it. */
-export function correctPool(ledger: CorrectionLedger, given: PoolGiven, pool: Pool | null, removed: string): void {
+/** Applies the corrections of the pool (of `year`'s enterprise-year, or the project) left once `removed` no longer counts in it. */
+export function correctPool(ledger: CorrectionLedger, given: PoolGiven, year: number, removed: string): void {
   const rule = given.programme.rule;
+  const pool = poolOf(rule, { enterpriseYear: given.enterpriseYears.get(year) ?? emptyPool, project: given.project });
   if (pool === null || !isPooled(rule)) return;
   const remaining = poolWithout(pool, removed);
   const awards = new Map([...given.members].map(([id, m]) => [id, m.award]));
@@ -277,10 +271,17 @@ export function decideRevoke(command: RevokeAward, given: PoolGiven & { applicat
   const spend = own?.spend ?? Money.zero;
   const pooledAward = own?.award ?? award;
   const projectKey = projectKeyOf(given.programme.rule, submission);
-  const inProject = projectKey !== null && given.project !== null;
-  const projectEntry = inProject ? given.project?.entries.get(id) : undefined;
-
-  const committedAfter = committedOf(budget).minus(award);
+  const project = projectKey !== null && given.project !== null ? { key: projectKey, pool: given.project } : null;
+  const ledger = new CorrectionLedger(given.programmeCurrent, given.budgets, given.enterpriseYears, project, {
+    cause: 'revocation',
+    causeApplicationId: id,
+    causeClawbackId: null,
+    commandId: command.data.commandId,
+  });
+  // The revoked award's own commitment is released first; the corrections' releases follow it on the same stream.
+  ledger.release({ applicationId: id, programmeId, uscc, fiscalYear: year, award: application.award }, award);
+  ledger.moveTotals(year, spend, pooledAward, project !== null);
+  const totals = { spend: spend.format(), award: pooledAward.format() };
   const withdrawn: Of<EnterpriseYearEvents, 'AwardWithdrawn'> = {
     type: 'AwardWithdrawn',
     data: {
@@ -288,80 +289,37 @@ export function decideRevoke(command: RevokeAward, given: PoolGiven & { applicat
       uscc,
       year,
       applicationId: id,
-      spend: spend.format(),
-      award: pooledAward.format(),
+      ...totals,
       spendAfter: enterpriseYear.spend.minus(spend).format(),
       awardedAfter: enterpriseYear.awarded.minus(pooledAward).format(),
     },
   };
-  const projectReleased: Of<ProjectEvents, 'ProjectReleased'>[] = [];
-  if (inProject && given.project !== null && projectKey !== null) {
-    const projectSpend = projectEntry?.spend ?? Money.zero;
-    const projectAward = projectEntry?.award ?? Money.zero;
-    projectReleased.push({
-      type: 'ProjectReleased',
-      data: {
-        programmeId,
-        uscc,
-        projectKey,
-        applicationId: id,
-        spend: projectSpend.format(),
-        award: projectAward.format(),
-        spendAfter: given.project.spend.minus(projectSpend).format(),
-        awardedAfter: given.project.awarded.minus(projectAward).format(),
-      },
-    });
-  }
-  // The budget release of the revoked award goes first; corrections' releases follow it in the same stream.
-  const ownRelease: Of<BudgetEvents, 'AwardReleased'> = {
-    type: 'AwardReleased',
-    data: {
-      programmeId,
-      year,
-      applicationId: id,
-      amount: award.format(),
-      budgetAfter: budgetTotalOf(given.programmeCurrent, budget).format(),
-      committedAfter: committedAfter.format(),
-    },
-  };
-  const afterRelease = new Map(given.budgets);
-  afterRelease.set(year, { status: 'open', allocated: budgetTotalOf(given.programmeCurrent, budget), committed: committedAfter });
-  const correcting = new CorrectionLedger(
-    given.programmeCurrent,
-    afterRelease,
-    yearsAfter(given.enterpriseYears, year, spend, pooledAward),
-    projectAfter(given, projectKey, projectEntry),
-    {
-      cause: 'revocation',
-      causeApplicationId: id,
-      causeClawbackId: null,
-      commandId: command.data.commandId,
-    },
-  );
-  correctPool(correcting, given, poolOfRule(given, year), id);
+  const projectReleased: Of<ProjectEvents, 'ProjectReleased'>[] =
+    project === null
+      ? []
+      : [
+          {
+            type: 'ProjectReleased',
+            data: {
+              programmeId,
+              uscc,
+              projectKey: project.key,
+              applicationId: id,
+              ...totals,
+              spendAfter: project.pool.spend.minus(spend).format(),
+              awardedAfter: project.pool.awarded.minus(pooledAward).format(),
+            },
+          },
+        ];
+  correctPool(ledger, given, year, id);
 
   const revoked: Revoked = {
     application: [{ type: 'AwardRevoked', data: { applicationId: id, award: award.format(), reason: command.data.reason } }],
     invoices: releaseInvoices(application, 'revoked'),
-    ...merged(correcting, { year, budget: [ownRelease], enterpriseYear: [withdrawn], project: projectReleased }),
+    ...merged(ledger, { year, enterpriseYear: [withdrawn], project: projectReleased }),
   };
   if (matterKey === null) return revoked;
   return { ...revoked, matter: [{ type: 'MatterReleased', data: { uscc, matterKey, applicationId: id, programmeId, award: award.format() } }] };
-}
-
-/** The enterprise-years with one application's spend and award already taken out of `year`. */
-export function yearsAfter(years: ReadonlyMap<number, Pool>, year: number, spend: Money, award: Money): Map<number, Pool> {
-  const after = new Map(years);
-  const pool = years.get(year);
-  if (pool !== undefined) after.set(year, { ...pool, spend: pool.spend.minus(spend), awarded: pool.awarded.minus(award) });
-  return after;
-}
-
-function projectAfter(given: PoolGiven, projectKey: string | null, entry: { spend: Money; award: Money } | undefined): { key: string; pool: Pool } | null {
-  if (projectKey === null || given.project === null) return null;
-  const spend = entry?.spend ?? Money.zero;
-  const award = entry?.award ?? Money.zero;
-  return { key: projectKey, pool: { ...given.project, spend: given.project.spend.minus(spend), awarded: given.project.awarded.minus(award) } };
 }
 
 /** A correction's events after those the command itself puts first on the same streams. */
@@ -369,14 +327,11 @@ export function merged(
   ledger: CorrectionLedger,
   first: {
     year: number;
-    budget: Of<BudgetEvents, 'AwardReleased'>[];
     enterpriseYear: (Of<EnterpriseYearEvents, 'AwardWithdrawn'> | Of<EnterpriseYearEvents, 'AwardCorrected'>)[];
     project: (Of<ProjectEvents, 'ProjectReleased'> | Of<ProjectEvents, 'ProjectCorrected'>)[];
   },
 ): Corrected {
-  const budgets = new Map<number, Of<BudgetEvents, 'AwardReleased'>[]>([[first.year, first.budget]]);
-  for (const [year, events] of ledger.budgets) budgets.set(year, [...(budgets.get(year) ?? []), ...events]);
   const enterpriseYears = new Map<number, (Of<EnterpriseYearEvents, 'AwardWithdrawn'> | Of<EnterpriseYearEvents, 'AwardCorrected'>)[]>([[first.year, first.enterpriseYear]]);
   for (const [year, events] of ledger.enterpriseYears) enterpriseYears.set(year, [...(enterpriseYears.get(year) ?? []), ...events]);
-  return { members: ledger.applications, budgets, enterpriseYears, project: [...first.project, ...ledger.project], clawbacks: ledger.clawbacks };
+  return { members: ledger.applications, budgets: ledger.budgets, enterpriseYears, project: [...first.project, ...ledger.project], clawbacks: ledger.clawbacks };
 }

@@ -10,10 +10,10 @@ import { applicationStream, type AwardedApplication, type LiveApplication } from
 import type { Budget } from '../budgets/budget.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { StreamReader, StreamWrite } from '../commands/use-case.js';
-import { enterpriseYearStream, matterStream, projectStream, type Pool } from './award-streams.js';
+import { emptyPool, enterpriseYearStream, matterStream, projectStream, type Pool } from './award-streams.js';
 import type { Member } from './corrections.js';
 import { decideApprove, decideRevoke, type Corrected, type PoolGiven } from './decide.js';
-import { projectKeyOf, proposalOf } from './entitlement.js';
+import { poolOf, projectKeyOf, proposalOf } from './entitlement.js';
 
 /** The project stream of an application under a proportional rule, or null. */
 function projectStreamOf(programme: ProgrammeDefinition, application: LiveApplication): string | null {
@@ -48,7 +48,7 @@ export async function loadPool(reader: StreamReader, application: LiveApplicatio
   await readYear(fiscalYear);
   const projectName = projectStreamOf(programme, application);
   const project = projectName === null ? null : await reader.read(projectName, projectStream);
-  const pool = programme.rule.kind === 'cumulative-annual' ? enterpriseYears.get(fiscalYear) : project;
+  const pool = poolOf(programme.rule, { enterpriseYear: enterpriseYears.get(fiscalYear) ?? emptyPool, project });
   const members = new Map<string, Member>();
   for (const memberId of pool?.entries.keys() ?? []) {
     if (memberId === applicationId) continue;

@@ -143,9 +143,8 @@ function disqualify(command: OrderClawback, application: AwardedApplication & { 
     awardRemoved: entry?.award ?? Money.zero,
     inProject: projectKey !== null && pool.project !== null,
   });
-  const rulePool = pool.programme.rule.kind === 'cumulative-annual' ? enterpriseYear : pool.programme.rule.kind === 'proportional' ? pool.project : null;
-  correctPool(ledger, pool, rulePool, id);
-  return { rest: merged(ledger, { year, budget: [], enterpriseYear: [], project: [] }) };
+  correctPool(ledger, pool, year, id);
+  return { rest: merged(ledger, { year, enterpriseYear: [], project: [] }) };
 }
 
 export type RecordRecovery = TypedCommand<'RecordRecovery', { clawbackId: string; amount: Money; receivedOn: CalendarDate; receiptRef: string }>;

@@ -9,6 +9,18 @@ import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
 type Shape<D> = { readonly [K in keyof D]-?: FieldKind };
 
+/** What a correction of one application's place in a pool carries, on an enterprise-year or a project stream. */
+const correctionShape = {
+  applicationId: 'string',
+  spendRemoved: 'string',
+  awardRemoved: 'string',
+  cause: 'string',
+  causeApplicationId: 'string',
+  causeClawbackId: 'string?',
+  spendAfter: 'string',
+  awardedAfter: 'string',
+} as const;
+
 /** The current shape of every event type's data: the compiler insists each lists every field, and no other. */
 export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } = {
   ProgrammePublished: { definition: 'object' },
@@ -41,19 +53,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     spendAfter: 'string',
     awardedAfter: 'string',
   },
-  AwardCorrected: {
-    programmeId: 'string',
-    uscc: 'string',
-    year: 'number',
-    applicationId: 'string',
-    spendRemoved: 'string',
-    awardRemoved: 'string',
-    cause: 'string',
-    causeApplicationId: 'string',
-    causeClawbackId: 'string?',
-    spendAfter: 'string',
-    awardedAfter: 'string',
-  },
+  AwardCorrected: { programmeId: 'string', uscc: 'string', year: 'number', ...correctionShape },
   ProjectFunded: {
     programmeId: 'string',
     uscc: 'string',
@@ -75,19 +75,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     spendAfter: 'string',
     awardedAfter: 'string',
   },
-  ProjectCorrected: {
-    programmeId: 'string',
-    uscc: 'string',
-    projectKey: 'string',
-    applicationId: 'string',
-    spendRemoved: 'string',
-    awardRemoved: 'string',
-    cause: 'string',
-    causeApplicationId: 'string',
-    causeClawbackId: 'string?',
-    spendAfter: 'string',
-    awardedAfter: 'string',
-  },
+  ProjectCorrected: { programmeId: 'string', uscc: 'string', projectKey: 'string', ...correctionShape },
   EnterpriseHeadroomRestored: { programmeId: 'string', uscc: 'string', year: 'number', applicationId: 'string', amount: 'string', spendAfter: 'string', awardedAfter: 'string' },
   MatterFunded: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', entitlement: 'string', award: 'string' },
   MatterReleased: { uscc: 'string', matterKey: 'string', applicationId: 'string', programmeId: 'string', award: 'string' },
