@@ -1,7 +1,7 @@
 // Dependency rules: the outer ring depends inward only. Capabilities (the domain's folders) and
 // shared/ know neither NestJS nor any store or transport; the read side never reaches into a
 // concrete store; nothing depends on itself in a circle.
-const capabilities = '^src/(applications|notices|awards|budgets|enterprises|disbursements|clawbacks|programmes|events)/';
+const capabilities = '^src/(applications|notices|decisions|awards|budgets|enterprises|disbursements|clawbacks|programmes|events)/';
 const outerRing = '^src/(event-store|http|cli|projections|health|auth|synthetic|console)/|^src/(app[.]module|bootstrap|main|config)[.]ts$';
 const frameworksAndStores = '(^|node_modules/)(@nestjs|better-sqlite3|pg|@kurrent|fastify|@fastify|helmet|jose|nest-commander|prom-client)(/|$)';
 

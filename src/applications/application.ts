@@ -30,6 +30,10 @@ export interface Review {
 export interface NoticeRef {
   readonly noticeId: string;
   readonly endsOn: CalendarDate;
+  /** The review stage the notice follows; null: recorded before notice stages (it followed the last). */
+  readonly afterStage: string | null;
+  /** The proposed award it listed (拟奖励金额); null where it listed none. */
+  readonly proposedAward: Money | null;
 }
 
 export interface Disbursement {
@@ -67,6 +71,8 @@ export interface AwardState {
 interface Live {
   readonly submission: Submission;
   readonly review: Review;
+  /** Every public notice the application was put on, in order (a later one of a stage supersedes). */
+  readonly notices: readonly NoticeRef[];
 }
 
 export type Application =
@@ -116,6 +122,7 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
           claimedTotal: Money.of(d.claimedTotal),
         },
         review: { recognized: null, stagesPassed: [], lastReviewer: null },
+        notices: [],
       };
     }
     case 'StageReviewed': {
@@ -125,20 +132,27 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
         recognized: event.data.recognizedAmount === null ? s.review.recognized : Money.of(event.data.recognizedAmount),
         lastReviewer: event.actorId,
       };
-      return { status: event.data.final ? 'reviewed' : 'in_review', submission: s.submission, review };
+      return { status: event.data.final ? 'reviewed' : 'in_review', submission: s.submission, review, notices: s.notices };
     }
     case 'ApplicationRejected': {
       const s = live(state, event);
       const review = event.data.stage === null ? s.review : { ...s.review, lastReviewer: event.actorId };
-      return { status: 'rejected', submission: s.submission, review, notice: noticeOf(s) };
+      return { status: 'rejected', submission: s.submission, review, notices: s.notices, notice: noticeOf(s) };
     }
     case 'ApplicationWithdrawn': {
       const s = live(state, event);
-      return { status: 'withdrawn', submission: s.submission, review: s.review, notice: noticeOf(s) };
+      return { status: 'withdrawn', submission: s.submission, review: s.review, notices: s.notices, notice: noticeOf(s) };
     }
     case 'ApplicationNoticed': {
       const s = live(state, event);
-      return { status: 'in_notice', submission: s.submission, review: s.review, notice: { noticeId: event.data.noticeId, endsOn: event.data.endsOn } };
+      const d = event.data;
+      const notice: NoticeRef = {
+        noticeId: d.noticeId,
+        endsOn: d.endsOn,
+        afterStage: d.afterStage,
+        proposedAward: d.proposedAward === null ? null : Money.of(d.proposedAward),
+      };
+      return { status: 'in_notice', submission: s.submission, review: s.review, notices: [...s.notices, notice], notice };
     }
     case 'AwardApproved': {
       const s = live(state, event);
@@ -152,7 +166,7 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
         disbursements: new Map(),
         clawbacks: new Map(),
       };
-      return { status: 'approved', submission: s.submission, review: s.review, notice: s.notice, award };
+      return { status: 'approved', submission: s.submission, review: s.review, notices: s.notices, notice: s.notice, award };
     }
     case 'AwardRevoked': {
       const s = awarded(state, event);

@@ -7,6 +7,7 @@ import { yearOfDate, type CalendarDate } from '../shared/time.js';
 import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { Application, InvoiceHolder, LiveApplication } from './application.js';
+import { assertNoticeStageComplete, type Notice } from '../notices/notice.js';
 import type { ApplicationEvents, ApplicationItem, InvoiceEvents } from './events.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
@@ -165,22 +166,25 @@ export type ReviewApplication = TypedCommand<
 >;
 
 /**
- * Rule `review-stages` (Wuhan art. 9, 10): the programme's stages in order; any stage may reject
- * with a reason; a review may set the recognized amount, never above the claimed total.
+ * Rule `review-stages` (Wuhan art. 9, 10): the programme's stages in order, each after the notice that
+ * follows the one before, if the programme holds one there; any stage may reject with a reason; a
+ * review may set the recognized amount, never above the claimed total.
  */
 export function decideReview(
   command: ReviewApplication,
-  given: { application: LiveApplication; programme: ProgrammeDefinition },
+  given: { application: LiveApplication; programme: ProgrammeDefinition; notice: Notice },
 ): { application: [ApplicationOf<'StageReviewed'>]; invoices?: undefined } | { application: [ApplicationOf<'ApplicationRejected'>]; invoices: ByInvoice<'InvoiceReleased'> } {
   const input = command.data;
   const { application, programme } = given;
   const id = application.submission.applicationId;
-  if (application.status !== 'submitted' && application.status !== 'in_review') throw invalidTransition(id, application.status, 'reviewed');
   const stagesPassed = application.review.stagesPassed.length;
   const stageExpected = programme.stages[stagesPassed];
+  if (!['submitted', 'in_review', 'in_notice'].includes(application.status) || stageExpected === undefined) throw invalidTransition(id, application.status, 'reviewed');
   if (input.stage !== stageExpected) {
     throw refusal('INVALID_TRANSITION', `application ${id} awaits the ${stageExpected} stage, not ${input.stage}`, { applicationId: id, stageExpected: stageExpected ?? null });
   }
+  // Rule `notice-stages`: where a notice follows the stage passed last, the next stage waits for its end.
+  assertNoticeStageComplete(application, programme, given.notice, command.metadata.today);
   if (input.outcome === 'reject') {
     if (input.reason === null) throw refusal('VALIDATION_FAILED', 'a rejection needs a reason', { field: 'reason' });
     return {

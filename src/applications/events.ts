@@ -33,10 +33,20 @@ export interface ApplicationEvents {
   /** `stage` null: rejected by an upheld objection (`objectionId`), not by a review. */
   ApplicationRejected: { applicationId: string; stage: string | null; reason: string; objectionId: string | null };
   ApplicationWithdrawn: { applicationId: string; reason: string };
-  ApplicationNoticed: { applicationId: string; noticeId: string; opensOn: string; endsOn: string };
+  /**
+   * `afterStage`: the review stage the notice follows (null: recorded before notice stages, the last);
+   * `proposedAward`: the amount it listed (null where it lists none).
+   */
+  ApplicationNoticed: { applicationId: string; noticeId: string; opensOn: string; endsOn: string; afterStage: string | null; proposedAward: Amount | null };
+  /**
+   * `decisionRef`: the recorded decision cited (a free-text reference before decisions were recorded);
+   * `decidedAmount` and `noticedAmount`: what it approved and what the notice listed (null: not recorded).
+   */
   AwardApproved: {
     applicationId: string;
     decisionRef: string;
+    decidedAmount: Amount | null;
+    noticedAmount: Amount | null;
     base: Amount;
     entitlement: Amount;
     award: Amount;

@@ -4,6 +4,7 @@ import { derivedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
+import { noNotice, noticeStream } from '../notices/notice.js';
 import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
 import { programmeStream, requireProgramme, versionOf } from '../programmes/state.js';
@@ -90,7 +91,12 @@ export const reviewApplication = useCase({
       reason: read.optionalText(input['reason'], 'reason'),
     };
   },
-  load: (data, reader) => loadApplication(reader, data.applicationId),
+  load: async (data, reader) => {
+    const loaded = await loadApplication(reader, data.applicationId);
+    const { application } = loaded;
+    const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
+    return { ...loaded, notice };
+  },
   decide: decideReview,
   write: (decided, command) => {
     const [event] = decided.application;

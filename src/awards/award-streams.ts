@@ -32,6 +32,13 @@ export function ordinaryAwardedOf(pool: Pool): Money {
   return Money.sum([...pool.entries.values()].filter((e) => !e.caseByCase).map((e) => e.award));
 }
 
+/** The pool once an application's spend and award count in it (what-if, for proposals listed together). */
+export function poolWith(pool: Pool, entry: PoolEntry): Pool {
+  const entries = new Map(pool.entries);
+  entries.set(entry.applicationId, entry);
+  return { entries, spend: pool.spend.plus(entry.spend), awarded: pool.awarded.plus(entry.award) };
+}
+
 type Totals = { readonly spendAfter: string; readonly awardedAfter: string };
 
 function withTotals(entries: Map<string, PoolEntry>, totals: Totals): Pool {
@@ -129,6 +136,13 @@ export function evolveMatter(state: Matter, event: Recorded<MatterEvent>): Matte
     default:
       return assertNever(event, 'unknown event in a matter stream');
   }
+}
+
+/** The matter once an application's award counts in it (what-if, for proposals listed together). */
+export function matterWith(matter: Matter, funding: MatterFunding): Matter {
+  const next = new Map(matter);
+  next.set(funding.applicationId, funding);
+  return next;
 }
 
 export const matterStream: StreamKind<Matter, MatterEvent> = {

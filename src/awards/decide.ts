@@ -12,7 +12,9 @@ import { budgetTotalOf, committedOf, type Budget } from '../budgets/budget.js';
 import type { BudgetEvents } from '../budgets/events.js';
 import type { ClawbackIndexEvents } from '../clawbacks/events.js';
 import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
-import { noticeHasEnded, type Notice } from '../notices/notice.js';
+import { assertNoticeStageComplete, type Notice } from '../notices/notice.js';
+import type { Decision } from '../decisions/decision.js';
+import { decidedAmountOf } from '../decisions/decide.js';
 import { isPooled } from '../programmes/award-rules.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { emptyPool, type Matter, type Pool } from './award-streams.js';
@@ -32,6 +34,8 @@ export interface ApproveGiven {
   readonly programmeCurrent: ProgrammeDefinition;
   readonly enterprise: Enterprise;
   readonly notice: Notice;
+  /** The collective decision the approval cites (none where no decision of that id is recorded). */
+  readonly decision: Decision;
   readonly budget: Budget;
   readonly enterpriseYear: Pool;
   /** The application's project under a proportional rule; null under any other. */
@@ -55,15 +59,16 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
   const { submission } = application;
   const id = submission.applicationId;
   if (application.status !== 'in_notice') throw invalidTransition(id, application.status, 'approved');
-  // Rule `notice-before-approval`: approval only once the notice has ended, with no objection open.
-  if (notice.status === 'none' || !noticeHasEnded(notice, today)) {
-    const endsOn = notice.status === 'none' ? '' : notice.endsOn;
-    throw refusal('NOTICE_NOT_ENDED', `the public notice of application ${id} runs until ${endsOn}`, { applicationId: id, endsOn, today });
+  const stageExpected = programme.stages[application.review.stagesPassed.length];
+  if (stageExpected !== undefined) {
+    throw refusal('INVALID_TRANSITION', `application ${id} awaits the ${stageExpected} stage before its approval`, {
+      applicationId: id,
+      status: application.status,
+      stageExpected,
+    });
   }
-  const open = [...notice.objections.values()].find((o) => o.applicationId === id && o.outcome === null);
-  if (open !== undefined) {
-    throw refusal('OBJECTION_UNRESOLVED', `objection ${open.objectionId} to application ${id} is not resolved`, { applicationId: id, objectionId: open.objectionId });
-  }
+  // Rules `notice-before-approval` and `notice-stages`: approval only once the last notice has ended, with no objection open.
+  assertNoticeStageComplete(application, programme, notice, today);
   // Rule `segregation-of-duties`: whoever recorded the final review does not approve.
   if (application.review.lastReviewer === actorId) {
     throw refusal('SEGREGATION_OF_DUTIES', `${actorId} recorded the final review of application ${id} and may not approve it`, { applicationId: id, actor: actorId });
@@ -85,6 +90,8 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
     throw refusal('MATTER_ALREADY_FUNDED', `matter ${submission.matterKey} of ${submission.uscc} is already funded`, { matterKey: submission.matterKey });
   }
 
+  // Rule `collective-decision`: the cited decision lists the application at an amount of at least the award.
+  const { decision, amount: decided } = decidedAmountOf(given.decision, input.decisionRef, id, caseByCase);
   let entitlement: Money;
   let award: Money;
   let matterEntitlement: Money;
@@ -92,22 +99,23 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
     // Rule `case-by-case` (一事一议): lifts the caps and the threshold, nothing else. The decision states
     // an amount of at most the recognized amount; 就高不重复 pays it as a top-up of the matter.
     if (!programme.caseByCaseAllowed) throw refusal('INVALID_TRANSITION', `programme ${programme.id} does not allow 一事一议`, { programmeId: programme.id });
-    if (input.amount === null) throw refusal('VALIDATION_FAILED', 'a 一事一议 approval states its amount', { field: 'amount' });
-    if (input.amount.greaterThan(base)) {
-      throw refusal('AMOUNT_ABOVE_ENTITLEMENT', `a 一事一议 award of ${input.amount} exceeds the recognized amount ${base} (100 % at most)`, {
+    const requested = input.amount ?? decided;
+    if (requested.greaterThan(base)) {
+      throw refusal('AMOUNT_ABOVE_ENTITLEMENT', `a 一事一议 award of ${requested} exceeds the recognized amount ${base} (100 % at most)`, {
         applicationId: id,
         entitlement: base.format(),
-        requested: input.amount.format(),
+        requested: requested.format(),
         recognized: base.format(),
       });
     }
-    matterEntitlement = input.amount;
-    entitlement = matterTopUp(programme.id, input.amount, given.matter);
+    matterEntitlement = requested;
+    entitlement = matterTopUp(programme.id, requested, given.matter);
     award = entitlement;
   } else {
     matterEntitlement = ruleEntitlement;
     entitlement = proposal.entitlement;
-    award = entitlement;
+    // Without an amount, the approval awards what the decision approved, within the entitlement.
+    award = entitlement.min(decided);
     if (input.amount !== null) {
       // Rule `award-at-most-entitlement`: an explicit amount may be lower (and the reduction is final), never higher.
       if (input.amount.greaterThan(entitlement)) {
@@ -119,6 +127,28 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
       }
       award = input.amount;
     }
+  }
+  if (award.greaterThan(decided)) {
+    throw refusal('AMOUNT_ABOVE_DECISION', `the award of ${award} is above the ${decided} decision ${decision.reference} approved for application ${id}`, {
+      applicationId: id,
+      decisionId: decision.decisionId,
+      decided: decided.format(),
+      requested: award.format(),
+    });
+  }
+  // Rule `notice-amounts`: never above what the public notice listed; a lower award is recorded beside it.
+  const noticed = application.notice.proposedAward;
+  if (noticed !== null && award.greaterThan(noticed)) {
+    throw refusal(
+      'AMOUNT_ABOVE_NOTICE',
+      `the award of ${award} is above the ${noticed} listed on notice ${application.notice.noticeId}: a new notice must list the higher amount`,
+      {
+        applicationId: id,
+        noticeId: application.notice.noticeId,
+        noticed: noticed.format(),
+        requested: award.format(),
+      },
+    );
   }
 
   // Rule `baoding-m1-budget` (and every programme's budget): Σ committed ≤ the year's budget. 一事一议 included.
@@ -143,7 +173,9 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
         type: 'AwardApproved',
         data: {
           applicationId: id,
-          decisionRef: input.decisionRef,
+          decisionRef: decision.decisionId,
+          decidedAmount: decided.format(),
+          noticedAmount: noticed?.format() ?? null,
           base: base.format(),
           entitlement: entitlement.format(),
           award: award.format(),

@@ -5,7 +5,7 @@ import { Money } from '../shared/money.js';
 import { awardBaseOf, type LiveApplication } from '../applications/application.js';
 import { fixedAward, isPooled, poolCap, poolEntitlement } from '../programmes/award-rules.js';
 import type { AwardRule } from '../programmes/programme.js';
-import type { Matter, Pool } from './award-streams.js';
+import { emptyPool, matterWith, poolWith, type Matter, type Pool } from './award-streams.js';
 
 export interface AwardPools {
   /** The application's enterprise-year in its programme: the pool of the cumulative rule. */
@@ -80,4 +80,41 @@ export function projectKeyOf(rule: AwardRule, submission: { applicationId: strin
   if (rule.approvalRefRequired && submission.approvalRef !== null) return `approval:${submission.approvalRef}`;
   if (submission.matterKey !== null) return `matter:${submission.matterKey}`;
   return `application:${submission.applicationId}`;
+}
+
+/** Where an application's pools are kept (their stream names), so that applications sharing one are seen to. */
+export interface PoolKeys {
+  readonly enterpriseYear: string;
+  readonly project: string | null;
+  readonly matter: string | null;
+}
+
+/**
+ * Rule `notice-amounts`: the proposed awards of applications listed together (on one notice), worked
+ * out as if they were approved in the order listed: each counts in the pools of those after it, so
+ * that two applications of one enterprise-year are not both proposed the same headroom, and their
+ * increments add up to the pool's entitlement. `proposed` replaces an application's amount where an
+ * approver proposes a lower one (it then counts at that amount).
+ */
+export function proposalsInOrder(
+  rule: AwardRule,
+  listed: readonly { readonly application: LiveApplication; readonly pools: AwardPools; readonly keys: PoolKeys; readonly proposed: Money | null }[],
+): Proposal[] {
+  const pools = new Map<string, Pool>();
+  const matters = new Map<string, Matter>();
+  return listed.map(({ application, pools: own, keys, proposed }) => {
+    const current: AwardPools = {
+      enterpriseYear: pools.get(keys.enterpriseYear) ?? own.enterpriseYear,
+      project: keys.project === null ? own.project : (pools.get(keys.project) ?? own.project ?? emptyPool),
+      matter: keys.matter === null ? own.matter : (matters.get(keys.matter) ?? own.matter),
+    };
+    const proposal = proposalOf(application, rule, current);
+    const award = proposed ?? proposal.entitlement;
+    const { applicationId, programmeId } = application.submission;
+    const entry = { applicationId, spend: proposal.base, award, caseByCase: false };
+    pools.set(keys.enterpriseYear, poolWith(current.enterpriseYear, entry));
+    if (keys.project !== null) pools.set(keys.project, poolWith(current.project ?? emptyPool, entry));
+    if (keys.matter !== null) matters.set(keys.matter, matterWith(current.matter ?? new Map(), { applicationId, programmeId, entitlement: proposal.ruleEntitlement, award }));
+    return proposal;
+  });
 }

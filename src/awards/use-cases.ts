@@ -6,6 +6,8 @@ import { loadApplication, onInvoiceStreams } from '../applications/use-cases.js'
 import { budgetStream } from '../budgets/budget.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
+import { decisionStream, noDecision } from '../decisions/decision.js';
+import { keyPattern } from '../shared/patterns.js';
 import { applicationStream, type AwardedApplication, type LiveApplication } from '../applications/application.js';
 import type { Budget } from '../budgets/budget.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
@@ -13,10 +15,10 @@ import type { StreamReader, StreamWrite } from '../commands/use-case.js';
 import { emptyPool, enterpriseYearStream, matterStream, projectStream, type Pool } from './award-streams.js';
 import type { Member } from './corrections.js';
 import { decideApprove, decideRevoke, type Corrected, type PoolGiven } from './decide.js';
-import { poolOf, projectKeyOf, proposalOf } from './entitlement.js';
+import { poolOf, projectKeyOf, proposalOf, type PoolKeys } from './entitlement.js';
 
 /** The project stream of an application under a proportional rule, or null. */
-function projectStreamOf(programme: ProgrammeDefinition, application: LiveApplication): string | null {
+export function projectStreamOf(programme: ProgrammeDefinition, application: LiveApplication): string | null {
   const { programmeId, uscc } = application.submission;
   const key = projectKeyOf(programme.rule, application.submission);
   return key === null ? null : streams.project(programmeId, uscc, key);
@@ -30,6 +32,16 @@ export async function loadAwardPools(reader: StreamReader, application: LiveAppl
   const project = projectName === null ? null : await reader.read(projectName, projectStream);
   const matter = matterKey === null ? null : await reader.read(streams.matter(uscc, matterKey), matterStream);
   return { enterpriseYear, project, matter };
+}
+
+/** Where the application's pools are kept: what identifies them when several applications are weighed together. */
+export function poolKeysOf(application: LiveApplication, programme: ProgrammeDefinition): PoolKeys {
+  const { programmeId, uscc, fiscalYear, matterKey } = application.submission;
+  return {
+    enterpriseYear: streams.enterpriseYear(programmeId, uscc, fiscalYear),
+    project: projectStreamOf(programme, application),
+    matter: matterKey === null ? null : streams.matter(uscc, matterKey),
+  };
 }
 
 /**
@@ -97,9 +109,11 @@ export const approveAward = useCase({
     const { programmeId, uscc, fiscalYear } = application.submission;
     const enterprise = await reader.read(streams.enterprise(uscc), enterpriseStream);
     const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
+    // A reference that cannot be a decision's id (free text, as cited before decisions were recorded) names none.
+    const decision = keyPattern.test(data.decisionRef) ? await reader.read(streams.decision(data.decisionRef), decisionStream) : noDecision;
     const budget = await reader.read(streams.budget(programmeId, fiscalYear), budgetStream);
     const pools = await loadAwardPools(reader, application, programme);
-    return { application, programme, programmeCurrent, enterprise, notice, budget, ...pools };
+    return { application, programme, programmeCurrent, enterprise, notice, decision, budget, ...pools };
   },
   decide: decideApprove,
   write: (decided, command, given) => {

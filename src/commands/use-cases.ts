@@ -6,6 +6,7 @@ import { allocateBudget } from '../budgets/use-cases.js';
 import { reviewApplication, submitApplication, withdrawApplication } from '../applications/use-cases.js';
 import { fileObjection, openNotice, resolveObjection } from '../notices/use-cases.js';
 import { approveAward, revokeAward } from '../awards/use-cases.js';
+import { recordDecision } from '../decisions/use-cases.js';
 import { confirmDisbursement, recordDisbursement, rejectDisbursement } from '../disbursements/use-cases.js';
 import { orderClawback, recordRecovery, writeOffClawback } from '../clawbacks/use-cases.js';
 import type { AnyUseCase, UseCase } from './use-case.js';
@@ -23,6 +24,7 @@ export const useCases = {
   OpenNotice: openNotice,
   FileObjection: fileObjection,
   ResolveObjection: resolveObjection,
+  RecordDecision: recordDecision,
   ApproveAward: approveAward,
   RevokeAward: revokeAward,
   RecordDisbursement: recordDisbursement,

@@ -117,6 +117,8 @@ export class Worklists {
   private readonly movements = new Map<string, BudgetMovement[]>();
   /** Applications approved and not revoked: where payments can still be due. */
   private readonly awarded = new Set<string>();
+  /** The minutes' reference of each recorded decision, by its id: what a person reads. */
+  private readonly decisionReferences = new Map<string, string>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -159,9 +161,14 @@ export class Worklists {
           decisionRef: null,
         });
         break;
+      case 'DecisionRecorded':
+        this.decisionReferences.set(data['decisionId'] as string, data['reference'] as string);
+        break;
       case 'AwardApproved': {
         const application = this.applications.get(data['applicationId'] as string);
-        if (application !== undefined) Object.assign(application, { approvedBy: actor, award: data['award'] as string, decisionRef: data['decisionRef'] as string });
+        const cited = data['decisionRef'] as string;
+        // The decision's minutes reference (an approval before decisions were recorded cited text).
+        if (application !== undefined) Object.assign(application, { approvedBy: actor, award: data['award'] as string, decisionRef: this.decisionReferences.get(cited) ?? cited });
         this.awarded.add(data['applicationId'] as string);
         break;
       }

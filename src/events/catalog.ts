@@ -7,6 +7,7 @@ import type { ClawbackIndexEvents } from '../clawbacks/events.js';
 import type { DisbursementIndexEvents, PaymentReferenceEvents } from '../disbursements/events.js';
 import type { EnterpriseEvents } from '../enterprises/events.js';
 import type { NoticeEvents } from '../notices/events.js';
+import type { DecisionEvents, DecisionReferenceEvents } from '../decisions/events.js';
 import type { CalendarEvents, ProgrammeEvents } from '../programmes/events.js';
 import type { EventOf, Recorded } from '../shared/event.js';
 
@@ -36,6 +37,8 @@ export interface LedgerEvents
     ApplicationEvents,
     InvoiceEvents,
     NoticeEvents,
+    DecisionEvents,
+    DecisionReferenceEvents,
     DisbursementIndexEvents,
     PaymentReferenceEvents,
     ClawbackIndexEvents,

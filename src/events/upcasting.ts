@@ -4,6 +4,7 @@
 import { assert, defined } from '../shared/assert.js';
 import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
+import type { NoticeOpenedV1, ObjectionFiledV1 } from '../notices/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
 type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
@@ -94,10 +95,12 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   StageReviewed: { applicationId: 'string', stage: 'string', recognizedAmount: 'string?', reason: 'string?', final: 'boolean' },
   ApplicationRejected: { applicationId: 'string', stage: 'string?', reason: 'string', objectionId: 'string?' },
   ApplicationWithdrawn: { applicationId: 'string', reason: 'string' },
-  ApplicationNoticed: { applicationId: 'string', noticeId: 'string', opensOn: 'string', endsOn: 'string' },
+  ApplicationNoticed: { applicationId: 'string', noticeId: 'string', opensOn: 'string', endsOn: 'string', afterStage: 'string?', proposedAward: 'string?' },
   AwardApproved: {
     applicationId: 'string',
     decisionRef: 'string',
+    decidedAmount: 'string?',
+    noticedAmount: 'string?',
     base: 'string',
     entitlement: 'string',
     award: 'string',
@@ -124,8 +127,27 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
   InvoiceClaimed: { invoiceNumber: 'string', applicationId: 'string', uscc: 'string' },
   InvoiceReleased: { invoiceNumber: 'string', applicationId: 'string', reason: 'string' },
-  NoticeOpened: { noticeId: 'string', programmeId: 'string', applicationIds: 'list', opensOn: 'string', endsOn: 'string' },
-  ObjectionFiled: { noticeId: 'string', objectionId: 'string', applicationId: 'string', summary: 'string' },
+  NoticeOpened: {
+    noticeId: 'string',
+    programmeId: 'string',
+    afterStage: 'string?',
+    listsAmounts: 'boolean',
+    applicationIds: 'list',
+    entries: 'list',
+    opensOn: 'string',
+    endsOn: 'string',
+  },
+  ObjectionFiled: {
+    noticeId: 'string',
+    objectionId: 'string',
+    applicationId: 'string',
+    summary: 'string',
+    objector: 'string?',
+    channel: 'string?',
+    receivedOn: 'string?',
+  },
+  DecisionRecorded: { decisionId: 'string', reference: 'string', decidedOn: 'string', body: 'string', kind: 'string', awards: 'list' },
+  DecisionReferenceUsed: { body: 'string', reference: 'string', decisionId: 'string' },
   ObjectionResolved: { noticeId: 'string', objectionId: 'string', applicationId: 'string', outcome: 'outcome', reason: 'string' },
   DisbursementIndexed: { disbursementId: 'string', applicationId: 'string' },
   PaymentReferenceUsed: { paymentRef: 'string', applicationId: 'string', disbursementId: 'string' },
@@ -155,6 +177,27 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
       };
     },
   ],
+  // Version 2 of ApplicationNoticed: the stage the notice follows and the proposed award it listed.
+  // Before notice stages every notice followed the last review, and no amount was recorded.
+  ApplicationNoticed: [(data) => ({ ...data, afterStage: null, proposedAward: null })],
+  // Version 2 of AwardApproved: the cited decision's amount and the noticed amount the award was held
+  // to. Version 1 cited a free-text reference and no notice listed amounts.
+  AwardApproved: [(data) => ({ ...data, decidedAmount: null, noticedAmount: null })],
+  // Version 2 of NoticeOpened: the stage, and the public listing. A version-1 notice listed the
+  // applications only; its lines carry nothing else.
+  NoticeOpened: [
+    (data) => {
+      const v1 = data as unknown as NoticeOpenedV1;
+      return {
+        ...v1,
+        afterStage: null,
+        listsAmounts: false,
+        entries: v1.applicationIds.map((applicationId) => ({ applicationId, uscc: null, enterpriseName: null, matterKey: null, proposedAward: null, proposedBy: null })),
+      };
+    },
+  ],
+  // Version 2 of ObjectionFiled: who objected, by which channel and when; not recorded before.
+  ObjectionFiled: [(data) => ({ ...(data as unknown as ObjectionFiledV1), objector: null, channel: null, receivedOn: null })],
   // Version 2 of AwardGranted: a 一事一议 award is marked (it stays outside the caps when the pool is
   // recomputed). Version 1 did not say; it is read as ordinary.
   AwardGranted: [(data) => ({ ...(data as unknown as AwardGrantedV1), caseByCase: false })],
@@ -174,6 +217,12 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
           rule: capPerApplicationYuan === undefined ? rule : { ...rule, capPerProjectYuan: capPerApplicationYuan },
         },
       };
+    },
+    // Version 3: the notice stages. Before, every programme held one notice, after its last review
+    // stage, listing the applications (their amounts were not recorded).
+    (data) => {
+      const definition = (data as { definition: Record<string, unknown> & { stages: string[] } }).definition;
+      return { definition: { ...definition, noticeStages: [{ afterStage: definition.stages[definition.stages.length - 1], listsAmounts: true }] } };
     },
   ],
 };

@@ -21,6 +21,11 @@ import { digestFromJson, digestToJson, type LogDigest } from '../event-store/has
 import type { ApplicationView as ApplicationFigures } from '../projections/queries.js';
 import { proposedAwardOf } from '../awards/use-cases.js';
 import { StreamLoader } from '../commands/runner.js';
+import { streams } from '../shared/streams.js';
+import { keyPattern } from '../shared/patterns.js';
+import { noNotice, noticeStream } from '../notices/notice.js';
+import { decisionStream, noDecision } from '../decisions/decision.js';
+import { decisionCsv, decisionView, noticeCsv, noticeView } from './listings.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
@@ -35,6 +40,8 @@ import {
   BudgetAllocatedResult,
   BudgetView,
   ClawbackResult,
+  DecisionResult,
+  DecisionView,
   DisbursementResult,
   EnterpriseResult,
   EnterpriseTotalsView,
@@ -43,6 +50,7 @@ import {
   HolidayYearResult,
   LogDigestView,
   NoticeResult,
+  NoticeView,
   ObjectionResult,
   ProgrammeDefinitionView,
   RecoveryResult,
@@ -60,6 +68,7 @@ import {
   OpenNoticeDto,
   RaiseFlagDto,
   ReasonDto,
+  RecordDecisionDto,
   RecoveryDto,
   RegisterEnterpriseDto,
   RequiredReasonDto,
@@ -75,6 +84,7 @@ import {
   AuditEventsQueryDto,
   BudgetQueryDto,
   EnterpriseTotalsQueryDto,
+  ListingQueryDto,
   ReadQueryDto,
   asOfOf,
   integerOf,
@@ -196,7 +206,13 @@ export class WriteController {
   }
 
   @Post('notices/:id/objections')
-  @Endpoint({ id: 'fileObjection', summary: 'File an objection during a notice / 登记异议', roles: ['approver'], status: 201, type: ObjectionResult })
+  @Endpoint({
+    id: 'fileObjection',
+    summary: 'Record an objection received during a notice (approvers, or reviewers keeping the public channel) / 登记异议',
+    roles: ['approver', 'reviewer'],
+    status: 201,
+    type: ObjectionResult,
+  })
   @HttpCode(201)
   fileObjection(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ObjectionDto) {
     return this.bus.execute(commandOf('FileObjection', this.context(actor, key), { params: { noticeId: id }, body }));
@@ -213,6 +229,19 @@ export class WriteController {
     @Body() body: ResolutionDto,
   ) {
     return this.bus.execute(commandOf('ResolveObjection', this.context(actor, key), { params: { noticeId: id, objectionId }, body }));
+  }
+
+  @Post('decisions')
+  @Endpoint({
+    id: 'recordDecision',
+    summary: 'Record a collective decision (集体研究) or a 一事一议 decision, with the amount approved for each application / 登记集体研究决定',
+    roles: ['approver'],
+    status: 201,
+    type: DecisionResult,
+  })
+  @HttpCode(201)
+  recordDecision(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: RecordDecisionDto) {
+    return this.bus.execute(commandOf('RecordDecision', this.context(actor, key), { params: {}, body }));
   }
 
   @Post('applications/:id/approval')
@@ -329,6 +358,46 @@ export class ReadController {
     if (view.status !== 'reviewed' && view.status !== 'in_notice') return { ...view, proposedAward: view.status === 'approved' || view.status === 'revoked' ? view.award : null };
     const proposal = await proposedAwardOf(new StreamLoader(this.store), view.applicationId);
     return proposal === null ? { ...view, proposedAward: null } : { ...view, entitlement: proposal.entitlement, proposedAward: proposal.entitlement };
+  }
+
+  @Get('notices/:id')
+  @Endpoint({
+    id: 'getNotice',
+    summary: 'A public notice: its listing with proposed awards, and its objections; ?format=csv for the public listing / 公示名单',
+    roles: readerRoles,
+    status: 200,
+    type: NoticeView,
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
+  async notice(@Param('id') id: string, @Query() query: ListingQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    await this.readSideAt(query.minPosition);
+    const notice = keyPattern.test(id) ? await new StreamLoader(this.store).read(streams.notice(id), noticeStream) : noNotice;
+    if (notice.status === 'none') throw new ApiError(problemOf('NOT_FOUND', `notice ${id} does not exist`, { id }));
+    if (query.format === 'csv') {
+      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="notice-${id}.csv"`).send(noticeCsv(notice));
+    } else {
+      await reply.header('Content-Type', 'application/json; charset=utf-8').send(noticeView(notice));
+    }
+  }
+
+  @Get('decisions/:id')
+  @Endpoint({
+    id: 'getDecision',
+    summary: 'A recorded decision and its list; ?format=csv to export the list / 集体研究决定及审定名单',
+    roles: readerRoles,
+    status: 200,
+    type: DecisionView,
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
+  async decision(@Param('id') id: string, @Query() query: ListingQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    await this.readSideAt(query.minPosition);
+    const decision = keyPattern.test(id) ? await new StreamLoader(this.store).read(streams.decision(id), decisionStream) : noDecision;
+    if (decision.status === 'none') throw new ApiError(problemOf('NOT_FOUND', `decision ${id} is not recorded`, { id }));
+    if (query.format === 'csv') {
+      await reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="decision-${id}.csv"`).send(decisionCsv(decision));
+    } else {
+      await reply.header('Content-Type', 'application/json; charset=utf-8').send(decisionView(decision));
+    }
   }
 
   @Get('applications/:id')

@@ -20,6 +20,8 @@ import {
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { isInstant } from '../shared/time.js';
+import { objectionChannels } from '../notices/notice.js';
+import { decisionKinds } from '../decisions/events.js';
 
 /** A name a person can read (shared/patterns.ts): no control, bidi-override or zero-width character, not blank-looking. */
 function IsName(): PropertyDecorator {
@@ -282,12 +284,27 @@ export class ReviewDto {
   reason?: string;
 }
 
+export class ProposedAwardDto {
+  @ApiProperty({ description: 'Application / 申请' })
+  @Matches(key)
+  applicationId!: string;
+
+  @ApiProperty({ ...moneyDoc, description: 'Proposed award, yuan (拟奖励金额; lower than the entitlement, or up to the recognized amount for 一事一议)', example: '90000.00' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+}
+
 export class OpenNoticeDto {
   @ApiProperty({ description: 'Programme / 支持政策' })
   @Matches(key)
   programmeId!: string;
 
-  @ApiProperty({ description: 'Applications on the notice / 公示的申请', type: [String] })
+  @ApiProperty({
+    description:
+      'Applications on the notice, all just past the same review stage after which the programme holds a notice; proposed awards are worked out in this order / 公示的申请(同一公示阶段;拟奖励金额按此顺序测算)',
+    type: [String],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -297,6 +314,17 @@ export class OpenNoticeDto {
   @ApiProperty({ ...dateDoc, description: 'First day (not counted in the period) / 公示开始日期(当日不计入)', example: '2025-06-03' })
   @Matches(date)
   opensOn!: string;
+
+  @ApiPropertyOptional({
+    description: 'Amounts the approver proposes instead of the entitlement (notices of proposed awards only) / 拟奖励金额(不填则按核定可享金额)',
+    type: [ProposedAwardDto],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ProposedAwardDto)
+  proposedAwards?: ProposedAwardDto[];
 }
 
 export class ObjectionDto {
@@ -308,6 +336,23 @@ export class ObjectionDto {
   @IsString()
   @Length(1, 2000)
   summary!: string;
+
+  @ApiPropertyOptional({ description: 'Who objected (name or organisation); absent or null: anonymous / 异议人(不填为匿名)', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  objector?: string | null;
+
+  @ApiPropertyOptional({ description: 'How it reached the department (default other) / 受理渠道:来信、来电、来访、网上、电子邮件、其他', enum: objectionChannels })
+  @IsOptional()
+  @IsIn(objectionChannels)
+  channel?: string;
+
+  @ApiPropertyOptional({ ...dateDoc, description: 'Day it was received, within the notice period (default today) / 收到日期(须在公示期内)', example: '2026-04-03' })
+  @IsOptional()
+  @Matches(date)
+  receivedOn?: string;
 }
 
 export class ResolutionDto {
@@ -321,6 +366,47 @@ export class ResolutionDto {
   reason!: string;
 }
 
+export class DecidedAwardDto {
+  @ApiProperty({ description: 'Application / 申请' })
+  @Matches(key)
+  applicationId!: string;
+
+  @ApiProperty({ ...moneyDoc, description: 'Amount approved, yuan ("0.00" for an application below the threshold) / 审定金额(元)', example: '105000.00' })
+  @IsString()
+  @Matches(money, { message: `amount ${moneyMessage}` })
+  amount!: string;
+}
+
+export class RecordDecisionDto {
+  @ApiProperty({ description: "The minutes' reference / 会议纪要文号", example: '市数据局党组会议纪要〔2026〕7号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  reference!: string;
+
+  @ApiProperty({ ...dateDoc, description: 'Day of the decision (not in the future) / 研究决定日期', example: '2026-04-20' })
+  @Matches(date)
+  decidedOn!: string;
+
+  @ApiProperty({ description: 'The body that took it / 决策机构', example: '武汉市数据局党组' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  body!: string;
+
+  @ApiProperty({ description: 'collective (集体研究) or case-by-case (一事一议) / 决定类型', enum: decisionKinds })
+  @IsIn(decisionKinds)
+  kind!: string;
+
+  @ApiProperty({ description: 'The applications approved, with the amount of each / 审定的申请及金额', type: [DecidedAwardDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => DecidedAwardDto)
+  awards!: DecidedAwardDto[];
+}
+
 export class CaseByCaseDto {
   @ApiProperty({ description: 'Justification of the 一事一议 decision / 一事一议说明' })
   @IsString()
@@ -329,13 +415,21 @@ export class CaseByCaseDto {
 }
 
 export class ApprovalDto {
-  @ApiProperty({ description: 'Reference of the collective decision / 集体研究决定文号', example: '党组会议2025-7' })
+  @ApiProperty({
+    description:
+      'The recorded collective (or 一事一议) decision cited: its id from POST /api/decisions; it must list the application at an amount of at least the award / 所依据的集体研究决定(登记编号)',
+    example: '3c1d5e7f-8a9b-5c0d-9e1f-2a3b4c5d6e7f',
+  })
   @IsString()
   @Length(1, 200)
   @IsName()
   decisionRef!: string;
 
-  @ApiPropertyOptional({ ...moneyDoc, description: 'A lower amount than the entitlement, yuan / 核减后的奖励金额(元)' })
+  @ApiPropertyOptional({
+    ...moneyDoc,
+    description:
+      'The award, if not what the decision approved: never above the entitlement (一事一议: the recognized amount), the decision or the noticed amount / 奖励金额(元,不填则按决定金额)',
+  })
   @IsOptional()
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })

@@ -93,6 +93,26 @@ const examples: Record<ApiErrorCode, { detail: string; figures?: Record<string, 
     detail: 'the correction needs 30000.00 more from awards whose payments are recorded but not confirmed: the checker confirms or rejects disbursement 1b2c… first',
     figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', disbursementId: '1b2c8e9d-0f4a-5b6c-8d7e-9f0a1b2c3d4e' },
   },
+  DECISION_NOT_RECORDED: {
+    detail: 'decision 党组会议2026-07号 is not recorded: record it with POST /api/decisions and cite its id',
+    figures: { decisionRef: '党组会议2026-07号' },
+  },
+  DECISION_MISMATCH: {
+    detail: 'decision 3c1d… does not list application 6847…',
+    figures: { decisionId: '3c1d5e7f-8a9b-5c0d-9e1f-2a3b4c5d6e7f', applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', reason: 'not-listed' },
+  },
+  AMOUNT_ABOVE_DECISION: {
+    detail: 'the award of 105000.00 is above the 100000.00 the decision approved',
+    figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', decisionId: '3c1d5e7f-8a9b-5c0d-9e1f-2a3b4c5d6e7f', decided: '100000.00', requested: '105000.00' },
+  },
+  AMOUNT_ABOVE_NOTICE: {
+    detail: 'the award of 105000.00 is above the 90000.00 on the public notice: a new notice must list the higher amount',
+    figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', noticeId: '0a1b2c3d-4e5f-5a6b-8c7d-9e0f1a2b3c4d', noticed: '90000.00', requested: '105000.00' },
+  },
+  NOTICE_STAGE_PENDING: {
+    detail: 'the notice after city-re-review (确认主体) runs until 2026-04-09: the next stage is reviewed after it',
+    figures: { applicationId: '684794fc-8566-5e41-937c-09a66ac4f07f', afterStage: 'city-re-review', noticeId: null, endsOn: '2026-04-09' },
+  },
   RATE_LIMITED: { detail: 'more than 600 requests in a minute', figures: { limitPerMinute: 600 } },
   INTERNAL: { detail: 'an unexpected error occurred; it has been logged' },
   BAD_URL_ENCODING: { detail: 'the path is not validly percent-encoded' },

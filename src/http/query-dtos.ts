@@ -77,6 +77,15 @@ export class ReadQueryDto {
   minPosition?: string;
 }
 
+export const listingFormats = ['json', 'csv'] as const;
+
+export class ListingQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ description: 'json (the record) or csv (the listing, for Excel) / 格式', enum: listingFormats, default: 'json' })
+  @IsOptional()
+  @IsIn(listingFormats)
+  format?: (typeof listingFormats)[number];
+}
+
 export class ApplicationsQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ description: 'Programme / 支持政策', pattern: keyPattern.source, example: 'baoding-data-voucher' })
   @IsOptional()

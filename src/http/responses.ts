@@ -60,15 +60,149 @@ export class AwardResult extends ApplicationResult {
   award!: string;
 }
 
+class NoticedAmount {
+  @id('Application / 申请')
+  applicationId!: string;
+
+  @ApiProperty({ type: String, format: 'decimal', nullable: true, description: 'Proposed award listed (拟奖励金额); null on a notice that lists none / 拟奖励金额' })
+  proposedAward!: string | null;
+}
+
 export class NoticeResult extends Written {
   @id('Notice / 公示')
   noticeId!: string;
+
+  @ApiProperty({ description: 'The review stage it follows / 公示阶段(所接审核环节)', example: 'expert-review' })
+  afterStage!: string;
 
   @day('First day (not counted) / 公示开始日期', '2026-04-01')
   opensOn!: string;
 
   @day('Last day of the notice: approval is possible from the next day / 公示截止日期')
   endsOn!: string;
+
+  @ApiProperty({ type: [NoticedAmount], description: 'The proposed award of each application, as listed / 各申请拟奖励金额' })
+  entries!: NoticedAmount[];
+}
+
+class NoticeLine extends NoticedAmount {
+  @ApiProperty({ type: String, nullable: true, description: 'Enterprise / 申报单位', example: '保定数智科技有限公司' })
+  enterpriseName!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '91130600MA00000016' })
+  uscc!: string | null;
+
+  @ApiProperty({ example: 'baoding-data-voucher' })
+  programmeId!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Matter / 申报事项' })
+  matterKey!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['entitlement', 'approver'], description: 'Where the amount came from / 金额来源' })
+  proposedBy!: string | null;
+}
+
+class ObjectionRecord {
+  @id('Objection / 异议')
+  objectionId!: string;
+
+  @id('Application / 申请')
+  applicationId!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Objector; null: anonymous / 异议人' })
+  objector!: string | null;
+
+  @ApiProperty()
+  anonymous!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Channel / 受理渠道', example: 'letter' })
+  channel!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Received on / 收到日期' })
+  receivedOn!: string | null;
+
+  @ApiProperty({ description: 'Summary / 异议摘要' })
+  summary!: string;
+
+  @ApiProperty({ description: 'Recorded by / 登记人' })
+  filedBy!: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['upheld', 'dismissed'], description: 'Outcome; null: open / 处理结论' })
+  outcome!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Reason of the resolution / 处理理由' })
+  reason!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Resolved by / 处理人' })
+  resolvedBy!: string | null;
+}
+
+export class NoticeView {
+  @id('Notice / 公示')
+  noticeId!: string;
+
+  @ApiProperty({ example: 'baoding-data-voucher' })
+  programmeId!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The review stage it follows / 公示阶段', example: 'expert-review' })
+  afterStage!: string | null;
+
+  @day('First day (not counted) / 公示开始日期', '2026-04-01')
+  opensOn!: string;
+
+  @day('Last day / 公示截止日期')
+  endsOn!: string;
+
+  @ApiProperty({ type: [NoticeLine], description: 'The public listing / 公示名单' })
+  entries!: NoticeLine[];
+
+  @ApiProperty({ type: [ObjectionRecord], description: 'Objections received / 异议' })
+  objections!: ObjectionRecord[];
+}
+
+class DecidedAward {
+  @id('Application / 申请')
+  applicationId!: string;
+
+  @amount('Amount approved / 审定金额', '105000.00')
+  amount!: string;
+}
+
+export class DecisionView {
+  @id('Decision / 决定')
+  decisionId!: string;
+
+  @ApiProperty({ description: "Minutes' reference / 会议纪要文号", example: '市数据局党组会议纪要〔2026〕7号' })
+  reference!: string;
+
+  @day('Day of the decision / 决定日期', '2026-04-20')
+  decidedOn!: string;
+
+  @ApiProperty({ description: 'The body that took it / 决策机构', example: '武汉市数据局党组' })
+  body!: string;
+
+  @ApiProperty({ enum: ['collective', 'case-by-case'] })
+  kind!: string;
+
+  @ApiProperty({ type: [DecidedAward] })
+  awards!: DecidedAward[];
+}
+
+export class DecisionResult extends Written {
+  @id('Decision: cite it as decisionRef / 决定编号(审定奖励时引用)')
+  decisionId!: string;
+
+  @ApiProperty({ example: '市数据局党组会议纪要〔2026〕7号' })
+  reference!: string;
+
+  @day('Day of the decision / 决定日期', '2026-04-20')
+  decidedOn!: string;
+
+  @ApiProperty({ enum: ['collective', 'case-by-case'] })
+  kind!: string;
+
+  @ApiProperty({ type: [DecidedAward] })
+  awards!: DecidedAward[];
 }
 
 export class ObjectionResult extends Written {

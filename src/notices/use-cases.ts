@@ -2,14 +2,18 @@
 import { refusal } from '../shared/errors.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
+import type { Money } from '../shared/money.js';
 import { objectionOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
 import { applicationStream, type Application } from '../applications/application.js';
 import { onInvoiceStreams } from '../applications/use-cases.js';
+import { loadAwardPools, poolKeysOf } from '../awards/use-cases.js';
+import { enterpriseStream, type Enterprise } from '../enterprises/enterprise.js';
 import { calendarOf, calendarStream, programmeStream, requireProgramme } from '../programmes/state.js';
+import type { AwardPools, PoolKeys } from '../awards/entitlement.js';
 import { decideFileObjection, decideOpenNotice, decideResolveObjection } from './decide.js';
-import { noticeStream, type OpenedNotice } from './notice.js';
+import { noticeStream, objectionChannels, type Notice, type OpenedNotice } from './notice.js';
 
 async function loadNotice(reader: StreamReader, noticeId: string): Promise<OpenedNotice> {
   const notice = await reader.read(streams.notice(noticeId), noticeStream);
@@ -22,20 +26,42 @@ export const openNotice = useCase({
   roles: ['approver'],
   parse: ({ body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['programmeId', 'applicationIds', 'opensOn']);
+    read.onlyFields(input, ['programmeId', 'applicationIds', 'opensOn', 'proposedAwards']);
+    const proposedAwards = new Map<string, Money>();
+    if (input['proposedAwards'] !== undefined) {
+      read.list(input['proposedAwards'], 'proposedAwards', read.noticeApplicationCountMax).forEach((raw, i) => {
+        const entry = read.objectOf(raw, `proposedAwards[${i}]`);
+        read.onlyFields(entry, ['applicationId', 'amount'], `proposedAwards[${i}]`);
+        const applicationId = read.key(entry['applicationId'], `proposedAwards[${i}].applicationId`);
+        if (proposedAwards.has(applicationId)) throw read.invalid(`proposedAwards[${i}].applicationId`, `names application ${applicationId} twice`);
+        proposedAwards.set(applicationId, read.moneyOrZero(entry['amount'], `proposedAwards[${i}].amount`));
+      });
+    }
     return {
       noticeId: derivedUuid(context.commandId, 'notice'),
       programmeId: read.key(input['programmeId'], 'programmeId'),
       applicationIds: read.list(input['applicationIds'], 'applicationIds', read.noticeApplicationCountMax).map((id, i) => read.key(id, `applicationIds[${i}]`)),
       opensOn: read.date(input['opensOn'], 'opensOn'),
+      proposedAwards: proposedAwards as ReadonlyMap<string, Money>,
     };
   },
   load: async (data, reader) => {
     const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
     const applications = new Map<string, Application>();
-    for (const id of new Set(data.applicationIds)) applications.set(id, await reader.read(streams.application(id), applicationStream));
+    const currentNotices = new Map<string, Notice>();
+    const enterprises = new Map<string, Enterprise>();
+    const pools = new Map<string, { pools: AwardPools; keys: PoolKeys }>();
+    for (const id of new Set(data.applicationIds)) {
+      const application = await reader.read(streams.application(id), applicationStream);
+      applications.set(id, application);
+      if (application.status === 'none' || application.submission.programmeId !== data.programmeId) continue;
+      if (application.status === 'in_notice') currentNotices.set(id, await reader.read(streams.notice(application.notice.noticeId), noticeStream));
+      const { uscc } = application.submission;
+      if (!enterprises.has(uscc)) enterprises.set(uscc, await reader.read(streams.enterprise(uscc), enterpriseStream));
+      pools.set(id, { pools: await loadAwardPools(reader, application, programme.current), keys: poolKeysOf(application, programme.current) });
+    }
     const calendar = calendarOf(await reader.read(streams.calendar(), calendarStream));
-    return { programme: programme.current, applications, calendar };
+    return { programme: programme.current, applications, currentNotices, enterprises, pools, calendar };
   },
   decide: decideOpenNotice,
   write: (decided, command) => {
@@ -45,22 +71,33 @@ export const openNotice = useCase({
         { stream: streams.notice(noticeId), expectedRevision: 'no-stream', events: decided.notice },
         ...Object.entries(decided.applications).map(([applicationId, events]) => ({ stream: streams.application(applicationId), events })),
       ),
-      result: { noticeId, opensOn, endsOn: decided.notice[0].data.endsOn },
+      result: {
+        noticeId,
+        afterStage: decided.notice[0].data.afterStage,
+        opensOn,
+        endsOn: decided.notice[0].data.endsOn,
+        entries: decided.notice[0].data.entries.map((e) => ({ applicationId: e.applicationId, proposedAward: e.proposedAward })),
+      },
     };
   },
 });
 
 export const fileObjection = useCase({
   type: 'FileObjection',
-  roles: ['approver'],
+  // The approver, or the reviewer who keeps the public channel (letters, the hotline, the website).
+  roles: ['approver', 'reviewer'],
   parse: ({ params, body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['applicationId', 'summary']);
+    read.onlyFields(input, ['applicationId', 'summary', 'objector', 'channel', 'receivedOn']);
     return {
       noticeId: read.param(params, 'noticeId'),
       objectionId: derivedUuid(context.commandId, 'objection'),
       applicationId: read.key(input['applicationId'], 'applicationId'),
       summary: read.text(input['summary'], 'summary'),
+      // Absent or null: anonymous (匿名).
+      objector: read.optionalName(input['objector'], 'objector', 200),
+      channel: input['channel'] === undefined ? 'other' : read.oneOf(input['channel'], objectionChannels, 'channel'),
+      receivedOn: read.optionalDate(input['receivedOn'], 'receivedOn'),
     };
   },
   load: async (data, reader) => {

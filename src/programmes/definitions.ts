@@ -5,6 +5,8 @@ import { platformLevels, standardsLevels, voucherCategories, type ProgrammeDefin
 // 有效期3年 from 2025-02-17: the last day of validity is also the last day applications are accepted.
 const baodingWindow = { validFrom: '2025-02-17', validUntil: '2028-02-16', lastApplicationDay: '2028-02-16' } as const;
 const reviewStages = ['district-preliminary', 'city-re-review', 'expert-review'] as const;
+// One notice after the last review, listing each application's proposed award (拟奖励金额).
+const noticeAfterLastReview = [{ afterStage: 'expert-review', listsAmounts: true }] as const;
 
 export const builtInProgrammes: readonly ProgrammeDefinition[] = [
   {
@@ -17,6 +19,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: voucherCategories,
     stages: reviewStages,
     noticeWorkingDays: 5,
+    noticeStages: noticeAfterLastReview,
     caseByCaseAllowed: true,
     budget: { kind: 'fixed-annual', amountYuan: '20000000.00' },
     duplicateMatterPolicy: 'top-up',
@@ -33,6 +36,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: null,
     stages: reviewStages,
     noticeWorkingDays: 5,
+    noticeStages: noticeAfterLastReview,
     caseByCaseAllowed: true,
     budget: { kind: 'allocated' },
     duplicateMatterPolicy: 'top-up',
@@ -52,6 +56,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: null,
     stages: reviewStages,
     noticeWorkingDays: 5,
+    noticeStages: noticeAfterLastReview,
     caseByCaseAllowed: false,
     budget: { kind: 'allocated' },
     duplicateMatterPolicy: 'top-up',
@@ -81,6 +86,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: null,
     stages: reviewStages,
     noticeWorkingDays: 5,
+    noticeStages: noticeAfterLastReview,
     caseByCaseAllowed: false,
     budget: { kind: 'allocated' },
     duplicateMatterPolicy: 'top-up',
@@ -101,6 +107,12 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: null,
     stages: ['district-preliminary', 'city-re-review', 'expert-review'],
     noticeWorkingDays: 5,
+    // Art. 9: 确认主体 (the city's 复核复审) ends in a notice of the confirmed builders; 项目认定 (the
+    // third-party review and site visit) in a notice of the proposed awards.
+    noticeStages: [
+      { afterStage: 'city-re-review', listsAmounts: false },
+      { afterStage: 'expert-review', listsAmounts: true },
+    ],
     caseByCaseAllowed: false,
     budget: { kind: 'allocated' },
     duplicateMatterPolicy: 'top-up',
@@ -119,6 +131,7 @@ export const builtInProgrammes: readonly ProgrammeDefinition[] = [
     categories: null,
     stages: ['district-preliminary', 'city-re-review', 'expert-review'],
     noticeWorkingDays: 5,
+    noticeStages: noticeAfterLastReview,
     caseByCaseAllowed: false,
     budget: { kind: 'allocated' },
     duplicateMatterPolicy: 'top-up',

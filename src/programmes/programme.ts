@@ -31,6 +31,12 @@ export type AwardRule =
   | { readonly kind: 'proportional'; readonly rate: string; readonly capPerProjectYuan: string; readonly approvalRefRequired: boolean }
   | { readonly kind: 'fixed'; readonly amountByLevelYuan: Readonly<Record<string, string>> };
 
+export interface NoticeStage {
+  /** The review stage after which the notice is held. */
+  readonly afterStage: string;
+  readonly listsAmounts: boolean;
+}
+
 export type BudgetRule = { readonly kind: 'fixed-annual'; readonly amountYuan: string } | { readonly kind: 'allocated' };
 
 export interface ProgrammeDefinition {
@@ -50,6 +56,12 @@ export interface ProgrammeDefinition {
   /** Review stages, in the order they must be recorded. */
   readonly stages: readonly string[];
   readonly noticeWorkingDays: number;
+  /**
+   * The public notices (公示) the process holds, in order: each after a review stage, the last after
+   * the last stage. `listsAmounts`: the notice lists each application's proposed award (拟奖励金额);
+   * a notice that confirms the applicants only (Wuhan art. 9 确认主体) does not.
+   */
+  readonly noticeStages: readonly NoticeStage[];
   /** 一事一议: lifts per-application and per-enterprise caps, never the budget. */
   readonly caseByCaseAllowed: boolean;
   readonly budget: BudgetRule;

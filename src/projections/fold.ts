@@ -370,6 +370,8 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'ProjectReleased':
     case 'ProjectCorrected':
     case 'NoticeOpened':
+    case 'DecisionRecorded':
+    case 'DecisionReferenceUsed':
     case 'DisbursementIndexed':
     case 'ClawbackIndexed':
     case 'PaymentReferenceUsed':

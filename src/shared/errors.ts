@@ -28,7 +28,12 @@ export type ErrorCode =
   | 'APPLICATION_WINDOW_CLOSED'
   | 'DATE_OUT_OF_RANGE'
   | 'CLAWBACK_OUTSTANDING'
-  | 'PAYMENT_PENDING';
+  | 'PAYMENT_PENDING'
+  | 'DECISION_NOT_RECORDED'
+  | 'DECISION_MISMATCH'
+  | 'AMOUNT_ABOVE_DECISION'
+  | 'AMOUNT_ABOVE_NOTICE'
+  | 'NOTICE_STAGE_PENDING';
 
 /** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
 export type ErrorDetails = Readonly<Record<string, string | null>>;
@@ -78,7 +83,7 @@ export interface RefusalDetails {
   CONCURRENCY_CONFLICT: Figures<'stream' | 'attempts'>;
   IDEMPOTENCY_KEY_REUSED: Figures<'commandId'>;
   STORE_UNAVAILABLE: Partial<Figures<'store'>>;
-  ALREADY_EXISTS: Partial<Figures<'uscc' | 'programmeId'>>;
+  ALREADY_EXISTS: Partial<Figures<'uscc' | 'programmeId' | 'decisionId'>>;
   MATTER_ALREADY_FUNDED: Figures<'matterKey'>;
   DISBURSEMENT_EXCEEDS_AWARD: Figures<'applicationId' | 'award' | 'requested'> & Partial<Figures<'disbursed'>>;
   CLAWBACK_EXCEEDS_PAID: Figures<'applicationId' | 'paid' | 'ordered' | 'requested'>;
@@ -91,6 +96,11 @@ export interface RefusalDetails {
   DATE_OUT_OF_RANGE: Figures<'field' | 'value' | 'earliest' | 'latest'>;
   CLAWBACK_OUTSTANDING: Figures<'applicationId' | 'outstanding'>;
   PAYMENT_PENDING: Figures<'applicationId' | 'disbursementId'>;
+  DECISION_NOT_RECORDED: Figures<'decisionRef'>;
+  DECISION_MISMATCH: Figures<'decisionId' | 'applicationId' | 'reason'>;
+  AMOUNT_ABOVE_DECISION: Figures<'applicationId' | 'decisionId' | 'decided' | 'requested'>;
+  AMOUNT_ABOVE_NOTICE: Figures<'applicationId' | 'noticeId' | 'noticed' | 'requested'>;
+  NOTICE_STAGE_PENDING: Figures<'applicationId' | 'afterStage' | 'noticeId' | 'endsOn'>;
 }
 
 /** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */

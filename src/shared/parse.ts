@@ -10,7 +10,7 @@ export const itemCountMax = 200;
 export const noticeApplicationCountMax = 500;
 export const textLengthMax = 2_000;
 
-function invalid(field: string, message: string): DomainError {
+export function invalid(field: string, message: string): DomainError {
   return refusal('VALIDATION_FAILED', `${field} ${message}`, { field });
 }
 
@@ -76,6 +76,12 @@ export function integer(value: unknown, field: string, min: number, max: number)
 }
 
 export function money(value: unknown, field: string): Money {
+  return Money.parse(value, field);
+}
+
+/** An amount that may be zero ("0.00"): what a decision approves for an application below the threshold. */
+export function moneyOrZero(value: unknown, field: string): Money {
+  if (typeof value === 'string' && /^0+(\.0{1,2})?$/.test(value)) return Money.zero;
   return Money.parse(value, field);
 }
 

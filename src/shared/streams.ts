@@ -18,6 +18,14 @@ export const streams = {
   matter: (uscc: string, matterKey: string) => `matter-${uscc}-${matterKey}`,
   application: (applicationId: string) => `application-${applicationId}`,
   notice: (noticeId: string) => `notice-${noticeId}`,
+  /** A recorded collective decision (immutable once recorded). */
+  decision: (decisionId: string) => `decision-${decisionId}`,
+  /** One record per body's minutes reference. Hashed: both are free text. */
+  decisionReference: (body: string, reference: string) =>
+    `decision-reference-${createHash('sha256')
+      .update(JSON.stringify([body, reference]))
+      .digest('hex')
+      .slice(0, 32)}`,
   disbursement: (disbursementId: string) => `disbursement-${disbursementId}`,
   clawback: (clawbackId: string) => `clawback-${clawbackId}`,
   paymentReference: (paymentRef: string) => `payment-ref-${paymentRef}`,

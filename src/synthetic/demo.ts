@@ -177,7 +177,11 @@ const autumnApplication: DemoApplication = {
   outcome: 'approve-only',
 };
 
-const decisionRefs: Record<City, string> = { baoding: '保定市数据局党组会议纪要〔2026〕9号', wuhan: '武汉市数据局局长办公会议纪要〔2026〕6号' };
+/** The collective decisions (党组集体研究) that approve each city's first round. */
+const decisionBodies: Record<City, { body: string; reference: string }> = {
+  baoding: { body: '保定市数据局党组', reference: '保定市数据局党组会议纪要〔2026〕9号' },
+  wuhan: { body: '武汉市数据局党组', reference: '武汉市数据局党组会议纪要〔2026〕6号' },
+};
 
 const people = {
   admin: 'admin-zhou',
@@ -193,8 +197,11 @@ export interface DemoSummary {
   readonly applications: number;
   readonly commands: number;
   readonly position: string;
-  /** On notice, the notice over: approve it (POST /api/applications/:id/approval), then pay it. */
-  readonly awaitingApproval: { readonly applicationId: string; readonly programmeId: string; readonly uscc: string };
+  /**
+   * On notice (`noticeId`, listing its proposed award), the notice over: record the collective decision
+   * (POST /api/decisions), approve it citing the decision (POST /api/applications/:id/approval), pay it.
+   */
+  readonly awaitingApproval: { readonly applicationId: string; readonly programmeId: string; readonly uscc: string; readonly noticeId: string };
   /** Approved, not paid yet. */
   readonly awaitingPayment: { readonly applicationId: string; readonly programmeId: string; readonly award: string };
   readonly clawback: { readonly clawbackId: string; readonly applicationId: string; readonly ordered: string; readonly recovered: string };
@@ -248,7 +255,17 @@ export async function seedDemo(ledger: LedgerCommands): Promise<DemoSummary> {
       body: { programmeId: application.programmeId, uscc, fiscalYear: demoYear, items, ...application.extra },
     });
     const stages = stagesOf(application.programmeId);
+    const definition = builtInProgrammes.find((p) => p.id === application.programmeId);
     for (const [index, stage] of stages.entries()) {
+      // Where the programme holds a notice after the stage before (Wuhan's 确认主体), it runs first.
+      const previous = stages[index - 1];
+      if (previous !== undefined && definition?.noticeStages.some((n) => n.afterStage === previous) === true) {
+        const confirmed = await run('OpenNotice', people.approver, 'approver', {
+          params: {},
+          body: { programmeId: application.programmeId, applicationIds: [submitted.applicationId], opensOn: today() },
+        });
+        on(addDays(confirmed.endsOn, 1));
+      }
       const reviewer = people.reviewers[Math.min(index, people.reviewers.length - 1)] ?? people.reviewers[0];
       const rejectedHere = typeof application.outcome === 'object' && 'rejectedAt' in application.outcome && application.outcome.rejectedAt === stage;
       const last = index === stages.length - 1;
@@ -261,15 +278,17 @@ export async function seedDemo(ledger: LedgerCommands): Promise<DemoSummary> {
     return submitted.applicationId;
   };
 
-  /** Opens one notice per programme today; the last day any of them ends. */
-  const openNotices = async (reviewed: readonly { application: DemoApplication; id: string }[]): Promise<string> => {
+  /** Opens one notice per programme today, listing each proposed award; the last day any of them ends. */
+  const openNotices = async (reviewed: readonly { application: DemoApplication; id: string }[]): Promise<{ endsOn: string; proposed: Map<string, string> }> => {
     let endsOnLast = today();
+    const proposed = new Map<string, string>();
     for (const programmeId of [...new Set(reviewed.map((r) => r.application.programmeId))]) {
       const applicationIds = reviewed.filter((r) => r.application.programmeId === programmeId).map((r) => r.id);
       const notice = await run('OpenNotice', people.approver, 'approver', { params: {}, body: { programmeId, applicationIds, opensOn: today() } });
       if (notice.endsOn > endsOnLast) endsOnLast = notice.endsOn;
+      for (const entry of notice.entries) proposed.set(entry.applicationId, entry.proposedAward ?? '0.00');
     }
-    return endsOnLast;
+    return { endsOn: endsOnLast, proposed };
   };
 
   // March: submissions and reviews.
@@ -282,15 +301,24 @@ export async function seedDemo(ledger: LedgerCommands): Promise<DemoSummary> {
 
   // April: the public notices (5 working days; Qingming falls in them).
   on('2026-04-01');
-  const endsOn = await openNotices(reviewed);
+  const { endsOn, proposed } = await openNotices(reviewed);
 
-  // The day after the last notice ends: the collective decisions.
+  // The day after the last notice ends: each city's collective decision, at the noticed amounts; the approvals cite it.
   on(addDays(endsOn, 1));
+  const decisionOf = new Map<City, string>();
+  for (const city of ['baoding', 'wuhan'] as const) {
+    const listed = reviewed.filter((r) => enterprises[r.application.enterprise].city === city);
+    const decided = await run('RecordDecision', people.approver, 'approver', {
+      params: {},
+      body: { ...decisionBodies[city], decidedOn: today(), kind: 'collective', awards: listed.map((r) => ({ applicationId: r.id, amount: proposed.get(r.id) ?? '0.00' })) },
+    });
+    decisionOf.set(city, decided.decisionId);
+  }
   const awards = new Map<string, string>();
   for (const { application, id } of reviewed) {
     const approved = await run('ApproveAward', people.approver, 'approver', {
       params: { applicationId: id },
-      body: { decisionRef: decisionRefs[enterprises[application.enterprise].city] },
+      body: { decisionRef: decisionOf.get(enterprises[application.enterprise].city) },
     });
     awards.set(application.name, approved.award);
   }
@@ -348,7 +376,12 @@ export async function seedDemo(ledger: LedgerCommands): Promise<DemoSummary> {
     applications: firstRound.length + 1,
     commands: sequence,
     position: lastResult.position,
-    awaitingApproval: { applicationId: autumnId, programmeId: autumnApplication.programmeId, uscc: enterprises[autumnApplication.enterprise].uscc },
+    awaitingApproval: {
+      applicationId: autumnId,
+      programmeId: autumnApplication.programmeId,
+      uscc: enterprises[autumnApplication.enterprise].uscc,
+      noticeId: lastResult.noticeId,
+    },
     awaitingPayment: { applicationId: unpaid.id, programmeId: unpaid.application.programmeId, award: awards.get(unpaid.application.name) ?? '0.00' },
     clawback: { clawbackId: order.clawbackId, applicationId: clawedBack.id, ordered, recovered },
   };

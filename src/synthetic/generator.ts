@@ -8,6 +8,8 @@ import type { CommandContext, Role } from '../shared/actor.js';
 import { LedgerError } from '../shared/errors.js';
 import { usccCheckCharacter } from '../shared/identifiers.js';
 import { addDays } from '../shared/time.js';
+import { Money } from '../shared/money.js';
+import { builtInProgrammes } from '../programmes/definitions.js';
 
 export interface SyntheticOptions {
   readonly applications: number;
@@ -37,6 +39,7 @@ const years = [2025, 2026, 2027] as const;
 const wavesPerYear = 10;
 const waveSpacingDays = 18;
 const noticeSizeMax = 400;
+const reviewStages = ['district-preliminary', 'city-re-review', 'expert-review'] as const;
 
 const baodingProgrammes = ['baoding-data-voucher', 'baoding-data-voucher', 'baoding-rnd-project', 'baoding-innovation-platform', 'baoding-standards'] as const;
 const wuhanProgrammes = ['wuhan-dataset-construction', 'wuhan-data-product'] as const;
@@ -148,7 +151,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         }
       }
 
-      const reviewed: Pending[] = [];
+      const toReview: (Pending & { recognizedAmount: string })[] = [];
       for (let k = 0; k < perWave && summary.applications < options.applications; k += 1) {
         summary.applications += 1;
         const enterprise = pick(enterprises);
@@ -178,32 +181,68 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           await attempt(() => ledger.dispatch('WithdrawApplication', as('reviewer-1', 'reviewer'), { params: { applicationId: id }, body: { reason: '企业主动撤回' } }));
           continue;
         }
-        let passed = true;
-        for (const [index, stage] of ['district-preliminary', 'city-re-review', 'expert-review'].entries()) {
-          if (chance(0.02)) {
-            await attempt(() =>
-              ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), {
-                params: { applicationId: id },
-                body: { stage, outcome: 'reject', reason: '材料不符合申报要求' },
+        toReview.push({ id, programmeId, recognizedAmount: defined(items[0], 'the first item').amount });
+      }
+
+      // Reviews by stage. Where a programme holds a notice after a stage before the last (Wuhan's 确认主体),
+      // its applications wait there for that notice, and the clock moves past its end.
+      const reviewed: Pending[] = [];
+      let waiting = toReview.map((p) => ({ ...p, next: 0 }));
+      while (waiting.length > 0) {
+        const held: typeof waiting = [];
+        for (const p of waiting) {
+          const noticeAfter = new Set(builtInProgrammes.find((d) => d.id === p.programmeId)?.noticeStages.map((n) => n.afterStage) ?? []);
+          let passed = true;
+          let stopped = false;
+          for (let index = p.next; index < reviewStages.length; index += 1) {
+            const stage = defined(reviewStages[index], 'a review stage');
+            if (index > p.next && noticeAfter.has(reviewStages[index - 1] ?? '')) {
+              held.push({ ...p, next: index });
+              stopped = true;
+              break;
+            }
+            if (chance(0.02)) {
+              await attempt(() =>
+                ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), {
+                  params: { applicationId: p.id },
+                  body: { stage, outcome: 'reject', reason: '材料不符合申报要求' },
+                }),
+              );
+              passed = false;
+              break;
+            }
+            const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: p.recognizedAmount } : {};
+            const done = await attempt(() =>
+              ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: p.id }, body: { stage, outcome: 'pass', ...recognized } }),
+            );
+            if (done === undefined) {
+              passed = false;
+              break;
+            }
+          }
+          if (passed && !stopped) reviewed.push({ id: p.id, programmeId: p.programmeId });
+        }
+        // The notices of the held applications (one per programme), then the day after the last one ends.
+        let heldUntil = today();
+        for (const programmeId of new Set(held.map((p) => p.programmeId))) {
+          const applicationIds = held.filter((p) => p.programmeId === programmeId).map((p) => p.id);
+          for (let from = 0; from < applicationIds.length; from += noticeSizeMax) {
+            const notice = await attempt(() =>
+              ledger.dispatch('OpenNotice', as('approver-1', 'approver'), {
+                params: {},
+                body: { programmeId, applicationIds: applicationIds.slice(from, from + noticeSizeMax), opensOn: today() },
               }),
             );
-            passed = false;
-            break;
-          }
-          const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
-          const done = await attempt(() =>
-            ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }),
-          );
-          if (done === undefined) {
-            passed = false;
-            break;
+            if (notice !== undefined && notice.endsOn > heldUntil) heldUntil = notice.endsOn;
           }
         }
-        if (passed) reviewed.push({ id, programmeId });
+        if (held.length > 0) on(addDays(heldUntil, 1));
+        waiting = held;
       }
 
       // Public notices: one per programme (in pieces of at most `noticeSizeMax`), some objections.
       const noticed: Pending[] = [];
+      const proposed = new Map<string, string>();
       let endsOnLast = today();
       const byProgramme = new Map<string, Pending[]>();
       for (const p of reviewed) byProgramme.set(p.programmeId, [...(byProgramme.get(p.programmeId) ?? []), p]);
@@ -215,12 +254,14 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           );
           if (notice === undefined) continue;
           if (notice.endsOn > endsOnLast) endsOnLast = notice.endsOn;
+          for (const entry of notice.entries) proposed.set(entry.applicationId, entry.proposedAward ?? '0.00');
           for (const p of part) {
             if (chance(0.04)) {
+              const anonymous = chance(0.5);
               const objection = await attempt(() =>
-                ledger.dispatch('FileObjection', as('approver-1', 'approver'), {
+                ledger.dispatch('FileObjection', as(anonymous ? 'reviewer-1' : 'approver-1', anonymous ? 'reviewer' : 'approver'), {
                   params: { noticeId: notice.noticeId },
-                  body: { applicationId: p.id, summary: '群众反映申报材料存疑' },
+                  body: { applicationId: p.id, summary: '群众反映申报材料存疑', ...(anonymous ? { channel: 'phone' } : { objector: '某公司', channel: 'letter' }) },
                 }),
               );
               if (objection !== undefined) {
@@ -240,12 +281,36 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
       }
       on(addDays(endsOnLast, 1));
 
-      // Collective decision, then money out, and sometimes back.
+      // The collective decision (one per programme, at the noticed amounts, some reduced), the approvals
+      // citing it, then money out, and sometimes back.
+      const decisionOf = new Map<string, string>();
+      for (const programmeId of new Set(noticed.map((p) => p.programmeId))) {
+        const awards = noticed
+          .filter((p) => p.programmeId === programmeId)
+          .map((p) => {
+            const amount = proposed.get(p.id) ?? '0.00';
+            return { applicationId: p.id, amount: chance(0.1) && Money.of(amount).greaterThan(Money.of('10000.00')) ? '10000.00' : amount };
+          });
+        for (let from = 0; from < awards.length; from += noticeSizeMax) {
+          const decided = await attempt(() =>
+            ledger.dispatch('RecordDecision', as('approver-2', 'approver'), {
+              params: {},
+              body: {
+                reference: `党组会议纪要-${programmeId}-${now.slice(0, 10)}-${from}`,
+                decidedOn: today(),
+                body: '市数据局党组',
+                kind: 'collective',
+                awards: awards.slice(from, from + noticeSizeMax),
+              },
+            }),
+          );
+          if (decided !== undefined) for (const { applicationId } of decided.awards) decisionOf.set(applicationId, decided.decisionId);
+        }
+      }
       for (const p of noticed) {
-        const reduced = chance(0.1) ? { amount: '10000.00' } : {};
-        const approved = await attempt(() =>
-          ledger.dispatch('ApproveAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { decisionRef: `党组会议${now.slice(0, 10)}`, ...reduced } }),
-        );
+        const decisionRef = decisionOf.get(p.id);
+        if (decisionRef === undefined) continue;
+        const approved = await attempt(() => ledger.dispatch('ApproveAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { decisionRef } }));
         if (approved === undefined || approved.award === '0.00') continue;
         if (chance(0.02)) {
           await attempt(() => ledger.dispatch('RevokeAward', as('approver-2', 'approver'), { params: { applicationId: p.id }, body: { reason: '发现重复申报' } }));

@@ -186,6 +186,8 @@ describeInBrowser('web console in Chromium', () => {
     await expect(approve.textContent()).resolves.toContain('认定金额 1,100,000.00');
     await expect(approve.textContent()).resolves.toContain('预算剩余: 20,000,000.00');
     await approve.getByLabel('集体研究决定文号').fill('党组会议2025-7');
+    await expect(approve.getByLabel('决策机构').inputValue()).resolves.toBe('保定市数据局党组');
+    await approve.getByLabel('决定日期').fill('2025-06-11');
     await approve.getByRole('button', { name: '批准' }).click();
     await again.locator('dd', { hasText: '已批准' }).waitFor();
     await again.context().close();

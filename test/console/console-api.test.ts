@@ -116,7 +116,16 @@ describe('console routes', () => {
     const approver = await as('approver-1', 'approver');
     await approver.post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: '2025-06-03' }).expect(201);
     now = new Date('2025-06-11T02:00:00.000Z');
-    await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
+    const decision = await approver
+      .post('/api/decisions', {
+        reference: '党组会议2025-7',
+        decidedOn: '2025-06-11',
+        body: '保定市数据局党组',
+        kind: 'collective',
+        awards: [{ applicationId, amount: '300000.00' }],
+      })
+      .expect(201);
+    await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: decision.body.decisionId }).expect(201);
     const maker = await as('finance-1', 'finance');
     const due = await maker.get('/api/awards/awaiting-payment').expect(200);
     expect(due.body).toEqual([

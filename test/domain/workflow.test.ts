@@ -72,11 +72,12 @@ describe('the workflow and its rules', () => {
 
     it('funds 一事一议 above the enterprise cap where the programme allows it, never above the budget', async () => {
       const uscc = await world.enterprise(1);
-      const id = await world.readyForApproval('baoding-data-voucher', uscc, ['1200000.00']);
+      // The notice lists the 一事一议 amount the 专班 will consider, above the rule's entitlement.
+      const id = await world.readyForApproval('baoding-data-voucher', uscc, ['1200000.00'], { proposed: '500000.00' });
       expect(await codeOf(world.approve(id, { amount: '500000.00' }))).toBe('AMOUNT_ABOVE_ENTITLEMENT');
       const result = await world.approve(id, { amount: '500000.00', caseByCase: { justification: '特别重大项目, 专班会议纪要2025-3' } });
       expect(result.award).toBe('500000.00');
-      const big = await world.readyForApproval('baoding-data-voucher', await world.enterprise(2), ['20000000.00']);
+      const big = await world.readyForApproval('baoding-data-voucher', await world.enterprise(2), ['20000000.00'], { proposed: '19600000.00' });
       expect(await codeOf(world.approve(big, { amount: '19600000.00', caseByCase: { justification: '超预算' } }))).toBe('BUDGET_EXCEEDED');
     });
   });

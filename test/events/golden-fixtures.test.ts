@@ -1,6 +1,7 @@
 // Every stored shape of every event type, as a golden fixture (test/fixtures/events/<Type>.v<N>.json):
 // each is read through the upcaster, folded by the deciders' evolve functions and by the read side's
 // projection. A change to an event's shape that forgets its old version fails here.
+import { decisionReferenceStream, decisionStream } from '../../src/decisions/decision.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,8 @@ const otherPaths: [StreamKind<unknown, { type: string }>, readonly EventType[]][
   [disbursementIndexStream as never, ['DisbursementIndexed']],
   [paymentReferenceStream as never, ['PaymentReferenceUsed']],
   [clawbackIndexStream as never, ['ClawbackIndexed']],
+  [decisionStream as never, ['DecisionRecorded']],
+  [decisionReferenceStream as never, ['DecisionReferenceUsed']],
 ];
 
 describe('golden event fixtures', () => {

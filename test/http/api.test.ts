@@ -35,6 +35,7 @@ describe('HTTP API', () => {
   let dir: string;
   let app: NestFastifyApplication;
   let now = new Date('2025-06-03T02:00:00.000Z');
+  let decisionSequence = 0;
   let keySequence = 0;
   const tokens = new Map<string, string>();
 
@@ -73,6 +74,40 @@ describe('HTTP API', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Records the collective decision listing each application at its amount; returns its id to cite. */
+  async function decision(awards: Record<string, string>, sub = 'approver-2'): Promise<string> {
+    decisionSequence += 1;
+    const recorded = await (
+      await as(sub, 'approver')
+    )
+      .post('/api/decisions', {
+        reference: `市数据局党组会议纪要〔2025〕${decisionSequence}号`,
+        decidedOn: shanghaiDateOf(now.toISOString()),
+        body: '市数据局党组',
+        kind: 'collective',
+        awards: Object.entries(awards).map(([applicationId, amount]) => ({ applicationId, amount })),
+      })
+      .expect(201);
+    return recorded.body.decisionId as string;
+  }
+
+  /** Every review stage; where the programme holds a notice after 确认主体 (Wuhan dataset construction), that notice first. */
+  async function reviewThrough(id: string, programmeId: string): Promise<void> {
+    const reviewer = await as('reviewer-1', 'reviewer');
+    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) {
+      await reviewer.post(`/api/applications/${id}/reviews`, { stage, outcome: 'pass' }).expect(201);
+      if (stage === 'city-re-review' && programmeId === 'wuhan-dataset-construction') {
+        const confirmed = await (
+          await as('approver-1', 'approver')
+        )
+          .post('/api/notices', { programmeId, applicationIds: [id], opensOn: shanghaiDateOf(now.toISOString()) })
+          .expect(201);
+        expect(confirmed.body).toMatchObject({ afterStage: 'city-re-review', entries: [{ applicationId: id, proposedAward: null }] });
+        now = new Date(`${confirmed.body.endsOn}T20:00:00.000Z`);
+      }
+    }
+  }
+
   async function prepareNoticed(uscc: string, amount: string): Promise<{ applicationId: string; endsOn: string }> {
     const reviewer = await as('reviewer-1', 'reviewer');
     const submitted = await reviewer
@@ -105,11 +140,17 @@ describe('HTTP API', () => {
     // Rule `proposed-award`: from the final review on, the application shows what an approval now would grant.
     const proposed = await approver.get(`/api/applications/${applicationId}`).expect(200);
     expect(proposed.body).toMatchObject({ status: 'in_notice', entitlement: '300000.00', proposedAward: '300000.00' });
-    const early = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' });
-    expect(early.status).toBe(422);
-    expect(early.body).toMatchObject({ code: 'NOTICE_NOT_ENDED', status: 422, endsOn });
+    // The free-text reference of an unrecorded decision is not enough: the decision is recorded first.
+    const unrecorded = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' });
+    expect(unrecorded.body).toMatchObject({ code: 'NOTICE_NOT_ENDED', status: 422, endsOn });
     now = new Date(`${endsOn}T20:00:00.000Z`);
-    const approved = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' }).expect(201);
+    expect((await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-7' })).body).toMatchObject({
+      status: 422,
+      code: 'DECISION_NOT_RECORDED',
+      decisionRef: '党组会议2025-7',
+    });
+    const decisionRef = await decision({ [applicationId]: '300000.00' });
+    const approved = await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef }).expect(201);
     expect(approved.body).toMatchObject({ status: 'approved', award: '300000.00' });
     const maker = await as('finance-1', 'finance');
     const recorded = await maker
@@ -162,10 +203,11 @@ describe('HTTP API', () => {
       .post('/api/applications', { programmeId, uscc, fiscalYear: 2025, items: [{ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount }], ...extra })
       .expect(201);
     const id = submitted.body.applicationId as string;
-    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) await reviewer.post(`/api/applications/${id}/reviews`, { stage, outcome: 'pass' }).expect(201);
-    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId, applicationIds: [id], opensOn: '2025-06-03' }).expect(201);
+    await reviewThrough(id, programmeId);
+    const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId, applicationIds: [id], opensOn: shanghaiDateOf(now.toISOString()) }).expect(201);
+    expect(notice.body).toMatchObject({ afterStage: 'expert-review', entries: [{ applicationId: id, proposedAward: award }] });
     now = new Date(`${notice.body.endsOn}T20:00:00.000Z`);
-    const approved = await (await as('approver-2', 'approver')).post(`/api/applications/${id}/approval`, { decisionRef: '集体研究' }).expect(201);
+    const approved = await (await as('approver-2', 'approver')).post(`/api/applications/${id}/approval`, { decisionRef: await decision({ [id]: award }) }).expect(201);
     expect(approved.body.award).toBe(award);
     const recorded = await (
       await as('finance-1', 'finance')
@@ -184,13 +226,14 @@ describe('HTTP API', () => {
     const { applicationId, endsOn } = await prepareNoticed(uscc, '400000.00');
     now = new Date(`${endsOn}T20:00:00.000Z`);
     const token = await mintToken(secret, { sub: 'reviewer-1', roles: ['approver'] });
+    const decisionRef = await decision({ [applicationId]: '120000.00' });
     const byReviewer = await request(app.getHttpServer())
       .post(`/api/applications/${applicationId}/approval`)
       .set('Authorization', `Bearer ${token}`)
       .set('Idempotency-Key', 'sod-1')
-      .send({ decisionRef: 'x' });
+      .send({ decisionRef });
     expect(byReviewer.body).toMatchObject({ status: 403, code: 'SEGREGATION_OF_DUTIES' });
-    await (await as('approver-7', 'approver')).post(`/api/applications/${applicationId}/approval`, { decisionRef: '集体研究' }).expect(201);
+    await (await as('approver-7', 'approver')).post(`/api/applications/${applicationId}/approval`, { decisionRef }).expect(201);
     const both = await mintToken(secret, { sub: 'approver-7', roles: ['approver', 'finance'] });
     const payBySelf = await request(app.getHttpServer())
       .post(`/api/applications/${applicationId}/disbursements`)
@@ -226,7 +269,8 @@ describe('HTTP API', () => {
     const notice = await (await as('approver-1', 'approver')).post('/api/notices', { programmeId: 'wuhan-data-product', applicationIds: ids, opensOn: '2026-03-02' }).expect(201);
     now = new Date(`${notice.body.endsOn}T20:00:00.000Z`);
     const approver = await as('approver-9', 'approver');
-    const responses = await Promise.all(ids.map((id) => approver.post(`/api/applications/${id}/approval`, { decisionRef: '集体研究' })));
+    const decisionRef = await decision(Object.fromEntries(ids.map((id) => [id, '30000.00'])), 'approver-9');
+    const responses = await Promise.all(ids.map((id) => approver.post(`/api/applications/${id}/approval`, { decisionRef })));
     expect(responses.filter((r) => r.status === 201)).toHaveLength(20);
     expect(responses.filter((r) => r.status === 422 && r.body.code === 'BUDGET_EXCEEDED')).toHaveLength(10);
     const last = responses.map((r) => BigInt(r.body.position ?? 0)).reduce((a, b) => (a > b ? a : b));
@@ -416,8 +460,11 @@ describe('HTTP API', () => {
       { method: 'post', path: '/api/applications/A/reviews', allowed: ['reviewer'] },
       { method: 'post', path: '/api/applications/A/withdrawal', allowed: ['reviewer'] },
       { method: 'post', path: '/api/notices', allowed: ['approver'] },
-      { method: 'post', path: '/api/notices/N/objections', allowed: ['approver'] },
+      { method: 'post', path: '/api/notices/N/objections', allowed: ['approver', 'reviewer'] },
       { method: 'post', path: '/api/notices/N/objections/O/resolution', allowed: ['approver'] },
+      { method: 'get', path: '/api/notices/N', allowed: roleNames },
+      { method: 'post', path: '/api/decisions', allowed: ['approver'] },
+      { method: 'get', path: '/api/decisions/D', allowed: roleNames },
       { method: 'post', path: '/api/applications/A/approval', allowed: ['approver'] },
       { method: 'post', path: '/api/applications/A/revocation', allowed: ['approver'] },
       { method: 'post', path: '/api/applications/A/disbursements', allowed: ['finance'] },
@@ -469,6 +516,8 @@ describe('HTTP API', () => {
       { method: 'post', template: '/api/disbursements/{p}/rejection', role: 'finance' },
       { method: 'post', template: '/api/clawbacks/{p}/recoveries', role: 'finance' },
       { method: 'post', template: '/api/notices/{p}/objections/{q}/resolution', role: 'approver' },
+      { method: 'get', template: '/api/notices/{p}', role: 'auditor' },
+      { method: 'get', template: '/api/decisions/{p}', role: 'auditor' },
       { method: 'delete', template: '/api/enterprises/{p}/flags/{q}', role: 'admin' },
       { method: 'post', template: '/api/programmes/{p}/budgets', role: 'admin' },
     ];
@@ -524,6 +573,7 @@ describe('HTTP API', () => {
       { path: '/api/applications/A/revocation', role: 'approver' },
       { path: '/api/notices/N/objections', role: 'approver' },
       { path: '/api/notices/N/objections/O/resolution', role: 'approver' },
+      { path: '/api/decisions', role: 'approver' },
       { path: '/api/disbursements/D/confirmation', role: 'finance' },
       { path: '/api/disbursements/D/rejection', role: 'finance' },
       { path: '/api/clawbacks/C/write-off', role: 'approver' },
@@ -545,6 +595,13 @@ describe('HTTP API', () => {
           'stage',
           'outcome',
           'decisionRef',
+          'reference',
+          'decidedOn',
+          'kind',
+          'awards',
+          'proposedAwards',
+          'objector',
+          'channel',
           'paymentRef',
           'paidOn',
           'list',

@@ -5,7 +5,7 @@ import { decideApprove, type ApproveAward, type ApproveGiven } from '../../src/a
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
-import { aSubmission, noPool } from '../support/states.js';
+import { aDecision, aNoticeRef, aSubmission, anOpenedNotice, noPool } from '../support/states.js';
 
 const fen = (amount: bigint): string => `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -16,13 +16,15 @@ function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committe
     application: {
       status: 'in_notice',
       submission: aSubmission({ programmeId, claimed: fen(baseFen) }),
-      review: { recognized: null, stagesPassed: [], lastReviewer: null },
-      notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
+      review: { recognized: null, stagesPassed: ['district-preliminary', 'city-re-review', 'expert-review'], lastReviewer: null },
+      notices: [aNoticeRef()],
+      notice: aNoticeRef(),
     },
     programme: definition,
     programmeCurrent: definition,
     enterprise: { status: 'registered', uscc: 'U', name: 'U', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
-    notice: { status: 'opened', noticeId: 'n-1', programmeId, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
+    notice: anOpenedNotice({ programmeId }),
+    decision: aDecision({ 'a-1': '100000000000.00' }),
     budget: { status: 'open', allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },
     enterpriseYear: { entries: new Map(), spend: Money.of(fen(spendFen)), awarded: Money.of(fen(awardedFen)) },
     project: programmeId === 'wuhan-data-product' ? noPool : null,
@@ -32,7 +34,7 @@ function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committe
 
 const approve: ApproveAward = {
   type: 'ApproveAward',
-  data: { applicationId: 'a-1', decisionRef: 'D', amount: null, caseByCaseJustification: null },
+  data: { applicationId: 'a-1', decisionRef: 'd-1', amount: null, caseByCaseJustification: null },
   metadata: { actorId: 'approver-1', now: '2025-06-11T02:00:00.000Z', today: '2025-06-11' },
 };
 

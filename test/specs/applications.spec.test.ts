@@ -1,5 +1,6 @@
 // The rules of submission and review (SPEC §1–4; Baoding measures 1, 3; Wuhan art. 4, 9) as
 // given / when / then over the applications' deciders.
+import { noNotice } from '../../src/notices/notice.js';
 import { applicationStream } from '../../src/applications/application.js';
 import { decideReview, decideSubmit, decideWithdraw, type SubmitApplication, type SubmitGiven } from '../../src/applications/decide.js';
 import type { ApplicationEvent } from '../../src/applications/events.js';
@@ -118,9 +119,12 @@ describe('applications', () => {
       data: { applicationId: 'a-1', stage, outcome: 'pass' as const, recognizedAmount: Money.of('300000.00'), reason: null },
       metadata: on('2025-06-03', 'reviewer-2'),
     });
-    deciderSpec(decideReview).given({ application, programme: voucher }).when(review('district-preliminary')).thenRefused('INVALID_TRANSITION', { stageExpected: 'expert-review' });
     deciderSpec(decideReview)
-      .given({ application, programme: voucher })
+      .given({ application, programme: voucher, notice: noNotice })
+      .when(review('district-preliminary'))
+      .thenRefused('INVALID_TRANSITION', { stageExpected: 'expert-review' });
+    deciderSpec(decideReview)
+      .given({ application, programme: voucher, notice: noNotice })
       .when(review('expert-review'))
       .then({ application: [{ type: 'StageReviewed', data: { applicationId: 'a-1', stage: 'expert-review', recognizedAmount: '300000.00', reason: null, final: true } }] });
   });

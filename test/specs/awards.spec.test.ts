@@ -6,17 +6,21 @@ import { proposalOf } from '../../src/awards/entitlement.js';
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
-import { aClawback, aPool, aSubmission, anAward, noPool } from '../support/states.js';
+import { aClawback, aDecision, aNoticeRef, aPool, aSubmission, anAward, anObjection, anOpenedNotice, noPool } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
+const allStages = ['district-preliminary', 'city-re-review', 'expert-review'];
+/** The 专班's 一事一议 decision, listing a-1 above any amount here. */
+const caseByCaseDecision = aDecision({ 'a-1': '100000000.00' }, 'case-by-case');
 
 function inNotice(claimed: string, options: { programmeId?: string; matterKey?: string; lastReviewer?: string } = {}): Extract<Application, { status: 'in_notice' }> {
   return {
     status: 'in_notice',
     submission: aSubmission({ claimed, programmeId: options.programmeId ?? 'baoding-data-voucher', matterKey: options.matterKey ?? null }),
-    review: { recognized: null, stagesPassed: ['district-preliminary', 'city-re-review', 'expert-review'], lastReviewer: options.lastReviewer ?? 'reviewer-1' },
-    notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
+    review: { recognized: null, stagesPassed: allStages, lastReviewer: options.lastReviewer ?? 'reviewer-1' },
+    notices: [aNoticeRef()],
+    notice: aNoticeRef(),
   };
 }
 
@@ -27,7 +31,9 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
     programme: definition,
     programmeCurrent: definition,
     enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
-    notice: { status: 'opened', noticeId: 'n-1', programmeId: definition.id, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
+    notice: anOpenedNotice({ programmeId: definition.id }),
+    // The collective decision lists a-1 above any entitlement here: the award is the entitlement.
+    decision: aDecision({ 'a-1': '100000000.00' }),
     budget: { status: 'none' },
     enterpriseYear: noPool,
     project: definition.rule.kind === 'proportional' ? noPool : null,
@@ -39,7 +45,7 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
 function approve(data: Partial<ApproveAward['data']> = {}, today = '2025-06-11', actorId = 'approver-1'): ApproveAward {
   return {
     type: 'ApproveAward',
-    data: { applicationId: 'a-1', decisionRef: '党组会议2025-07号', amount: null, caseByCaseJustification: null, ...data },
+    data: { applicationId: 'a-1', decisionRef: 'd-1', amount: null, caseByCaseJustification: null, ...data },
     metadata: on(today, actorId),
   };
 }
@@ -94,7 +100,7 @@ describe('awards', () => {
 
   it('notice-objections: an unresolved objection blocks approval', () => {
     const base = given();
-    const notice = base.notice.status === 'opened' ? { ...base.notice, objections: new Map([['o-1', { objectionId: 'o-1', applicationId: 'a-1', outcome: null }]]) } : base.notice;
+    const notice = base.notice.status === 'opened' ? { ...base.notice, objections: new Map([['o-1', anObjection('o-1', 'a-1')]]) } : base.notice;
     spec
       .given({ ...base, notice })
       .when(approve())
@@ -109,7 +115,10 @@ describe('awards', () => {
   });
 
   it('case-by-case: 一事一议 lifts the enterprise cap where the programme allows it', () => {
-    const result = decideApprove(approve({ amount: Money.of('450000.00'), caseByCaseJustification: '重大项目专班研究' }), given({ claimed: '2000000.00' }));
+    const result = decideApprove(
+      approve({ amount: Money.of('450000.00'), caseByCaseJustification: '重大项目专班研究' }),
+      given({ claimed: '2000000.00', decision: caseByCaseDecision }),
+    );
     expect(result.application[0].data).toMatchObject({ award: '450000.00', caseByCaseJustification: '重大项目专班研究' });
   });
 
@@ -135,16 +144,16 @@ describe('awards: increments of a pool, 一事一议 and the matter', () => {
   });
 
   it('case-by-case: 一事一议 is at most the recognized amount — 500,000.00 on 1,000.00 recognized is refused', () => {
-    const application = { ...inNotice('1000.00'), review: { recognized: Money.of('1000.00'), stagesPassed: [], lastReviewer: 'reviewer-1' } };
+    const application = { ...inNotice('1000.00'), review: { recognized: Money.of('1000.00'), stagesPassed: allStages, lastReviewer: 'reviewer-1' } };
     spec
-      .given(given({ application }))
+      .given(given({ application, decision: caseByCaseDecision }))
       .when(approve({ amount: Money.of('500000.00'), caseByCaseJustification: '重大项目' }))
       .thenRefused('AMOUNT_ABOVE_ENTITLEMENT', { entitlement: '1000.00', requested: '500000.00', recognized: '1000.00' });
   });
 
   it('case-by-case: 一事一议 counts against the budget', () => {
     spec
-      .given(given({ claimed: '2000000.00', budget: { status: 'open', allocated: Money.zero, committed: Money.of('19800000.00') } }))
+      .given(given({ claimed: '2000000.00', budget: { status: 'open', allocated: Money.zero, committed: Money.of('19800000.00') }, decision: caseByCaseDecision }))
       .when(approve({ amount: Money.of('450000.00'), caseByCaseJustification: '重大项目' }))
       .thenRefused('BUDGET_EXCEEDED', { remaining: '200000.00', requested: '450000.00' });
   });
@@ -153,7 +162,7 @@ describe('awards: increments of a pool, 一事一议 and the matter', () => {
     const matter = new Map([['a-0', { applicationId: 'a-0', programmeId: 'baoding-rnd-project', entitlement: Money.of('500000.00'), award: Money.of('500000.00') }]]);
     const result = decideApprove(
       approve({ amount: Money.of('400000.00'), caseByCaseJustification: '重大项目' }),
-      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter }),
+      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter, decision: caseByCaseDecision }),
     );
     expect(result.application[0].data).toMatchObject({ award: '0.00', matterReduction: '400000.00' });
   });
@@ -162,7 +171,7 @@ describe('awards: increments of a pool, 一事一议 and the matter', () => {
     const matter = new Map([['a-0', { applicationId: 'a-0', programmeId: 'baoding-rnd-project', entitlement: Money.of('500000.00'), award: Money.of('500000.00') }]]);
     const result = decideApprove(
       approve({ amount: Money.of('800000.00'), caseByCaseJustification: '重大项目' }),
-      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter }),
+      given({ application: inNotice('2000000.00', { matterKey: 'm-1' }), matter, decision: caseByCaseDecision }),
     );
     expect(result.application[0].data).toMatchObject({ award: '300000.00', matterReduction: '500000.00' });
     expect(result.enterpriseYear[0].data).toMatchObject({ caseByCase: true });

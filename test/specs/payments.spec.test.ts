@@ -7,7 +7,7 @@ import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
-import { aClawback, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
+import { aClawback, aNoticeRef, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
@@ -25,7 +25,8 @@ function approved(paidFen: { recorded?: string; confirmedBy?: string | null } = 
     status: 'approved',
     submission,
     review,
-    notice: { noticeId: 'n-1', endsOn: '2025-06-10' },
+    notices: [aNoticeRef()],
+    notice: aNoticeRef(),
     award: anAward({ disbursements }),
   };
 }
@@ -143,10 +144,21 @@ describe('payments', () => {
   });
 
   it('notice-period: a notice opened on 2025-09-26 runs 5 working days, skipping the National Day holidays', () => {
-    const reviewed: Application = { status: 'reviewed', submission, review };
+    const reviewed: Application = { status: 'reviewed', submission, review, notices: [] };
     const decided = decideOpenNotice(
-      { type: 'OpenNotice', data: { noticeId: 'n-1', programmeId: product.id, applicationIds: ['a-1'], opensOn: '2025-09-26' }, metadata: on('2025-09-26') },
-      { programme: product, applications: new Map([['a-1', reviewed]]), calendar: new WorkingDayCalendar(holidayYearsBuiltIn) },
+      {
+        type: 'OpenNotice',
+        data: { noticeId: 'n-1', programmeId: product.id, applicationIds: ['a-1'], opensOn: '2025-09-26', proposedAwards: new Map() },
+        metadata: on('2025-09-26'),
+      },
+      {
+        programme: product,
+        applications: new Map([['a-1', reviewed]]),
+        currentNotices: new Map(),
+        enterprises: new Map(),
+        pools: new Map([['a-1', { pools: { enterpriseYear: noPool, project: noPool, matter: null }, keys: { enterpriseYear: 'ey', project: 'p', matter: null } }]]),
+        calendar: new WorkingDayCalendar(holidayYearsBuiltIn),
+      },
     );
     // 09-28 (a Sunday made a workday), 09-29, 09-30, then 10-01…10-08 off, 10-09, 10-10.
     expect(decided.notice[0].data.endsOn).toBe('2025-10-10');

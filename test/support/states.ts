@@ -1,6 +1,8 @@
 // Builders of deciders' input states for specs and property tests: a submission with the figures a
 // test cares about, the rest fixed.
-import type { AwardState, Clawback, Submission } from '../../src/applications/application.js';
+import type { AwardState, Clawback, NoticeRef, Submission } from '../../src/applications/application.js';
+import type { RecordedDecision } from '../../src/decisions/decision.js';
+import type { Objection, OpenedNotice } from '../../src/notices/notice.js';
 import type { Pool, PoolEntry } from '../../src/awards/award-streams.js';
 import { Money } from '../../src/shared/money.js';
 
@@ -21,7 +23,7 @@ export function aSubmission(overrides: Partial<Submission> & { claimed?: string 
   };
 }
 
-export const reviewedBy = (lastReviewer = 'reviewer-1') => ({ recognized: null, stagesPassed: [], lastReviewer });
+export const reviewedBy = (lastReviewer = 'reviewer-1') => ({ recognized: null, stagesPassed: ['district-preliminary', 'city-re-review', 'expert-review'], lastReviewer });
 
 /** An award as approved on 2025-06-11 by approver-1, nothing paid yet. */
 export function anAward(overrides: Partial<AwardState> & { amount?: string } = {}): AwardState {
@@ -61,3 +63,53 @@ export function aPool(entries: readonly { id: string; spend: string; award: stri
 }
 
 export const noPool: Pool = aPool([]);
+
+/** A notice reference on an application: the last notice (after expert-review), listing `proposedAward` if given. */
+export function aNoticeRef(overrides: Partial<NoticeRef> = {}): NoticeRef {
+  return { noticeId: 'n-1', endsOn: '2025-06-10', afterStage: 'expert-review', proposedAward: null, ...overrides };
+}
+
+/** An opened notice after expert-review, listing `applicationIds`, with objections as given. */
+export function anOpenedNotice(overrides: Partial<OpenedNotice> & { programmeId?: string } = {}): OpenedNotice {
+  return {
+    status: 'opened',
+    noticeId: 'n-1',
+    programmeId: 'baoding-data-voucher',
+    afterStage: 'expert-review',
+    applicationIds: ['a-1'],
+    entries: new Map(),
+    opensOn: '2025-06-03',
+    endsOn: '2025-06-10',
+    objections: new Map(),
+    ...overrides,
+  };
+}
+
+/** An objection on a notice: open unless `outcome` is given. */
+export function anObjection(objectionId: string, applicationId: string, outcome: Objection['outcome'] = null): Objection {
+  return {
+    objectionId,
+    applicationId,
+    summary: '群众来信反映',
+    objector: null,
+    channel: 'letter',
+    receivedOn: '2025-06-05',
+    filedBy: 'approver-1',
+    outcome,
+    reason: null,
+    resolvedBy: null,
+  };
+}
+
+/** A recorded collective decision `d-1` listing each application at its amount. */
+export function aDecision(awards: Readonly<Record<string, string>>, kind: RecordedDecision['kind'] = 'collective'): RecordedDecision {
+  return {
+    status: 'recorded',
+    decisionId: 'd-1',
+    reference: '市数据局党组会议纪要〔2025〕7号',
+    decidedOn: '2025-06-11',
+    body: '市数据局党组',
+    kind,
+    awards: new Map(Object.entries(awards).map(([id, amount]) => [id, Money.of(amount)])),
+  };
+}

@@ -8,6 +8,9 @@ import type { EventStore } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { LedgerError } from '../../src/shared/errors.js';
 import { usccCheckCharacter } from '../../src/shared/identifiers.js';
+import { StreamLoader } from '../../src/commands/runner.js';
+import { proposedAwardOf } from '../../src/awards/use-cases.js';
+import { builtInProgrammes } from '../../src/programmes/definitions.js';
 
 const regions = { baoding: '130600', wuhan: '420100' } as const;
 
@@ -29,6 +32,8 @@ export const stagesOf = ['district-preliminary', 'city-re-review', 'expert-revie
 export class World {
   now = '2025-06-03T02:00:00.000Z';
   private sequence = 0;
+  /** The programme of each application submitted through `submit`. */
+  private readonly programmeOf = new Map<string, string>();
 
   private constructor(
     readonly store: EventStore,
@@ -86,12 +91,25 @@ export class World {
     const category = programmeId === 'baoding-data-voucher' ? 'compute-rental' : undefined;
     const items = amounts.map((amount) => ({ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, ...(category ? { category } : {}) }));
     const result = await this.dispatch('SubmitApplication', this.reviewer(), { params: {}, body: { programmeId, uscc, fiscalYear: 2025, items, ...extra } });
+    this.programmeOf.set(result.applicationId, programmeId);
     return result.applicationId;
   }
 
+  /**
+   * Every review stage, passed; where the programme holds a notice after a stage before the last (Wuhan
+   * dataset construction: 确认主体), that notice is opened and the clock moves past it.
+   */
   async reviewAll(applicationId: string, recognizedAmount?: string, reviewerId = 'reviewer-1'): Promise<void> {
+    const programmeId = this.programmeOf.get(applicationId);
+    const definition = builtInProgrammes.find((p) => p.id === programmeId);
     for (const stage of stagesOf) {
       const last = stage === 'expert-review';
+      if (!last && programmeId !== undefined && definition?.noticeStages.some((n) => n.afterStage === stage) === true) {
+        await this.passStage(applicationId, stage, reviewerId);
+        const { endsOn } = await this.notice(programmeId, [applicationId]);
+        this.after(endsOn);
+        continue;
+      }
       await this.dispatch('ReviewApplication', this.reviewer(reviewerId), {
         params: { applicationId },
         body: {
@@ -103,17 +121,28 @@ export class World {
     }
   }
 
+  async passStage(applicationId: string, stage: string, reviewerId = 'reviewer-1'): Promise<void> {
+    await this.dispatch('ReviewApplication', this.reviewer(reviewerId), { params: { applicationId }, body: { stage, outcome: 'pass' } });
+  }
+
   /** Opens a notice today for these applications; returns its last day. */
-  async notice(programmeId: string, applicationIds: string[]): Promise<{ noticeId: string; endsOn: string }> {
-    const result = await this.dispatch('OpenNotice', this.approver(), { params: {}, body: { programmeId, applicationIds, opensOn: this.now.slice(0, 10) } });
+  async notice(programmeId: string, applicationIds: string[], proposed: Record<string, string> = {}): Promise<{ noticeId: string; endsOn: string }> {
+    const proposedAwards = Object.entries(proposed).map(([applicationId, amount]) => ({ applicationId, amount }));
+    const body = { programmeId, applicationIds, opensOn: this.now.slice(0, 10), ...(proposedAwards.length > 0 ? { proposedAwards } : {}) };
+    const result = await this.dispatch('OpenNotice', this.approver(), { params: {}, body });
     return { noticeId: result.noticeId, endsOn: result.endsOn };
   }
 
   /** Submitted, reviewed, noticed, notice over: ready for approval. The clock moves past the notice. */
-  async readyForApproval(programmeId: string, uscc: string, amounts: string[], options: { recognized?: string; extra?: Record<string, unknown> } = {}): Promise<string> {
+  async readyForApproval(
+    programmeId: string,
+    uscc: string,
+    amounts: string[],
+    options: { recognized?: string; extra?: Record<string, unknown>; proposed?: string } = {},
+  ): Promise<string> {
     const applicationId = await this.submit(programmeId, uscc, amounts, options.extra);
     await this.reviewAll(applicationId, options.recognized);
-    const { endsOn } = await this.notice(programmeId, [applicationId]);
+    const { endsOn } = await this.notice(programmeId, [applicationId], options.proposed === undefined ? {} : { [applicationId]: options.proposed });
     this.after(endsOn);
     return applicationId;
   }
@@ -124,8 +153,40 @@ export class World {
     if (this.now.slice(0, 10) < next) this.on(next);
   }
 
+  /**
+   * Records the collective decision (or the 一事一议 decision, with `caseByCase`) listing the application
+   * at `amounts[id]`, else at what an approval now would grant; returns its id.
+   */
+  async decide(applicationIds: string[], options: { amounts?: Record<string, string>; caseByCase?: boolean; approverId?: string } = {}): Promise<string> {
+    const awards = [];
+    for (const applicationId of applicationIds) {
+      const given = options.amounts?.[applicationId];
+      const proposed = given === undefined ? await proposedAwardOf(new StreamLoader(this.store), applicationId).catch(() => null) : null;
+      awards.push({ applicationId, amount: given ?? proposed?.entitlement ?? '0.00' });
+    }
+    this.sequence += 1;
+    const result = await this.dispatch('RecordDecision', this.approver(options.approverId), {
+      params: {},
+      body: {
+        reference: `党组会议纪要〔2025〕${this.sequence}号`,
+        decidedOn: this.now.slice(0, 10),
+        body: options.caseByCase === true ? '保定国家数据标注基地建设工作专班' : '市数据局党组',
+        kind: options.caseByCase === true ? 'case-by-case' : 'collective',
+        awards,
+      },
+    });
+    return result.decisionId;
+  }
+
+  /** Approves by a collective decision recorded first (at `body.amount` where given), as the seeds' process runs. */
   async approve(applicationId: string, body: Record<string, unknown> = {}, approverId = 'approver-1') {
-    return this.dispatch('ApproveAward', this.approver(approverId), { params: { applicationId }, body: { decisionRef: '党组会议2025-07号', ...body } });
+    const amount = typeof body['amount'] === 'string' ? body['amount'] : undefined;
+    const decisionRef = await this.decide([applicationId], {
+      ...(amount === undefined ? {} : { amounts: { [applicationId]: amount } }),
+      caseByCase: body['caseByCase'] !== undefined,
+      approverId,
+    });
+    return this.dispatch('ApproveAward', this.approver(approverId), { params: { applicationId }, body: { decisionRef, ...body } });
   }
 
   async awarded(programmeId: string, uscc: string, amounts: string[], options: { recognized?: string; extra?: Record<string, unknown> } = {}) {

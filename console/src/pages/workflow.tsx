@@ -500,9 +500,32 @@ function ReviewForm({ application, stages, nextStage, done }: { application: App
   );
 }
 
+/** The channels by which the public's objections arrive, as the API names them. */
+const objectionChannels = ['letter', 'phone', 'visit', 'online', 'email', 'other'] as const;
+const channelNames: Record<(typeof objectionChannels)[number], [string, string]> = {
+  letter: ['来信', 'letter'],
+  phone: ['来电', 'phone'],
+  visit: ['来访', 'visit'],
+  online: ['网上', 'online'],
+  email: ['电子邮件', 'email'],
+  other: ['其他', 'other'],
+};
+
 function Objections({ application, timeline, done }: { application: Application; timeline: TimelineEntry[]; done: () => void }) {
   const [summary, setSummary] = useState('');
-  const file = useAction(() => post(`/api/notices/${application.noticeId}/objections`, { applicationId: application.applicationId, summary }), done);
+  const [objector, setObjector] = useState('');
+  const [channel, setChannel] = useState<(typeof objectionChannels)[number]>('letter');
+  const file = useAction(
+    () =>
+      post(`/api/notices/${application.noticeId}/objections`, {
+        applicationId: application.applicationId,
+        summary,
+        channel,
+        // Left empty: an anonymous objection.
+        ...(objector.trim() === '' ? {} : { objector: objector.trim() }),
+      }),
+    done,
+  );
   const resolved = new Set(timeline.filter((e) => e.type === 'ObjectionResolved').map((e) => e.data['objectionId'] as string));
   const open = timeline.filter((e) => e.type === 'ObjectionFiled' && !resolved.has(e.data['objectionId'] as string));
   return (
@@ -520,6 +543,16 @@ function Objections({ application, timeline, done }: { application: Application;
       >
         <Field label={tr('异议摘要', 'Summary of the objection')}>
           <input value={summary} required onInput={(e) => setSummary(value(e))} />
+        </Field>
+        <Field label={tr('异议人(空为匿名)', 'Objector (empty: anonymous)')}>
+          <input value={objector} onInput={(e) => setObjector(value(e))} />
+        </Field>
+        <Field label={tr('受理渠道', 'Channel')}>
+          <select value={channel} onChange={(e) => setChannel((e.target as HTMLSelectElement).value as (typeof objectionChannels)[number])}>
+            {objectionChannels.map((c) => (
+              <option value={c}>{tr(...channelNames[c])}</option>
+            ))}
+          </select>
         </Field>
         <button type="submit" disabled={file.busy}>
           {tr('登记异议', 'File')}
@@ -553,15 +586,38 @@ function Resolve({ noticeId, objection, done }: { noticeId: string; objection: T
   );
 }
 
+/** The body whose collective decision approves awards (党组集体研究), by the programme's city. */
+function decisionBodyOf(programmeId: string): string {
+  return programmeId.startsWith('wuhan-') ? '武汉市数据局党组' : '保定市数据局党组';
+}
+
 function ApproveForm({ application, finalReviewer, done }: { application: Application; finalReviewer: string | undefined; done: () => void }) {
   const me = currentSession()!.sub;
   const [decisionRef, setDecisionRef] = useState('');
+  const [body, setBody] = useState(decisionBodyOf(application.programmeId));
+  const [decidedOn, setDecidedOn] = useState(beijingToday());
   const [amount, setAmount] = useState('');
+  // The decision recorded by an earlier click whose approval was refused: a retry cites it again.
+  const [recorded, setRecorded] = useState<{ key: string; decisionId: string } | null>(null);
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(application.programmeId)}/${application.fiscalYear}`), [application.applicationId]);
-  const action = useAction(
-    () => post(`/api/applications/${application.applicationId}/approval`, { decisionRef: decisionRef.trim(), ...(amount.trim() === '' ? {} : { amount: amount.trim() }) }),
-    done,
-  );
+  const action = useAction(async () => {
+    const decided = amount.trim() === '' ? (entitlementKnown(application) ? application.entitlement : '0.00') : amount.trim();
+    const key = JSON.stringify([decisionRef.trim(), body.trim(), decidedOn, decided]);
+    let decisionId = recorded?.key === key ? recorded.decisionId : null;
+    if (decisionId === null) {
+      // The collective decision is recorded first (its minutes, body, day and the amount it approved); the approval cites it.
+      const decision = await post<{ decisionId: string }>('/api/decisions', {
+        reference: decisionRef.trim(),
+        decidedOn,
+        body: body.trim(),
+        kind: 'collective',
+        awards: [{ applicationId: application.applicationId, amount: decided }],
+      });
+      decisionId = decision.decisionId;
+      setRecorded({ key, decisionId });
+    }
+    return await post(`/api/applications/${application.applicationId}/approval`, { decisionRef: decisionId, ...(amount.trim() === '' ? {} : { amount: amount.trim() }) });
+  }, done);
   const blocked = finalReviewer === me;
   const award = amount.trim() === '' ? (entitlementKnown(application) ? application.entitlement : null) : amount.trim();
   const after = budget.data === undefined || award === null || !/^[0-9]+(\.[0-9]{1,2})?$/.test(award) ? null : subtractAmounts(budget.data.remaining, award);
@@ -604,6 +660,12 @@ function ApproveForm({ application, finalReviewer, done }: { application: Applic
       <div class="inline">
         <Field label={tr('集体研究决定文号', 'Decision reference')}>
           <input name="decisionRef" value={decisionRef} required onInput={(e) => setDecisionRef(value(e))} />
+        </Field>
+        <Field label={tr('决策机构', 'Decided by')}>
+          <input name="decisionBody" value={body} required onInput={(e) => setBody(value(e))} />
+        </Field>
+        <Field label={tr('决定日期', 'Decided on')}>
+          <input name="decidedOn" type="date" value={decidedOn} required onInput={(e) => setDecidedOn(value(e))} />
         </Field>
         <Field label={tr('核减后的金额(元,可选)', 'A lower amount (yuan, optional)')}>
           <input name="approvalAmount" value={amount} inputMode="decimal" onInput={(e) => setAmount(value(e))} />
