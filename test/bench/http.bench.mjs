@@ -118,6 +118,22 @@ try {
       body: { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' },
     });
   }
+  // The collective decisions the approvals cite: 30 % of 10,000.00 for each.
+  const decisionOf = new Map();
+  for (let from = 0; from < ids.length; from += 500) {
+    const listed = ids.slice(from, from + 500);
+    const { decisionId } = await ledger.dispatch('RecordDecision', ctx('approver', 'approver'), {
+      params: {},
+      body: {
+        reference: `压测决定${from}`,
+        decidedOn: '2025-11-03',
+        body: '武汉市数据局党组',
+        kind: 'collective',
+        awards: listed.map((applicationId) => ({ applicationId, amount: '3000.00' })),
+      },
+    });
+    for (const id of listed) decisionOf.set(id, decisionId);
+  }
   // Half are approved over HTTP, half through the service's own CommandBus (the command path without HTTP).
   const directIds = ids.splice(approvalCount);
   const auditor = await mintToken(secret, { sub: 'bench-auditor', roles: ['auditor', 'supervisor'] });
@@ -168,7 +184,7 @@ try {
               ...request,
               path: `/api/applications/${id}/approval`,
               headers: { 'content-type': 'application/json', authorization: `Bearer ${approver}`, 'idempotency-key': `bench-${id}` },
-              body: JSON.stringify({ decisionRef: '压测' }),
+              body: JSON.stringify({ decisionRef: decisionOf.get(id) }),
             };
           },
         },
@@ -189,7 +205,7 @@ try {
       await serviceLedger.dispatch(
         'ApproveAward',
         { commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() },
-        { params: { applicationId: id }, body: { decisionRef: '压测' } },
+        { params: { applicationId: id }, body: { decisionRef: decisionOf.get(id) } },
       );
     }
   };

@@ -54,7 +54,8 @@ describe.each(backends)('idempotent retries across processes: $name', (backend) 
       }
       const { endsOn } = await world.notice('wuhan-data-product', ids);
       world.after(endsOn);
-      const pairs = ids.map((id, i) => `retry-${i}=${id}`);
+      const decisionRef = await world.decide(ids, { amounts: Object.fromEntries(ids.map((id) => [id, '30000.00'])) });
+      const pairs = ids.map((id, i) => `retry-${i}=${id}@${decisionRef}`);
       const startAt = String(Date.now() + 4_000);
       const outputs = await Promise.all([0, 1].map(() => run(process.execPath, ['--import', 'tsx', worker, ...args, world.now, startAt, ...pairs], { cwd: root })));
       const byKey = new Map<string, string[]>();
@@ -80,7 +81,8 @@ describe.each(backends)('idempotent retries across processes: $name', (backend) 
       await world.reviewAll(id);
       const { endsOn } = await world.notice('wuhan-data-product', [id]);
       world.after(endsOn);
-      const approve = () => world.dispatch('ApproveAward', world.as('approver-1', 'approver', 'approve-once'), { params: { applicationId: id }, body: { decisionRef: 'D-1' } });
+      const decisionRef = await world.decide([id], { amounts: { [id]: '30000.00' } });
+      const approve = () => world.dispatch('ApproveAward', world.as('approver-1', 'approver', 'approve-once'), { params: { applicationId: id }, body: { decisionRef } });
       const head = await world.store.headPosition();
       expect(await codeOf(approve())).toBe('NO_BUDGET');
       expect(await world.store.headPosition()).toBe(head);

@@ -17,7 +17,7 @@ async function open(args: string[]): Promise<{ store: EventStore; rest: string[]
   if (kind === 'postgres' && location !== undefined && schema !== undefined) {
     return { store: await PostgresEventStore.open({ connectionString: location, schema, poolSizeMax: 12 }), rest: after };
   }
-  throw new Error('usage: worker sqlite PATH | postgres URL SCHEMA, NOW START_MS KEY=APPLICATION…');
+  throw new Error('usage: worker sqlite PATH | postgres URL SCHEMA, NOW START_MS KEY=APPLICATION@DECISION…');
 }
 
 async function main(): Promise<void> {
@@ -32,11 +32,13 @@ async function main(): Promise<void> {
   for (const pair of pairs) {
     answers.push(
       await (async () => {
-        const [key, applicationId] = pair.split('=') as [string, string];
+        // KEY=APPLICATION@DECISION: the approval of the application citing the recorded decision.
+        const [key, cited] = pair.split('=') as [string, string];
+        const [applicationId, decisionRef] = cited.split('@') as [string, string];
         const context = { commandId: key, actor: { id: 'approver-9', roles: ['approver' as const] }, now };
         const tries = Array.from({ length: 10 }, async () => {
           try {
-            const command = parseCommand('ApproveAward', context, { params: { applicationId }, body: { decisionRef: '党组会议2025-9' } });
+            const command = parseCommand('ApproveAward', context, { params: { applicationId }, body: { decisionRef } });
             return JSON.stringify(await runner.run(context, useCases.ApproveAward, command.data, command.fingerprint));
           } catch (error) {
             if (error instanceof LedgerError) return `refused ${error.code}`;

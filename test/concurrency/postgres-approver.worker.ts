@@ -1,5 +1,5 @@
 // A separate process approving applications on a shared PostgreSQL database, for the two-process test.
-// argv: connection string, schema, approver id, now (ISO), start time (ms since epoch), application ids…
+// argv: connection string, schema, approver id, now (ISO), start time (ms since epoch), decision id, application ids…
 // Prints one JSON line: the outcome of each approval.
 import { parseCommand } from '../../src/commands/parse-command.js';
 import { CommandRunner } from '../../src/commands/runner.js';
@@ -8,9 +8,9 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { LedgerError } from '../../src/shared/errors.js';
 
 async function main(): Promise<void> {
-  const [connectionString, schema, approverId, now, startText, ...applicationIds] = process.argv.slice(2);
-  if (connectionString === undefined || schema === undefined || approverId === undefined || now === undefined || startText === undefined) {
-    throw new Error('usage: worker URL SCHEMA APPROVER NOW START_MS APPLICATION…');
+  const [connectionString, schema, approverId, now, startText, decisionRef, ...applicationIds] = process.argv.slice(2);
+  if (connectionString === undefined || schema === undefined || approverId === undefined || now === undefined || startText === undefined || decisionRef === undefined) {
+    throw new Error('usage: worker URL SCHEMA APPROVER NOW START_MS DECISION APPLICATION…');
   }
   const store = await PostgresEventStore.open({ connectionString, schema, poolSizeMax: 8 });
   // The command table alone, without a Nest application: a second process writing to the same database.
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     applicationIds.map(async (id, i) => {
       try {
         const context = { commandId: `${approverId}-${i}`, actor: { id: approverId, roles: ['approver' as const] }, now };
-        const command = parseCommand('ApproveAward', context, { params: { applicationId: id }, body: { decisionRef: '党组会议' } });
+        const command = parseCommand('ApproveAward', context, { params: { applicationId: id }, body: { decisionRef } });
         const result = await runner.run(context, useCases.ApproveAward, command.data, command.fingerprint);
         return { id, outcome: 'ok', award: result.award, position: result.position };
       } catch (error) {

@@ -26,13 +26,14 @@ const available = await postgresAvailability('two processes on one PostgreSQL');
         ids.push(id);
       }
       const { endsOn } = await world.notice('wuhan-data-product', ids);
+      const decisionRef = await world.decide(ids, { amounts: Object.fromEntries(ids.map((id) => [id, '30000.00'])) });
       world.after(endsOn);
       const startAt = String(Date.now() + 3_000);
       const worker = join(import.meta.dirname, 'postgres-approver.worker.ts');
       const halves = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)];
       const outputs = await Promise.all(
         halves.map((half, who) =>
-          run(process.execPath, ['--import', 'tsx', worker, postgresUrl, schema, `approver-${who + 10}`, world.now, startAt, ...half], {
+          run(process.execPath, ['--import', 'tsx', worker, postgresUrl, schema, `approver-${who + 10}`, world.now, startAt, decisionRef, ...half], {
             cwd: join(import.meta.dirname, '..', '..'),
           }),
         ),

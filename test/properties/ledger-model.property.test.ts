@@ -86,6 +86,8 @@ interface ModelApp {
   enterprise: number;
   base: bigint;
   status: string;
+  /** The proposed award its notice listed: the entitlement when the notice opened. */
+  noticed: bigint;
   award: bigint;
   /** What the enterprise-year counts of the award: less what corrections clawed back. */
   pooled: bigint;
@@ -241,6 +243,7 @@ describe('the ledger against a reference model of its rules', () => {
                     enterprise: step.enterprise,
                     base: step.amount,
                     status: 'submitted',
+                    noticed: 0n,
                     award: 0n,
                     pooled: 0n,
                     approvedAt: 0,
@@ -265,6 +268,7 @@ describe('the ledger against a reference model of its rules', () => {
                 const { endsOn } = await world.notice(enterprises[app.enterprise]!.programmeId, [app.id]);
                 world.after(endsOn);
                 app.status = 'in_notice';
+                app.noticed = model.entitlement(app).award;
                 break;
               }
               case 'reject': {
@@ -296,12 +300,26 @@ describe('the ledger against a reference model of its rules', () => {
                 const award = step.halve && entitled > 1n ? entitled / 2n : entitled;
                 const body = step.halve && entitled > 1n ? { amount: fen(award) } : {};
                 const budget = programmeId === 'wuhan-data-product' ? wuhanBudgetFen : voucherBudgetFen;
-                let expected = 'ok';
-                if (app.status !== 'in_notice') expected = 'INVALID_TRANSITION';
-                else if (model.flags.has(app.enterprise)) expected = 'INELIGIBLE_ENTERPRISE';
-                else if (model.committed.get(programmeId)! + award > budget) expected = 'BUDGET_EXCEEDED';
-                const result = await outcome(() => world.approve(app.id, body));
-                expect(result.code).toBe(expected);
+                const expectedOf = () =>
+                  app.status !== 'in_notice'
+                    ? 'INVALID_TRANSITION'
+                    : model.flags.has(app.enterprise)
+                      ? 'INELIGIBLE_ENTERPRISE'
+                      : award > app.noticed
+                        ? 'AMOUNT_ABOVE_NOTICE'
+                        : model.committed.get(programmeId)! + award > budget
+                          ? 'BUDGET_EXCEEDED'
+                          : 'ok';
+                let result = await outcome(() => world.approve(app.id, body));
+                expect(result.code).toBe(expectedOf());
+                if (result.code === 'AMOUNT_ABOVE_NOTICE') {
+                  // The pools moved since the notice: a new notice lists the amount now due, then the approval.
+                  const { endsOn } = await world.notice(programmeId, [app.id]);
+                  world.after(endsOn);
+                  app.noticed = entitled;
+                  result = await outcome(() => world.approve(app.id, body));
+                  expect(result.code).toBe(expectedOf());
+                }
                 if (result.code !== 'ok') break;
                 expect((result.value as { award: string }).award).toBe(fen(award));
                 app.status = 'approved';
