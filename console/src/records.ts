@@ -10,6 +10,8 @@ export interface Programme {
   version: number;
   name: { zh: string; en: string };
   stages: string[];
+  /** The public notices the process holds, each after a review stage. */
+  noticeStages: { afterStage: string; listsAmounts: boolean }[];
   rule: { kind: string };
 }
 

@@ -462,6 +462,14 @@ export class ProgrammeDefinitionView {
   @ApiProperty({ type: 'integer', description: 'Working days of the public notice / 公示工作日', example: 5 })
   noticeWorkingDays!: number;
 
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { afterStage: { type: 'string' }, listsAmounts: { type: 'boolean' } } },
+    description: 'The public notices held, each after a review stage; listsAmounts: it lists the proposed awards / 公示环节',
+    example: [{ afterStage: 'expert-review', listsAmounts: true }],
+  })
+  noticeStages!: { afterStage: string; listsAmounts: boolean }[];
+
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Award rule and its parameters / 奖励规则' })
   rule!: Record<string, unknown>;
 }

@@ -34,7 +34,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
   const selectedParam = params.get('application');
   if (selectedParam !== null && selectedParam !== selected && list.loading) setSelected(selectedParam);
   const refresh = () => list.reload();
-  const [lastNotice, setLastNotice] = useState<{ noticeId: string; endsOn: string } | null>(null);
+  const [lastNotice, setLastNotice] = useState<OpenedNotice | null>(null);
   const [showAll, setShowAll] = useState(false);
 
   return (
@@ -63,9 +63,9 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
           </Field>
         </form>
         <Loading loaded={list} />
-        {status === 'reviewed' && hasRole('approver') && list.data !== undefined && list.data.length > 0 && programmes.data !== undefined && (
+        {(status === 'reviewed' || status === 'in_review') && hasRole('approver') && list.data !== undefined && programmes.data !== undefined && (
           <OpenNotice
-            applications={list.data}
+            applications={status === 'reviewed' ? list.data : list.data.filter((a) => heldBeforeLastStage(programmes.data!.find((p) => p.id === a.programmeId)))}
             programmes={programmes.data}
             opened={(notice) => {
               setLastNotice(notice);
@@ -76,6 +76,17 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
         {lastNotice !== null && (
           <p class="ok" role="status">
             {tr('已开始公示', 'Notice opened')}: {lastNotice.noticeId} · {tr('截止', 'ends on')} {lastNotice.endsOn}
+            {lastNotice.entries.some((e) => e.proposedAward !== null) && (
+              <>
+                {' '}
+                · {tr('拟奖励金额', 'proposed awards')}:{' '}
+                {lastNotice.entries.map((e) => (
+                  <span>
+                    <code>{e.applicationId.slice(0, 8)}</code> <Yuan amount={e.proposedAward ?? undefined} />{' '}
+                  </span>
+                ))}
+              </>
+            )}
           </p>
         )}
         {list.data !== undefined && list.data.length === 0 && <p class="muted">{tr('没有此状态的申请。', 'No application has this status.')}</p>}
@@ -318,19 +329,25 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
   );
 }
 
-function OpenNotice({
-  applications,
-  programmes,
-  opened,
-}: {
-  applications: Application[];
-  programmes: Programme[];
-  opened: (notice: { noticeId: string; endsOn: string }) => void;
-}) {
+/** What opening a notice answers: its period, and the proposed award it lists for each application (null: none listed). */
+interface OpenedNotice {
+  noticeId: string;
+  afterStage: string;
+  endsOn: string;
+  entries: { applicationId: string; proposedAward: string | null }[];
+}
+
+/** Whether the programme holds a notice before its last review (Wuhan dataset construction: 确认主体). */
+function heldBeforeLastStage(programme: Programme | undefined): boolean {
+  return programme !== undefined && (programme.noticeStages ?? []).some((n) => n.afterStage !== programme.stages[programme.stages.length - 1]);
+}
+
+function OpenNotice({ applications, programmes, opened }: { applications: Application[]; programmes: Programme[]; opened: (notice: OpenedNotice) => void }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [opensOn, setOpensOn] = useState(beijingToday());
   const programmeId = applications.find((a) => a.applicationId === chosen[0])?.programmeId;
-  const action = useAction(() => post<{ noticeId: string; endsOn: string }>('/api/notices', { programmeId, applicationIds: chosen, opensOn }), opened);
+  const action = useAction(() => post<OpenedNotice>('/api/notices', { programmeId, applicationIds: chosen, opensOn }), opened);
+  if (applications.length === 0) return null;
   return (
     <form
       class="card"
