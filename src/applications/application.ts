@@ -270,13 +270,13 @@ export function recoveredOf(award: AwardState): Money {
   return Money.sum([...award.clawbacks.values()].map((c) => c.recovered));
 }
 
-/** The application an invoice currently backs, if any. */
-export type InvoiceHolder = { readonly status: 'free' } | { readonly status: 'claimed'; readonly applicationId: string };
+/** The application an invoice currently backs, if any, and its enterprise. */
+export type InvoiceHolder = { readonly status: 'free' } | { readonly status: 'claimed'; readonly applicationId: string; readonly uscc: string };
 
 export function evolveInvoice(_state: InvoiceHolder, event: Recorded<InvoiceEvent>): InvoiceHolder {
   switch (event.type) {
     case 'InvoiceClaimed':
-      return { status: 'claimed', applicationId: event.data.applicationId };
+      return { status: 'claimed', applicationId: event.data.applicationId, uscc: event.data.uscc };
     case 'InvoiceReleased':
       return { status: 'free' };
     default:

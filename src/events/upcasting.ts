@@ -2,7 +2,7 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1 } from '../applications/events.js';
+import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1, InvoiceClaimedV1, InvoiceReleasedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
@@ -122,8 +122,8 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   },
   RecoveryRecorded: { applicationId: 'string', clawbackId: 'string', amount: 'string', receivedOn: 'string', receiptRef: 'string' },
   ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
-  InvoiceClaimed: { invoiceNumber: 'string', applicationId: 'string', uscc: 'string' },
-  InvoiceReleased: { invoiceNumber: 'string', applicationId: 'string', reason: 'string' },
+  InvoiceClaimed: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', uscc: 'string' },
+  InvoiceReleased: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', reason: 'string' },
   NoticeOpened: { noticeId: 'string', programmeId: 'string', applicationIds: 'list', opensOn: 'string', endsOn: 'string' },
   ObjectionFiled: { noticeId: 'string', objectionId: 'string', applicationId: 'string', summary: 'string' },
   ObjectionResolved: { noticeId: 'string', objectionId: 'string', applicationId: 'string', outcome: 'outcome', reason: 'string' },
@@ -155,6 +155,10 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
       };
     },
   ],
+  // Version 2 of the invoice events: the 发票代码 beside the number. Version 1 kept none; its claims sit
+  // on the stream of the number alone, and are read with a null code (rule `invoice-identity`).
+  InvoiceClaimed: [(data) => ({ ...(data as unknown as InvoiceClaimedV1), invoiceCode: null })],
+  InvoiceReleased: [(data) => ({ ...(data as unknown as InvoiceReleasedV1), invoiceCode: null })],
   // Version 2 of AwardGranted: a 一事一议 award is marked (it stays outside the caps when the pool is
   // recomputed). Version 1 did not say; it is read as ordinary.
   AwardGranted: [(data) => ({ ...(data as unknown as AwardGrantedV1), caseByCase: false })],

@@ -7,6 +7,7 @@ import {
   datePattern,
   enterpriseTags,
   flagLists,
+  invoiceCodePattern,
   invoiceNumberPattern,
   isReadableName,
   jurisdictions,
@@ -194,9 +195,20 @@ export class RequiredReasonDto {
 }
 
 export class ItemDto {
-  @ApiProperty({ description: 'Invoice number, 8 or 20 digits / 发票号码', example: '12345678' })
+  @ApiProperty({
+    description: 'Invoice number: 20 digits for a 全电发票 (alone), or 8 digits with its invoiceCode / 发票号码(全电发票20位;其他发票8位,须附发票代码)',
+    example: '25132000000000000001',
+  })
   @Matches(invoiceNumberPattern, { message: 'invoiceNumber must be 8 or 20 digits' })
   invoiceNumber!: string;
+
+  @ApiPropertyOptional({
+    description: 'Invoice code, 10 or 12 digits: required with an 8-digit number, absent with a 20-digit one / 发票代码(10位或12位)',
+    example: '1300251130',
+  })
+  @IsOptional()
+  @Matches(invoiceCodePattern, { message: 'invoiceCode must be 10 or 12 digits' })
+  invoiceCode?: string;
 
   @ApiProperty({ ...dateDoc, description: 'Invoice date / 开票日期', example: '2025-05-20' })
   @Matches(date)

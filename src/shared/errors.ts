@@ -70,7 +70,7 @@ export interface RefusalDetails {
   BUDGET_EXCEEDED: Figures<'programmeId' | 'year' | 'budget' | 'committed' | 'remaining' | 'requested'>;
   ENTERPRISE_CAP_EXCEEDED: Figures<'uscc' | 'cap' | 'awarded' | 'requested'>;
   INELIGIBLE_ENTERPRISE: Figures<'uscc' | 'reason'> & Partial<Figures<'city' | 'jurisdiction' | 'list' | 'flagId'>>;
-  DUPLICATE_INVOICE: Figures<'invoiceNumber'> & Partial<Figures<'applicationId'>>;
+  DUPLICATE_INVOICE: Figures<'invoiceNumber' | 'invoiceCode'> & Partial<Figures<'applicationId'>>;
   NOTICE_NOT_ENDED: Figures<'applicationId' | 'endsOn' | 'today'>;
   AMOUNT_ABOVE_ENTITLEMENT: Figures<'applicationId' | 'entitlement' | 'requested'> & Partial<Figures<'recognized' | 'matterAwarded'>>;
   NO_BUDGET: Figures<'programmeId' | 'year'>;

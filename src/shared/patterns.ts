@@ -11,6 +11,8 @@ export const usccPattern = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 export const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 /** 发票号码: 8 digits (older invoices) or 20 digits (全面数字化的电子发票). */
 export const invoiceNumberPattern = /^([0-9]{8}|[0-9]{20})$/;
+/** 发票代码 of an older invoice: 10 digits (增值税专用发票, 普通发票) or 12 digits (电子普通发票, 卷式, 通用机打). */
+export const invoiceCodePattern = /^([0-9]{10}|[0-9]{12})$/;
 
 export const jurisdictions = ['baoding', 'wuhan'] as const;
 export type Jurisdiction = (typeof jurisdictions)[number];

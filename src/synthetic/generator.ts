@@ -157,8 +157,14 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
+          // Both identities the tax system uses: a 20-digit 全电发票 number, or a 发票代码 (its first four
+          // digits the province's) with an 8-digit 号码.
+          const identity =
+            invoiceSequence % 2 === 0
+              ? { invoiceNumber: `${String(year).slice(2)}${enterprise.city === 'baoding' ? '13' : '42'}2000${String(invoiceSequence).padStart(12, '0')}` }
+              : { invoiceCode: `${enterprise.city === 'baoding' ? '1300' : '4200'}${String(year).slice(2)}1130`, invoiceNumber: String(10_000_000 + invoiceSequence) };
           return {
-            invoiceNumber: String(10_000_000 + invoiceSequence),
+            ...identity,
             invoiceDate: addDays(`${year}-03-20`, Math.floor(random() * 40)),
             amount: `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`,
             ...(programmeId === 'baoding-data-voucher' ? { category: pick(categories) } : {}),

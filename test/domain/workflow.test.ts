@@ -398,7 +398,7 @@ describe('the workflow and its rules', () => {
         }),
       );
       expect(error.code).toBe('DUPLICATE_INVOICE');
-      expect(error.details).toEqual({ invoiceNumber, applicationId: first.applicationId });
+      expect(error.details).toEqual({ invoiceNumber, invoiceCode: null, applicationId: first.applicationId });
     });
 
     it('refuses invoice dates outside the fiscal year, before the programme, or in the future, and malformed numbers', async () => {
