@@ -1,6 +1,6 @@
 // The one table of the ledger's use cases, by command type. HTTP, the CLI and the tests dispatch
 // through it; each entry lives in its capability's folder.
-import { registerEnterprise, raiseFlag, liftFlag } from '../enterprises/use-cases.js';
+import { addTag, registerEnterprise, raiseFlag, liftFlag, removeTag } from '../enterprises/use-cases.js';
 import { publishHolidayYear, publishProgramme } from '../programmes/use-cases.js';
 import { allocateBudget } from '../budgets/use-cases.js';
 import { reviewApplication, submitApplication, withdrawApplication } from '../applications/use-cases.js';
@@ -17,6 +17,8 @@ export const useCases = {
   RegisterEnterprise: registerEnterprise,
   RaiseFlag: raiseFlag,
   LiftFlag: liftFlag,
+  AddTag: addTag,
+  RemoveTag: removeTag,
   SubmitApplication: submitApplication,
   ReviewApplication: reviewApplication,
   WithdrawApplication: withdrawApplication,

@@ -4,6 +4,7 @@
 import { assert, defined } from '../shared/assert.js';
 import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1, InvoiceClaimedV1, InvoiceReleasedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
+import type { EnterpriseRegisteredV1 } from '../enterprises/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
 type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
@@ -29,7 +30,17 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   AwardCommitted: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   AwardReleased: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   HeadroomRestored: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
-  EnterpriseRegistered: { uscc: 'string', name: 'string', city: 'string', district: 'string?', tags: 'list', usccCheckOverrideReason: 'string?' },
+  EnterpriseRegistered: {
+    uscc: 'string',
+    name: 'string',
+    city: 'string',
+    district: 'string?',
+    tags: 'list',
+    usccCheckOverrideReason: 'string?',
+    regionOverrideReason: 'string?',
+  },
+  TagAdded: { uscc: 'string', tag: 'string', evidenceRef: 'string' },
+  TagRemoved: { uscc: 'string', tag: 'string', evidenceRef: 'string?', reason: 'string' },
   FlagRaised: { uscc: 'string', flagId: 'string', list: 'string', source: 'string', since: 'string', checkedAt: 'string', evidenceRef: 'string?', until: 'string?' },
   FlagLifted: { uscc: 'string', flagId: 'string', reason: 'string' },
   AwardGranted: {
@@ -155,6 +166,9 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
       };
     },
   ],
+  // Version 2 of EnterpriseRegistered: the administrator's reason for admitting a code registered outside
+  // the city. Version 1 recorded none; its enterprises are held to the region their code states.
+  EnterpriseRegistered: [(data) => ({ ...(data as unknown as EnterpriseRegisteredV1), regionOverrideReason: null })],
   // Version 2 of the invoice events: the 发票代码 beside the number. Version 1 kept none; its claims sit
   // on the stream of the number alone, and are read with a null code (rule `invoice-identity`).
   InvoiceClaimed: [(data) => ({ ...(data as unknown as InvoiceClaimedV1), invoiceCode: null })],

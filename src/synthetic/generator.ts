@@ -130,6 +130,20 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
       on(addDays(`${year}-05-01`, wave * waveSpacingDays));
       const today = (): string => now.slice(0, 10);
 
+      // A priority tag is added on evidence early in the year and taken off later (no draw of the
+      // random sequence, so the rest of the log stays what the seed made it).
+      const taggedLater = enterprises[years.indexOf(year) % enterprises.length];
+      if (taggedLater !== undefined && wave === 1) {
+        await attempt(() =>
+          ledger.dispatch('AddTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc }, body: { tag: '隐形冠军', evidenceRef: `单项冠军名单〔${year}〕` } }),
+        );
+      }
+      if (taggedLater !== undefined && wave === 6) {
+        await attempt(() =>
+          ledger.dispatch('RemoveTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc, tag: 'hidden-champion' }, body: { reason: '复核未通过' } }),
+        );
+      }
+
       // Flags come and go.
       if (chance(0.5)) {
         const enterprise = pick(enterprises);

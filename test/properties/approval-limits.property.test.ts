@@ -5,7 +5,7 @@ import { decideApprove, type ApproveAward, type ApproveGiven } from '../../src/a
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
-import { aSubmission, noPool } from '../support/states.js';
+import { aSubmission, noPool, aRegisteredEnterprise } from '../support/states.js';
 
 const fen = (amount: bigint): string => `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -21,7 +21,7 @@ function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committe
     },
     programme: definition,
     programmeCurrent: definition,
-    enterprise: { status: 'registered', uscc: 'U', name: 'U', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
+    enterprise: aRegisteredEnterprise(definition.jurisdiction),
     notice: { status: 'opened', noticeId: 'n-1', programmeId, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
     budget: { status: 'open', allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },
     enterpriseYear: { entries: new Map(), spend: Money.of(fen(spendFen)), awarded: Money.of(fen(awardedFen)) },

@@ -5,12 +5,13 @@ import { decideReview, decideSubmit, decideWithdraw, type SubmitApplication, typ
 import type { ApplicationEvent } from '../../src/applications/events.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
+import { aRegisteredEnterprise } from '../support/states.js';
 import { deciderSpec, folded, on } from '../support/decider-spec.js';
 
 const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
 const rnd = builtInProgrammes.find((p) => p.id === 'baoding-rnd-project')!;
 
-const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() };
+const registered = aRegisteredEnterprise('baoding');
 
 function submit(items: SubmitApplication['data']['items'], extra: Partial<SubmitApplication['data']> = {}): SubmitApplication {
   return {

@@ -6,7 +6,7 @@ import { proposalOf } from '../../src/awards/entitlement.js';
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
-import { aClawback, aPool, aSubmission, anAward, noPool } from '../support/states.js';
+import { aClawback, aPool, aSubmission, anAward, noPool, aRegisteredEnterprise } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -26,7 +26,7 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
     application: inNotice(overrides.claimed ?? '400000.00'),
     programme: definition,
     programmeCurrent: definition,
-    enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
+    enterprise: aRegisteredEnterprise(definition.jurisdiction),
     notice: { status: 'opened', noticeId: 'n-1', programmeId: definition.id, applicationIds: ['a-1'], opensOn: '2025-06-03', endsOn: '2025-06-10', objections: new Map() },
     budget: { status: 'none' },
     enterpriseYear: noPool,
@@ -412,7 +412,7 @@ describe('awards: a clawback that disqualifies the spend recomputes the pool', (
       },
       {
         application,
-        enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() },
+        enterprise: aRegisteredEnterprise('baoding'),
         pool: {
           programme: voucher,
           programmeCurrent: voucher,

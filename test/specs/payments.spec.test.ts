@@ -7,11 +7,11 @@ import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
-import { aClawback, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
+import { aClawback, aSubmission, anAward, noPool, reviewedBy, aRegisteredEnterprise } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
-const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], flags: new Map() };
+const registered = aRegisteredEnterprise('wuhan');
 const submission = aSubmission({ programmeId: product.id });
 const review = reviewedBy();
 

@@ -2,6 +2,8 @@
 // test cares about, the rest fixed.
 import type { AwardState, Clawback, Submission } from '../../src/applications/application.js';
 import type { Pool, PoolEntry } from '../../src/awards/award-streams.js';
+import type { RegisteredEnterprise } from '../../src/enterprises/enterprise.js';
+import { usccCheckCharacter } from '../../src/shared/identifiers.js';
 import { Money } from '../../src/shared/money.js';
 
 export function aSubmission(overrides: Partial<Submission> & { claimed?: string } = {}): Submission {
@@ -61,3 +63,19 @@ export function aPool(entries: readonly { id: string; spend: string; award: stri
 }
 
 export const noPool: Pool = aPool([]);
+
+/** A company (91…) registered by the market regulator of the city (保定 130600, 武汉 420100), no tags, no flags. */
+export function aRegisteredEnterprise(city: string, overrides: Partial<RegisteredEnterprise> = {}): RegisteredEnterprise {
+  const first17 = `91${city === 'wuhan' ? '420100' : '130600'}MA0000001`;
+  return {
+    status: 'registered',
+    uscc: first17 + usccCheckCharacter(first17),
+    name: '某企业',
+    city,
+    district: null,
+    tags: [],
+    flags: new Map(),
+    regionOverrideReason: null,
+    ...overrides,
+  };
+}
