@@ -78,6 +78,10 @@ export interface ApplicationEvents {
     causeClawbackId: string | null;
   };
   RecoveryRecorded: { applicationId: string; clawbackId: string; amount: Amount; receivedOn: string; receiptRef: string };
+  /** A fraud clawback's case referred to the judicial organs (Wuhan art. 12: 移送司法机关): when, their reference, to whom. */
+  FraudReferred: { applicationId: string; clawbackId: string; uscc: string; referredOn: string; reference: string; authority: string };
+  /** What the judicial organs decided on a referral, once known: one of `referralOutcomes`, its date and reference. */
+  FraudReferralConcluded: { applicationId: string; clawbackId: string; outcome: string; decidedOn: string; reference: string; summary: string | null };
   ClawbackWrittenOff: { applicationId: string; clawbackId: string; amount: Amount; reason: string };
 }
 

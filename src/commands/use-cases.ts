@@ -7,7 +7,7 @@ import { reviewApplication, submitApplication, withdrawApplication } from '../ap
 import { fileObjection, openNotice, resolveObjection } from '../notices/use-cases.js';
 import { approveAward, revokeAward } from '../awards/use-cases.js';
 import { confirmDisbursement, recordDisbursement, rejectDisbursement } from '../disbursements/use-cases.js';
-import { orderClawback, recordRecovery, writeOffClawback } from '../clawbacks/use-cases.js';
+import { concludeReferral, orderClawback, recordRecovery, referFraud, writeOffClawback } from '../clawbacks/use-cases.js';
 import type { AnyUseCase, UseCase } from './use-case.js';
 
 export const useCases = {
@@ -33,6 +33,8 @@ export const useCases = {
   OrderClawback: orderClawback,
   RecordRecovery: recordRecovery,
   WriteOffClawback: writeOffClawback,
+  ReferFraud: referFraud,
+  ConcludeReferral: concludeReferral,
 } as const satisfies { readonly [T in string]: AnyUseCase & { readonly type: T } };
 
 export type CommandType = keyof typeof useCases;

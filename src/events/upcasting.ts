@@ -132,6 +132,8 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     causeClawbackId: 'string?',
   },
   RecoveryRecorded: { applicationId: 'string', clawbackId: 'string', amount: 'string', receivedOn: 'string', receiptRef: 'string' },
+  FraudReferred: { applicationId: 'string', clawbackId: 'string', uscc: 'string', referredOn: 'string', reference: 'string', authority: 'string' },
+  FraudReferralConcluded: { applicationId: 'string', clawbackId: 'string', outcome: 'string', decidedOn: 'string', reference: 'string', summary: 'string?' },
   ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
   InvoiceClaimed: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', uscc: 'string' },
   InvoiceReleased: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', reason: 'string' },

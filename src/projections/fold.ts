@@ -375,6 +375,8 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'DisbursementRecorded':
     case 'DisbursementRejected':
     case 'ClawbackWrittenOff':
+    case 'FraudReferred':
+    case 'FraudReferralConcluded':
     case 'ObjectionFiled':
     case 'ObjectionResolved':
     case 'HolidayYearPublished':

@@ -108,4 +108,11 @@ export function isReadableName(value: unknown): value is string {
 }
 
 export const reviewOutcomes = ['pass', 'reject'] as const;
+
+/**
+ * What the judicial organs made of a fraud referred to them (Wuhan art. 12: 涉嫌犯罪的,移送司法机关依法处理):
+ * 不予立案, 不起诉, 有罪判决, 无罪判决, or the case returned to the referring body (退回).
+ */
+export const referralOutcomes = ['not-filed', 'not-prosecuted', 'convicted', 'acquitted', 'returned'] as const;
+export type ReferralOutcome = (typeof referralOutcomes)[number];
 export const objectionOutcomes = ['upheld', 'dismissed'] as const;

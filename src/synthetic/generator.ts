@@ -295,10 +295,12 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         if (paidFen > 0n && chance(0.03)) {
           const orderFen = paidFen / 2n > 0n ? paidFen / 2n : paidFen;
           const amount = `${orderFen / 100n}.${String(orderFen % 100n).padStart(2, '0')}`;
+          // A fraud's ban ends two years on, a day the decision sets.
+          const fraud = chance(0.2);
           const order = await attempt(() =>
             ledger.dispatch('OrderClawback', as('approver-1', 'approver'), {
               params: { applicationId: p.id },
-              body: { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) },
+              body: { amount, reason: '未按规定用途使用资金', fraud, ...(fraud ? { banUntil: addDays(today(), 730) } : {}) },
             }),
           );
           if (order !== undefined) {

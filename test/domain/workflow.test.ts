@@ -349,10 +349,10 @@ describe('the workflow and its rules', () => {
         (
           await world.dispatch('RegisterEnterprise', world.reviewer(), {
             params: {},
-            body: { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' },
+            body: { uscc: usccFor(22, 'wuhan'), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' },
           })
         ).uscc,
-      ).toBe(usccFor(22));
+      ).toBe(usccFor(22, 'wuhan'));
       expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' } }))).toBe(
         'VALIDATION_FAILED',
       );
@@ -546,9 +546,8 @@ describe('the workflow and its rules', () => {
         body: { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) },
       });
       await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
-      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '30000.00', reason: '骗取补助', fraud: true } })).flagged).toBe(
-        true,
-      );
+      const order = { amount: '30000.00', reason: '骗取补助', fraud: true, banUntil: '2027-06-30' };
+      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: order })).flagged).toBe(true);
       const error = await errorOf(world.submit('wuhan-data-product', uscc, ['1000.00']));
       expect(error.details).toMatchObject({ reason: 'flagged', list: 'subsidy-fraud' });
     });

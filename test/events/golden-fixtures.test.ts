@@ -51,6 +51,8 @@ const applicationPaths: Record<string, readonly EventType[]> = {
     'DisbursementRecorded',
     'DisbursementConfirmed',
     'ClawbackOrdered',
+    'FraudReferred',
+    'FraudReferralConcluded',
     'RecoveryRecorded',
     'ClawbackWrittenOff',
   ],
@@ -146,6 +148,8 @@ describe('golden event fixtures', () => {
       await appendAll([
         'ClawbackOrdered',
         'ClawbackIndexed',
+        'FraudReferred',
+        'FraudReferralConcluded',
         'RecoveryRecorded',
         'HeadroomRestored',
         'EnterpriseHeadroomRestored',

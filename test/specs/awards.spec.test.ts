@@ -407,6 +407,8 @@ describe('awards: a clawback that disqualifies the spend recomputes the pool', (
           disqualifiesSpend: true,
           flagId: 'f-1',
           commandId: 'cmd-1',
+          banUntil: null,
+          referral: null,
         },
         metadata: on('2025-08-01'),
       },

@@ -50,6 +50,8 @@ export function aClawback(amount: string, overrides: Partial<Clawback> = {}): Cl
     orderedOn: '2025-07-01',
     disqualifiesSpend: false,
     correction: false,
+    fraud: false,
+    referral: null,
     ...overrides,
   };
 }
