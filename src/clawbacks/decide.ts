@@ -5,7 +5,16 @@ import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { addDays, assertDateWithin, type CalendarDate } from '../shared/time.js';
-import { applicationIndexKind, clawbackOrderedOf, type Clawback, paidOf, recoveredOf, undisbursedOf, type AwardedApplication, type LiveApplication } from '../applications/application.js';
+import {
+  applicationIndexKind,
+  clawbackOrderedOf,
+  type Clawback,
+  paidOf,
+  recoveredOf,
+  undisbursedOf,
+  type AwardedApplication,
+  type LiveApplication,
+} from '../applications/application.js';
 import { invalidTransition } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
 import type { Pool } from '../awards/award-streams.js';
@@ -78,10 +87,17 @@ export function decideOrderClawback(command: OrderClawback, given: OrderClawback
   // Rule `wuhan-a12-fraud-outcomes`: a fraud's ban ends on a day the decision chooses (no silent
   // permanent flag); only a fraud is referred to the judicial organs.
   if (input.fraud && input.banUntil === null) throw refusal('VALIDATION_FAILED', 'a clawback for fraud sets the last day of the subsidy ban (banUntil)', { field: 'banUntil' });
-  if (!input.fraud && input.banUntil !== null) throw refusal('VALIDATION_FAILED', 'only a clawback for fraud bans the enterprise (banUntil needs fraud: true)', { field: 'banUntil' });
-  if (!input.fraud && input.referral !== null) throw refusal('VALIDATION_FAILED', 'only a clawback for fraud is referred to the judicial organs (referral needs fraud: true)', { field: 'referral' });
+  if (!input.fraud && input.banUntil !== null)
+    throw refusal('VALIDATION_FAILED', 'only a clawback for fraud bans the enterprise (banUntil needs fraud: true)', { field: 'banUntil' });
+  if (!input.fraud && input.referral !== null)
+    throw refusal('VALIDATION_FAILED', 'only a clawback for fraud is referred to the judicial organs (referral needs fraud: true)', { field: 'referral' });
   if (input.banUntil !== null && input.banUntil <= today) {
-    throw refusal('DATE_OUT_OF_RANGE', `banUntil ${input.banUntil} must lie after today (${today})`, { field: 'banUntil', value: input.banUntil, earliest: addDays(today, 1), latest: null });
+    throw refusal('DATE_OUT_OF_RANGE', `banUntil ${input.banUntil} must lie after today (${today})`, {
+      field: 'banUntil',
+      value: input.banUntil,
+      earliest: addDays(today, 1),
+      latest: null,
+    });
   }
   if (input.referral !== null) assertDateWithin('referral.referredOn', input.referral.referredOn, application.award.approvedOn, today);
   const paid = paidOf(application.award);
@@ -299,13 +315,17 @@ export function decideReferFraud(command: ReferFraud, given: { application: Live
   const { application } = given;
   const clawback = clawbackOf(application, clawbackId);
   if (!clawback.fraud) throw refusal('INVALID_TRANSITION', `clawback ${clawbackId} was not ordered for fraud: there is nothing to refer`, { clawbackId });
-  if (clawback.referral !== null) throw refusal('ALREADY_EXISTS', `clawback ${clawbackId} was referred on ${clawback.referral.referredOn} (${clawback.referral.reference})`, { clawbackId });
+  if (clawback.referral !== null)
+    throw refusal('ALREADY_EXISTS', `clawback ${clawbackId} was referred on ${clawback.referral.referredOn} (${clawback.referral.reference})`, { clawbackId });
   if ('award' in application) assertDateWithin('referredOn', referredOn, application.award.approvedOn, command.metadata.today);
   const { applicationId, uscc } = application.submission;
   return { application: [{ type: 'FraudReferred', data: { applicationId, clawbackId, uscc, referredOn, reference, authority } }] };
 }
 
-export type ConcludeReferral = TypedCommand<'ConcludeReferral', { clawbackId: string; outcome: ReferralOutcome; decidedOn: CalendarDate; reference: string; summary: string | null }>;
+export type ConcludeReferral = TypedCommand<
+  'ConcludeReferral',
+  { clawbackId: string; outcome: ReferralOutcome; decidedOn: CalendarDate; reference: string; summary: string | null }
+>;
 
 /**
  * Rule `wuhan-a12-fraud-outcomes`: the judicial organs' decision on a referral, once known, dated
@@ -318,7 +338,9 @@ export function decideConcludeReferral(command: ConcludeReferral, given: { appli
   const clawback = clawbackOf(given.application, clawbackId);
   if (clawback.referral === null) throw refusal('INVALID_TRANSITION', `clawback ${clawbackId} has not been referred to the judicial organs`, { clawbackId });
   if (clawback.referral.outcome !== null) {
-    throw refusal('ALREADY_EXISTS', `the referral of clawback ${clawbackId} was concluded on ${clawback.referral.outcome.decidedOn} (${clawback.referral.outcome.outcome})`, { clawbackId });
+    throw refusal('ALREADY_EXISTS', `the referral of clawback ${clawbackId} was concluded on ${clawback.referral.outcome.decidedOn} (${clawback.referral.outcome.outcome})`, {
+      clawbackId,
+    });
   }
   assertDateWithin('decidedOn', decidedOn, clawback.referral.referredOn, command.metadata.today);
   return {

@@ -117,7 +117,7 @@ export const legalPersonKinds: Readonly<Record<string, string>> = {
   '51': '社会团体 (social organisation)',
   '52': '民办非企业单位 / 社会服务机构 (private non-enterprise unit)',
   '53': '基金会 (foundation)',
-  '93': '农民专业合作社 (farmers\' cooperative: 取得法人资格 on registration, 农民专业合作社法 art. 5)',
+  '93': "农民专业合作社 (farmers' cooperative: 取得法人资格 on registration, 农民专业合作社法 art. 5)",
 };
 
 /**

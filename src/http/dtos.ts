@@ -147,8 +147,7 @@ export class RegisterEnterpriseDto {
   district?: string;
 
   @ApiPropertyOptional({
-    description:
-      'Priority tags, from the known set only, by id or Chinese name: each puts the enterprise first in the approval queue / 优先支持标签(仅限所列标签,可用中文名称)',
+    description: 'Priority tags, from the known set only, by id or Chinese name: each puts the enterprise first in the approval queue / 优先支持标签(仅限所列标签,可用中文名称)',
     example: ['specialized-little-giant'],
     type: [String],
     enum: enterpriseTagSpellings,
@@ -160,8 +159,7 @@ export class RegisterEnterpriseDto {
   tags?: string[];
 
   @ApiPropertyOptional({
-    description:
-      'Administrators only: admit a code whose region (characters 3–8) lies outside the city, with the reason / 仅管理员:登记机关行政区划不在本市时准予登记,须说明理由',
+    description: 'Administrators only: admit a code whose region (characters 3–8) lies outside the city, with the reason / 仅管理员:登记机关行政区划不在本市时准予登记,须说明理由',
     type: RegionOverrideDto,
   })
   @IsOptional()

@@ -265,7 +265,16 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     }
     case 'EnterpriseRegistered': {
       const d = read.data;
-      target.enterprises.set(d.uscc, { uscc: d.uscc, name: d.name, city: d.city, district: d.district, tags: d.tags, priority: priorityOf(d.tags), flags: {}, position: event.position });
+      target.enterprises.set(d.uscc, {
+        uscc: d.uscc,
+        name: d.name,
+        city: d.city,
+        district: d.district,
+        tags: d.tags,
+        priority: priorityOf(d.tags),
+        flags: {},
+        position: event.position,
+      });
       return;
     }
     // Rule `baoding-m8-tags`: a tag added or removed later moves the enterprise in the approval queue.

@@ -107,7 +107,8 @@ export function invoice(number: unknown, code: unknown, field: string): { invoic
     if (code !== undefined && code !== null) throw invalid(`${field}.invoiceCode`, 'must be absent: a 20-digit 全电发票 number identifies the invoice alone');
     return { invoiceNumber: invoiceNumber_, invoiceCode: null };
   }
-  if (code === undefined || code === null) throw invalid(`${field}.invoiceCode`, 'is required with an 8-digit invoice number: the 发票代码 (10 or 12 digits) and the 号码 identify the invoice together');
+  if (code === undefined || code === null)
+    throw invalid(`${field}.invoiceCode`, 'is required with an 8-digit invoice number: the 发票代码 (10 or 12 digits) and the 号码 identify the invoice together');
   if (!isInvoiceCode(code)) throw invalid(`${field}.invoiceCode`, 'must be an invoice code (发票代码) of 10 or 12 digits');
   return { invoiceNumber: invoiceNumber_, invoiceCode: code };
 }

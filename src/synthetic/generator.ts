@@ -139,9 +139,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         );
       }
       if (taggedLater !== undefined && wave === 6) {
-        await attempt(() =>
-          ledger.dispatch('RemoveTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc, tag: 'hidden-champion' }, body: { reason: '复核未通过' } }),
-        );
+        await attempt(() => ledger.dispatch('RemoveTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc, tag: 'hidden-champion' }, body: { reason: '复核未通过' } }));
       }
 
       // Flags come and go.

@@ -65,7 +65,7 @@ describe('applications', () => {
       .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-0' });
   });
 
-  it('invoice-identity: an 8-digit invoice is its 发票代码 with its 号码, so two issuers\' invoices numbered 00012345 are two invoices', () => {
+  it("invoice-identity: an 8-digit invoice is its 发票代码 with its 号码, so two issuers' invoices numbered 00012345 are two invoices", () => {
     const claimedElsewhere = new Map([['1300251130-00012345', { status: 'claimed' as const, applicationId: 'a-0', uscc: 'V' }]]);
     submitting
       .given(given({ invoices: claimedElsewhere }))
@@ -74,7 +74,10 @@ describe('applications', () => {
         application: [
           {
             type: 'ApplicationSubmitted',
-            data: { ...submitted.data, items: [{ invoiceNumber: '00012345', invoiceCode: '4200251130', invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }] },
+            data: {
+              ...submitted.data,
+              items: [{ invoiceNumber: '00012345', invoiceCode: '4200251130', invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
+            },
           } as Extract<ApplicationEvent, { type: 'ApplicationSubmitted' }>,
         ],
         invoices: { '4200251130-00012345': [{ type: 'InvoiceClaimed', data: { invoiceNumber: '00012345', invoiceCode: '4200251130', applicationId: 'a-1', uscc: 'U' } }] },
@@ -181,7 +184,9 @@ describe('applications', () => {
       .when({ type: 'WithdrawApplication', data: { applicationId: 'a-1', reason: '企业主动撤回' }, metadata: on('2025-06-04', 'reviewer-1') })
       .then({
         application: [{ type: 'ApplicationWithdrawn', data: { applicationId: 'a-1', reason: '企业主动撤回' } }],
-        invoices: { '25132000000000000001': [{ type: 'InvoiceReleased', data: { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-1', reason: 'withdrawn' } }] },
+        invoices: {
+          '25132000000000000001': [{ type: 'InvoiceReleased', data: { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-1', reason: 'withdrawn' } }],
+        },
       });
   });
 });

@@ -28,7 +28,10 @@ const register = (uscc: string, regionOverrideReason: string | null = null) => (
   metadata: on('2025-06-01', 'admin-1'),
 });
 
-const registered: EnterpriseEvent = { type: 'EnterpriseRegistered', data: { uscc: W, name: '某企业', city: 'wuhan', district: null, tags: [], usccCheckOverrideReason: null, regionOverrideReason: null } };
+const registered: EnterpriseEvent = {
+  type: 'EnterpriseRegistered',
+  data: { uscc: W, name: '某企业', city: 'wuhan', district: null, tags: [], usccCheckOverrideReason: null, regionOverrideReason: null },
+};
 const flag = (list: string, since: string, until: string | null = null): EnterpriseEvent => ({
   type: 'FlagRaised',
   data: { uscc: W, flagId: `f-${list}`, list, source: '信用中国', since, checkedAt: '2025-06-01T02:00:00.000Z', evidenceRef: null, until },
@@ -108,7 +111,7 @@ describe('enterprises, programmes, budgets', () => {
     expect(refusedWith(() => assertEligible(stored, 'wuhan', '2025-06-02', individualBusiness))).toBe('INELIGIBLE_ENTERPRISE');
   });
 
-  it("eligibility-region: a code registered outside the city is refused unless an administrator records a reason; the reason is kept only where it admitted the code", () => {
+  it('eligibility-region: a code registered outside the city is refused unless an administrator records a reason; the reason is kept only where it admitted the code', () => {
     const registering = deciderSpec(decideRegisterEnterprise).given({ enterprise: { status: 'none' } });
     registering.when(register(baodingCompany)).thenRefused('INELIGIBLE_ENTERPRISE', { reason: 'region', region: '130600', jurisdiction: 'wuhan' });
     registering.when(register(provinceRegistered)).thenRefused('INELIGIBLE_ENTERPRISE', { reason: 'region', region: '420000', jurisdiction: 'wuhan' });
@@ -119,7 +122,9 @@ describe('enterprises, programmes, budgets', () => {
     expect(refusedWith(() => assertEligible(state, 'wuhan', '2025-06-02', provinceRegistered))).toBe('accepted');
     // Registered before the rule (version 1, no reason recorded) with a code of another city: refused at the next step.
     const stored = folded(enterpriseStream, [{ ...registered, data: { ...registered.data, uscc: baodingCompany } } as EnterpriseEvent]);
-    expect(() => assertEligible(stored, 'wuhan', '2025-06-02', baodingCompany)).toThrow(expect.objectContaining({ code: 'INELIGIBLE_ENTERPRISE', details: expect.objectContaining({ reason: 'region' }) }));
+    expect(() => assertEligible(stored, 'wuhan', '2025-06-02', baodingCompany)).toThrow(
+      expect.objectContaining({ code: 'INELIGIBLE_ENTERPRISE', details: expect.objectContaining({ reason: 'region' }) }),
+    );
   });
 
   it('wuhan-a4-operating: the 严重违法失信名单 bars until its end date, the 经营异常名录 until the enterprise is taken off it', () => {
@@ -135,7 +140,11 @@ describe('enterprises, programmes, budgets', () => {
 
   it('baoding-m8-tags: a priority tag is added later on evidence and removed with a reason; a tag held twice, or removed when absent, is refused', () => {
     const enterprise = folded(enterpriseStream, [registered]);
-    const add = { type: 'AddTag' as const, data: { uscc: W, tag: 'hidden-champion' as const, evidenceRef: '工信部第八批制造业单项冠军名单' }, metadata: on('2025-06-02', 'admin-1') };
+    const add = {
+      type: 'AddTag' as const,
+      data: { uscc: W, tag: 'hidden-champion' as const, evidenceRef: '工信部第八批制造业单项冠军名单' },
+      metadata: on('2025-06-02', 'admin-1'),
+    };
     deciderSpec(decideAddTag)
       .given({ enterprise })
       .when(add)
@@ -143,7 +152,11 @@ describe('enterprises, programmes, budgets', () => {
     const tagged = folded(enterpriseStream, [registered, { type: 'TagAdded', data: add.data }]);
     expect(tagged.status === 'registered' && tagged.tags).toEqual(['hidden-champion']);
     deciderSpec(decideAddTag).given({ enterprise: tagged }).when(add).thenRefused('ALREADY_EXISTS', { tag: 'hidden-champion' });
-    const remove = { type: 'RemoveTag' as const, data: { uscc: W, tag: 'hidden-champion' as const, evidenceRef: null, reason: '认定有效期届满' }, metadata: on('2026-06-02', 'admin-1') };
+    const remove = {
+      type: 'RemoveTag' as const,
+      data: { uscc: W, tag: 'hidden-champion' as const, evidenceRef: null, reason: '认定有效期届满' },
+      metadata: on('2026-06-02', 'admin-1'),
+    };
     deciderSpec(decideRemoveTag)
       .given({ enterprise: tagged })
       .when(remove)

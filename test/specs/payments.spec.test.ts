@@ -187,7 +187,18 @@ describe('write-offs', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const order = (banUntil: string | null, referral: { referredOn: string; reference: string; authority: string } | null = null) => ({
       type: 'OrderClawback' as const,
-      data: { applicationId: 'a-1', clawbackId: 'c-3', amount: Money.of('1000.00'), reason: '骗取专项资金', fraud: true, disqualifiesSpend: false, flagId: 'f-3', commandId: 'cmd-3', banUntil, referral },
+      data: {
+        applicationId: 'a-1',
+        clawbackId: 'c-3',
+        amount: Money.of('1000.00'),
+        reason: '骗取专项资金',
+        fraud: true,
+        disqualifiesSpend: false,
+        flagId: 'f-3',
+        commandId: 'cmd-3',
+        banUntil,
+        referral,
+      },
       metadata: on('2025-07-01'),
     });
     const given = { application, enterprise: registered, pool: null };
@@ -220,21 +231,40 @@ describe('write-offs', () => {
       data: { clawbackId: 'c-1', referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局' },
       metadata: on('2025-07-06'),
     };
-    deciderSpec(decideReferFraud).given({ application: withClawback(aClawback('1000.00')) }).when(refer).thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+    deciderSpec(decideReferFraud)
+      .given({ application: withClawback(aClawback('1000.00')) })
+      .when(refer)
+      .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
     const fraud = aClawback('1000.00', { fraud: true });
     deciderSpec(decideReferFraud)
       .given({ application: withClawback(fraud) })
       .when(refer)
-      .then({ application: [{ type: 'FraudReferred', data: { applicationId: 'a-1', clawbackId: 'c-1', uscc: 'U', referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局' } }] });
+      .then({
+        application: [
+          {
+            type: 'FraudReferred',
+            data: { applicationId: 'a-1', clawbackId: 'c-1', uscc: 'U', referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局' },
+          },
+        ],
+      });
     const conclude = (decidedOn: string) => ({
       type: 'ConcludeReferral' as const,
       data: { clawbackId: 'c-1', outcome: 'convicted' as const, decidedOn, reference: '(2026)鄂0102刑初45号', summary: '以诈骗罪判处有期徒刑' },
       metadata: on('2026-03-01'),
     });
-    deciderSpec(decideConcludeReferral).given({ application: withClawback(fraud) }).when(conclude('2026-02-20')).thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(fraud) })
+      .when(conclude('2026-02-20'))
+      .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
     const referred = aClawback('1000.00', { fraud: true, referral: { referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局', outcome: null } });
-    deciderSpec(decideReferFraud).given({ application: withClawback(referred) }).when(refer).thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
-    deciderSpec(decideConcludeReferral).given({ application: withClawback(referred) }).when(conclude('2025-07-04')).thenRefused('DATE_OUT_OF_RANGE', { field: 'decidedOn' });
+    deciderSpec(decideReferFraud)
+      .given({ application: withClawback(referred) })
+      .when(refer)
+      .thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(referred) })
+      .when(conclude('2025-07-04'))
+      .thenRefused('DATE_OUT_OF_RANGE', { field: 'decidedOn' });
     deciderSpec(decideConcludeReferral)
       .given({ application: withClawback(referred) })
       .when(conclude('2026-02-20'))
@@ -246,8 +276,14 @@ describe('write-offs', () => {
           },
         ],
       });
-    const concluded = aClawback('1000.00', { fraud: true, referral: { ...referred.referral!, outcome: { outcome: 'convicted', decidedOn: '2026-02-20', reference: '(2026)鄂0102刑初45号' } } });
-    deciderSpec(decideConcludeReferral).given({ application: withClawback(concluded) }).when(conclude('2026-02-21')).thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
+    const concluded = aClawback('1000.00', {
+      fraud: true,
+      referral: { ...referred.referral!, outcome: { outcome: 'convicted', decidedOn: '2026-02-20', reference: '(2026)鄂0102刑初45号' } },
+    });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(concluded) })
+      .when(conclude('2026-02-21'))
+      .thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
   });
 
   it('wuhan-a12-fraud-flag: a fraud clawback bars the enterprise unless a subsidy-fraud flag is already in force', () => {
