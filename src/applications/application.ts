@@ -54,6 +54,17 @@ export interface Clawback {
   readonly disqualifiesSpend: boolean;
   /** Ordered by a correction (not by an approver): it takes the excess out of the pool's awards. */
   readonly correction: boolean;
+  /** Ordered for fraud (骗取): the case may be referred to the judicial organs. */
+  readonly fraud: boolean;
+  readonly referral: Referral | null;
+}
+
+/** A fraud's referral to the judicial organs (Wuhan art. 12), and their decision once known. */
+export interface Referral {
+  readonly referredOn: CalendarDate;
+  readonly reference: string;
+  readonly authority: string;
+  readonly outcome: { readonly outcome: string; readonly decidedOn: CalendarDate; readonly reference: string } | null;
 }
 
 export interface AwardState {
@@ -209,8 +220,26 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
         orderedOn: shanghaiDateOf(event.recordedAt),
         disqualifiesSpend: d.disqualifiesSpend,
         correction: d.cause !== null,
+        fraud: d.fraud,
+        referral: null,
       });
       return { ...s, award: { ...s.award, clawbacks } };
+    }
+    case 'FraudReferred':
+    case 'FraudReferralConcluded': {
+      assert(state.status === 'approved' || state.status === 'revoked', `${event.type} on an application that is ${state.status}`);
+      const clawbacks = new Map(state.award.clawbacks);
+      const current = clawbacks.get(event.data.clawbackId);
+      assert(current !== undefined, `referral of unknown clawback ${event.data.clawbackId}`);
+      if (event.type === 'FraudReferred') {
+        const d = event.data;
+        clawbacks.set(current.clawbackId, { ...current, referral: { referredOn: d.referredOn, reference: d.reference, authority: d.authority, outcome: null } });
+      } else {
+        assert(current.referral !== null, `an outcome of clawback ${current.clawbackId}, which was never referred`);
+        const d = event.data;
+        clawbacks.set(current.clawbackId, { ...current, referral: { ...current.referral, outcome: { outcome: d.outcome, decidedOn: d.decidedOn, reference: d.reference } } });
+      }
+      return { ...state, award: { ...state.award, clawbacks } };
     }
     case 'RecoveryRecorded':
     case 'ClawbackWrittenOff': {
@@ -247,6 +276,8 @@ export const applicationStream: StreamKind<Application, ApplicationEvent> = {
     'ClawbackOrdered',
     'RecoveryRecorded',
     'ClawbackWrittenOff',
+    'FraudReferred',
+    'FraudReferralConcluded',
   ],
   initial: noApplication,
   evolve: evolveApplication,
@@ -284,13 +315,13 @@ export function recoveredOf(award: AwardState): Money {
   return Money.sum([...award.clawbacks.values()].map((c) => c.recovered));
 }
 
-/** The application an invoice currently backs, if any. */
-export type InvoiceHolder = { readonly status: 'free' } | { readonly status: 'claimed'; readonly applicationId: string };
+/** The application an invoice currently backs, if any, and its enterprise. */
+export type InvoiceHolder = { readonly status: 'free' } | { readonly status: 'claimed'; readonly applicationId: string; readonly uscc: string };
 
 export function evolveInvoice(_state: InvoiceHolder, event: Recorded<InvoiceEvent>): InvoiceHolder {
   switch (event.type) {
     case 'InvoiceClaimed':
-      return { status: 'claimed', applicationId: event.data.applicationId };
+      return { status: 'claimed', applicationId: event.data.applicationId, uscc: event.data.uscc };
     case 'InvoiceReleased':
       return { status: 'free' };
     default:

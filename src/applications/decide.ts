@@ -3,6 +3,7 @@
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
+import { invoiceIdentity } from '../shared/identifiers.js';
 import { yearOfDate, type CalendarDate } from '../shared/time.js';
 import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
@@ -14,7 +15,7 @@ type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 type ApplicationOf<T extends keyof ApplicationEvents> = Of<ApplicationEvents, T>;
 type InvoiceOf<T extends keyof InvoiceEvents> = Of<InvoiceEvents, T>;
 
-/** Events for each invoice stream, keyed by invoice number. */
+/** Events for each invoice stream, keyed by the invoice's identity (`invoiceIdentity`). */
 export type ByInvoice<T extends keyof InvoiceEvents> = Readonly<Record<string, [InvoiceOf<T>]>>;
 
 export function requireApplication(application: Application, applicationId: string): LiveApplication {
@@ -34,13 +35,20 @@ export function invalidTransition(applicationId: string, status: string, action:
 export function releaseInvoices(application: LiveApplication, reason: string): ByInvoice<'InvoiceReleased'> {
   const released: Record<string, [InvoiceOf<'InvoiceReleased'>]> = {};
   for (const item of application.submission.items) {
-    released[item.invoiceNumber] = [{ type: 'InvoiceReleased', data: { invoiceNumber: item.invoiceNumber, applicationId: application.submission.applicationId, reason } }];
+    released[invoiceIdentity(item.invoiceNumber, item.invoiceCode)] = [
+      {
+        type: 'InvoiceReleased',
+        data: { invoiceNumber: item.invoiceNumber, invoiceCode: item.invoiceCode, applicationId: application.submission.applicationId, reason },
+      },
+    ];
   }
   return released;
 }
 
 export interface SubmittedItem {
   readonly invoiceNumber: string;
+  /** 发票代码 with an 8-digit number; null for a 20-digit 全电发票. */
+  readonly invoiceCode: string | null;
   readonly invoiceDate: CalendarDate;
   readonly amount: Money;
   readonly category: string | null;
@@ -64,8 +72,13 @@ export interface SubmitGiven {
   /** The programme's current definition: an application is made under the version in force. */
   readonly programme: ProgrammeDefinition;
   readonly enterprise: Enterprise;
-  /** For each invoice number of the application: the application it backs now, if any. */
+  /** For each invoice identity of the application: the application it backs now, if any. */
   readonly invoices: ReadonlyMap<string, InvoiceHolder>;
+  /**
+   * For each 8-digit number of the application: what the log holds under the number alone, from
+   * before invoices were keyed by code and number (empty where nothing was read).
+   */
+  readonly legacyInvoices?: ReadonlyMap<string, InvoiceHolder>;
 }
 
 export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { application: [ApplicationOf<'ApplicationSubmitted'>]; invoices: ByInvoice<'InvoiceClaimed'> } {
@@ -98,8 +111,11 @@ export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { 
   const seen = new Set<string>();
   input.items.forEach((item, i) => {
     const field = `items[${i}]`;
-    if (seen.has(item.invoiceNumber)) throw refusal('DUPLICATE_INVOICE', `invoice ${item.invoiceNumber} appears twice in the application`, { invoiceNumber: item.invoiceNumber });
-    seen.add(item.invoiceNumber);
+    // Rule `invoice-identity`: an invoice is its 20-digit number, or its 发票代码 with its 8-digit 号码.
+    const identity = invoiceIdentity(item.invoiceNumber, item.invoiceCode);
+    const named = { invoiceNumber: item.invoiceNumber, invoiceCode: item.invoiceCode };
+    if (seen.has(identity)) throw refusal('DUPLICATE_INVOICE', `invoice ${identity} appears twice in the application`, named);
+    seen.add(identity);
     if (yearOfDate(item.invoiceDate) !== input.fiscalYear) {
       throw refusal('VALIDATION_FAILED', `${field}.invoiceDate ${item.invoiceDate} is not in fiscal year ${input.fiscalYear}`, { field: `${field}.invoiceDate` });
     }
@@ -119,24 +135,33 @@ export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { 
       throw refusal('VALIDATION_FAILED', `${field}.category must be one of ${programme.categories.join(', ')}`, { field: `${field}.category` });
     }
     // Rule `invoice-once`: an invoice backs one live application only.
-    const holder = given.invoices.get(item.invoiceNumber);
+    const holder = given.invoices.get(identity);
     if (holder !== undefined && holder.status === 'claimed') {
-      throw refusal('DUPLICATE_INVOICE', `invoice ${item.invoiceNumber} already backs application ${holder.applicationId}`, {
-        invoiceNumber: item.invoiceNumber,
-        applicationId: holder.applicationId,
+      throw refusal('DUPLICATE_INVOICE', `invoice ${identity} already backs application ${holder.applicationId}`, { ...named, applicationId: holder.applicationId });
+    }
+    // A claim recorded under the 8-digit number alone (before codes were kept) cannot say which code
+    // it had. The same enterprise's live claim on that number is taken as this invoice; another
+    // enterprise's is another issuer's invoice that happens to share the 号码.
+    const legacy = item.invoiceCode === null ? undefined : given.legacyInvoices?.get(item.invoiceNumber);
+    if (legacy !== undefined && legacy.status === 'claimed' && legacy.uscc === input.uscc) {
+      throw refusal('DUPLICATE_INVOICE', `invoice ${item.invoiceNumber} already backs application ${legacy.applicationId} of the same enterprise (recorded without its code)`, {
+        ...named,
+        applicationId: legacy.applicationId,
       });
     }
   });
   const items: ApplicationItem[] = input.items.map((item) => ({
     invoiceNumber: item.invoiceNumber,
-    invoiceCode: null,
+    invoiceCode: item.invoiceCode,
     invoiceDate: item.invoiceDate,
     amount: item.amount.format(),
     category: item.category,
   }));
   const claimed: Record<string, [InvoiceOf<'InvoiceClaimed'>]> = {};
   for (const item of input.items) {
-    claimed[item.invoiceNumber] = [{ type: 'InvoiceClaimed', data: { invoiceNumber: item.invoiceNumber, applicationId: input.applicationId, uscc: input.uscc } }];
+    claimed[invoiceIdentity(item.invoiceNumber, item.invoiceCode)] = [
+      { type: 'InvoiceClaimed', data: { invoiceNumber: item.invoiceNumber, invoiceCode: item.invoiceCode, applicationId: input.applicationId, uscc: input.uscc } },
+    ];
   }
   return {
     application: [

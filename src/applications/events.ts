@@ -88,6 +88,10 @@ export interface ApplicationEvents {
     causeClawbackId: string | null;
   };
   RecoveryRecorded: { applicationId: string; clawbackId: string; amount: Amount; receivedOn: string; receiptRef: string };
+  /** A fraud clawback's case referred to the judicial organs (Wuhan art. 12: 移送司法机关): when, their reference, to whom. */
+  FraudReferred: { applicationId: string; clawbackId: string; uscc: string; referredOn: string; reference: string; authority: string };
+  /** What the judicial organs decided on a referral, once known: one of `referralOutcomes`, its date and reference. */
+  FraudReferralConcluded: { applicationId: string; clawbackId: string; outcome: string; decidedOn: string; reference: string; summary: string | null };
   ClawbackWrittenOff: { applicationId: string; clawbackId: string; amount: Amount; reason: string };
 }
 
@@ -96,9 +100,18 @@ export type ApplicationEvent = EventOf<ApplicationEvents>;
 /** Version 1 of ClawbackOrdered: every order was an approver's, none disqualified the spend. */
 export type ClawbackOrderedV1 = Pick<ApplicationEvents['ClawbackOrdered'], 'applicationId' | 'clawbackId' | 'amount' | 'reason' | 'fraud'>;
 
+/**
+ * The events of an invoice's stream, named by the invoice's identity (`invoiceIdentity`): the
+ * 20-digit number, or the 发票代码 and the 8-digit 号码. `invoiceCode` null: a 全电发票, or a claim
+ * recorded before codes were kept (version 1, on a stream named by the number alone).
+ */
 export interface InvoiceEvents {
-  InvoiceClaimed: { invoiceNumber: string; applicationId: string; uscc: string };
-  InvoiceReleased: { invoiceNumber: string; applicationId: string; reason: string };
+  InvoiceClaimed: { invoiceNumber: string; invoiceCode: string | null; applicationId: string; uscc: string };
+  InvoiceReleased: { invoiceNumber: string; invoiceCode: string | null; applicationId: string; reason: string };
 }
+
+/** Version 1 of the invoice events: no code. Kept so that stored events are read. */
+export type InvoiceClaimedV1 = Omit<InvoiceEvents['InvoiceClaimed'], 'invoiceCode'>;
+export type InvoiceReleasedV1 = Omit<InvoiceEvents['InvoiceReleased'], 'invoiceCode'>;
 
 export type InvoiceEvent = EventOf<InvoiceEvents>;

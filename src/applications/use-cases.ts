@@ -1,6 +1,6 @@
 // The application use cases before the award: submit (reviewers, on the applicant's behalf), review
 // stage by stage, withdraw.
-import { derivedUuid } from '../shared/identifiers.js';
+import { derivedUuid, invoiceIdentity } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
@@ -16,8 +16,8 @@ import type { InvoiceEvents } from './events.js';
 /** Each invoice's events on its own stream; a release needs no read (the application's stream orders it). */
 export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | undefined, released: boolean): StreamWrite[] {
   if (byInvoice === undefined) return [];
-  return Object.entries(byInvoice).map(([invoiceNumber, events]) => ({
-    stream: streams.invoice(invoiceNumber),
+  return Object.entries(byInvoice).map(([identity, events]) => ({
+    stream: streams.invoice(identity),
     events,
     ...(released ? { expectedRevision: 'stream-exists' as const } : {}),
   }));
@@ -41,9 +41,9 @@ export const submitApplication = useCase({
     const fiscalYear = read.integer(input['fiscalYear'], 'fiscalYear', 2000, 2100);
     const items = read.list(input['items'], 'items', read.itemCountMax).map((raw, i) => {
       const item = read.objectOf(raw, `items[${i}]`);
-      read.onlyFields(item, ['invoiceNumber', 'invoiceDate', 'amount', 'category'], `items[${i}]`);
+      read.onlyFields(item, ['invoiceNumber', 'invoiceCode', 'invoiceDate', 'amount', 'category'], `items[${i}]`);
       return {
-        invoiceNumber: read.invoiceNumber(item['invoiceNumber'], `items[${i}].invoiceNumber`),
+        ...read.invoice(item['invoiceNumber'], item['invoiceCode'], `items[${i}]`),
         invoiceDate: read.date(item['invoiceDate'], `items[${i}].invoiceDate`),
         amount: read.money(item['amount'], `items[${i}].amount`),
         category: read.optionalText(item['category'], `items[${i}].category`, 64),
@@ -64,8 +64,14 @@ export const submitApplication = useCase({
     const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
     const enterprise = await reader.read(streams.enterprise(data.uscc), enterpriseStream);
     const invoices = new Map<string, InvoiceHolder>();
-    for (const item of data.items) invoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
-    return { programme: programme.current, enterprise, invoices };
+    const legacyInvoices = new Map<string, InvoiceHolder>();
+    for (const item of data.items) {
+      const identity = invoiceIdentity(item.invoiceNumber, item.invoiceCode);
+      invoices.set(identity, await reader.read(streams.invoice(identity), invoiceStream));
+      // Claims made before codes were kept sit on the stream of the number alone (see `invoice-identity`).
+      if (item.invoiceCode !== null) legacyInvoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
+    }
+    return { programme: programme.current, enterprise, invoices, legacyInvoices };
   },
   decide: decideSubmit,
   write: (decided, command) => ({

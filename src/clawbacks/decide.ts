@@ -4,8 +4,17 @@
 import type { TypedCommand } from '../shared/command.js';
 import { refusal } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
-import { assertDateWithin, type CalendarDate } from '../shared/time.js';
-import { applicationIndexKind, clawbackOrderedOf, paidOf, recoveredOf, undisbursedOf, type AwardedApplication, type LiveApplication } from '../applications/application.js';
+import { addDays, assertDateWithin, type CalendarDate } from '../shared/time.js';
+import {
+  applicationIndexKind,
+  clawbackOrderedOf,
+  type Clawback,
+  paidOf,
+  recoveredOf,
+  undisbursedOf,
+  type AwardedApplication,
+  type LiveApplication,
+} from '../applications/application.js';
 import { invalidTransition } from '../applications/decide.js';
 import type { ApplicationEvents } from '../applications/events.js';
 import type { Pool } from '../awards/award-streams.js';
@@ -18,6 +27,7 @@ import type { BudgetEvents } from '../budgets/events.js';
 import { flagsInForce, type Enterprise } from '../enterprises/enterprise.js';
 import type { EnterpriseEvents } from '../enterprises/events.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
+import type { ReferralOutcome } from '../shared/patterns.js';
 import type { ClawbackIndexEvent, ClawbackIndexEvents } from './events.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
@@ -26,8 +36,28 @@ export const clawbackIndexStream = applicationIndexKind<ClawbackIndexEvent>('cla
 
 export type OrderClawback = TypedCommand<
   'OrderClawback',
-  { applicationId: string; clawbackId: string; amount: Money; reason: string; fraud: boolean; disqualifiesSpend: boolean; flagId: string; commandId: string }
+  {
+    applicationId: string;
+    clawbackId: string;
+    amount: Money;
+    reason: string;
+    fraud: boolean;
+    disqualifiesSpend: boolean;
+    flagId: string;
+    commandId: string;
+    /** Fraud only: the last day of the subsidy ban the decision sets. */
+    banUntil: CalendarDate | null;
+    /** Fraud only: the case's referral to the judicial organs, where it is made with the order. */
+    referral: ReferralInput | null;
+  }
 >;
+
+/** A referral to the judicial organs as the approver records it. */
+export interface ReferralInput {
+  readonly referredOn: CalendarDate;
+  readonly reference: string;
+  readonly authority: string;
+}
 
 export interface OrderClawbackGiven {
   readonly application: LiveApplication;
@@ -37,7 +67,7 @@ export interface OrderClawbackGiven {
 }
 
 export interface ClawbackOrderedDecision extends Partial<Corrected> {
-  readonly application: (Of<ApplicationEvents, 'ClawbackOrdered'> | Of<ApplicationEvents, 'AwardReduced'>)[];
+  readonly application: (Of<ApplicationEvents, 'ClawbackOrdered'> | Of<ApplicationEvents, 'AwardReduced'> | Of<ApplicationEvents, 'FraudReferred'>)[];
   readonly clawback: [Of<ClawbackIndexEvents, 'ClawbackIndexed'>];
   readonly enterprise?: [Of<EnterpriseEvents, 'FlagRaised'>];
 }
@@ -54,6 +84,22 @@ export function decideOrderClawback(command: OrderClawback, given: OrderClawback
   const { application } = given;
   const { applicationId: id, uscc } = application.submission;
   if (application.status !== 'approved') throw invalidTransition(id, application.status, 'clawed back');
+  // Rule `wuhan-a12-fraud-outcomes`: a fraud's ban ends on a day the decision chooses (no silent
+  // permanent flag); only a fraud is referred to the judicial organs.
+  if (input.fraud && input.banUntil === null) throw refusal('VALIDATION_FAILED', 'a clawback for fraud sets the last day of the subsidy ban (banUntil)', { field: 'banUntil' });
+  if (!input.fraud && input.banUntil !== null)
+    throw refusal('VALIDATION_FAILED', 'only a clawback for fraud bans the enterprise (banUntil needs fraud: true)', { field: 'banUntil' });
+  if (!input.fraud && input.referral !== null)
+    throw refusal('VALIDATION_FAILED', 'only a clawback for fraud is referred to the judicial organs (referral needs fraud: true)', { field: 'referral' });
+  if (input.banUntil !== null && input.banUntil <= today) {
+    throw refusal('DATE_OUT_OF_RANGE', `banUntil ${input.banUntil} must lie after today (${today})`, {
+      field: 'banUntil',
+      value: input.banUntil,
+      earliest: addDays(today, 1),
+      latest: null,
+    });
+  }
+  if (input.referral !== null) assertDateWithin('referral.referredOn', input.referral.referredOn, application.award.approvedOn, today);
   const paid = paidOf(application.award);
   const ordered = clawbackOrderedOf(application.award);
   if (ordered.plus(input.amount).greaterThan(paid)) {
@@ -79,14 +125,23 @@ export function decideOrderClawback(command: OrderClawback, given: OrderClawback
     },
   };
   const clawback: [Of<ClawbackIndexEvents, 'ClawbackIndexed'>] = [{ type: 'ClawbackIndexed', data: { clawbackId: input.clawbackId, applicationId: id } }];
+  const referred: Of<ApplicationEvents, 'FraudReferred'>[] =
+    input.referral === null ? [] : [{ type: 'FraudReferred', data: { applicationId: id, clawbackId: input.clawbackId, uscc, ...input.referral } }];
   const corrected = input.disqualifiesSpend ? disqualify(command, application, given.pool) : null;
   const decided: ClawbackOrderedDecision =
     corrected === null
-      ? { application: [order], clawback }
-      : { ...corrected.rest, application: [order, ...(corrected.rest.members.get(id) ?? [])], members: withoutKey(corrected.rest.members, id), clawback };
-  // Rule `wuhan-a12-fraud-flag`: subsidy fraud bars the enterprise (unless a fraud flag is already in force).
-  const flagged = input.fraud && !flagsInForce(given.enterprise, today).some((f) => f.list === 'subsidy-fraud');
-  if (!flagged) return decided;
+      ? { application: [order, ...referred], clawback }
+      : {
+          ...corrected.rest,
+          application: [order, ...referred, ...(corrected.rest.members.get(id) ?? [])],
+          members: withoutKey(corrected.rest.members, id),
+          clawback,
+        };
+  // Rule `wuhan-a12-fraud-flag`: subsidy fraud bars the enterprise until the day the decision sets,
+  // unless a fraud ban already in force lasts as long.
+  const banUntil = input.banUntil;
+  const covered = flagsInForce(given.enterprise, today).some((f) => f.list === 'subsidy-fraud' && (f.until === null || (banUntil !== null && f.until >= banUntil)));
+  if (!input.fraud || covered) return decided;
   return {
     ...decided,
     enterprise: [
@@ -100,7 +155,7 @@ export function decideOrderClawback(command: OrderClawback, given: OrderClawback
           since: today,
           checkedAt: now,
           evidenceRef: input.clawbackId,
-          until: null,
+          until: banUntil,
         },
       },
     ],
@@ -240,4 +295,55 @@ export function decideWriteOff(command: WriteOffClawback, given: { application: 
   const outstanding = clawback.amount.minus(clawback.recovered).minus(clawback.writtenOff);
   if (outstanding.isZero()) throw refusal('INVALID_TRANSITION', `clawback ${clawbackId} has nothing outstanding`, { clawbackId });
   return { application: [{ type: 'ClawbackWrittenOff', data: { applicationId: application.submission.applicationId, clawbackId, amount: outstanding.format(), reason } }] };
+}
+
+/** A clawback of an awarded application, or NOT_FOUND. */
+function clawbackOf(application: LiveApplication, clawbackId: string): Clawback {
+  const clawback = 'award' in application ? application.award.clawbacks.get(clawbackId) : undefined;
+  if (clawback === undefined) throw refusal('NOT_FOUND', `clawback ${clawbackId} does not exist`, { id: clawbackId });
+  return clawback;
+}
+
+export type ReferFraud = TypedCommand<'ReferFraud', { clawbackId: string } & ReferralInput>;
+
+/**
+ * Rule `wuhan-a12-fraud-outcomes` (涉嫌犯罪的,移送司法机关依法处理): a fraud clawback's case is referred
+ * once, on a day between the award's approval and today, with the judicial organ's reference.
+ */
+export function decideReferFraud(command: ReferFraud, given: { application: LiveApplication }): { application: [Of<ApplicationEvents, 'FraudReferred'>] } {
+  const { clawbackId, referredOn, reference, authority } = command.data;
+  const { application } = given;
+  const clawback = clawbackOf(application, clawbackId);
+  if (!clawback.fraud) throw refusal('INVALID_TRANSITION', `clawback ${clawbackId} was not ordered for fraud: there is nothing to refer`, { clawbackId });
+  if (clawback.referral !== null)
+    throw refusal('ALREADY_EXISTS', `clawback ${clawbackId} was referred on ${clawback.referral.referredOn} (${clawback.referral.reference})`, { clawbackId });
+  if ('award' in application) assertDateWithin('referredOn', referredOn, application.award.approvedOn, command.metadata.today);
+  const { applicationId, uscc } = application.submission;
+  return { application: [{ type: 'FraudReferred', data: { applicationId, clawbackId, uscc, referredOn, reference, authority } }] };
+}
+
+export type ConcludeReferral = TypedCommand<
+  'ConcludeReferral',
+  { clawbackId: string; outcome: ReferralOutcome; decidedOn: CalendarDate; reference: string; summary: string | null }
+>;
+
+/**
+ * Rule `wuhan-a12-fraud-outcomes`: the judicial organs' decision on a referral, once known, dated
+ * between the referral and today; recorded once (a later stage of the same case is a new referral's
+ * business only if the organs return it). The ban stays as decided: lifting it is an administrator's
+ * separate, recorded act.
+ */
+export function decideConcludeReferral(command: ConcludeReferral, given: { application: LiveApplication }): { application: [Of<ApplicationEvents, 'FraudReferralConcluded'>] } {
+  const { clawbackId, outcome, decidedOn, reference, summary } = command.data;
+  const clawback = clawbackOf(given.application, clawbackId);
+  if (clawback.referral === null) throw refusal('INVALID_TRANSITION', `clawback ${clawbackId} has not been referred to the judicial organs`, { clawbackId });
+  if (clawback.referral.outcome !== null) {
+    throw refusal('ALREADY_EXISTS', `the referral of clawback ${clawbackId} was concluded on ${clawback.referral.outcome.decidedOn} (${clawback.referral.outcome.outcome})`, {
+      clawbackId,
+    });
+  }
+  assertDateWithin('decidedOn', decidedOn, clawback.referral.referredOn, command.metadata.today);
+  return {
+    application: [{ type: 'FraudReferralConcluded', data: { applicationId: given.application.submission.applicationId, clawbackId, outcome, decidedOn, reference, summary } }],
+  };
 }

@@ -10,7 +10,17 @@ import { emptyPool, enterpriseYearStream } from '../awards/award-streams.js';
 import { correctionSummary, correctionWrites, loadPool } from '../awards/use-cases.js';
 import { budgetStream } from '../budgets/budget.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
-import { clawbackIndexStream, decideOrderClawback, decideRecordRecovery, decideWriteOff, recoveryTotals } from './decide.js';
+import { referralOutcomes } from '../shared/patterns.js';
+import {
+  clawbackIndexStream,
+  decideConcludeReferral,
+  decideOrderClawback,
+  decideRecordRecovery,
+  decideReferFraud,
+  decideWriteOff,
+  recoveryTotals,
+  type ReferralInput,
+} from './decide.js';
 
 /** The application a clawback belongs to, through its index stream. */
 async function applicationOfClawback(reader: StreamReader, clawbackId: string): Promise<string> {
@@ -19,12 +29,23 @@ async function applicationOfClawback(reader: StreamReader, clawbackId: string): 
   return indexed.applicationId;
 }
 
+/** A referral to the judicial organs: `{referredOn, reference, authority}`; `prefix` names its fields in errors. */
+function referralOf(value: unknown, prefix: string): ReferralInput {
+  const input = read.objectOf(value, prefix === '' ? undefined : prefix.slice(0, -1));
+  read.onlyFields(input, ['referredOn', 'reference', 'authority'], prefix === '' ? undefined : prefix.slice(0, -1));
+  return {
+    referredOn: read.date(input['referredOn'], `${prefix}referredOn`),
+    reference: read.name(input['reference'], `${prefix}reference`, 200),
+    authority: read.name(input['authority'], `${prefix}authority`, 200),
+  };
+}
+
 export const orderClawback = useCase({
   type: 'OrderClawback',
   roles: ['approver'],
   parse: ({ params, body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['amount', 'reason', 'fraud', 'disqualifiesSpend']);
+    read.onlyFields(input, ['amount', 'reason', 'fraud', 'disqualifiesSpend', 'banUntil', 'referral']);
     if (input['fraud'] !== undefined && typeof input['fraud'] !== 'boolean') throw refusal('VALIDATION_FAILED', 'fraud must be true or false', { field: 'fraud' });
     if (input['disqualifiesSpend'] !== undefined && typeof input['disqualifiesSpend'] !== 'boolean') {
       throw refusal('VALIDATION_FAILED', 'disqualifiesSpend must be true or false', { field: 'disqualifiesSpend' });
@@ -40,6 +61,8 @@ export const orderClawback = useCase({
       disqualifiesSpend: input['disqualifiesSpend'] === undefined ? fraud : input['disqualifiesSpend'] === true,
       flagId: derivedUuid(context.commandId, 'flag'),
       commandId: context.commandId,
+      banUntil: read.optionalDate(input['banUntil'], 'banUntil'),
+      referral: input['referral'] === undefined || input['referral'] === null ? null : referralOf(input['referral'], 'referral.'),
     };
   },
   load: async (data, reader) => {
@@ -117,5 +140,45 @@ export const writeOffClawback = useCase({
   write: (decided, command, given) => ({
     writes: onStreams({ stream: streams.application(given.application.submission.applicationId), events: decided.application }),
     result: { clawbackId: command.data.clawbackId, writtenOff: decided.application[0].data.amount },
+  }),
+});
+
+export const referFraud = useCase({
+  type: 'ReferFraud',
+  roles: ['approver'],
+  parse: ({ params, body }) => ({ clawbackId: read.param(params, 'clawbackId'), ...referralOf(body, '') }),
+  load: async (data, reader) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+    return { application };
+  },
+  decide: decideReferFraud,
+  write: (decided, command, given) => ({
+    writes: onStreams({ stream: streams.application(given.application.submission.applicationId), events: decided.application }),
+    result: { clawbackId: command.data.clawbackId, applicationId: given.application.submission.applicationId, referredOn: command.data.referredOn },
+  }),
+});
+
+export const concludeReferral = useCase({
+  type: 'ConcludeReferral',
+  roles: ['approver'],
+  parse: ({ params, body }) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['outcome', 'decidedOn', 'reference', 'summary']);
+    return {
+      clawbackId: read.param(params, 'clawbackId'),
+      outcome: read.oneOf(input['outcome'], referralOutcomes, 'outcome'),
+      decidedOn: read.date(input['decidedOn'], 'decidedOn'),
+      reference: read.name(input['reference'], 'reference', 200),
+      summary: read.optionalText(input['summary'], 'summary'),
+    };
+  },
+  load: async (data, reader) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+    return { application };
+  },
+  decide: decideConcludeReferral,
+  write: (decided, command, given) => ({
+    writes: onStreams({ stream: streams.application(given.application.submission.applicationId), events: decided.application }),
+    result: { clawbackId: command.data.clawbackId, applicationId: given.application.submission.applicationId, outcome: command.data.outcome },
   }),
 });

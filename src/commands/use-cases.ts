@@ -1,6 +1,6 @@
 // The one table of the ledger's use cases, by command type. HTTP, the CLI and the tests dispatch
 // through it; each entry lives in its capability's folder.
-import { registerEnterprise, raiseFlag, liftFlag } from '../enterprises/use-cases.js';
+import { addTag, registerEnterprise, raiseFlag, liftFlag, removeTag } from '../enterprises/use-cases.js';
 import { publishHolidayYear, publishProgramme } from '../programmes/use-cases.js';
 import { allocateBudget } from '../budgets/use-cases.js';
 import { reviewApplication, submitApplication, withdrawApplication } from '../applications/use-cases.js';
@@ -8,7 +8,7 @@ import { fileObjection, openNotice, resolveObjection } from '../notices/use-case
 import { approveAward, revokeAward } from '../awards/use-cases.js';
 import { recordDecision } from '../decisions/use-cases.js';
 import { confirmDisbursement, recordDisbursement, rejectDisbursement } from '../disbursements/use-cases.js';
-import { orderClawback, recordRecovery, writeOffClawback } from '../clawbacks/use-cases.js';
+import { concludeReferral, orderClawback, recordRecovery, referFraud, writeOffClawback } from '../clawbacks/use-cases.js';
 import type { AnyUseCase, UseCase } from './use-case.js';
 
 export const useCases = {
@@ -18,6 +18,8 @@ export const useCases = {
   RegisterEnterprise: registerEnterprise,
   RaiseFlag: raiseFlag,
   LiftFlag: liftFlag,
+  AddTag: addTag,
+  RemoveTag: removeTag,
   SubmitApplication: submitApplication,
   ReviewApplication: reviewApplication,
   WithdrawApplication: withdrawApplication,
@@ -33,6 +35,8 @@ export const useCases = {
   OrderClawback: orderClawback,
   RecordRecovery: recordRecovery,
   WriteOffClawback: writeOffClawback,
+  ReferFraud: referFraud,
+  ConcludeReferral: concludeReferral,
 } as const satisfies { readonly [T in string]: AnyUseCase & { readonly type: T } };
 
 export type CommandType = keyof typeof useCases;

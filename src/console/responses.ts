@@ -2,6 +2,7 @@
 // work lists), so that a client generated from /docs-json is typed on these routes too.
 import { ApiProperty } from '@nestjs/swagger';
 import { roles } from '../shared/actor.js';
+import { enterpriseTags, flagLists, referralOutcomes } from '../shared/patterns.js';
 import { disbursementStatuses } from '../http/query-dtos.js';
 import { amountOutPattern } from '../http/responses.js';
 
@@ -149,6 +150,40 @@ export class DisbursementEntryView {
   decisionRef!: string | null;
 }
 
+export class ReferralView {
+  @ApiProperty({ type: String, format: 'date', description: 'Referred on / 移送日期' })
+  referredOn!: string;
+
+  @ApiProperty({ description: 'Reference / 文书编号' })
+  reference!: string;
+
+  @ApiProperty({ description: 'Judicial organ / 移送机关' })
+  authority!: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: referralOutcomes, description: 'Outcome, once known / 司法处理结果' })
+  outcome!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Decided on / 决定日期' })
+  decidedOn!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The decision's reference / 决定文书编号" })
+  outcomeReference!: string | null;
+}
+
+export class FlagEntryView {
+  @ApiProperty()
+  flagId!: string;
+
+  @ApiProperty({ enum: flagLists })
+  list!: string;
+
+  @ApiProperty({ type: String, format: 'date' })
+  since!: string;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Last day of a ban / 截止日期' })
+  until!: string | null;
+}
+
 export class ClawbackEntryView {
   @ApiProperty()
   clawbackId!: string;
@@ -173,6 +208,9 @@ export class ClawbackEntryView {
 
   @ApiProperty()
   fraud!: boolean;
+
+  @ApiProperty({ type: ReferralView, nullable: true, description: 'Referral to the judicial organs (fraud) / 移送司法机关' })
+  referral!: ReferralView | null;
 
   @ApiProperty()
   orderedBy!: string;
@@ -202,6 +240,12 @@ export class EnterpriseEntryView {
 
   @nullableText('District / 区县')
   district!: string | null;
+
+  @ApiProperty({ type: [String], enum: enterpriseTags, description: 'Priority tags as they stand / 优先支持标签' })
+  tags!: string[];
+
+  @ApiProperty({ type: [FlagEntryView], description: 'Flags not lifted / 名单记录' })
+  flags!: FlagEntryView[];
 }
 
 export class TimelineEntryView {

@@ -9,6 +9,10 @@ export interface EnterpriseEntry {
   name: string;
   city: string;
   district: string | null;
+  /** Priority tags as they stand (added and removed since registration). */
+  tags: string[];
+  /** Flags in the log not lifted: their list and term (a fraud ban's end date is the decision's). */
+  flags: { flagId: string; list: string; since: string; until: string | null }[];
 }
 
 export interface DisbursementEntry {
@@ -43,6 +47,8 @@ export interface ClawbackEntry {
   amount: string;
   reason: string;
   fraud: boolean;
+  /** A fraud's referral to the judicial organs, and their decision once known (Wuhan art. 12). */
+  referral: { referredOn: string; reference: string; authority: string; outcome: string | null; decidedOn: string | null; outcomeReference: string | null } | null;
   orderedBy: string;
   orderedAt: string;
   /** Receipts recorded, in fen (an integer: exact). */
@@ -149,8 +155,44 @@ export class Worklists {
           name: data['name'] as string,
           city: data['city'] as string,
           district: (data['district'] as string | null) ?? null,
+          tags: [...(data['tags'] as string[])],
+          flags: [],
         });
         break;
+      case 'TagAdded':
+      case 'TagRemoved': {
+        const enterprise = this.enterprises.get(data['uscc'] as string);
+        if (enterprise === undefined) break;
+        const tag = data['tag'] as string;
+        enterprise.tags = event.type === 'TagAdded' ? [...enterprise.tags, tag] : enterprise.tags.filter((t) => t !== tag);
+        break;
+      }
+      case 'FlagRaised': {
+        const enterprise = this.enterprises.get(data['uscc'] as string);
+        if (enterprise === undefined) break;
+        enterprise.flags.push({ flagId: data['flagId'] as string, list: data['list'] as string, since: data['since'] as string, until: (data['until'] as string | null) ?? null });
+        break;
+      }
+      case 'FlagLifted': {
+        const enterprise = this.enterprises.get(data['uscc'] as string);
+        if (enterprise !== undefined) enterprise.flags = enterprise.flags.filter((flag) => flag.flagId !== data['flagId']);
+        break;
+      }
+      case 'FraudReferred': {
+        const clawback = this.clawbacks.get(data['clawbackId'] as string);
+        if (clawback !== undefined) {
+          const referral = { referredOn: data['referredOn'] as string, reference: data['reference'] as string, authority: data['authority'] as string };
+          clawback.referral = { ...referral, outcome: null, decidedOn: null, outcomeReference: null };
+        }
+        break;
+      }
+      case 'FraudReferralConcluded': {
+        const referral = this.clawbacks.get(data['clawbackId'] as string)?.referral;
+        if (referral !== undefined && referral !== null) {
+          Object.assign(referral, { outcome: data['outcome'] as string, decidedOn: data['decidedOn'] as string, outcomeReference: data['reference'] as string });
+        }
+        break;
+      }
       case 'ApplicationSubmitted':
         this.applications.set(data['applicationId'] as string, {
           programmeId: data['programmeId'] as string,
@@ -239,6 +281,7 @@ export class Worklists {
           amount: data['amount'] as string,
           reason: data['reason'] as string,
           fraud: data['fraud'] === true,
+          referral: null,
           orderedBy: actor,
           orderedAt: at,
           recoveredFen: 0n,

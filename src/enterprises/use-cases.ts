@@ -1,25 +1,33 @@
-// The enterprise use cases: registration (administrators and reviewers) and flags (administrators).
+// The enterprise use cases: registration (administrators and reviewers), flags and priority tags
+// (administrators).
 import { refusal } from '../shared/errors.js';
 import { derivedUuid, isValidUscc } from '../shared/identifiers.js';
-import { enterpriseTags } from '../shared/patterns.js';
+import { enterpriseTagOf, enterpriseTags, type EnterpriseTag } from '../shared/patterns.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase } from '../commands/use-case.js';
 import { jurisdictions } from '../programmes/programme.js';
-import { decideLiftFlag, decideRaiseFlag, decideRegisterEnterprise } from './decide.js';
+import { decideAddTag, decideLiftFlag, decideRaiseFlag, decideRegisterEnterprise, decideRemoveTag } from './decide.js';
 import { enterpriseStream, flagLists } from './enterprise.js';
+
+/** A priority tag, by its id or by the seed's Chinese name (Baoding measure 8). */
+function tagOf(value: unknown, field: string): EnterpriseTag {
+  const tag = typeof value === 'string' ? enterpriseTagOf(value) : null;
+  if (tag === null) throw refusal('VALIDATION_FAILED', `${field} must be one of ${enterpriseTags.join(', ')} (or 独角兽, 潜在独角兽, 专精特新"小巨人", 隐形冠军)`, { field });
+  return tag;
+}
 
 export const registerEnterprise = useCase({
   type: 'RegisterEnterprise',
   roles: ['admin', 'reviewer'],
   parse: ({ body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['uscc', 'name', 'city', 'district', 'tags', 'usccCheckOverride']);
+    read.onlyFields(input, ['uscc', 'name', 'city', 'district', 'tags', 'usccCheckOverride', 'regionOverride']);
     const uscc = read.usccShaped(input['uscc']);
     const name = read.name(input['name'], 'name', 200);
     const city = read.oneOf(input['city'], jurisdictions, 'city');
     const district = read.optionalName(input['district'], 'district', 100);
-    const tags = input['tags'] === undefined ? [] : read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => read.oneOf(t, enterpriseTags, `tags[${i}]`));
+    const tags = input['tags'] === undefined ? [] : [...new Set(read.list(input['tags'], 'tags', 20, { emptyAllowed: true }).map((t, i) => tagOf(t, `tags[${i}]`)))];
     let overrideReason: string | null = null;
     if (input['usccCheckOverride'] !== undefined) {
       const override = read.objectOf(input['usccCheckOverride'], 'usccCheckOverride');
@@ -35,7 +43,17 @@ export const registerEnterprise = useCase({
         throw refusal('FORBIDDEN', 'only an administrator may register a code that fails its check character', { required: 'admin', actor: context.actor.id });
       }
     }
-    return { uscc, name, city, district, tags, usccCheckOverrideReason: overrideReason };
+    // Rule `eligibility-region`: a code registered outside the city only with an administrator's recorded reason.
+    let regionOverrideReason: string | null = null;
+    if (input['regionOverride'] !== undefined) {
+      const override = read.objectOf(input['regionOverride'], 'regionOverride');
+      read.onlyFields(override, ['reason'], 'regionOverride');
+      regionOverrideReason = read.text(override['reason'], 'regionOverride.reason');
+      if (!context.actor.roles.includes('admin')) {
+        throw refusal('FORBIDDEN', 'only an administrator may admit a code registered outside the city', { required: 'admin', actor: context.actor.id });
+      }
+    }
+    return { uscc, name, city, district, tags, usccCheckOverrideReason: overrideReason, regionOverrideReason };
   },
   load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
   decide: decideRegisterEnterprise,
@@ -79,5 +97,42 @@ export const liftFlag = useCase({
   write: (decided, command) => ({
     writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }),
     result: { uscc: command.data.uscc, flagId: command.data.flagId },
+  }),
+});
+
+export const addTag = useCase({
+  type: 'AddTag',
+  roles: ['admin'],
+  parse: ({ params, body }) => {
+    const input = read.objectOf(body);
+    read.onlyFields(input, ['tag', 'evidenceRef']);
+    return { uscc: read.param(params, 'uscc'), tag: tagOf(input['tag'], 'tag'), evidenceRef: read.name(input['evidenceRef'], 'evidenceRef', 200) };
+  },
+  load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
+  decide: decideAddTag,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }),
+    result: { uscc: command.data.uscc, tag: command.data.tag },
+  }),
+});
+
+export const removeTag = useCase({
+  type: 'RemoveTag',
+  roles: ['admin'],
+  parse: ({ params, body }) => {
+    const input = body === undefined ? {} : read.objectOf(body);
+    read.onlyFields(input, ['evidenceRef', 'reason']);
+    return {
+      uscc: read.param(params, 'uscc'),
+      tag: tagOf(read.param(params, 'tag'), 'tag'),
+      evidenceRef: read.optionalName(input['evidenceRef'], 'evidenceRef', 200),
+      reason: input['reason'] === undefined ? 'removed' : read.text(input['reason'], 'reason'),
+    };
+  },
+  load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
+  decide: decideRemoveTag,
+  write: (decided, command) => ({
+    writes: onStreams({ stream: streams.enterprise(command.data.uscc), events: decided.enterprise }),
+    result: { uscc: command.data.uscc, tag: command.data.tag },
   }),
 });

@@ -2,9 +2,10 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1 } from '../applications/events.js';
+import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1, InvoiceClaimedV1, InvoiceReleasedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
 import type { NoticeOpenedV1, ObjectionFiledV1 } from '../notices/events.js';
+import type { EnterpriseRegisteredV1 } from '../enterprises/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
 type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
@@ -30,7 +31,17 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
   AwardCommitted: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   AwardReleased: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   HeadroomRestored: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
-  EnterpriseRegistered: { uscc: 'string', name: 'string', city: 'string', district: 'string?', tags: 'list', usccCheckOverrideReason: 'string?' },
+  EnterpriseRegistered: {
+    uscc: 'string',
+    name: 'string',
+    city: 'string',
+    district: 'string?',
+    tags: 'list',
+    usccCheckOverrideReason: 'string?',
+    regionOverrideReason: 'string?',
+  },
+  TagAdded: { uscc: 'string', tag: 'string', evidenceRef: 'string' },
+  TagRemoved: { uscc: 'string', tag: 'string', evidenceRef: 'string?', reason: 'string' },
   FlagRaised: { uscc: 'string', flagId: 'string', list: 'string', source: 'string', since: 'string', checkedAt: 'string', evidenceRef: 'string?', until: 'string?' },
   FlagLifted: { uscc: 'string', flagId: 'string', reason: 'string' },
   AwardGranted: {
@@ -124,9 +135,11 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     causeClawbackId: 'string?',
   },
   RecoveryRecorded: { applicationId: 'string', clawbackId: 'string', amount: 'string', receivedOn: 'string', receiptRef: 'string' },
+  FraudReferred: { applicationId: 'string', clawbackId: 'string', uscc: 'string', referredOn: 'string', reference: 'string', authority: 'string' },
+  FraudReferralConcluded: { applicationId: 'string', clawbackId: 'string', outcome: 'string', decidedOn: 'string', reference: 'string', summary: 'string?' },
   ClawbackWrittenOff: { applicationId: 'string', clawbackId: 'string', amount: 'string', reason: 'string' },
-  InvoiceClaimed: { invoiceNumber: 'string', applicationId: 'string', uscc: 'string' },
-  InvoiceReleased: { invoiceNumber: 'string', applicationId: 'string', reason: 'string' },
+  InvoiceClaimed: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', uscc: 'string' },
+  InvoiceReleased: { invoiceNumber: 'string', invoiceCode: 'string?', applicationId: 'string', reason: 'string' },
   NoticeOpened: {
     noticeId: 'string',
     programmeId: 'string',
@@ -198,6 +211,13 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
   ],
   // Version 2 of ObjectionFiled: who objected, by which channel and when; not recorded before.
   ObjectionFiled: [(data) => ({ ...(data as unknown as ObjectionFiledV1), objector: null, channel: null, receivedOn: null })],
+  // Version 2 of EnterpriseRegistered: the administrator's reason for admitting a code registered outside
+  // the city. Version 1 recorded none; its enterprises are held to the region their code states.
+  EnterpriseRegistered: [(data) => ({ ...(data as unknown as EnterpriseRegisteredV1), regionOverrideReason: null })],
+  // Version 2 of the invoice events: the 发票代码 beside the number. Version 1 kept none; its claims sit
+  // on the stream of the number alone, and are read with a null code (rule `invoice-identity`).
+  InvoiceClaimed: [(data) => ({ ...(data as unknown as InvoiceClaimedV1), invoiceCode: null })],
+  InvoiceReleased: [(data) => ({ ...(data as unknown as InvoiceReleasedV1), invoiceCode: null })],
   // Version 2 of AwardGranted: a 一事一议 award is marked (it stays outside the caps when the pool is
   // recomputed). Version 1 did not say; it is read as ordinary.
   AwardGranted: [(data) => ({ ...(data as unknown as AwardGrantedV1), caseByCase: false })],

@@ -55,10 +55,14 @@ import {
   ProgrammeDefinitionView,
   RecoveryResult,
   ResolutionResult,
+  ReferralOutcomeResult,
+  ReferralResult,
+  TagResult,
   VerifyView,
   WriteOffResult,
 } from './responses.js';
 import {
+  AddTagDto,
   AllocateBudgetDto,
   ApprovalDto,
   ClawbackDto,
@@ -70,6 +74,9 @@ import {
   ReasonDto,
   RecordDecisionDto,
   RecoveryDto,
+  ReferralDto,
+  ReferralOutcomeDto,
+  RemoveTagDto,
   RegisterEnterpriseDto,
   RequiredReasonDto,
   ResolutionDto,
@@ -174,6 +181,20 @@ export class WriteController {
   @ApiBody({ type: ReasonDto, required: false })
   liftFlag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('flagId') flagId: string, @Body() body: unknown) {
     return this.bus.execute(commandOf('LiftFlag', this.context(actor, key), { params: { uscc, flagId }, body: body ?? {} }));
+  }
+
+  @Post('enterprises/:uscc/tags')
+  @Endpoint({ id: 'addTag', summary: 'Add a priority tag, on evidence / 添加优先支持标签', roles: ['admin'], status: 201, type: TagResult })
+  @HttpCode(201)
+  addTag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Body() body: AddTagDto) {
+    return this.bus.execute(commandOf('AddTag', this.context(actor, key), { params: { uscc }, body }));
+  }
+
+  @Delete('enterprises/:uscc/tags/:tag')
+  @Endpoint({ id: 'removeTag', summary: 'Remove a priority tag (id or Chinese name) / 移除优先支持标签', roles: ['admin'], status: 200, type: TagResult })
+  @ApiBody({ type: RemoveTagDto, required: false })
+  removeTag(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('uscc') uscc: string, @Param('tag') tag: string, @Body() body: unknown) {
+    return this.bus.execute(commandOf('RemoveTag', this.context(actor, key), { params: { uscc, tag }, body: body ?? {} }));
   }
 
   @Post('applications')
@@ -291,6 +312,26 @@ export class WriteController {
   @HttpCode(201)
   recordRecovery(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: RecoveryDto) {
     return this.bus.execute(commandOf('RecordRecovery', this.context(actor, key), { params: { clawbackId: id }, body }));
+  }
+
+  @Post('clawbacks/:id/referral')
+  @Endpoint({ id: 'referFraud', summary: "Record a fraud's referral to the judicial organs / 登记移送司法机关", roles: ['approver'], status: 201, type: ReferralResult })
+  @HttpCode(201)
+  referFraud(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReferralDto) {
+    return this.bus.execute(commandOf('ReferFraud', this.context(actor, key), { params: { clawbackId: id }, body }));
+  }
+
+  @Post('clawbacks/:id/referral/outcome')
+  @Endpoint({
+    id: 'concludeReferral',
+    summary: "Record the judicial organs' decision on a referral / 登记司法处理结果",
+    roles: ['approver'],
+    status: 201,
+    type: ReferralOutcomeResult,
+  })
+  @HttpCode(201)
+  concludeReferral(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: ReferralOutcomeDto) {
+    return this.bus.execute(commandOf('ConcludeReferral', this.context(actor, key), { params: { clawbackId: id }, body }));
   }
 
   @Post('clawbacks/:id/write-off')

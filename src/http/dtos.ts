@@ -5,14 +5,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   datePattern,
+  enterpriseTagOf,
   enterpriseTags,
+  enterpriseTagSpellings,
   flagLists,
+  invoiceCodePattern,
   invoiceNumberPattern,
   isReadableName,
   jurisdictions,
   keyPattern,
   moneyPattern,
   objectionOutcomes,
+  referralOutcomes,
   reviewOutcomes,
   usccPattern,
   voucherCategories,
@@ -101,6 +105,27 @@ export class UsccOverrideDto {
   reason!: string;
 }
 
+/** A priority tag by its id or by the seed's Chinese name (shared/patterns.ts `enterpriseTagOf`, as the parser reads it). */
+function IsEnterpriseTag(options: { each?: boolean } = {}): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEnterpriseTag',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && enterpriseTagOf(value) !== null,
+        defaultMessage: (args) => `${args?.property ?? 'tag'} must be one of ${enterpriseTags.join(', ')} or their Chinese names (独角兽, 潜在独角兽, 专精特新"小巨人", 隐形冠军)`,
+      },
+    },
+    options,
+  );
+}
+
+export class RegionOverrideDto {
+  @ApiProperty({ description: 'Why a code registered outside the city is admitted (e.g. registered by the province, operating in the city) / 登记机关不在本市而准予登记的理由' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
 export class RegisterEnterpriseDto {
   @ApiProperty({ ...usccDoc, description: 'Unified social credit code / 统一社会信用代码', example: '91130600000000001A' })
   @Matches(uscc, { message: 'uscc must be an 18-character unified social credit code' })
@@ -124,16 +149,25 @@ export class RegisterEnterpriseDto {
   district?: string;
 
   @ApiPropertyOptional({
-    description: 'Priority tags, from the known set only: each puts the enterprise first in the approval queue / 优先支持标签(仅限所列标签)',
+    description: 'Priority tags, from the known set only, by id or Chinese name: each puts the enterprise first in the approval queue / 优先支持标签(仅限所列标签,可用中文名称)',
     example: ['specialized-little-giant'],
     type: [String],
-    enum: enterpriseTags,
+    enum: enterpriseTagSpellings,
   })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsIn(enterpriseTags, { each: true })
+  @IsEnterpriseTag({ each: true })
   tags?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Administrators only: admit a code whose region (characters 3–8) lies outside the city, with the reason / 仅管理员:登记机关行政区划不在本市时准予登记,须说明理由',
+    type: RegionOverrideDto,
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RegionOverrideDto)
+  regionOverride?: RegionOverrideDto;
 
   @ApiPropertyOptional({ description: 'Administrators only: register a code that fails its check / 仅管理员:登记未通过校验的早期代码', type: UsccOverrideDto })
   @IsOptional()
@@ -180,6 +214,74 @@ export class RaiseFlagDto {
   checkedAt?: string;
 }
 
+export class AddTagDto {
+  @ApiProperty({ description: 'Priority tag, by id or Chinese name / 优先支持标签(可用中文名称)', enum: enterpriseTagSpellings, example: '专精特新"小巨人"' })
+  @IsString()
+  @IsEnterpriseTag()
+  tag!: string;
+
+  @ApiProperty({ description: 'Evidence: the list or certificate naming the enterprise / 证明材料(名单、认定文件)', example: '冀工信企业〔2025〕12号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  evidenceRef!: string;
+}
+
+export class RemoveTagDto {
+  @ApiPropertyOptional({ description: 'Evidence for the removal / 移除依据', example: '冀工信企业〔2026〕3号' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  evidenceRef?: string;
+
+  @ApiPropertyOptional({ description: 'Reason / 理由', example: '复核未通过' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class ReferralDto {
+  @ApiProperty({ ...dateDoc, description: 'Day the case was referred / 移送日期', example: '2025-07-05' })
+  @Matches(date)
+  referredOn!: string;
+
+  @ApiProperty({ description: "The judicial organ's reference / 受案或移送文书编号", example: '武公(经)移字〔2025〕12号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  reference!: string;
+
+  @ApiProperty({ description: 'The judicial organ referred to / 移送机关', example: '武汉市公安局' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  authority!: string;
+}
+
+export class ReferralOutcomeDto {
+  @ApiProperty({ description: 'What the judicial organs decided / 司法处理结果', enum: referralOutcomes })
+  @IsIn(referralOutcomes)
+  outcome!: string;
+
+  @ApiProperty({ ...dateDoc, description: 'Day of the decision / 决定或判决日期', example: '2026-02-20' })
+  @Matches(date)
+  decidedOn!: string;
+
+  @ApiProperty({ description: "The decision's reference / 文书编号", example: '(2026)鄂0102刑初45号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  reference!: string;
+
+  @ApiPropertyOptional({ description: 'Summary / 摘要' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  summary?: string;
+}
+
 export class ReasonDto {
   @ApiPropertyOptional({ description: 'Reason / 理由' })
   @IsOptional()
@@ -196,9 +298,20 @@ export class RequiredReasonDto {
 }
 
 export class ItemDto {
-  @ApiProperty({ description: 'Invoice number, 8 or 20 digits / 发票号码', example: '12345678' })
+  @ApiProperty({
+    description: 'Invoice number: 20 digits for a 全电发票 (alone), or 8 digits with its invoiceCode / 发票号码(全电发票20位;其他发票8位,须附发票代码)',
+    example: '25132000000000000001',
+  })
   @Matches(invoiceNumberPattern, { message: 'invoiceNumber must be 8 or 20 digits' })
   invoiceNumber!: string;
+
+  @ApiPropertyOptional({
+    description: 'Invoice code, 10 or 12 digits: required with an 8-digit number, absent with a 20-digit one / 发票代码(10位或12位)',
+    example: '1300251130',
+  })
+  @IsOptional()
+  @Matches(invoiceCodePattern, { message: 'invoiceCode must be 10 or 12 digits' })
+  invoiceCode?: string;
 
   @ApiProperty({ ...dateDoc, description: 'Invoice date / 开票日期', example: '2025-05-20' })
   @Matches(date)
@@ -468,10 +581,21 @@ export class ClawbackDto {
   @Length(1, 2000)
   reason!: string;
 
-  @ApiPropertyOptional({ description: 'Fraud: flags the enterprise / 骗取资金(列入名单)' })
+  @ApiPropertyOptional({ description: 'Fraud: bans the enterprise until banUntil / 骗取资金(列入名单至 banUntil)' })
   @IsOptional()
   @IsBoolean()
   fraud?: boolean;
+
+  @ApiPropertyOptional({ ...dateDoc, description: 'Fraud only, and then required: the last day of the subsidy ban / 禁止申报截止日期(骗取资金时必填)', example: '2028-06-30' })
+  @IsOptional()
+  @Matches(date)
+  banUntil?: string;
+
+  @ApiPropertyOptional({ description: 'Fraud only: the referral to the judicial organs, where made with the order / 移送司法机关', type: ReferralDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReferralDto)
+  referral?: ReferralDto;
 
   @ApiPropertyOptional({
     description:

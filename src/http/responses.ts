@@ -44,6 +44,33 @@ export class FlagResult extends EnterpriseResult {
   flagId!: string;
 }
 
+export class TagResult extends EnterpriseResult {
+  @ApiProperty({ description: 'The tag, by its id / 标签', example: 'specialized-little-giant' })
+  tag!: string;
+}
+
+export class ReferralResult extends Written {
+  @id('Clawback / 追回')
+  clawbackId!: string;
+
+  @id('Application / 申请')
+  applicationId!: string;
+
+  @day('Day the case was referred / 移送日期', '2025-07-05')
+  referredOn!: string;
+}
+
+export class ReferralOutcomeResult extends Written {
+  @id('Clawback / 追回')
+  clawbackId!: string;
+
+  @id('Application / 申请')
+  applicationId!: string;
+
+  @ApiProperty({ description: 'What the judicial organs decided / 司法处理结果', example: 'convicted' })
+  outcome!: string;
+}
+
 export class ApplicationResult extends Written {
   @id('Application / 申请')
   applicationId!: string;

@@ -17,6 +17,11 @@ export const rebuildMarker = 'rebuild-in-progress';
 /** Rule `baoding-m8-priority`: tags that put an enterprise first in the approval queue (Baoding measure 8). */
 export const priorityTags = enterpriseTags;
 
+/** 1 where the tags hold a priority tag: the approval queue ranks by it. */
+function priorityOf(tags: readonly string[]): number {
+  return tags.some((t) => (priorityTags as readonly string[]).includes(t)) ? 1 : 0;
+}
+
 /** Every read table, for rebuilding and for comparing a replay with the live rows. */
 export const readTables = [
   'read_programmes',
@@ -154,6 +159,8 @@ const foldedTypes: ReadonlySet<EventType> = new Set<EventType>([
   'EnterpriseRegistered',
   'FlagRaised',
   'FlagLifted',
+  'TagAdded',
+  'TagRemoved',
   'ApplicationSubmitted',
   'StageReviewed',
   'ApplicationRejected',
@@ -258,8 +265,26 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     }
     case 'EnterpriseRegistered': {
       const d = read.data;
-      const priority = d.tags.some((t) => (priorityTags as readonly string[]).includes(t)) ? 1 : 0;
-      target.enterprises.set(d.uscc, { uscc: d.uscc, name: d.name, city: d.city, district: d.district, tags: d.tags, priority, flags: {}, position: event.position });
+      target.enterprises.set(d.uscc, {
+        uscc: d.uscc,
+        name: d.name,
+        city: d.city,
+        district: d.district,
+        tags: d.tags,
+        priority: priorityOf(d.tags),
+        flags: {},
+        position: event.position,
+      });
+      return;
+    }
+    // Rule `baoding-m8-tags`: a tag added or removed later moves the enterprise in the approval queue.
+    case 'TagAdded':
+    case 'TagRemoved': {
+      const d = read.data;
+      const row = target.enterprises.get(d.uscc);
+      if (row === undefined) throw new Error(`tag on unregistered enterprise ${d.uscc}`);
+      const tags = read.type === 'TagAdded' ? [...row.tags, d.tag] : row.tags.filter((tag) => tag !== d.tag);
+      target.enterprises.set(d.uscc, { ...row, tags, priority: priorityOf(tags), position: event.position });
       return;
     }
     case 'FlagRaised':
@@ -359,6 +384,8 @@ export function foldEvent(target: FoldTarget, event: StoredEvent): void {
     case 'DisbursementRecorded':
     case 'DisbursementRejected':
     case 'ClawbackWrittenOff':
+    case 'FraudReferred':
+    case 'FraudReferralConcluded':
     case 'ObjectionFiled':
     case 'ObjectionResolved':
     case 'HolidayYearPublished':
@@ -418,6 +445,8 @@ export function rowKeysRead(events: readonly StoredEvent[]): { keys: RowKeys; fi
         break;
       case 'FlagRaised':
       case 'FlagLifted':
+      case 'TagAdded':
+      case 'TagRemoved':
         keys.enterprises.add(d['uscc'] as string);
         break;
       case 'ApplicationSubmitted':

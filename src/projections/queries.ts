@@ -375,11 +375,13 @@ export class ReadQueries implements ReadSideQueries {
   }
 
   async approvalQueue(programmeId?: string, limit = 100): Promise<ApplicationView[]> {
+    // Rule `baoding-m8-tags`: the enterprise's tags as they are now rank it, not as they were at submission.
     const rows = this.statement(
-      `SELECT * FROM read_applications WHERE status = 'in_notice' AND (? IS NULL OR programme_id = ?)
-       ORDER BY priority DESC, submitted_position LIMIT ?`,
+      `SELECT a.*, COALESCE(e.priority, a.priority) AS queue_priority FROM read_applications a LEFT JOIN read_enterprises e ON e.uscc = a.uscc
+       WHERE a.status = 'in_notice' AND (? IS NULL OR a.programme_id = ?)
+       ORDER BY queue_priority DESC, a.submitted_position LIMIT ?`,
     ).all(programmeId ?? null, programmeId ?? null, pageOf({ limit, offset: 0 }).limit) as Record<string, unknown>[];
-    return rows.map(applicationOf);
+    return rows.map((r) => applicationOf({ ...r, priority: r['queue_priority'] }));
   }
 
   async figures(): Promise<ReadFigures> {

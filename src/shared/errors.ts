@@ -74,8 +74,8 @@ export interface RefusalDetails {
   INVALID_TRANSITION: Partial<Figures<'applicationId' | 'status' | 'stageExpected' | 'programmeId' | 'objectionId' | 'disbursementId' | 'clawbackId'>>;
   BUDGET_EXCEEDED: Figures<'programmeId' | 'year' | 'budget' | 'committed' | 'remaining' | 'requested'>;
   ENTERPRISE_CAP_EXCEEDED: Figures<'uscc' | 'cap' | 'awarded' | 'requested'>;
-  INELIGIBLE_ENTERPRISE: Figures<'uscc' | 'reason'> & Partial<Figures<'city' | 'jurisdiction' | 'list' | 'flagId'>>;
-  DUPLICATE_INVOICE: Figures<'invoiceNumber'> & Partial<Figures<'applicationId'>>;
+  INELIGIBLE_ENTERPRISE: Figures<'uscc' | 'reason'> & Partial<Figures<'city' | 'jurisdiction' | 'list' | 'flagId' | 'entityType' | 'region'>>;
+  DUPLICATE_INVOICE: Figures<'invoiceNumber' | 'invoiceCode'> & Partial<Figures<'applicationId'>>;
   NOTICE_NOT_ENDED: Figures<'applicationId' | 'endsOn' | 'today'>;
   AMOUNT_ABOVE_ENTITLEMENT: Figures<'applicationId' | 'entitlement' | 'requested'> & Partial<Figures<'recognized' | 'matterAwarded'>>;
   NO_BUDGET: Figures<'programmeId' | 'year'>;
@@ -83,7 +83,7 @@ export interface RefusalDetails {
   CONCURRENCY_CONFLICT: Figures<'stream' | 'attempts'>;
   IDEMPOTENCY_KEY_REUSED: Figures<'commandId'>;
   STORE_UNAVAILABLE: Partial<Figures<'store'>>;
-  ALREADY_EXISTS: Partial<Figures<'uscc' | 'programmeId' | 'decisionId'>>;
+  ALREADY_EXISTS: Partial<Figures<'uscc' | 'programmeId' | 'decisionId' | 'tag' | 'clawbackId'>>;
   MATTER_ALREADY_FUNDED: Figures<'matterKey'>;
   DISBURSEMENT_EXCEEDS_AWARD: Figures<'applicationId' | 'award' | 'requested'> & Partial<Figures<'disbursed'>>;
   CLAWBACK_EXCEEDS_PAID: Figures<'applicationId' | 'paid' | 'ordered' | 'requested'>;

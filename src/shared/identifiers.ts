@@ -1,5 +1,5 @@
 // Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
-import { usccPattern, invoiceNumberPattern } from './patterns.js';
+import { invoiceCodePattern, invoiceNumberPattern, usccPattern } from './patterns.js';
 import { defined } from './assert.js';
 import { createHash } from 'node:crypto';
 
@@ -26,6 +26,21 @@ export function isValidUscc(text: unknown): text is string {
 /** 发票号码: 8 digits (older invoices) or 20 digits (全面数字化的电子发票). */
 export function isInvoiceNumber(text: unknown): text is string {
   return typeof text === 'string' && invoiceNumberPattern.test(text);
+}
+
+/** 发票代码: 10 or 12 digits; only an older invoice (8-digit 号码) has one. */
+export function isInvoiceCode(text: unknown): text is string {
+  return typeof text === 'string' && invoiceCodePattern.test(text);
+}
+
+/**
+ * Rule `invoice-identity`: an invoice as the tax system identifies it, the key of its uniqueness. A
+ * 全电发票 is its 20-digit number alone; an older invoice is its 发票代码 with its 8-digit 号码 (two
+ * issuers' 号码 repeat, the pair does not). An item recorded before the code was kept has a null code:
+ * its identity is its number, the key it was claimed under then.
+ */
+export function invoiceIdentity(invoiceNumber: string, invoiceCode: string | null): string {
+  return invoiceCode === null ? invoiceNumber : `${invoiceCode}-${invoiceNumber}`;
 }
 
 /**

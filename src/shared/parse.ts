@@ -2,7 +2,7 @@
 // VALIDATION_FAILED naming the field. Shared by every entry point, so no rule depends on one of them.
 import { isReadableName, keyPattern } from './patterns.js';
 import { refusal, type DomainError } from './errors.js';
-import { isInvoiceNumber, isUsccShaped } from './identifiers.js';
+import { isInvoiceCode, isInvoiceNumber, isUsccShaped } from './identifiers.js';
 import { Money } from './money.js';
 import { isInstant, parseCalendarDate, type CalendarDate } from './time.js';
 
@@ -101,6 +101,22 @@ export function usccShaped(value: unknown, field = 'uscc'): string {
 export function invoiceNumber(value: unknown, field: string): string {
   if (!isInvoiceNumber(value)) throw invalid(field, 'must be an invoice number (发票号码) of 8 or 20 digits');
   return value;
+}
+
+/**
+ * An invoice as the tax system identifies it (SPEC §1): a 20-digit 全电发票 number alone, or a 10- or
+ * 12-digit 发票代码 with its 8-digit 号码. `field` names the item; its fields are `invoiceNumber`, `invoiceCode`.
+ */
+export function invoice(number: unknown, code: unknown, field: string): { invoiceNumber: string; invoiceCode: string | null } {
+  const invoiceNumber_ = invoiceNumber(number, `${field}.invoiceNumber`);
+  if (invoiceNumber_.length === 20) {
+    if (code !== undefined && code !== null) throw invalid(`${field}.invoiceCode`, 'must be absent: a 20-digit 全电发票 number identifies the invoice alone');
+    return { invoiceNumber: invoiceNumber_, invoiceCode: null };
+  }
+  if (code === undefined || code === null)
+    throw invalid(`${field}.invoiceCode`, 'is required with an 8-digit invoice number: the 发票代码 (10 or 12 digits) and the 号码 identify the invoice together');
+  if (!isInvoiceCode(code)) throw invalid(`${field}.invoiceCode`, 'must be an invoice code (发票代码) of 10 or 12 digits');
+  return { invoiceNumber: invoiceNumber_, invoiceCode: code };
 }
 
 export function list(value: unknown, field: string, lengthMax: number, options: { emptyAllowed?: boolean } = {}): unknown[] {

@@ -12,8 +12,8 @@ export const streams = {
   enterpriseYear: (programmeId: string, uscc: string, year: number) => `enterprise-year-${programmeId}-${uscc}-${year}`,
   /** Invariant 2, per project: one enterprise's recognized spend and awards in a project (R&D: its 立项 reference; Wuhan: its matter). The key is hashed: a reference is free text. */
   project: (programmeId: string, uscc: string, projectKey: string) => `project-${programmeId}-${uscc}-${createHash('sha256').update(projectKey).digest('hex').slice(0, 32)}`,
-  /** Invoices back one award only. */
-  invoice: (invoiceNumber: string) => `invoice-${invoiceNumber}`,
+  /** Invoices back one award only: one stream per invoice identity (`invoiceIdentity`: the 20-digit number, or code-number). */
+  invoice: (identity: string) => `invoice-${identity}`,
   /** 就高不重复 across programmes. */
   matter: (uscc: string, matterKey: string) => `matter-${uscc}-${matterKey}`,
   application: (applicationId: string) => `application-${applicationId}`,

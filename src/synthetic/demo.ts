@@ -249,7 +249,9 @@ export async function seedDemo(ledger: LedgerCommands): Promise<DemoSummary> {
   /** Submits and reviews one application: its id, or undefined where a stage rejects it. */
   const submitAndReview = async (application: DemoApplication): Promise<string | undefined> => {
     const { uscc } = enterprises[application.enterprise];
-    const items = application.items.map((item) => ({ invoiceNumber: String((invoice += 1)), ...item }));
+    // Older invoices: the 8-digit 号码 with the 发票代码 of the enterprise's province.
+    const invoiceCode = enterprises[application.enterprise].city === 'baoding' ? '1300251130' : '4200251130';
+    const items = application.items.map((item) => ({ invoiceNumber: String((invoice += 1)), invoiceCode, ...item }));
     const submitted = await run('SubmitApplication', people.reviewers[0], 'reviewer', {
       params: {},
       body: { programmeId: application.programmeId, uscc, fiscalYear: demoYear, items, ...application.extra },

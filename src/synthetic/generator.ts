@@ -133,6 +133,18 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
       on(addDays(`${year}-05-01`, wave * waveSpacingDays));
       const today = (): string => now.slice(0, 10);
 
+      // A priority tag is added on evidence early in the year and taken off later (no draw of the
+      // random sequence, so the rest of the log stays what the seed made it).
+      const taggedLater = enterprises[years.indexOf(year) % enterprises.length];
+      if (taggedLater !== undefined && wave === 1) {
+        await attempt(() =>
+          ledger.dispatch('AddTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc }, body: { tag: '隐形冠军', evidenceRef: `单项冠军名单〔${year}〕` } }),
+        );
+      }
+      if (taggedLater !== undefined && wave === 6) {
+        await attempt(() => ledger.dispatch('RemoveTag', as('admin-1', 'admin'), { params: { uscc: taggedLater.uscc, tag: 'hidden-champion' }, body: { reason: '复核未通过' } }));
+      }
+
       // Flags come and go.
       if (chance(0.5)) {
         const enterprise = pick(enterprises);
@@ -160,8 +172,14 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
+          // Both identities the tax system uses: a 20-digit 全电发票 number, or a 发票代码 (its first four
+          // digits the province's) with an 8-digit 号码.
+          const identity =
+            invoiceSequence % 2 === 0
+              ? { invoiceNumber: `${String(year).slice(2)}${enterprise.city === 'baoding' ? '13' : '42'}2000${String(invoiceSequence).padStart(12, '0')}` }
+              : { invoiceCode: `${enterprise.city === 'baoding' ? '1300' : '4200'}${String(year).slice(2)}1130`, invoiceNumber: String(10_000_000 + invoiceSequence) };
           return {
-            invoiceNumber: String(10_000_000 + invoiceSequence),
+            ...identity,
             invoiceDate: addDays(`${year}-03-20`, Math.floor(random() * 40)),
             amount: `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`,
             ...(programmeId === 'baoding-data-voucher' ? { category: pick(categories) } : {}),
@@ -340,10 +358,12 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         if (paidFen > 0n && chance(0.03)) {
           const orderFen = paidFen / 2n > 0n ? paidFen / 2n : paidFen;
           const amount = `${orderFen / 100n}.${String(orderFen % 100n).padStart(2, '0')}`;
+          // A fraud's ban ends two years on, a day the decision sets.
+          const fraud = chance(0.2);
           const order = await attempt(() =>
             ledger.dispatch('OrderClawback', as('approver-1', 'approver'), {
               params: { applicationId: p.id },
-              body: { amount, reason: '未按规定用途使用资金', fraud: chance(0.2) },
+              body: { amount, reason: '未按规定用途使用资金', fraud, ...(fraud ? { banUntil: addDays(today(), 730) } : {}) },
             }),
           );
           if (order !== undefined) {

@@ -105,7 +105,7 @@ try {
         programmeId: 'wuhan-data-product',
         uscc,
         fiscalYear: 2025,
-        items: [{ invoiceNumber: String(50_000_000 + n), invoiceDate: '2025-06-01', amount: '10000.00' }],
+        items: [{ invoiceNumber: String(50_000_000 + n), invoiceCode: '4200251130', invoiceDate: '2025-06-01', amount: '10000.00' }],
       },
     });
     for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])

@@ -60,7 +60,7 @@ describe('commands through the CommandBus', () => {
           programmeId: 'baoding-data-voucher',
           uscc,
           fiscalYear: 2025,
-          items: [{ invoiceNumber: '12345678', invoiceDate: '2025-05-01', amount: '350000.00', category: 'compute-rental' }],
+          items: [{ invoiceNumber: '12345678', invoiceCode: '1300251130', invoiceDate: '2025-05-01', amount: '350000.00', category: 'compute-rental' }],
         },
       }),
     );

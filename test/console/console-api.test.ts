@@ -185,7 +185,7 @@ describe('console routes', () => {
 
     const supervisor = await as('supervisor-1', 'supervisor');
     expect((await supervisor.get(`/api/enterprises?q=${encodeURIComponent('数据要素')}`).expect(200)).body).toEqual([
-      { uscc, name: '保定数据要素有限公司', city: 'baoding', district: '莲池区' },
+      { uscc, name: '保定数据要素有限公司', city: 'baoding', district: '莲池区', tags: [], flags: [] },
     ]);
     expect((await supervisor.get(`/api/enterprises?q=${uscc.slice(0, 10)}`).expect(200)).body.map((e: { uscc: string }) => e.uscc)).toContain(uscc);
     await supervisor.get('/api/enterprises?q=').expect(400);

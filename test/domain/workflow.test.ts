@@ -350,10 +350,10 @@ describe('the workflow and its rules', () => {
         (
           await world.dispatch('RegisterEnterprise', world.reviewer(), {
             params: {},
-            body: { uscc: usccFor(22), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' },
+            body: { uscc: usccFor(22, 'wuhan'), name: '乙', city: 'wuhan', tags: ['unicorn'], district: '洪山区' },
           })
         ).uscc,
-      ).toBe(usccFor(22));
+      ).toBe(usccFor(22, 'wuhan'));
       expect(await codeOf(world.dispatch('RegisterEnterprise', world.admin(), { params: {}, body: { uscc: usccFor(23), name: '丙', city: 'baoding', tags: 'unicorn' } }))).toBe(
         'VALIDATION_FAILED',
       );
@@ -399,7 +399,7 @@ describe('the workflow and its rules', () => {
         }),
       );
       expect(error.code).toBe('DUPLICATE_INVOICE');
-      expect(error.details).toEqual({ invoiceNumber, applicationId: first.applicationId });
+      expect(error.details).toEqual({ invoiceNumber, invoiceCode: null, applicationId: first.applicationId });
     });
 
     it('refuses invoice dates outside the fiscal year, before the programme, or in the future, and malformed numbers', async () => {
@@ -547,9 +547,8 @@ describe('the workflow and its rules', () => {
         body: { amount: '30000.00', paymentRef: 'PAY-1', paidOn: world.now.slice(0, 10) },
       });
       await world.dispatch('ConfirmDisbursement', world.finance('checker'), { params: { disbursementId: d.disbursementId }, body: undefined });
-      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: { amount: '30000.00', reason: '骗取补助', fraud: true } })).flagged).toBe(
-        true,
-      );
+      const order = { amount: '30000.00', reason: '骗取补助', fraud: true, banUntil: '2027-06-30' };
+      expect((await world.dispatch('OrderClawback', world.approver(), { params: { applicationId }, body: order })).flagged).toBe(true);
       const error = await errorOf(world.submit('wuhan-data-product', uscc, ['1000.00']));
       expect(error.details).toMatchObject({ reason: 'flagged', list: 'subsidy-fraud' });
     });

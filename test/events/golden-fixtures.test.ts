@@ -52,6 +52,8 @@ const applicationPaths: Record<string, readonly EventType[]> = {
     'DisbursementRecorded',
     'DisbursementConfirmed',
     'ClawbackOrdered',
+    'FraudReferred',
+    'FraudReferralConcluded',
     'RecoveryRecorded',
     'ClawbackWrittenOff',
   ],
@@ -62,7 +64,7 @@ const applicationPaths: Record<string, readonly EventType[]> = {
 };
 
 const otherPaths: [StreamKind<unknown, { type: string }>, readonly EventType[]][] = [
-  [enterpriseStream as never, ['EnterpriseRegistered', 'FlagRaised', 'FlagLifted']],
+  [enterpriseStream as never, ['EnterpriseRegistered', 'FlagRaised', 'FlagLifted', 'TagAdded', 'TagRemoved']],
   [noticeStream as never, ['NoticeOpened', 'ObjectionFiled', 'ObjectionResolved']],
   [invoiceStream as never, ['InvoiceClaimed', 'InvoiceReleased']],
   [matterStream as never, ['MatterFunded', 'MatterReleased']],
@@ -149,6 +151,8 @@ describe('golden event fixtures', () => {
       await appendAll([
         'ClawbackOrdered',
         'ClawbackIndexed',
+        'FraudReferred',
+        'FraudReferralConcluded',
         'RecoveryRecorded',
         'HeadroomRestored',
         'EnterpriseHeadroomRestored',
@@ -156,7 +160,14 @@ describe('golden event fixtures', () => {
         'CommandProcessed',
         'FlagRaised',
         'FlagLifted',
+        'TagAdded',
       ]);
+      // Between the tag's addition and its removal the enterprise ranks first in the approval queue.
+      const tagged = new Projector(store, new SqliteReadModel(store.database));
+      await tagged.rebuild();
+      const enterpriseOf = () => store.database.prepare('SELECT tags, priority FROM read_enterprises').get() as { tags: string; priority: number };
+      expect(enterpriseOf()).toEqual({ tags: '["specialized-little-giant"]', priority: 1 });
+      await appendAll(['TagRemoved']);
       await appendAll([
         'DisbursementRejected',
         'AwardRevoked',
@@ -176,6 +187,7 @@ describe('golden event fixtures', () => {
         claimed: string;
       };
       expect(row).toEqual({ status: 'withdrawn', claimed: submitted.claimedTotal });
+      expect(enterpriseOf()).toEqual({ tags: '[]', priority: 0 });
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

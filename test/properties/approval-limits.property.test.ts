@@ -5,7 +5,7 @@ import { decideApprove, type ApproveAward, type ApproveGiven } from '../../src/a
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { Money } from '../../src/shared/money.js';
-import { aDecision, aNoticeRef, aSubmission, anOpenedNotice, noPool } from '../support/states.js';
+import { aDecision, aNoticeRef, aRegisteredEnterprise, aSubmission, anOpenedNotice, noPool } from '../support/states.js';
 
 const fen = (amount: bigint): string => `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -22,7 +22,7 @@ function given(programmeId: string, baseFen: bigint, budgetFen: bigint, committe
     },
     programme: definition,
     programmeCurrent: definition,
-    enterprise: { status: 'registered', uscc: 'U', name: 'U', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
+    enterprise: aRegisteredEnterprise(definition.jurisdiction),
     notice: anOpenedNotice({ programmeId }),
     decision: aDecision({ 'a-1': '100000000000.00' }),
     budget: { status: 'open', allocated: Money.of(fen(budgetFen)), committed: Money.of(fen(committedFen)) },

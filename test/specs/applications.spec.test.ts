@@ -6,12 +6,13 @@ import { decideReview, decideSubmit, decideWithdraw, type SubmitApplication, typ
 import type { ApplicationEvent } from '../../src/applications/events.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
+import { aRegisteredEnterprise } from '../support/states.js';
 import { deciderSpec, folded, on } from '../support/decider-spec.js';
 
 const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
 const rnd = builtInProgrammes.find((p) => p.id === 'baoding-rnd-project')!;
 
-const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() };
+const registered = aRegisteredEnterprise('baoding');
 
 function submit(items: SubmitApplication['data']['items'], extra: Partial<SubmitApplication['data']> = {}): SubmitApplication {
   return {
@@ -21,8 +22,9 @@ function submit(items: SubmitApplication['data']['items'], extra: Partial<Submit
   };
 }
 
-const item = (invoiceNumber: string, amount: string, category: string | null = 'compute-rental') => ({
+const item = (invoiceNumber: string, amount: string, category: string | null = 'compute-rental', invoiceCode: string | null = null) => ({
   invoiceNumber,
+  invoiceCode,
   invoiceDate: '2025-05-20',
   amount: Money.of(amount),
   category,
@@ -41,7 +43,7 @@ const submitted: ApplicationEvent = {
     matterKey: null,
     level: null,
     approvalRef: null,
-    items: [{ invoiceNumber: '10000001', invoiceCode: null, invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
+    items: [{ invoiceNumber: '25132000000000000001', invoiceCode: null, invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
     claimedTotal: '350000.00',
   },
 };
@@ -50,51 +52,100 @@ describe('applications', () => {
   it('invoice-once: a submission claims each invoice for the application, and records the claimed total', () => {
     submitting
       .given(given())
-      .when(submit([item('10000001', '350000.00')]))
+      .when(submit([item('25132000000000000001', '350000.00')]))
       .then({
         application: [submitted as Extract<ApplicationEvent, { type: 'ApplicationSubmitted' }>],
-        invoices: { '10000001': [{ type: 'InvoiceClaimed', data: { invoiceNumber: '10000001', applicationId: 'a-1', uscc: 'U' } }] },
+        invoices: { '25132000000000000001': [{ type: 'InvoiceClaimed', data: { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-1', uscc: 'U' } }] },
       });
   });
 
   it('invoice-once: an invoice that backs a live application is refused, naming it', () => {
     submitting
-      .given(given({ invoices: new Map([['10000001', { status: 'claimed', applicationId: 'a-0' }]]) }))
-      .when(submit([item('10000001', '350000.00')]))
-      .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '10000001', applicationId: 'a-0' });
+      .given(given({ invoices: new Map([['25132000000000000001', { status: 'claimed', applicationId: 'a-0', uscc: 'U' }]]) }))
+      .when(submit([item('25132000000000000001', '350000.00')]))
+      .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-0' });
+  });
+
+  it("invoice-identity: an 8-digit invoice is its 发票代码 with its 号码, so two issuers' invoices numbered 00012345 are two invoices", () => {
+    const claimedElsewhere = new Map([['1300251130-00012345', { status: 'claimed' as const, applicationId: 'a-0', uscc: 'V' }]]);
+    submitting
+      .given(given({ invoices: claimedElsewhere }))
+      .when(submit([item('00012345', '350000.00', 'compute-rental', '4200251130')]))
+      .then({
+        application: [
+          {
+            type: 'ApplicationSubmitted',
+            data: {
+              ...submitted.data,
+              items: [{ invoiceNumber: '00012345', invoiceCode: '4200251130', invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
+            },
+          } as Extract<ApplicationEvent, { type: 'ApplicationSubmitted' }>,
+        ],
+        invoices: { '4200251130-00012345': [{ type: 'InvoiceClaimed', data: { invoiceNumber: '00012345', invoiceCode: '4200251130', applicationId: 'a-1', uscc: 'U' } }] },
+      });
+    submitting
+      .given(given({ invoices: claimedElsewhere }))
+      .when(submit([item('00012345', '350000.00', 'compute-rental', '1300251130')]))
+      .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '00012345', invoiceCode: '1300251130', applicationId: 'a-0' });
+  });
+
+  it('invoice-identity: the same invoice twice in one application is refused; a 全电发票 is its 20-digit number alone', () => {
+    submitting
+      .given(given())
+      .when(submit([item('00012345', '1000.00', 'compute-rental', '130025113001'), item('00012345', '2000.00', 'compute-rental', '130025113001')]))
+      .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '00012345', invoiceCode: '130025113001' });
+    submitting
+      .given(given())
+      .when(submit([item('00012345', '1000.00', 'compute-rental', '130025113001'), item('00012345', '2000.00', 'compute-rental', '130025113002')]))
+      .then(expect.objectContaining({ invoices: expect.objectContaining({ '130025113001-00012345': expect.anything(), '130025113002-00012345': expect.anything() }) }) as never);
+  });
+
+  it('invoice-identity: a claim recorded under the 8-digit number alone (before codes were kept) still blocks the same enterprise, not another one', () => {
+    const legacy = (uscc: string) => new Map([['00012345', { status: 'claimed' as const, applicationId: 'a-0', uscc }]]);
+    submitting
+      .given(given({ legacyInvoices: legacy('U') }))
+      .when(submit([item('00012345', '350000.00', 'compute-rental', '1300251130')]))
+      .thenRefused('DUPLICATE_INVOICE', { invoiceNumber: '00012345', invoiceCode: '1300251130', applicationId: 'a-0' });
+    expect(decideSubmit(submit([item('00012345', '350000.00', 'compute-rental', '1300251130')]), given({ legacyInvoices: legacy('V') })).application[0].type).toBe(
+      'ApplicationSubmitted',
+    );
+    expect(
+      decideSubmit(submit([item('00012345', '350000.00', 'compute-rental', '1300251130')]), given({ legacyInvoices: new Map([['00012345', { status: 'free' as const }]]) }))
+        .application[0].type,
+    ).toBe('ApplicationSubmitted');
   });
 
   it('baoding-m1-categories: every item of a 数智券 application names one of the seven kinds of spend', () => {
     submitting
       .given(given())
-      .when(submit([item('10000001', '350000.00', 'office-rent')]))
+      .when(submit([item('25132000000000000001', '350000.00', 'office-rent')]))
       .thenRefused('VALIDATION_FAILED', { field: 'items[0].category' });
   });
 
   it('baoding-m3-approval-ref: an R&D application needs its 立项 reference', () => {
     submitting
       .given(given({ programme: rnd }))
-      .when(submit([item('10000001', '600000.00', null)], { programmeId: rnd.id }))
+      .when(submit([item('25132000000000000001', '600000.00', null)], { programmeId: rnd.id }))
       .thenRefused('VALIDATION_FAILED', { field: 'approvalRef' });
   });
 
   it('eligibility: an enterprise of another city is refused (INELIGIBLE_ENTERPRISE)', () => {
     submitting
       .given(given({ enterprise: { ...registered, city: 'wuhan' } }))
-      .when(submit([item('10000001', '350000.00')]))
+      .when(submit([item('25132000000000000001', '350000.00')]))
       .thenRefused('INELIGIBLE_ENTERPRISE', { reason: 'jurisdiction', city: 'wuhan', jurisdiction: 'baoding' });
   });
 
   it('programme-validity: an invoice dated before the programme took effect is refused', () => {
     submitting
       .given(given())
-      .when(submit([{ ...item('10000001', '350000.00'), invoiceDate: '2025-02-16' }]))
+      .when(submit([{ ...item('25132000000000000001', '350000.00'), invoiceDate: '2025-02-16' }]))
       .thenRefused('VALIDATION_FAILED', { field: 'items[0].invoiceDate' });
   });
 
   it('application-window: the Baoding measures take applications until 2028-02-16; on 2028-02-17 a submission is refused (APPLICATION_WINDOW_CLOSED)', () => {
     const late = (today: string): SubmitApplication => ({
-      ...submit([{ ...item('10000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }),
+      ...submit([{ ...item('25132000000000000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }),
       metadata: on(today, 'reviewer-1'),
     });
     expect(decideSubmit(late('2028-02-16'), given()).application[0].data.fiscalYear).toBe(2028);
@@ -103,7 +154,7 @@ describe('applications', () => {
 
   it('application-window: a version that extends the last day takes applications after the old one', () => {
     const extended = { ...voucher, version: 2, lastApplicationDay: '2028-06-30' };
-    const late = { ...submit([{ ...item('10000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }), metadata: on('2028-03-01', 'reviewer-1') };
+    const late = { ...submit([{ ...item('25132000000000000001', '350000.00'), invoiceDate: '2028-01-10' }], { fiscalYear: 2028 }), metadata: on('2028-03-01', 'reviewer-1') };
     expect(decideSubmit(late, given({ programme: extended })).application[0].data.programmeVersion).toBe(2);
   });
 
@@ -137,7 +188,9 @@ describe('applications', () => {
       .when({ type: 'WithdrawApplication', data: { applicationId: 'a-1', reason: '企业主动撤回' }, metadata: on('2025-06-04', 'reviewer-1') })
       .then({
         application: [{ type: 'ApplicationWithdrawn', data: { applicationId: 'a-1', reason: '企业主动撤回' } }],
-        invoices: { '10000001': [{ type: 'InvoiceReleased', data: { invoiceNumber: '10000001', applicationId: 'a-1', reason: 'withdrawn' } }] },
+        invoices: {
+          '25132000000000000001': [{ type: 'InvoiceReleased', data: { invoiceNumber: '25132000000000000001', invoiceCode: null, applicationId: 'a-1', reason: 'withdrawn' } }],
+        },
       });
   });
 });

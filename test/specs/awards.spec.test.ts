@@ -6,7 +6,7 @@ import { proposalOf } from '../../src/awards/entitlement.js';
 import type { Application } from '../../src/applications/application.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
-import { aClawback, aDecision, aNoticeRef, aPool, aSubmission, anAward, anObjection, anOpenedNotice, noPool } from '../support/states.js';
+import { aClawback, aDecision, aNoticeRef, aPool, aRegisteredEnterprise, aSubmission, anAward, anObjection, anOpenedNotice, noPool } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -30,7 +30,7 @@ function given(overrides: Partial<ApproveGiven> & { claimed?: string } = {}): Ap
     application: inNotice(overrides.claimed ?? '400000.00'),
     programme: definition,
     programmeCurrent: definition,
-    enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: definition.jurisdiction, district: null, tags: [], flags: new Map() },
+    enterprise: aRegisteredEnterprise(definition.jurisdiction),
     notice: anOpenedNotice({ programmeId: definition.id }),
     // The collective decision lists a-1 above any entitlement here: the award is the entitlement.
     decision: aDecision({ 'a-1': '100000000.00' }),
@@ -416,12 +416,14 @@ describe('awards: a clawback that disqualifies the spend recomputes the pool', (
           disqualifiesSpend: true,
           flagId: 'f-1',
           commandId: 'cmd-1',
+          banUntil: null,
+          referral: null,
         },
         metadata: on('2025-08-01'),
       },
       {
         application,
-        enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() },
+        enterprise: aRegisteredEnterprise('baoding'),
         pool: {
           programme: voucher,
           programmeCurrent: voucher,

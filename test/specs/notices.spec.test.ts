@@ -12,7 +12,7 @@ import { noNotice } from '../../src/notices/notice.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
-import { aDecision, aNoticeRef, aPool, aSubmission, anObjection, anOpenedNotice, noPool } from '../support/states.js';
+import { aDecision, aNoticeRef, aPool, aRegisteredEnterprise, aSubmission, anObjection, anOpenedNotice, noPool } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const programme = (id: string) => builtInProgrammes.find((p) => p.id === id)!;
@@ -39,7 +39,7 @@ function noticeGiven(applications: LiveApplication[], overrides: Partial<OpenNot
     programme: voucher,
     applications: new Map(applications.map((a) => [a.submission.applicationId, a])),
     currentNotices: new Map(),
-    enterprises: new Map([['U', { status: 'registered', uscc: 'U', name: '保定数智科技有限公司', city: 'baoding', district: null, tags: [], flags: new Map() }]]),
+    enterprises: new Map([['U', aRegisteredEnterprise('baoding', { uscc: 'U', name: '保定数智科技有限公司' })]]),
     pools: new Map(applications.map((a) => [a.submission.applicationId, { pools: emptyPools, keys: keysOf(a.submission.uscc) }])),
     calendar,
     ...overrides,
@@ -256,7 +256,7 @@ describe('collective decisions', () => {
       application: { ...passed('a-1', '350000.00', allStages), status: 'in_notice', notice: aNoticeRef() },
       programme: voucher,
       programmeCurrent: voucher,
-      enterprise: { status: 'registered', uscc: 'U', name: '某企业', city: 'baoding', district: null, tags: [], flags: new Map() },
+      enterprise: aRegisteredEnterprise('baoding'),
       notice: anOpenedNotice(),
       decision: aDecision({ 'a-1': '105000.00' }),
       budget: { status: 'none' },

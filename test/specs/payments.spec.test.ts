@@ -1,17 +1,17 @@
 // The rules of money out and back (SPEC §3; Wuhan art. 12) as given / when / then over the
 // disbursement and clawback deciders, and the public notice's objections.
 import type { Application } from '../../src/applications/application.js';
-import { decideOrderClawback, decideRecordRecovery, decideWriteOff } from '../../src/clawbacks/decide.js';
+import { decideConcludeReferral, decideOrderClawback, decideRecordRecovery, decideReferFraud, decideWriteOff } from '../../src/clawbacks/decide.js';
 import { decideConfirmDisbursement, decideRecordDisbursement } from '../../src/disbursements/decide.js';
 import { decideOpenNotice } from '../../src/notices/decide.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { Money } from '../../src/shared/money.js';
 import { WorkingDayCalendar, holidayYearsBuiltIn } from '../../src/shared/working-days.js';
-import { aClawback, aNoticeRef, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
+import { aClawback, aNoticeRef, aRegisteredEnterprise, aSubmission, anAward, noPool, reviewedBy } from '../support/states.js';
 import { deciderSpec, on } from '../support/decider-spec.js';
 
 const product = builtInProgrammes.find((p) => p.id === 'wuhan-data-product')!;
-const registered = { status: 'registered' as const, uscc: 'U', name: '某企业', city: 'wuhan', district: null, tags: [], flags: new Map() };
+const registered = aRegisteredEnterprise('wuhan');
 const submission = aSubmission({ programmeId: product.id });
 const review = reviewedBy();
 
@@ -68,7 +68,18 @@ describe('payments', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const order = (amount: string, fraud: boolean) => ({
       type: 'OrderClawback' as const,
-      data: { applicationId: 'a-1', clawbackId: 'c-1', amount: Money.of(amount), reason: '骗取专项资金', fraud, disqualifiesSpend: false, flagId: 'f-1', commandId: 'cmd-1' },
+      data: {
+        applicationId: 'a-1',
+        clawbackId: 'c-1',
+        amount: Money.of(amount),
+        reason: '骗取专项资金',
+        fraud,
+        disqualifiesSpend: false,
+        flagId: 'f-1',
+        commandId: 'cmd-1',
+        banUntil: fraud ? '2028-06-30' : null,
+        referral: null,
+      },
       metadata: on('2025-07-01'),
     });
     deciderSpec(decideOrderClawback)
@@ -76,7 +87,7 @@ describe('payments', () => {
       .when(order('50000.01', false))
       .thenRefused('CLAWBACK_EXCEEDS_PAID', { paid: '50000.00', requested: '50000.01' });
     const decided = decideOrderClawback(order('50000.00', true), { application, enterprise: registered, pool: null });
-    expect(decided.enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', evidenceRef: 'c-1' });
+    expect(decided.enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', evidenceRef: 'c-1', until: '2028-06-30' });
   });
 
   it('wuhan-a12-recovery: a receipt above what is outstanding is refused; recovered money restores no headroom by default', () => {
@@ -184,11 +195,125 @@ describe('write-offs', () => {
       .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
   });
 
+  it('wuhan-a12-fraud-outcomes: a fraud ban ends on the day the decision sets; without one, or ending today, the order is refused; a longer ban extends a shorter one in force', () => {
+    const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const order = (banUntil: string | null, referral: { referredOn: string; reference: string; authority: string } | null = null) => ({
+      type: 'OrderClawback' as const,
+      data: {
+        applicationId: 'a-1',
+        clawbackId: 'c-3',
+        amount: Money.of('1000.00'),
+        reason: '骗取专项资金',
+        fraud: true,
+        disqualifiesSpend: false,
+        flagId: 'f-3',
+        commandId: 'cmd-3',
+        banUntil,
+        referral,
+      },
+      metadata: on('2025-07-01'),
+    });
+    const given = { application, enterprise: registered, pool: null };
+    deciderSpec(decideOrderClawback).given(given).when(order(null)).thenRefused('VALIDATION_FAILED', { field: 'banUntil' });
+    deciderSpec(decideOrderClawback).given(given).when(order('2025-07-01')).thenRefused('DATE_OUT_OF_RANGE', { field: 'banUntil', earliest: '2025-07-02' });
+    expect(decideOrderClawback(order('2028-06-30'), given).enterprise?.[0].data).toMatchObject({ list: 'subsidy-fraud', since: '2025-07-01', until: '2028-06-30' });
+    const shorterBan = { ...registered, flags: new Map([['f-1', { flagId: 'f-1', list: 'subsidy-fraud', source: 'clawback c-1', since: '2025-06-30', until: '2026-06-30' }]]) };
+    expect(decideOrderClawback(order('2028-06-30'), { ...given, enterprise: shorterBan }).enterprise?.[0].data.until).toBe('2028-06-30');
+    expect(decideOrderClawback(order('2026-01-31'), { ...given, enterprise: shorterBan }).enterprise).toBeUndefined();
+    // Not a fraud: neither a ban nor a referral.
+    const notFraud = { ...order('2028-06-30'), data: { ...order('2028-06-30').data, fraud: false } };
+    deciderSpec(decideOrderClawback).given(given).when(notFraud).thenRefused('VALIDATION_FAILED', { field: 'banUntil' });
+    // A referral made with the order is recorded beside it.
+    const referral = { referredOn: '2025-06-30', reference: '保公(经)受案字〔2025〕88号', authority: '保定市公安局经济犯罪侦查支队' };
+    expect(decideOrderClawback(order('2028-06-30', referral), given).application).toContainEqual({
+      type: 'FraudReferred',
+      data: { applicationId: 'a-1', clawbackId: 'c-3', uscc: 'U', ...referral },
+    });
+    deciderSpec(decideOrderClawback)
+      .given(given)
+      .when(order('2028-06-30', { ...referral, referredOn: '2025-07-02' }))
+      .thenRefused('DATE_OUT_OF_RANGE', { field: 'referral.referredOn' });
+  });
+
+  it('wuhan-a12-fraud-outcomes: a fraud clawback is referred to the judicial organs once, and their decision recorded once it is known, after the referral', () => {
+    const base = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
+    const withClawback = (clawback: ReturnType<typeof aClawback>) => ({ ...base, award: { ...base.award, clawbacks: new Map([['c-1', clawback]]) } });
+    const refer = {
+      type: 'ReferFraud' as const,
+      data: { clawbackId: 'c-1', referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局' },
+      metadata: on('2025-07-06'),
+    };
+    deciderSpec(decideReferFraud)
+      .given({ application: withClawback(aClawback('1000.00')) })
+      .when(refer)
+      .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+    const fraud = aClawback('1000.00', { fraud: true });
+    deciderSpec(decideReferFraud)
+      .given({ application: withClawback(fraud) })
+      .when(refer)
+      .then({
+        application: [
+          {
+            type: 'FraudReferred',
+            data: { applicationId: 'a-1', clawbackId: 'c-1', uscc: 'U', referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局' },
+          },
+        ],
+      });
+    const conclude = (decidedOn: string) => ({
+      type: 'ConcludeReferral' as const,
+      data: { clawbackId: 'c-1', outcome: 'convicted' as const, decidedOn, reference: '(2026)鄂0102刑初45号', summary: '以诈骗罪判处有期徒刑' },
+      metadata: on('2026-03-01'),
+    });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(fraud) })
+      .when(conclude('2026-02-20'))
+      .thenRefused('INVALID_TRANSITION', { clawbackId: 'c-1' });
+    const referred = aClawback('1000.00', { fraud: true, referral: { referredOn: '2025-07-05', reference: '武公(经)移字〔2025〕12号', authority: '武汉市公安局', outcome: null } });
+    deciderSpec(decideReferFraud)
+      .given({ application: withClawback(referred) })
+      .when(refer)
+      .thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(referred) })
+      .when(conclude('2025-07-04'))
+      .thenRefused('DATE_OUT_OF_RANGE', { field: 'decidedOn' });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(referred) })
+      .when(conclude('2026-02-20'))
+      .then({
+        application: [
+          {
+            type: 'FraudReferralConcluded',
+            data: { applicationId: 'a-1', clawbackId: 'c-1', outcome: 'convicted', decidedOn: '2026-02-20', reference: '(2026)鄂0102刑初45号', summary: '以诈骗罪判处有期徒刑' },
+          },
+        ],
+      });
+    const concluded = aClawback('1000.00', {
+      fraud: true,
+      referral: { ...referred.referral!, outcome: { outcome: 'convicted', decidedOn: '2026-02-20', reference: '(2026)鄂0102刑初45号' } },
+    });
+    deciderSpec(decideConcludeReferral)
+      .given({ application: withClawback(concluded) })
+      .when(conclude('2026-02-21'))
+      .thenRefused('ALREADY_EXISTS', { clawbackId: 'c-1' });
+  });
+
   it('wuhan-a12-fraud-flag: a fraud clawback bars the enterprise unless a subsidy-fraud flag is already in force', () => {
     const application = approved({ recorded: '50000.00', confirmedBy: 'finance-2' });
     const order = {
       type: 'OrderClawback' as const,
-      data: { applicationId: 'a-1', clawbackId: 'c-2', amount: Money.of('1000.00'), reason: '虚假发票', fraud: true, disqualifiesSpend: false, flagId: 'f-2', commandId: 'cmd-2' },
+      data: {
+        applicationId: 'a-1',
+        clawbackId: 'c-2',
+        amount: Money.of('1000.00'),
+        reason: '虚假发票',
+        fraud: true,
+        disqualifiesSpend: false,
+        flagId: 'f-2',
+        commandId: 'cmd-2',
+        banUntil: '2027-06-30',
+        referral: null,
+      },
       metadata: on('2025-07-01'),
     };
     const flagged = {

@@ -4,6 +4,8 @@ import type { AwardState, Clawback, NoticeRef, Submission } from '../../src/appl
 import type { RecordedDecision } from '../../src/decisions/decision.js';
 import type { Objection, OpenedNotice } from '../../src/notices/notice.js';
 import type { Pool, PoolEntry } from '../../src/awards/award-streams.js';
+import type { RegisteredEnterprise } from '../../src/enterprises/enterprise.js';
+import { usccCheckCharacter } from '../../src/shared/identifiers.js';
 import { Money } from '../../src/shared/money.js';
 
 export function aSubmission(overrides: Partial<Submission> & { claimed?: string } = {}): Submission {
@@ -50,6 +52,8 @@ export function aClawback(amount: string, overrides: Partial<Clawback> = {}): Cl
     orderedOn: '2025-07-01',
     disqualifiesSpend: false,
     correction: false,
+    fraud: false,
+    referral: null,
     ...overrides,
   };
 }
@@ -111,5 +115,21 @@ export function aDecision(awards: Readonly<Record<string, string>>, kind: Record
     body: '市数据局党组',
     kind,
     awards: new Map(Object.entries(awards).map(([id, amount]) => [id, Money.of(amount)])),
+  };
+}
+
+/** A company (91…) registered by the market regulator of the city (保定 130600, 武汉 420100), no tags, no flags. */
+export function aRegisteredEnterprise(city: string, overrides: Partial<RegisteredEnterprise> = {}): RegisteredEnterprise {
+  const first17 = `91${city === 'wuhan' ? '420100' : '130600'}MA0000001`;
+  return {
+    status: 'registered',
+    uscc: first17 + usccCheckCharacter(first17),
+    name: '某企业',
+    city,
+    district: null,
+    tags: [],
+    flags: new Map(),
+    regionOverrideReason: null,
+    ...overrides,
   };
 }

@@ -20,11 +20,11 @@ export function usccFor(n: number, city: keyof typeof regions = 'baoding'): stri
   return first17 + usccCheckCharacter(first17);
 }
 
-/** Distinct 8-digit invoice numbers. */
-let invoiceSequence = 10_000_000;
+/** Distinct 20-digit 全电发票 numbers (an invoice identified by its number alone). */
+let invoiceSequence = 0;
 export function nextInvoice(): string {
   invoiceSequence += 1;
-  return String(invoiceSequence);
+  return `2513200000${String(invoiceSequence).padStart(10, '0')}`;
 }
 
 export const stagesOf = ['district-preliminary', 'city-re-review', 'expert-review'] as const;

@@ -240,6 +240,8 @@ function AllocateBudget({ programmes }: { programmes: Programme[] }) {
 
 interface ItemForm {
   invoiceNumber: string;
+  /** 发票代码: with an 8-digit number only (a 20-digit 全电发票 number stands alone). */
+  invoiceCode: string;
   invoiceDate: string;
   amount: string;
   category: string;
@@ -247,7 +249,7 @@ interface ItemForm {
 
 function SubmitApplication({ programmes, submitted }: { programmes: Programme[]; submitted: (applicationId: string) => void }) {
   const [head, setHead] = useState({ programmeId: programmes[0]?.id ?? '', uscc: '', fiscalYear: String(beijingYear()), matterKey: '' });
-  const [items, setItems] = useState<ItemForm[]>([{ invoiceNumber: '', invoiceDate: beijingToday(), amount: '', category: 'compute-rental' }]);
+  const [items, setItems] = useState<ItemForm[]>([{ invoiceNumber: '', invoiceCode: '', invoiceDate: beijingToday(), amount: '', category: 'compute-rental' }]);
   const action = useAction(
     () =>
       post<{ applicationId: string }>('/api/applications', {
@@ -255,7 +257,10 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
         uscc: head.uscc.trim(),
         fiscalYear: Number(head.fiscalYear),
         ...(head.matterKey.trim() === '' ? {} : { matterKey: head.matterKey.trim() }),
-        items: items.map((i) => ({ invoiceNumber: i.invoiceNumber.trim(), invoiceDate: i.invoiceDate, amount: i.amount.trim(), category: i.category })),
+        items: items.map((i) => ({
+          invoiceNumber: i.invoiceNumber.trim(),
+          ...(i.invoiceCode.trim() === '' ? {} : { invoiceCode: i.invoiceCode.trim() }),
+          invoiceDate: i.invoiceDate, amount: i.amount.trim(), category: i.category })),
       }),
     (r) => submitted(r.applicationId),
   );
@@ -295,6 +300,9 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
             <Field label={tr('发票号码', 'Invoice number')}>
               <input name={`invoice-${index}`} value={item.invoiceNumber} required onInput={(e) => setItem(index, { invoiceNumber: value(e) })} />
             </Field>
+            <Field label={tr('发票代码(8位号码时必填)', 'Invoice code (with an 8-digit number)')}>
+              <input name={`invoice-code-${index}`} value={item.invoiceCode} maxLength={12} inputMode="numeric" onInput={(e) => setItem(index, { invoiceCode: value(e) })} />
+            </Field>
             <Field label={tr('开票日期', 'Invoice date')}>
               <input type="date" value={item.invoiceDate} required onInput={(e) => setItem(index, { invoiceDate: value(e) })} />
             </Field>
@@ -316,7 +324,7 @@ function SubmitApplication({ programmes, submitted }: { programmes: Programme[];
           </fieldset>
         ))}
         <div class="actions">
-          <button type="button" class="secondary" onClick={() => setItems([...items, { invoiceNumber: '', invoiceDate: beijingToday(), amount: '', category: 'compute-rental' }])}>
+          <button type="button" class="secondary" onClick={() => setItems([...items, { invoiceNumber: '', invoiceCode: '', invoiceDate: beijingToday(), amount: '', category: 'compute-rental' }])}>
             {tr('添加发票', 'Add an invoice')}
           </button>
           <button type="submit" disabled={action.busy}>
