@@ -42,6 +42,8 @@ export interface ApplicationEvents {
     award: Amount;
     caseByCaseJustification: string | null;
     matterReduction: Amount;
+    /** The programme version the approval used (the one in force that day); null: approved before it was kept, under the version of the submission. */
+    programmeVersion: number | null;
   };
   AwardRevoked: { applicationId: string; award: Amount; reason: string };
   /**
@@ -82,6 +84,9 @@ export interface ApplicationEvents {
 }
 
 export type ApplicationEvent = EventOf<ApplicationEvents>;
+
+/** Version 1 of AwardApproved: the programme version used was not recorded. */
+export type AwardApprovedV1 = Omit<ApplicationEvents['AwardApproved'], 'programmeVersion'>;
 
 /** Version 1 of ClawbackOrdered: every order was an approver's, none disqualified the spend. */
 export type ClawbackOrderedV1 = Pick<ApplicationEvents['ClawbackOrdered'], 'applicationId' | 'clawbackId' | 'amount' | 'reason' | 'fraud'>;

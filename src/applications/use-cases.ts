@@ -6,7 +6,8 @@ import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
-import { programmeStream, requireProgramme, versionOf } from '../programmes/state.js';
+import { programmeStream, requireProgramme, versionInForce } from '../programmes/state.js';
+import type { CalendarDate } from '../shared/time.js';
 import { applicationStream, invoiceStream, type InvoiceHolder } from './application.js';
 import { decideReview, decideSubmit, decideWithdraw, requireApplication, type ByInvoice } from './decide.js';
 import type { StreamReader } from '../commands/use-case.js';
@@ -22,11 +23,15 @@ export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | und
   }));
 }
 
-/** An application that exists, and the programme version it was submitted under. */
-export async function loadApplication(reader: StreamReader, applicationId: string) {
+/**
+ * An application that exists, and its programme's version in force on `today` (rule
+ * `programme-version-in-force`): its rule, stages, notice period and budget rule for this decision.
+ */
+export async function loadApplication(reader: StreamReader, applicationId: string, today: CalendarDate) {
   const application = requireApplication(await reader.read(streams.application(applicationId), applicationStream), applicationId);
   const programme = requireProgramme(await reader.read(streams.programme(application.submission.programmeId), programmeStream), application.submission.programmeId);
-  return { application, programme: versionOf(programme, application.submission.programmeVersion), programmeCurrent: programme.current };
+  const inForce = versionInForce(programme, today);
+  return { application, programme: inForce, programmeCurrent: inForce };
 }
 
 export const submitApplication = useCase({
@@ -59,12 +64,12 @@ export const submitApplication = useCase({
       items,
     };
   },
-  load: async (data, reader) => {
+  load: async (data, reader, metadata) => {
     const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
     const enterprise = await reader.read(streams.enterprise(data.uscc), enterpriseStream);
     const invoices = new Map<string, InvoiceHolder>();
     for (const item of data.items) invoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
-    return { programme: programme.current, enterprise, invoices };
+    return { programme: versionInForce(programme, metadata.today), enterprise, invoices };
   },
   decide: decideSubmit,
   write: (decided, command) => ({
@@ -90,7 +95,7 @@ export const reviewApplication = useCase({
       reason: read.optionalText(input['reason'], 'reason'),
     };
   },
-  load: (data, reader) => loadApplication(reader, data.applicationId),
+  load: (data, reader, metadata) => loadApplication(reader, data.applicationId, metadata.today),
   decide: decideReview,
   write: (decided, command) => {
     const [event] = decided.application;

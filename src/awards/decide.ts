@@ -149,6 +149,7 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
           award: award.format(),
           caseByCaseJustification: input.caseByCaseJustification,
           matterReduction: matterEntitlement.minus(entitlement).format(),
+          programmeVersion: programme.version,
         },
       },
     ],

@@ -42,8 +42,8 @@ export const orderClawback = useCase({
       commandId: context.commandId,
     };
   },
-  load: async (data, reader) => {
-    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today);
     const enterprise = await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream);
     const pool = data.disqualifiesSpend && application.status === 'approved' ? await loadPool(reader, application, programme, programmeCurrent) : null;
     return { application, enterprise, pool, programme };
@@ -78,8 +78,8 @@ export const recordRecovery = useCase({
       receiptRef: read.text(input['receiptRef'], 'receiptRef', 100),
     };
   },
-  load: async (data, reader) => {
-    const { application, programmeCurrent } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application, programmeCurrent } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     const { programmeId, uscc, fiscalYear } = application.submission;
     // The budget and the enterprise-year are read (and so guarded) only where a receipt restores their headroom.
     const restores = programmeCurrent.recoveryRestoresHeadroom;
@@ -109,8 +109,8 @@ export const writeOffClawback = useCase({
     read.onlyFields(input, ['reason']);
     return { clawbackId: read.param(params, 'clawbackId'), reason: read.text(input['reason'], 'reason') };
   },
-  load: async (data, reader) => {
-    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     return { application };
   },
   decide: decideWriteOff,

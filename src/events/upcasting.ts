@@ -2,11 +2,12 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1 } from '../applications/events.js';
+import type { ApplicationEvents, ApplicationItemV1, AwardApprovedV1, ClawbackOrderedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
+import type { ProgrammePublishedV2 } from '../programmes/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
-type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
+type FieldKind = 'string' | 'string?' | 'number' | 'number?' | 'boolean' | 'list' | 'object' | 'outcome';
 type Shape<D> = { readonly [K in keyof D]-?: FieldKind };
 
 /** What a correction of one application's place in a pool carries, on an enterprise-year or a project stream. */
@@ -23,7 +24,7 @@ const correctionShape = {
 
 /** The current shape of every event type's data: the compiler insists each lists every field, and no other. */
 export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } = {
-  ProgrammePublished: { definition: 'object' },
+  ProgrammePublished: { definition: 'object', effectiveOn: 'string' },
   HolidayYearPublished: { year: 'number', holidays: 'list', workdays: 'list', source: 'string' },
   BudgetAllocated: { programmeId: 'string', year: 'number', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   AwardCommitted: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
@@ -103,6 +104,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     award: 'string',
     caseByCaseJustification: 'string?',
     matterReduction: 'string',
+    programmeVersion: 'number?',
   },
   AwardRevoked: { applicationId: 'string', award: 'string', reason: 'string' },
   AwardReduced: { applicationId: 'string', amount: 'string', awardAfter: 'string', cause: 'string', causeApplicationId: 'string', causeClawbackId: 'string?' },
@@ -155,6 +157,9 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
       };
     },
   ],
+  // Version 2 of AwardApproved: the programme version the approval used (the one in force that day).
+  // Version 1 approvals used the version of the submission; that is what null says.
+  AwardApproved: [(data) => ({ ...(data as unknown as AwardApprovedV1), programmeVersion: null })],
   // Version 2 of AwardGranted: a 一事一议 award is marked (it stays outside the caps when the pool is
   // recomputed). Version 1 did not say; it is read as ordinary.
   AwardGranted: [(data) => ({ ...(data as unknown as AwardGrantedV1), caseByCase: false })],
@@ -175,6 +180,13 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
         },
       };
     },
+    // Version 3: the day the version takes effect. Before it was kept, a version was in force from its
+    // publication for the applications submitted under it; read as in force from its first day of
+    // validity (every such decision recorded the version it used, so none is re-decided).
+    (data) => {
+      const v2 = data as unknown as ProgrammePublishedV2;
+      return { ...v2, effectiveOn: v2.definition.validFrom };
+    },
   ],
 };
 
@@ -194,6 +206,8 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
       return value === null || typeof value === 'string';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'number?':
+      return value === null || (typeof value === 'number' && Number.isFinite(value));
     case 'boolean':
       return typeof value === 'boolean';
     case 'list':

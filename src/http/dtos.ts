@@ -20,6 +20,8 @@ import {
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { isInstant } from '../shared/time.js';
+import { programmeDefinitionJsonSchema } from '../programmes/schema.js';
+import { IsObject } from 'class-validator';
 
 /** A name a person can read (shared/patterns.ts): no control, bidi-override or zero-width character, not blank-looking. */
 function IsName(): PropertyDecorator {
@@ -64,6 +66,33 @@ export class AllocateBudgetDto {
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
+}
+
+/**
+ * A programme definition as the schema of src/programmes/schema.ts states it (shown here as its JSON
+ * Schema). The DTO checks only that it is an object: the ledger's parser checks it field by field, the
+ * same for the API and the CLI's definition files.
+ */
+const definitionDoc = {
+  ...programmeDefinitionJsonSchema(),
+  description: 'Programme definition (rates, caps, thresholds, categories, stages, notice stages, window, budget rule) / 政策定义',
+};
+delete (definitionDoc as Record<string, unknown>)['$schema'];
+
+export class PublishProgrammeDto {
+  @ApiProperty(definitionDoc)
+  @IsObject()
+  definition!: Record<string, unknown>;
+}
+
+export class PublishProgrammeVersionDto {
+  @ApiProperty({ ...dateDoc, description: 'First day decisions use this version (today or later) / 新版本施行日期', example: '2026-07-01' })
+  @Matches(date)
+  effectiveOn!: string;
+
+  @ApiProperty(definitionDoc)
+  @IsObject()
+  definition!: Record<string, unknown>;
 }
 
 export class HolidayYearDto {

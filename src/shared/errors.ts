@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'APPLICATION_WINDOW_CLOSED'
   | 'DATE_OUT_OF_RANGE'
   | 'CLAWBACK_OUTSTANDING'
-  | 'PAYMENT_PENDING';
+  | 'PAYMENT_PENDING'
+  | 'RETROACTIVE_VERSION'
+  | 'RECOGNITION_ALREADY_AWARDED';
 
 /** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
 export type ErrorDetails = Readonly<Record<string, string | null>>;
@@ -91,6 +93,8 @@ export interface RefusalDetails {
   DATE_OUT_OF_RANGE: Figures<'field' | 'value' | 'earliest' | 'latest'>;
   CLAWBACK_OUTSTANDING: Figures<'applicationId' | 'outstanding'>;
   PAYMENT_PENDING: Figures<'applicationId' | 'disbursementId'>;
+  RETROACTIVE_VERSION: Figures<'programmeId' | 'effectiveOn' | 'earliest'>;
+  RECOGNITION_ALREADY_AWARDED: Figures<'programmeId' | 'uscc' | 'matterKey' | 'level' | 'levelHeld'> & Partial<Figures<'applicationId'>>;
 }
 
 /** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */
