@@ -13,6 +13,16 @@ export interface ApplicationItem {
   readonly category: string | null;
 }
 
+/**
+ * The recognition a recognition award (Baoding measures 4 and 5: platforms, standards) is applied for
+ * with, instead of invoices: the recognizing document, who issued it, and when.
+ */
+export interface ApplicationRecognition {
+  readonly documentRef: string;
+  readonly issuer: string;
+  readonly issuedOn: string;
+}
+
 /** Version 1 of an item: no invoice code. Kept so that stored events are read. */
 export type ApplicationItemV1 = Omit<ApplicationItem, 'invoiceCode'>;
 
@@ -28,6 +38,8 @@ export interface ApplicationEvents {
     approvalRef: string | null;
     items: ApplicationItem[];
     claimedTotal: Amount;
+    /** The recognition of a recognition award (then `items` is empty); null for an application on invoices. */
+    recognition: ApplicationRecognition | null;
   };
   StageReviewed: { applicationId: string; stage: string; recognizedAmount: Amount | null; reason: string | null; final: boolean };
   /** `stage` null: rejected by an upheld objection (`objectionId`), not by a review. */
@@ -84,6 +96,9 @@ export interface ApplicationEvents {
 }
 
 export type ApplicationEvent = EventOf<ApplicationEvents>;
+
+/** Version 2 of ApplicationSubmitted: before recognition awards, every application was on invoices. */
+export type ApplicationSubmittedV2 = Omit<ApplicationEvents['ApplicationSubmitted'], 'recognition'>;
 
 /** Version 1 of AwardApproved: the programme version used was not recorded. */
 export type AwardApprovedV1 = Omit<ApplicationEvents['AwardApproved'], 'programmeVersion'>;

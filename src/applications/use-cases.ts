@@ -11,7 +11,8 @@ import type { CalendarDate } from '../shared/time.js';
 import { applicationStream, invoiceStream, type InvoiceHolder } from './application.js';
 import { decideReview, decideSubmit, decideWithdraw, requireApplication, type ByInvoice } from './decide.js';
 import type { StreamReader } from '../commands/use-case.js';
-import type { InvoiceEvents } from './events.js';
+import type { ApplicationRecognition, InvoiceEvents } from './events.js';
+import { matterStream } from '../awards/award-streams.js';
 
 /** Each invoice's events on its own stream; a release needs no read (the application's stream orders it). */
 export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | undefined, released: boolean): StreamWrite[] {
@@ -34,16 +35,31 @@ export async function loadApplication(reader: StreamReader, applicationId: strin
   return { application, programme: inForce, programmeCurrent: inForce };
 }
 
+/** The recognition of a recognition award: the document, its issuing body, the day it was issued. */
+function recognitionOf(value: unknown): ApplicationRecognition | null {
+  if (value === undefined || value === null) return null;
+  const recognition = read.objectOf(value, 'recognition');
+  read.onlyFields(recognition, ['documentRef', 'issuer', 'issuedOn'], 'recognition');
+  return {
+    documentRef: read.name(recognition['documentRef'], 'recognition.documentRef', 200),
+    issuer: read.name(recognition['issuer'], 'recognition.issuer', 200),
+    issuedOn: read.date(recognition['issuedOn'], 'recognition.issuedOn'),
+  };
+}
+
 export const submitApplication = useCase({
   type: 'SubmitApplication',
   roles: ['reviewer'],
   parse: ({ body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['programmeId', 'uscc', 'fiscalYear', 'matterKey', 'level', 'approvalRef', 'items']);
+    read.onlyFields(input, ['programmeId', 'uscc', 'fiscalYear', 'matterKey', 'level', 'approvalRef', 'items', 'recognition']);
+    const recognition = recognitionOf(input['recognition']);
     const programmeId = read.key(input['programmeId'], 'programmeId');
     const uscc = read.usccShaped(input['uscc']);
     const fiscalYear = read.integer(input['fiscalYear'], 'fiscalYear', 2000, 2100);
-    const items = read.list(input['items'], 'items', read.itemCountMax).map((raw, i) => {
+    // A recognition award is applied for without items.
+    const listed = recognition !== null && input['items'] === undefined ? [] : read.list(input['items'], 'items', read.itemCountMax, { emptyAllowed: recognition !== null });
+    const items = listed.map((raw, i) => {
       const item = read.objectOf(raw, `items[${i}]`);
       read.onlyFields(item, ['invoiceNumber', 'invoiceDate', 'amount', 'category'], `items[${i}]`);
       return {
@@ -62,6 +78,7 @@ export const submitApplication = useCase({
       level: read.optionalText(input['level'], 'level', 64),
       approvalRef: read.optionalText(input['approvalRef'], 'approvalRef', 200),
       items,
+      recognition,
     };
   },
   load: async (data, reader, metadata) => {
@@ -69,7 +86,9 @@ export const submitApplication = useCase({
     const enterprise = await reader.read(streams.enterprise(data.uscc), enterpriseStream);
     const invoices = new Map<string, InvoiceHolder>();
     for (const item of data.items) invoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
-    return { programme: versionInForce(programme, metadata.today), enterprise, invoices };
+    // A recognition award reads its platform's matter: a level already held is refused at once.
+    const matter = data.recognition !== null && data.matterKey !== null ? await reader.read(streams.matter(data.uscc, data.matterKey), matterStream) : null;
+    return { programme: versionInForce(programme, metadata.today), enterprise, invoices, matter };
   },
   decide: decideSubmit,
   write: (decided, command) => ({

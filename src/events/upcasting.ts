@@ -2,12 +2,12 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1, AwardApprovedV1, ClawbackOrderedV1 } from '../applications/events.js';
+import type { ApplicationEvents, ApplicationItemV1, ApplicationSubmittedV2, AwardApprovedV1, ClawbackOrderedV1 } from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
 import type { ProgrammePublishedV2 } from '../programmes/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
-type FieldKind = 'string' | 'string?' | 'number' | 'number?' | 'boolean' | 'list' | 'object' | 'outcome';
+type FieldKind = 'string' | 'string?' | 'number' | 'number?' | 'boolean' | 'list' | 'object' | 'object?' | 'outcome';
 type Shape<D> = { readonly [K in keyof D]-?: FieldKind };
 
 /** What a correction of one application's place in a pool carries, on an enterprise-year or a project stream. */
@@ -91,6 +91,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     approvalRef: 'string?',
     items: 'list',
     claimedTotal: 'string',
+    recognition: 'object?',
   },
   StageReviewed: { applicationId: 'string', stage: 'string', recognizedAmount: 'string?', reason: 'string?', final: 'boolean' },
   ApplicationRejected: { applicationId: 'string', stage: 'string?', reason: 'string', objectionId: 'string?' },
@@ -156,6 +157,9 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
         items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })),
       };
     },
+    // Version 3: a recognition award carries its recognition instead of invoices; every earlier
+    // application was on invoices.
+    (data) => ({ ...(data as unknown as ApplicationSubmittedV2), recognition: null }),
   ],
   // Version 2 of AwardApproved: the programme version the approval used (the one in force that day).
   // Version 1 approvals used the version of the submission; that is what null says.
@@ -214,6 +218,8 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
       return Array.isArray(value);
     case 'object':
       return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'object?':
+      return value === null || (typeof value === 'object' && !Array.isArray(value));
     case 'outcome':
       return value === 'upheld' || value === 'dismissed';
   }

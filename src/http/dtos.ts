@@ -246,6 +246,24 @@ export class ItemDto {
   category?: string;
 }
 
+export class RecognitionDto {
+  @ApiProperty({ description: 'Reference of the recognizing document / 认定文件文号', example: '冀科平台认〔2026〕8号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  documentRef!: string;
+
+  @ApiProperty({ description: 'Issuing body / 认定机构', example: '河北省科学技术厅' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  issuer!: string;
+
+  @ApiProperty({ ...dateDoc, description: 'Day it was issued (in the fiscal year applied for) / 认定日期', example: '2026-01-08' })
+  @Matches(date)
+  issuedOn!: string;
+}
+
 export class SubmitApplicationDto {
   @ApiProperty({ description: 'Programme / 支持政策', example: 'baoding-data-voucher' })
   @Matches(key)
@@ -279,13 +297,24 @@ export class SubmitApplicationDto {
   @IsName()
   approvalRef?: string;
 
-  @ApiProperty({ description: 'Items claimed / 申报明细', type: [ItemDto] })
+  @ApiPropertyOptional({ description: 'Items claimed (none for a recognition award) / 申报明细(认定类奖励不填)', type: [ItemDto] })
+  @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => ItemDto)
-  items!: ItemDto[];
+  items?: ItemDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'For a recognition award (platforms, standards) instead of items; matterKey then names the platform or standard / 认定类奖励的认定文件(此时 matterKey 为平台或标准标识)',
+    type: () => RecognitionDto,
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RecognitionDto)
+  recognition?: RecognitionDto;
 }
 
 export class ReviewDto {

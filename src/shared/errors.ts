@@ -94,7 +94,7 @@ export interface RefusalDetails {
   CLAWBACK_OUTSTANDING: Figures<'applicationId' | 'outstanding'>;
   PAYMENT_PENDING: Figures<'applicationId' | 'disbursementId'>;
   RETROACTIVE_VERSION: Figures<'programmeId' | 'effectiveOn' | 'earliest'>;
-  RECOGNITION_ALREADY_AWARDED: Figures<'programmeId' | 'uscc' | 'matterKey' | 'level' | 'levelHeld'> & Partial<Figures<'applicationId'>>;
+  RECOGNITION_ALREADY_AWARDED: Figures<'programmeId' | 'uscc' | 'matterKey' | 'level' | 'held'>;
 }
 
 /** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */

@@ -153,7 +153,9 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         summary.applications += 1;
         const enterprise = pick(enterprises);
         const programmeId = enterprise.city === 'baoding' ? pick(baodingProgrammes) : pick(wuhanProgrammes);
-        const itemCount = 1 + Math.floor(random() * 3);
+        // Platforms and standards are applied for with their recognition, not invoices.
+        const recognitionAward = programmeId === 'baoding-innovation-platform' || programmeId === 'baoding-standards';
+        const itemCount = recognitionAward ? 0 : 1 + Math.floor(random() * 3);
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
@@ -169,6 +171,15 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         if (programmeId === 'baoding-innovation-platform') extra['level'] = pick(['national', 'provincial', 'municipal', 'municipal']);
         if (programmeId === 'baoding-standards') extra['level'] = pick(standardsLevels);
         if (chance(0.05)) extra['matterKey'] = `M-${enterprise.uscc.slice(8, 17)}-${year}`;
+        if (recognitionAward) {
+          // Each one a platform (or standard) of its own: the generator does not apply twice for one.
+          extra['matterKey'] = `P-${enterprise.uscc.slice(8, 17)}-${year}-${summary.applications}`;
+          extra['recognition'] = {
+            documentRef: `冀科认〔${year}〕${summary.applications}号`,
+            issuer: '河北省科学技术厅',
+            issuedOn: addDays(`${year}-03-20`, Math.floor(random() * 40)),
+          };
+        }
         const submitted = await attempt(() =>
           ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }),
         );
@@ -190,7 +201,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
             passed = false;
             break;
           }
-          const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
+          const recognized = stage === 'expert-review' && items.length > 0 && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
           const done = await attempt(() =>
             ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }),
           );

@@ -14,6 +14,7 @@ import type { Role } from '../../src/commands/runner.js';
 import { loadLedgerConfig } from '../../src/config.js';
 import { CLOCK } from '../../src/http/api.controller.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
+import { usccFor } from '../support/world.js';
 
 const secret = 'a-programmes-test-secret-that-is-long-enough';
 const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
@@ -104,5 +105,48 @@ describe('programmes over HTTP', () => {
     expect(before.body.versions[1].definition.rule.rate).toBe('0.25');
     now = new Date('2026-07-01T02:00:00.000Z');
     expect((await auditor.get(`/api/programmes/${voucher.id}`).expect(200)).body.versionInForce).toBe(2);
+  });
+
+  it('takes a recognition award with its recognition and no invoices, refuses the same platform at a level it holds, and tops a higher level up', async () => {
+    now = new Date('2025-06-03T02:00:00.000Z');
+    const admin = await as('admin-1', 'admin');
+    const reviewer = await as('reviewer-1', 'reviewer');
+    const approver = await as('approver-1', 'approver');
+    const uscc = usccFor(901);
+    await admin.post('/api/enterprises', { uscc, name: '智算平台企业', city: 'baoding' }).expect(201);
+    await admin.post('/api/programmes/baoding-innovation-platform/budgets', { year: 2025, amount: '10000000.00' }).expect(201);
+    const body = (level: string, documentRef: string) => ({
+      programmeId: 'baoding-innovation-platform',
+      uscc,
+      fiscalYear: 2025,
+      level,
+      matterKey: 'KL-smart-compute',
+      recognition: { documentRef, issuer: '河北省科学技术厅', issuedOn: '2025-05-20' },
+    });
+
+    const withInvoices = await reviewer
+      .post('/api/applications', { ...body('municipal', '保科认〔2025〕1号'), items: [{ invoiceNumber: '26030001', invoiceDate: '2025-05-10', amount: '1.00' }] })
+      .expect(400);
+    expect(withInvoices.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'items' });
+
+    const awarded = async (level: string, documentRef: string): Promise<string> => {
+      const submitted = await reviewer.post('/api/applications', body(level, documentRef)).expect(201);
+      const id = submitted.body.applicationId as string;
+      for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
+        await reviewer.post(`/api/applications/${id}/reviews`, { stage, outcome: 'pass' }).expect(201);
+      const notice = await approver.post('/api/notices', { programmeId: 'baoding-innovation-platform', applicationIds: [id], opensOn: now.toISOString().slice(0, 10) });
+      expect(notice.body).toMatchObject({ endsOn: expect.any(String) });
+      now = new Date(Date.parse(`${notice.body.endsOn as string}T02:00:00.000Z`) + 86_400_000);
+      const approved = await approver.post(`/api/applications/${id}/approval`, { decisionRef: '党组会议2025-03号' });
+      expect(approved.body).toMatchObject({ status: 'approved' });
+      return approved.body.award as string;
+    };
+
+    expect(await awarded('municipal', '保科认〔2025〕1号')).toBe('200000.00');
+    const again = await reviewer.post('/api/applications', body('municipal', '保科认〔2025〕2号')).expect(422);
+    expect(again.body).toMatchObject({ code: 'RECOGNITION_ALREADY_AWARDED', matterKey: 'KL-smart-compute', level: 'municipal', held: '200000.00' });
+    expect(await awarded('provincial', '冀科认〔2025〕9号')).toBe('300000.00');
+    const totals = await (await as('supervisor-1', 'supervisor')).get(`/api/enterprises/${uscc}/totals?year=2025`).expect(200);
+    expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-innovation-platform', awarded: '500000.00' })]);
   });
 });

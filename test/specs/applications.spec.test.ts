@@ -15,7 +15,7 @@ const registered = { status: 'registered' as const, uscc: 'U', name: '某企业'
 function submit(items: SubmitApplication['data']['items'], extra: Partial<SubmitApplication['data']> = {}): SubmitApplication {
   return {
     type: 'SubmitApplication',
-    data: { applicationId: 'a-1', programmeId: voucher.id, uscc: 'U', fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items, ...extra },
+    data: { applicationId: 'a-1', programmeId: voucher.id, uscc: 'U', fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items, recognition: null, ...extra },
     metadata: on('2025-06-03', 'reviewer-1'),
   };
 }
@@ -42,6 +42,7 @@ const submitted: ApplicationEvent = {
     approvalRef: null,
     items: [{ invoiceNumber: '10000001', invoiceCode: null, invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
     claimedTotal: '350000.00',
+    recognition: null,
   },
 };
 
