@@ -5,7 +5,7 @@ import type { Recorded } from '../shared/event.js';
 import { Money } from '../shared/money.js';
 import { shanghaiDateOf, type CalendarDate } from '../shared/time.js';
 import type { StreamKind } from '../shared/stream-kind.js';
-import type { ApplicationEvent, ApplicationItem, InvoiceEvent } from './events.js';
+import type { ApplicationEvent, ApplicationItem, ApplicationRecognition, InvoiceEvent } from './events.js';
 
 export interface Submission {
   readonly applicationId: string;
@@ -18,6 +18,7 @@ export interface Submission {
   readonly approvalRef: string | null;
   readonly items: readonly ApplicationItem[];
   readonly claimedTotal: Money;
+  readonly recognition: ApplicationRecognition | null;
 }
 
 export interface Review {
@@ -131,6 +132,7 @@ export function evolveApplication(state: Application, event: Recorded<Applicatio
           approvalRef: d.approvalRef,
           items: d.items,
           claimedTotal: Money.of(d.claimedTotal),
+          recognition: d.recognition,
         },
         review: { recognized: null, stagesPassed: [], lastReviewer: null },
         notices: [],

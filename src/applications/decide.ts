@@ -9,7 +9,9 @@ import { assertEligible, type Enterprise } from '../enterprises/enterprise.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { Application, InvoiceHolder, LiveApplication } from './application.js';
 import { assertNoticeStageComplete, type Notice } from '../notices/notice.js';
-import type { ApplicationEvents, ApplicationItem, InvoiceEvents } from './events.js';
+import type { ApplicationEvents, ApplicationItem, ApplicationRecognition, InvoiceEvents } from './events.js';
+import type { Matter } from '../awards/award-streams.js';
+import { checkRecognitionClaim } from '../awards/recognition.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 type ApplicationOf<T extends keyof ApplicationEvents> = Of<ApplicationEvents, T>;
@@ -65,6 +67,8 @@ export type SubmitApplication = TypedCommand<
     level: string | null;
     approvalRef: string | null;
     items: readonly SubmittedItem[];
+    /** A recognition award's recognition (then no items); null for an application on invoices. */
+    recognition: ApplicationRecognition | null;
   }
 >;
 
@@ -79,6 +83,8 @@ export interface SubmitGiven {
    * before invoices were keyed by code and number (empty where nothing was read).
    */
   readonly legacyInvoices?: ReadonlyMap<string, InvoiceHolder>;
+  /** A recognition award's platform: the live awards of its matter (absent or null for an application on invoices). */
+  readonly matter?: Matter | null;
 }
 
 export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { application: [ApplicationOf<'ApplicationSubmitted'>]; invoices: ByInvoice<'InvoiceClaimed'> } {
@@ -104,6 +110,8 @@ export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { 
   } else if (input.level !== null) {
     throw refusal('VALIDATION_FAILED', `programme ${programme.id} has no levels`, { field: 'level' });
   }
+  // Rules `recognition-award`, `recognition-once`: platforms and standards are applied for with the recognition.
+  checkRecognitionClaim(programme, { ...input, itemCount: input.items.length }, today, given.matter ?? null);
   // Rule `baoding-m3-approval-ref`: only projects with a national or provincial 立项 qualify.
   if (rule.kind === 'proportional' && rule.approvalRefRequired && input.approvalRef === null) {
     throw refusal('VALIDATION_FAILED', `programme ${programme.id} needs the project's national or provincial approval reference (立项)`, { field: 'approvalRef' });
@@ -178,6 +186,7 @@ export function decideSubmit(command: SubmitApplication, given: SubmitGiven): { 
           approvalRef: input.approvalRef,
           items,
           claimedTotal: Money.sum(input.items.map((item) => item.amount)).format(),
+          recognition: input.recognition,
         },
       },
     ],

@@ -13,6 +13,16 @@ export interface ApplicationItem {
   readonly category: string | null;
 }
 
+/**
+ * The recognition a recognition award (Baoding measures 4 and 5: platforms, standards) is applied for
+ * with, instead of invoices: the recognizing document, who issued it, and when.
+ */
+export interface ApplicationRecognition {
+  readonly documentRef: string;
+  readonly issuer: string;
+  readonly issuedOn: string;
+}
+
 /** Version 1 of an item: no invoice code. Kept so that stored events are read. */
 export type ApplicationItemV1 = Omit<ApplicationItem, 'invoiceCode'>;
 
@@ -28,6 +38,8 @@ export interface ApplicationEvents {
     approvalRef: string | null;
     items: ApplicationItem[];
     claimedTotal: Amount;
+    /** The recognition of a recognition award (then `items` is empty); null for an application on invoices. */
+    recognition: ApplicationRecognition | null;
   };
   StageReviewed: { applicationId: string; stage: string; recognizedAmount: Amount | null; reason: string | null; final: boolean };
   /** `stage` null: rejected by an upheld objection (`objectionId`), not by a review. */
@@ -52,6 +64,8 @@ export interface ApplicationEvents {
     award: Amount;
     caseByCaseJustification: string | null;
     matterReduction: Amount;
+    /** The programme version the approval used (the one in force that day); null: approved before it was kept, under the version of the submission. */
+    programmeVersion: number | null;
   };
   AwardRevoked: { applicationId: string; award: Amount; reason: string };
   /**
@@ -96,6 +110,12 @@ export interface ApplicationEvents {
 }
 
 export type ApplicationEvent = EventOf<ApplicationEvents>;
+
+/** Version 2 of ApplicationSubmitted: before recognition awards, every application was on invoices. */
+export type ApplicationSubmittedV2 = Omit<ApplicationEvents['ApplicationSubmitted'], 'recognition'>;
+
+/** Version 1 of AwardApproved: the programme version used was not recorded. */
+export type AwardApprovedV1 = Omit<ApplicationEvents['AwardApproved'], 'programmeVersion' | 'decidedAmount' | 'noticedAmount'>;
 
 /** Version 1 of ClawbackOrdered: every order was an approver's, none disqualified the spend. */
 export type ClawbackOrderedV1 = Pick<ApplicationEvents['ClawbackOrdered'], 'applicationId' | 'clawbackId' | 'amount' | 'reason' | 'fraud'>;

@@ -7,11 +7,13 @@ import { streams } from '../shared/streams.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
 import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
-import { programmeStream, requireProgramme, versionOf } from '../programmes/state.js';
+import { programmeStream, requireProgramme, versionInForce } from '../programmes/state.js';
+import type { CalendarDate } from '../shared/time.js';
 import { applicationStream, invoiceStream, type InvoiceHolder } from './application.js';
 import { decideReview, decideSubmit, decideWithdraw, requireApplication, type ByInvoice } from './decide.js';
 import type { StreamReader } from '../commands/use-case.js';
-import type { InvoiceEvents } from './events.js';
+import type { ApplicationRecognition, InvoiceEvents } from './events.js';
+import { matterStream } from '../awards/award-streams.js';
 
 /** Each invoice's events on its own stream; a release needs no read (the application's stream orders it). */
 export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | undefined, released: boolean): StreamWrite[] {
@@ -23,11 +25,27 @@ export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | und
   }));
 }
 
-/** An application that exists, and the programme version it was submitted under. */
-export async function loadApplication(reader: StreamReader, applicationId: string) {
+/**
+ * An application that exists, and its programme's version in force on `today` (rule
+ * `programme-version-in-force`): its rule, stages, notice period and budget rule for this decision.
+ */
+export async function loadApplication(reader: StreamReader, applicationId: string, today: CalendarDate) {
   const application = requireApplication(await reader.read(streams.application(applicationId), applicationStream), applicationId);
   const programme = requireProgramme(await reader.read(streams.programme(application.submission.programmeId), programmeStream), application.submission.programmeId);
-  return { application, programme: versionOf(programme, application.submission.programmeVersion), programmeCurrent: programme.current };
+  const inForce = versionInForce(programme, today);
+  return { application, programme: inForce, programmeCurrent: inForce };
+}
+
+/** The recognition of a recognition award: the document, its issuing body, the day it was issued. */
+function recognitionOf(value: unknown): ApplicationRecognition | null {
+  if (value === undefined || value === null) return null;
+  const recognition = read.objectOf(value, 'recognition');
+  read.onlyFields(recognition, ['documentRef', 'issuer', 'issuedOn'], 'recognition');
+  return {
+    documentRef: read.name(recognition['documentRef'], 'recognition.documentRef', 200),
+    issuer: read.name(recognition['issuer'], 'recognition.issuer', 200),
+    issuedOn: read.date(recognition['issuedOn'], 'recognition.issuedOn'),
+  };
 }
 
 export const submitApplication = useCase({
@@ -35,11 +53,14 @@ export const submitApplication = useCase({
   roles: ['reviewer'],
   parse: ({ body }, context) => {
     const input = read.objectOf(body);
-    read.onlyFields(input, ['programmeId', 'uscc', 'fiscalYear', 'matterKey', 'level', 'approvalRef', 'items']);
+    read.onlyFields(input, ['programmeId', 'uscc', 'fiscalYear', 'matterKey', 'level', 'approvalRef', 'items', 'recognition']);
+    const recognition = recognitionOf(input['recognition']);
     const programmeId = read.key(input['programmeId'], 'programmeId');
     const uscc = read.usccShaped(input['uscc']);
     const fiscalYear = read.integer(input['fiscalYear'], 'fiscalYear', 2000, 2100);
-    const items = read.list(input['items'], 'items', read.itemCountMax).map((raw, i) => {
+    // A recognition award is applied for without items.
+    const listed = recognition !== null && input['items'] === undefined ? [] : read.list(input['items'], 'items', read.itemCountMax, { emptyAllowed: recognition !== null });
+    const items = listed.map((raw, i) => {
       const item = read.objectOf(raw, `items[${i}]`);
       read.onlyFields(item, ['invoiceNumber', 'invoiceCode', 'invoiceDate', 'amount', 'category'], `items[${i}]`);
       return {
@@ -58,9 +79,10 @@ export const submitApplication = useCase({
       level: read.optionalText(input['level'], 'level', 64),
       approvalRef: read.optionalText(input['approvalRef'], 'approvalRef', 200),
       items,
+      recognition,
     };
   },
-  load: async (data, reader) => {
+  load: async (data, reader, metadata) => {
     const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
     const enterprise = await reader.read(streams.enterprise(data.uscc), enterpriseStream);
     const invoices = new Map<string, InvoiceHolder>();
@@ -71,7 +93,9 @@ export const submitApplication = useCase({
       // Claims made before codes were kept sit on the stream of the number alone (see `invoice-identity`).
       if (item.invoiceCode !== null) legacyInvoices.set(item.invoiceNumber, await reader.read(streams.invoice(item.invoiceNumber), invoiceStream));
     }
-    return { programme: programme.current, enterprise, invoices, legacyInvoices };
+    // A recognition award reads its platform's matter: a level already held is refused at once.
+    const matter = data.recognition !== null && data.matterKey !== null ? await reader.read(streams.matter(data.uscc, data.matterKey), matterStream) : null;
+    return { programme: versionInForce(programme, metadata.today), enterprise, invoices, legacyInvoices, matter };
   },
   decide: decideSubmit,
   write: (decided, command) => ({
@@ -97,8 +121,8 @@ export const reviewApplication = useCase({
       reason: read.optionalText(input['reason'], 'reason'),
     };
   },
-  load: async (data, reader) => {
-    const loaded = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const loaded = await loadApplication(reader, data.applicationId, metadata.today);
     const { application } = loaded;
     const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
     return { ...loaded, notice };

@@ -21,6 +21,7 @@ import { emptyPool, type Matter, type Pool } from './award-streams.js';
 import { CorrectionLedger, correctionsOf, poolWithout, type Member } from './corrections.js';
 import { matterTopUp, poolOf, proposalOf, projectKeyOf } from './entitlement.js';
 import type { EnterpriseYearEvents, MatterEvents, ProjectEvents } from './events.js';
+import { refuseRecognitionHeld } from './recognition.js';
 
 type Of<M, T extends keyof M> = { readonly type: T; readonly data: M[T] };
 
@@ -83,6 +84,7 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
     });
   }
 
+  if (programme.rule.kind === 'fixed' && submission.recognition !== null) refuseRecognitionHeld(programme.id, programme.rule, submission, given.matter);
   const proposal = proposalOf(application, programme.rule, given);
   const { base, ruleEntitlement } = proposal;
   const caseByCase = input.caseByCaseJustification !== null;
@@ -181,6 +183,7 @@ export function decideApprove(command: ApproveAward, given: ApproveGiven): Appro
           award: award.format(),
           caseByCaseJustification: input.caseByCaseJustification,
           matterReduction: matterEntitlement.minus(entitlement).format(),
+          programmeVersion: programme.version,
         },
       },
     ],

@@ -6,6 +6,7 @@ import { awardBaseOf, type LiveApplication } from '../applications/application.j
 import { fixedAward, isPooled, poolCap, poolEntitlement } from '../programmes/award-rules.js';
 import type { AwardRule } from '../programmes/programme.js';
 import { emptyPool, matterWith, poolWith, type Matter, type Pool } from './award-streams.js';
+import { recognitionTopUp } from './recognition.js';
 
 export interface AwardPools {
   /** The application's enterprise-year in its programme: the pool of the cumulative rule. */
@@ -67,7 +68,10 @@ export function matterTopUp(programmeId: string, entitlement: Money, matter: Mat
 /** What an approval now would grant an application, before any explicit reduction. */
 export function proposalOf(application: LiveApplication, rule: AwardRule, pools: AwardPools): Proposal {
   const base = awardBaseOf(application);
-  const { amount: ruleEntitlement, spendAfter } = ruleEntitlementOf(rule, base, application.submission.level, pools);
+  const { submission } = application;
+  const { amount, spendAfter } = ruleEntitlementOf(rule, base, submission.level, pools);
+  // A recognition award is the difference over what the platform already holds (rule `recognition-top-up`).
+  const ruleEntitlement = rule.kind === 'fixed' && submission.recognition !== null ? recognitionTopUp(submission.programmeId, rule, submission, pools.matter) : amount;
   return { base, ruleEntitlement, entitlement: matterTopUp(application.submission.programmeId, ruleEntitlement, pools.matter), spendAfter };
 }
 

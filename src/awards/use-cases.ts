@@ -12,6 +12,7 @@ import { applicationStream, type AwardedApplication, type LiveApplication } from
 import type { Budget } from '../budgets/budget.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import type { StreamReader, StreamWrite } from '../commands/use-case.js';
+import type { CalendarDate } from '../shared/time.js';
 import { emptyPool, enterpriseYearStream, matterStream, projectStream, type Pool } from './award-streams.js';
 import type { Member } from './corrections.js';
 import { decideApprove, decideRevoke, type Corrected, type PoolGiven } from './decide.js';
@@ -104,8 +105,8 @@ export const approveAward = useCase({
       caseByCaseJustification,
     };
   },
-  load: async (data, reader) => {
-    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today);
     const { programmeId, uscc, fiscalYear } = application.submission;
     const enterprise = await reader.read(streams.enterprise(uscc), enterpriseStream);
     const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
@@ -142,8 +143,8 @@ export const revokeAward = useCase({
     read.onlyFields(input, ['reason']);
     return { applicationId: read.param(params, 'applicationId'), reason: read.text(input['reason'], 'reason'), commandId: context.commandId };
   },
-  load: async (data, reader) => {
-    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today);
     const { uscc, matterKey } = application.submission;
     const pool = await loadPool(reader, application, programme, programmeCurrent);
     // The matter is read so that its release is appended at the revision it was read.
@@ -187,8 +188,8 @@ export function correctionSummary(corrected: Partial<Corrected>): { applicationI
  * (before any explicit reduction), worked out on the pools as they stand; null before the final
  * review and once decided.
  */
-export async function proposedAwardOf(reader: StreamReader, applicationId: string): Promise<{ entitlement: string; base: string } | null> {
-  const { application, programme } = await loadApplication(reader, applicationId);
+export async function proposedAwardOf(reader: StreamReader, applicationId: string, today: CalendarDate): Promise<{ entitlement: string; base: string } | null> {
+  const { application, programme } = await loadApplication(reader, applicationId, today);
   if (application.status !== 'reviewed' && application.status !== 'in_notice') return null;
   const proposal = proposalOf(application, programme.rule, await loadAwardPools(reader, application, programme));
   return { entitlement: proposal.entitlement.format(), base: proposal.base.format() };

@@ -2,7 +2,7 @@
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase } from '../commands/use-case.js';
-import { programmeStream, requireProgramme } from '../programmes/state.js';
+import { programmeStream, requireProgramme, versionInForce } from '../programmes/state.js';
 import { budgetStream } from './budget.js';
 import { decideAllocateBudget } from './decide.js';
 
@@ -16,9 +16,9 @@ export const allocateBudget = useCase({
     const amount = read.money(input['amount'], 'amount');
     return { programmeId: read.param(params, 'programmeId'), year, amount };
   },
-  load: async (data, reader) => {
+  load: async (data, reader, metadata) => {
     const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
-    return { programme: programme.current, budget: await reader.read(streams.budget(data.programmeId, data.year), budgetStream) };
+    return { programme: versionInForce(programme, metadata.today), budget: await reader.read(streams.budget(data.programmeId, data.year), budgetStream) };
   },
   decide: decideAllocateBudget,
   write: (decided, command) => {

@@ -65,8 +65,8 @@ export const orderClawback = useCase({
       referral: input['referral'] === undefined || input['referral'] === null ? null : referralOf(input['referral'], 'referral.'),
     };
   },
-  load: async (data, reader) => {
-    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today);
     const enterprise = await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream);
     const pool = data.disqualifiesSpend && application.status === 'approved' ? await loadPool(reader, application, programme, programmeCurrent) : null;
     return { application, enterprise, pool, programme };
@@ -101,8 +101,8 @@ export const recordRecovery = useCase({
       receiptRef: read.text(input['receiptRef'], 'receiptRef', 100),
     };
   },
-  load: async (data, reader) => {
-    const { application, programmeCurrent } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application, programmeCurrent } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     const { programmeId, uscc, fiscalYear } = application.submission;
     // The budget and the enterprise-year are read (and so guarded) only where a receipt restores their headroom.
     const restores = programmeCurrent.recoveryRestoresHeadroom;
@@ -132,8 +132,8 @@ export const writeOffClawback = useCase({
     read.onlyFields(input, ['reason']);
     return { clawbackId: read.param(params, 'clawbackId'), reason: read.text(input['reason'], 'reason') };
   },
-  load: async (data, reader) => {
-    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     return { application };
   },
   decide: decideWriteOff,
@@ -147,8 +147,8 @@ export const referFraud = useCase({
   type: 'ReferFraud',
   roles: ['approver'],
   parse: ({ params, body }) => ({ clawbackId: read.param(params, 'clawbackId'), ...referralOf(body, '') }),
-  load: async (data, reader) => {
-    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     return { application };
   },
   decide: decideReferFraud,
@@ -172,8 +172,8 @@ export const concludeReferral = useCase({
       summary: read.optionalText(input['summary'], 'summary'),
     };
   },
-  load: async (data, reader) => {
-    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId));
+  load: async (data, reader, metadata) => {
+    const { application } = await loadApplication(reader, await applicationOfClawback(reader, data.clawbackId), metadata.today);
     return { application };
   },
   decide: decideConcludeReferral,

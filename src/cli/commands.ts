@@ -17,6 +17,10 @@ import { mergeDigests, storedCheckpoints, verifyLog } from '../audit/verify.js';
 import { readMacKey, resolveMacKey } from '../event-store/mac-key.js';
 import { exportCsv, exportJsonl, exportViews, exportXlsx, type ExportView } from '../audit/export.js';
 import { CommandBus } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { LedgerError } from '../shared/errors.js';
+import { canonicalJson } from '../commands/runner.js';
 import { LedgerCommands } from '../commands/ledger-commands.js';
 import { ConfigError, type LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -531,6 +535,71 @@ export class SeedDemoCommand extends LedgerCommand {
   }
 }
 
+/**
+ * A programme definition file: YAML where the name ends in .yaml or .yml, JSON otherwise. Either is
+ * checked against the same schema as the API's body (src/programmes/schema.ts).
+ */
+export function readDefinitionFile(path: string): unknown {
+  const text = readUserFile(path, 'the definition file');
+  try {
+    return /\.ya?ml$/i.test(path) ? parseYaml(text, { maxAliasCount: 100 }) : (JSON.parse(text) as unknown);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
+  }
+}
+
+@SubCommand({
+  name: 'publish',
+  arguments: '<file>',
+  description:
+    'publish a programme from a definition file (JSON, or YAML ending .yaml/.yml): a new programme at version 1, or with --effective-on the next version of the programme it names',
+})
+export class ProgrammePublishCommand extends LedgerCommand {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {
+    super();
+  }
+
+  async run([file]: string[], options: { effectiveOn?: string; as?: string }): Promise<void> {
+    const definition = readDefinitionFile(defined(file, 'the definition file argument'));
+    const actor = { id: options.as ?? 'operator', roles: ['admin' as const] };
+    const body = options.effectiveOn === undefined ? { definition } : { effectiveOn: options.effectiveOn, definition };
+    // The same file published twice is one command: the key is its content.
+    const commandId = `programme-publish-${createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 40)}`;
+    const context = { commandId, actor, now: new Date().toISOString() };
+    const commands = new LedgerCommands(this.bus);
+    try {
+      if (options.effectiveOn === undefined) {
+        print(await commands.dispatch('PublishProgramme', context, { params: {}, body }));
+      } else {
+        const id = typeof definition === 'object' && definition !== null ? (definition as Record<string, unknown>)['id'] : undefined;
+        if (typeof id !== 'string') throw new ConfigError('a new version names the programme: the definition needs its id');
+        print(await commands.dispatch('PublishProgrammeVersion', context, { params: { programmeId: id }, body }));
+      }
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error;
+      const exitCode = error.code === 'VALIDATION_FAILED' ? exitCodes.usage : error.code === 'NOT_FOUND' ? exitCodes.notFound : exitCodes.error;
+      failWith(exitCode, `${error.code}: ${error.message}`);
+    }
+  }
+
+  @Option({ flags: '--effective-on <date>', description: 'publish the next version of an existing programme, in force from this day (YYYY-MM-DD, today or later)' })
+  parseEffectiveOn(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--as <user>', description: 'the administrator recorded as publishing it (default: operator)' })
+  parseAs(value: string): string {
+    return value;
+  }
+}
+
+@Command({ name: 'programme', description: 'programme definitions: publish a new programme, or a new version of one', subCommands: [ProgrammePublishCommand] })
+export class ProgrammeCommand extends LedgerCommand {
+  async run(): Promise<void> {
+    throw new ConfigError('programme needs a subcommand: publish (see ledger programme --help)');
+  }
+}
+
 @SubCommand({ name: 'application', arguments: '<applicationId>', description: "an application's history: every event of its stream, with the objections to it" })
 export class ApplicationHistoryCommand extends LedgerCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
@@ -588,7 +657,22 @@ export const cliCommands = [
   PublicKeyCommand,
   ApplicationHistoryCommand,
   EnterpriseHistoryCommand,
+  ProgrammeCommand,
+  ProgrammePublishCommand,
 ];
 
 /** The top-level commands' names. */
-export const commandNames: readonly string[] = ['replay', 'project', 'report', 'digest', 'verify', 'export', 'token', 'seed:synthetic', 'seed:demo', 'history', 'public-key'];
+export const commandNames: readonly string[] = [
+  'replay',
+  'project',
+  'report',
+  'digest',
+  'verify',
+  'export',
+  'token',
+  'seed:synthetic',
+  'seed:demo',
+  'history',
+  'public-key',
+  'programme',
+];

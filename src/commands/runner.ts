@@ -187,7 +187,7 @@ export class CommandRunner {
       .digest('hex');
     const command: TypedCommand<T, D> = { type: useCase.type, data, metadata: { actorId: context.actor.id, now: context.now, today: shanghaiDateOf(context.now) } };
     const decide = async (loader: StreamLoader): Promise<Written<R>> => {
-      const given = await useCase.load(data, loader);
+      const given = await useCase.load(data, loader, command.metadata);
       return useCase.write(useCase.decide(command, given), command, given);
     };
     const attempt = () => this.attempt(context, commandType, role, requestHash, decide);

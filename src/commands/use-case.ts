@@ -2,7 +2,7 @@
 // request is parsed into typed data, which states it loads, which pure decider it calls, and where
 // the decider's events go. The runner does the rest (idempotency, revisions, retries).
 import type { CommandContext, Role } from '../shared/actor.js';
-import type { TypedCommand } from '../shared/command.js';
+import type { CommandMetadata, TypedCommand } from '../shared/command.js';
 import type { StreamKind } from '../shared/stream-kind.js';
 
 /** A request as it reaches the ledger from any edge: the route's ids and the body, still untyped. */
@@ -33,8 +33,11 @@ export interface UseCase<T extends string, D, G, O, R extends object> {
   readonly roles: readonly Role[];
   /** Unknown in, typed out, or a VALIDATION_FAILED naming the field. Runs once, at the edge. */
   readonly parse: (request: CommandRequest, context: CommandContext) => D;
-  /** The named input states of the decider, read through `reader` (and so guarded by their revisions). */
-  readonly load: (data: D, reader: StreamReader) => Promise<G>;
+  /**
+   * The named input states of the decider, read through `reader` (and so guarded by their revisions).
+   * `metadata` says the day of the command: a programme's version in force is chosen by it.
+   */
+  readonly load: (data: D, reader: StreamReader, metadata: CommandMetadata) => Promise<G>;
   /** The pure rule: events keyed by the inputs, or a typed refusal. */
   readonly decide: (command: TypedCommand<T, D>, given: G) => O;
   /** Where the decider's events go, and what the caller is answered. */

@@ -1,7 +1,7 @@
 // The one table of the ledger's use cases, by command type. HTTP, the CLI and the tests dispatch
 // through it; each entry lives in its capability's folder.
 import { addTag, registerEnterprise, raiseFlag, liftFlag, removeTag } from '../enterprises/use-cases.js';
-import { publishHolidayYear, publishProgramme } from '../programmes/use-cases.js';
+import { publishHolidayYear, publishProgramme, publishProgrammeVersion } from '../programmes/use-cases.js';
 import { allocateBudget } from '../budgets/use-cases.js';
 import { reviewApplication, submitApplication, withdrawApplication } from '../applications/use-cases.js';
 import { fileObjection, openNotice, resolveObjection } from '../notices/use-cases.js';
@@ -13,6 +13,7 @@ import type { AnyUseCase, UseCase } from './use-case.js';
 
 export const useCases = {
   PublishProgramme: publishProgramme,
+  PublishProgrammeVersion: publishProgrammeVersion,
   PublishHolidayYear: publishHolidayYear,
   AllocateBudget: allocateBudget,
   RegisterEnterprise: registerEnterprise,

@@ -32,8 +32,8 @@ export const recordDisbursement = useCase({
       paidOn: read.date(input['paidOn'], 'paidOn'),
     };
   },
-  load: async (data, reader) => {
-    const { application, programme } = await loadApplication(reader, data.applicationId);
+  load: async (data, reader, metadata) => {
+    const { application, programme } = await loadApplication(reader, data.applicationId, metadata.today);
     const enterprise = await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream);
     const paymentReference = await reader.read(streams.paymentReference(data.paymentRef), paymentReferenceStream);
     return { application, programme, enterprise, paymentReference };
@@ -56,8 +56,8 @@ export const confirmDisbursement = useCase({
   type: 'ConfirmDisbursement',
   roles: ['finance'],
   parse: ({ params }) => ({ disbursementId: read.param(params, 'disbursementId') }),
-  load: async (data, reader) => {
-    const { application, programme } = await loadApplication(reader, await applicationOfDisbursement(reader, data.disbursementId));
+  load: async (data, reader, metadata) => {
+    const { application, programme } = await loadApplication(reader, await applicationOfDisbursement(reader, data.disbursementId), metadata.today);
     const enterprise = await reader.read(streams.enterprise(application.submission.uscc), enterpriseStream);
     return { application, programme, enterprise };
   },
@@ -84,8 +84,8 @@ export const rejectDisbursement = useCase({
     read.onlyFields(input, ['reason']);
     return { disbursementId: read.param(params, 'disbursementId'), reason: read.text(input['reason'], 'reason') };
   },
-  load: async (data, reader) => {
-    const { application } = await loadApplication(reader, await applicationOfDisbursement(reader, data.disbursementId));
+  load: async (data, reader, metadata) => {
+    const { application } = await loadApplication(reader, await applicationOfDisbursement(reader, data.disbursementId), metadata.today);
     return { application };
   },
   decide: decideRejectDisbursement,

@@ -2,13 +2,22 @@
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
 import { assert, defined } from '../shared/assert.js';
-import type { ApplicationEvents, ApplicationItemV1, ClawbackOrderedV1, InvoiceClaimedV1, InvoiceReleasedV1 } from '../applications/events.js';
+import type {
+  ApplicationEvents,
+  ApplicationItemV1,
+  ApplicationSubmittedV2,
+  AwardApprovedV1,
+  ClawbackOrderedV1,
+  InvoiceClaimedV1,
+  InvoiceReleasedV1,
+} from '../applications/events.js';
 import type { AwardGrantedV1 } from '../awards/events.js';
 import type { NoticeOpenedV1, ObjectionFiledV1 } from '../notices/events.js';
 import type { EnterpriseRegisteredV1 } from '../enterprises/events.js';
+import type { ProgrammePublishedV2 } from '../programmes/events.js';
 import type { EventType, LedgerEvents, ReadEvent } from './catalog.js';
 
-type FieldKind = 'string' | 'string?' | 'number' | 'boolean' | 'list' | 'object' | 'outcome';
+type FieldKind = 'string' | 'string?' | 'number' | 'number?' | 'boolean' | 'list' | 'object' | 'object?' | 'outcome';
 type Shape<D> = { readonly [K in keyof D]-?: FieldKind };
 
 /** What a correction of one application's place in a pool carries, on an enterprise-year or a project stream. */
@@ -25,7 +34,7 @@ const correctionShape = {
 
 /** The current shape of every event type's data: the compiler insists each lists every field, and no other. */
 export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } = {
-  ProgrammePublished: { definition: 'object' },
+  ProgrammePublished: { definition: 'object', effectiveOn: 'string' },
   HolidayYearPublished: { year: 'number', holidays: 'list', workdays: 'list', source: 'string' },
   BudgetAllocated: { programmeId: 'string', year: 'number', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
   AwardCommitted: { programmeId: 'string', year: 'number', applicationId: 'string', amount: 'string', budgetAfter: 'string', committedAfter: 'string' },
@@ -102,6 +111,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     approvalRef: 'string?',
     items: 'list',
     claimedTotal: 'string',
+    recognition: 'object?',
   },
   StageReviewed: { applicationId: 'string', stage: 'string', recognizedAmount: 'string?', reason: 'string?', final: 'boolean' },
   ApplicationRejected: { applicationId: 'string', stage: 'string?', reason: 'string', objectionId: 'string?' },
@@ -117,6 +127,7 @@ export const eventShapes: { readonly [T in EventType]: Shape<LedgerEvents[T]> } 
     award: 'string',
     caseByCaseJustification: 'string?',
     matterReduction: 'string',
+    programmeVersion: 'number?',
   },
   AwardRevoked: { applicationId: 'string', award: 'string', reason: 'string' },
   AwardReduced: { applicationId: 'string', amount: 'string', awardAfter: 'string', cause: 'string', causeApplicationId: 'string', causeClawbackId: 'string?' },
@@ -189,13 +200,17 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
         items: v1.items.map((item) => ({ invoiceNumber: item.invoiceNumber, invoiceCode: null, invoiceDate: item.invoiceDate, amount: item.amount, category: item.category })),
       };
     },
+    // Version 3: a recognition award carries its recognition instead of invoices; every earlier
+    // application was on invoices.
+    (data) => ({ ...(data as unknown as ApplicationSubmittedV2), recognition: null }),
   ],
   // Version 2 of ApplicationNoticed: the stage the notice follows and the proposed award it listed.
   // Before notice stages every notice followed the last review, and no amount was recorded.
   ApplicationNoticed: [(data) => ({ ...data, afterStage: null, proposedAward: null })],
-  // Version 2 of AwardApproved: the cited decision's amount and the noticed amount the award was held
-  // to. Version 1 cited a free-text reference and no notice listed amounts.
-  AwardApproved: [(data) => ({ ...data, decidedAmount: null, noticedAmount: null })],
+  // Version 2 of AwardApproved: the cited decision's amount, the noticed amount the award was held to,
+  // and the programme version the approval used (the one in force that day). Version 1 cited a
+  // free-text reference, no notice listed amounts, and it used the version of the submission (null).
+  AwardApproved: [(data) => ({ ...(data as unknown as AwardApprovedV1), decidedAmount: null, noticedAmount: null, programmeVersion: null })],
   // Version 2 of NoticeOpened: the stage, and the public listing. A version-1 notice listed the
   // applications only; its lines carry nothing else.
   NoticeOpened: [
@@ -238,11 +253,15 @@ const upcasters: { readonly [T in EventType]?: readonly Upcaster[] } = {
         },
       };
     },
-    // Version 3: the notice stages. Before, every programme held one notice, after its last review
-    // stage, listing the applications (their amounts were not recorded).
+    // Version 3: the notice stages, and the day the version takes effect. Before, every programme held one
+    // notice, after its last review stage, listing the applications (their amounts were not recorded);
+    // and a version was in force from its publication for the applications submitted under it: it is
+    // read as in force from its first day of validity (every such decision recorded the version it used,
+    // so none is re-decided).
     (data) => {
-      const definition = (data as { definition: Record<string, unknown> & { stages: string[] } }).definition;
-      return { definition: { ...definition, noticeStages: [{ afterStage: definition.stages[definition.stages.length - 1], listsAmounts: true }] } };
+      const v2 = data as unknown as ProgrammePublishedV2 & { definition: { stages: string[] } };
+      const { stages } = v2.definition;
+      return { ...v2, definition: { ...v2.definition, noticeStages: [{ afterStage: stages[stages.length - 1], listsAmounts: true }] }, effectiveOn: v2.definition.validFrom };
     },
   ],
 };
@@ -263,12 +282,16 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
       return value === null || typeof value === 'string';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'number?':
+      return value === null || (typeof value === 'number' && Number.isFinite(value));
     case 'boolean':
       return typeof value === 'boolean';
     case 'list':
       return Array.isArray(value);
     case 'object':
       return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'object?':
+      return value === null || (typeof value === 'object' && !Array.isArray(value));
     case 'outcome':
       return value === 'upheld' || value === 'dismissed';
   }

@@ -20,8 +20,10 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { digestFromJson, digestToJson, type LogDigest } from '../event-store/hash-chain.js';
 import type { ApplicationView as ApplicationFigures } from '../projections/queries.js';
 import { proposedAwardOf } from '../awards/use-cases.js';
-import { StreamLoader } from '../commands/runner.js';
+import { shanghaiDateOf } from '../shared/time.js';
 import { streams } from '../shared/streams.js';
+import { programmeStream, versionInForce } from '../programmes/state.js';
+import { StreamLoader } from '../commands/runner.js';
 import { keyPattern } from '../shared/patterns.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
 import { decisionStream, noDecision } from '../decisions/decision.js';
@@ -53,6 +55,8 @@ import {
   NoticeView,
   ObjectionResult,
   ProgrammeDefinitionView,
+  ProgrammePublishedResult,
+  ProgrammeWithVersionsView,
   RecoveryResult,
   ResolutionResult,
   ReferralOutcomeResult,
@@ -70,6 +74,8 @@ import {
   HolidayYearDto,
   ObjectionDto,
   OpenNoticeDto,
+  PublishProgrammeDto,
+  PublishProgrammeVersionDto,
   RaiseFlagDto,
   ReasonDto,
   RecordDecisionDto,
@@ -153,6 +159,26 @@ export class WriteController {
         body: { year: body.year, holidays: [...body.holidays], workdays: [...body.workdays], source: body.source },
       }),
     );
+  }
+
+  @Post('programmes')
+  @Endpoint({ id: 'publishProgramme', summary: 'Publish a new programme (version 1) / 发布新的支持政策', roles: ['admin'], status: 201, type: ProgrammePublishedResult })
+  @HttpCode(201)
+  publishProgramme(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Body() body: PublishProgrammeDto) {
+    return this.bus.execute(commandOf('PublishProgramme', this.context(actor, key), { params: {}, body }));
+  }
+
+  @Post('programmes/:id/versions')
+  @Endpoint({
+    id: 'publishProgrammeVersion',
+    summary: 'Publish the next version of a programme, in force from a stated day / 发布支持政策新版本',
+    roles: ['admin'],
+    status: 201,
+    type: ProgrammePublishedResult,
+  })
+  @HttpCode(201)
+  publishProgrammeVersion(@CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Param('id') id: string, @Body() body: PublishProgrammeVersionDto) {
+    return this.bus.execute(commandOf('PublishProgrammeVersion', this.context(actor, key), { params: { programmeId: id }, body }));
   }
 
   @Post('programmes/:id/budgets')
@@ -373,11 +399,23 @@ export class ReadController {
   }
 
   @Get('programmes/:id')
-  @Endpoint({ id: 'getProgramme', summary: "One programme's definition in force / 支持政策", roles: readerRoles, status: 200, type: ProgrammeDefinitionView })
+  @Endpoint({
+    id: 'getProgramme',
+    summary: "One programme's latest definition, the version in force today, and every version with its day of effect / 支持政策及其版本",
+    roles: readerRoles,
+    status: 200,
+    type: ProgrammeWithVersionsView,
+  })
   async programme(@Param('id') id: string, @Query() query: ReadQueryDto) {
     const programme = await (await this.readSideAt(query.minPosition)).queries.programme(id);
     if (programme === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${id} does not exist`, { id }));
-    return programme;
+    // The versions are the programme stream's own (a short stream: one event per version).
+    const published = await new StreamLoader(this.store).read(streams.programme(id), programmeStream);
+    if (published.status === 'none') return { ...programme, versionInForce: programme.version, versions: [] };
+    const versions = [...published.versions.values()]
+      .sort((a, b) => a.version - b.version)
+      .map((definition) => ({ version: definition.version, effectiveOn: published.effectiveOn.get(definition.version) ?? definition.validFrom, definition }));
+    return { ...programme, versionInForce: versionInForce(published, shanghaiDateOf(this.clock().toISOString())).version, versions };
   }
 
   @Get('applications')
@@ -397,7 +435,7 @@ export class ReadController {
    */
   private async withProposal(view: ApplicationFigures): Promise<ApplicationFigures & { proposedAward: string | null }> {
     if (view.status !== 'reviewed' && view.status !== 'in_notice') return { ...view, proposedAward: view.status === 'approved' || view.status === 'revoked' ? view.award : null };
-    const proposal = await proposedAwardOf(new StreamLoader(this.store), view.applicationId);
+    const proposal = await proposedAwardOf(new StreamLoader(this.store), view.applicationId, shanghaiDateOf(this.clock().toISOString()));
     return proposal === null ? { ...view, proposedAward: null } : { ...view, entitlement: proposal.entitlement, proposedAward: proposal.entitlement };
   }
 

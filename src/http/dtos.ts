@@ -26,6 +26,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional
 import { isInstant } from '../shared/time.js';
 import { objectionChannels } from '../notices/notice.js';
 import { decisionKinds } from '../decisions/events.js';
+import { programmeDefinitionJsonSchema } from '../programmes/schema.js';
+import { IsObject } from 'class-validator';
 
 /** A name a person can read (shared/patterns.ts): no control, bidi-override or zero-width character, not blank-looking. */
 function IsName(): PropertyDecorator {
@@ -70,6 +72,33 @@ export class AllocateBudgetDto {
   @IsString()
   @Matches(money, { message: `amount ${moneyMessage}` })
   amount!: string;
+}
+
+/**
+ * A programme definition as the schema of src/programmes/schema.ts states it (shown here as its JSON
+ * Schema). The DTO checks only that it is an object: the ledger's parser checks it field by field, the
+ * same for the API and the CLI's definition files.
+ */
+const definitionDoc = {
+  ...programmeDefinitionJsonSchema(),
+  description: 'Programme definition (rates, caps, thresholds, categories, stages, notice stages, window, budget rule) / 政策定义',
+};
+delete (definitionDoc as Record<string, unknown>)['$schema'];
+
+export class PublishProgrammeDto {
+  @ApiProperty(definitionDoc)
+  @IsObject()
+  definition!: Record<string, unknown>;
+}
+
+export class PublishProgrammeVersionDto {
+  @ApiProperty({ ...dateDoc, description: 'First day decisions use this version (today or later) / 新版本施行日期', example: '2026-07-01' })
+  @Matches(date)
+  effectiveOn!: string;
+
+  @ApiProperty(definitionDoc)
+  @IsObject()
+  definition!: Record<string, unknown>;
 }
 
 export class HolidayYearDto {
@@ -332,6 +361,24 @@ export class ItemDto {
   category?: string;
 }
 
+export class RecognitionDto {
+  @ApiProperty({ description: 'Reference of the recognizing document / 认定文件文号', example: '冀科平台认〔2026〕8号' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  documentRef!: string;
+
+  @ApiProperty({ description: 'Issuing body / 认定机构', example: '河北省科学技术厅' })
+  @IsString()
+  @Length(1, 200)
+  @IsName()
+  issuer!: string;
+
+  @ApiProperty({ ...dateDoc, description: 'Day it was issued (in the fiscal year applied for) / 认定日期', example: '2026-01-08' })
+  @Matches(date)
+  issuedOn!: string;
+}
+
 export class SubmitApplicationDto {
   @ApiProperty({ description: 'Programme / 支持政策', example: 'baoding-data-voucher' })
   @Matches(key)
@@ -365,13 +412,24 @@ export class SubmitApplicationDto {
   @IsName()
   approvalRef?: string;
 
-  @ApiProperty({ description: 'Items claimed / 申报明细', type: [ItemDto] })
+  @ApiPropertyOptional({ description: 'Items claimed (none for a recognition award) / 申报明细(认定类奖励不填)', type: [ItemDto] })
+  @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => ItemDto)
-  items!: ItemDto[];
+  items?: ItemDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'For a recognition award (platforms, standards) instead of items; matterKey then names the platform or standard / 认定类奖励的认定文件(此时 matterKey 为平台或标准标识)',
+    type: () => RecognitionDto,
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RecognitionDto)
+  recognition?: RecognitionDto;
 }
 
 export class ReviewDto {

@@ -34,6 +34,17 @@ export class BudgetAllocatedResult extends Written {
   budget!: string;
 }
 
+export class ProgrammePublishedResult extends Written {
+  @ApiProperty({ example: 'baoding-data-voucher' })
+  programmeId!: string;
+
+  @ApiProperty({ type: 'integer', description: 'The version published (or, for a shipped definition already in the log, the one there) / 版本号', example: 2 })
+  version!: number;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'First day decisions use it; null: nothing was published / 施行日期', example: '2026-07-01' })
+  effectiveOn!: string | null;
+}
+
 export class EnterpriseResult extends Written {
   @ApiProperty({ example: '91130600MA00000016' })
   uscc!: string;
@@ -499,6 +510,25 @@ export class ProgrammeDefinitionView {
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Award rule and its parameters / 奖励规则' })
   rule!: Record<string, unknown>;
+}
+
+export class ProgrammeVersionView {
+  @ApiProperty({ type: 'integer', example: 2 })
+  version!: number;
+
+  @day('First day decisions use this version / 施行日期', '2026-07-01')
+  effectiveOn!: string;
+
+  @ApiProperty({ type: ProgrammeDefinitionView, description: 'The definition of this version / 本版本定义' })
+  definition!: ProgrammeDefinitionView;
+}
+
+export class ProgrammeWithVersionsView extends ProgrammeDefinitionView {
+  @ApiProperty({ type: 'integer', description: 'The version in force today (decisions taken today use it) / 今日施行的版本', example: 1 })
+  versionInForce!: number;
+
+  @ApiProperty({ type: [ProgrammeVersionView], description: 'Every version published, with the day each takes effect / 全部版本' })
+  versions!: ProgrammeVersionView[];
 }
 
 export class LogDigestView {

@@ -10,7 +10,7 @@ import { applicationStream, type Application } from '../applications/application
 import { onInvoiceStreams } from '../applications/use-cases.js';
 import { loadAwardPools, poolKeysOf } from '../awards/use-cases.js';
 import { enterpriseStream, type Enterprise } from '../enterprises/enterprise.js';
-import { calendarOf, calendarStream, programmeStream, requireProgramme } from '../programmes/state.js';
+import { calendarOf, calendarStream, programmeStream, requireProgramme, versionInForce } from '../programmes/state.js';
 import type { AwardPools, PoolKeys } from '../awards/entitlement.js';
 import { decideFileObjection, decideOpenNotice, decideResolveObjection } from './decide.js';
 import { noticeStream, objectionChannels, type Notice, type OpenedNotice } from './notice.js';
@@ -45,8 +45,10 @@ export const openNotice = useCase({
       proposedAwards: proposedAwards as ReadonlyMap<string, Money>,
     };
   },
-  load: async (data, reader) => {
-    const programme = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
+  load: async (data, reader, metadata) => {
+    const published = requireProgramme(await reader.read(streams.programme(data.programmeId), programmeStream), data.programmeId);
+    // The version in force today: its notice stages and period, and the rule the proposed awards follow.
+    const programme = versionInForce(published, metadata.today);
     const applications = new Map<string, Application>();
     const currentNotices = new Map<string, Notice>();
     const enterprises = new Map<string, Enterprise>();
@@ -58,10 +60,10 @@ export const openNotice = useCase({
       if (application.status === 'in_notice') currentNotices.set(id, await reader.read(streams.notice(application.notice.noticeId), noticeStream));
       const { uscc } = application.submission;
       if (!enterprises.has(uscc)) enterprises.set(uscc, await reader.read(streams.enterprise(uscc), enterpriseStream));
-      pools.set(id, { pools: await loadAwardPools(reader, application, programme.current), keys: poolKeysOf(application, programme.current) });
+      pools.set(id, { pools: await loadAwardPools(reader, application, programme), keys: poolKeysOf(application, programme) });
     }
     const calendar = calendarOf(await reader.read(streams.calendar(), calendarStream));
-    return { programme: programme.current, applications, currentNotices, enterprises, pools, calendar };
+    return { programme, applications, currentNotices, enterprises, pools, calendar };
   },
   decide: decideOpenNotice,
   write: (decided, command) => {

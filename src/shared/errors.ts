@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'DECISION_MISMATCH'
   | 'AMOUNT_ABOVE_DECISION'
   | 'AMOUNT_ABOVE_NOTICE'
-  | 'NOTICE_STAGE_PENDING';
+  | 'NOTICE_STAGE_PENDING'
+  | 'RETROACTIVE_VERSION'
+  | 'RECOGNITION_ALREADY_AWARDED';
 
 /** Figures attached to an error: strings, so that money and bigints survive JSON unchanged. */
 export type ErrorDetails = Readonly<Record<string, string | null>>;
@@ -101,6 +103,8 @@ export interface RefusalDetails {
   AMOUNT_ABOVE_DECISION: Figures<'applicationId' | 'decisionId' | 'decided' | 'requested'>;
   AMOUNT_ABOVE_NOTICE: Figures<'applicationId' | 'noticeId' | 'noticed' | 'requested'>;
   NOTICE_STAGE_PENDING: Figures<'applicationId' | 'afterStage' | 'noticeId' | 'endsOn'>;
+  RETROACTIVE_VERSION: Figures<'programmeId' | 'effectiveOn' | 'earliest'>;
+  RECOGNITION_ALREADY_AWARDED: Figures<'programmeId' | 'uscc' | 'matterKey' | 'level' | 'held'>;
 }
 
 /** The one factory of refusals: a code, the sentence a user reads, and the figures typed by the code. */

@@ -82,8 +82,9 @@ interface DemoApplication {
   readonly name: string;
   readonly programmeId: string;
   readonly enterprise: EnterpriseName;
+  /** None for a recognition award (platforms, standards), which names its recognition in `extra`. */
   readonly items: readonly { amount: string; invoiceDate: string; category?: string }[];
-  readonly extra?: Readonly<Record<string, string>>;
+  readonly extra?: Readonly<Record<string, string | { documentRef: string; issuer: string; issuedOn: string }>>;
   /** Set by the expert review, where the experts recognized less than was claimed. */
   readonly recognizedAmount?: string;
   /** What happens to it: rejected at review, or paid in these tranches (none: approved, not yet paid). */
@@ -122,16 +123,20 @@ const firstRound: readonly DemoApplication[] = [
     name: 'platform-zhiyun',
     programmeId: 'baoding-innovation-platform',
     enterprise: 'zhiyun',
-    items: [{ amount: '50000.00', invoiceDate: '2026-01-08' }],
-    extra: { level: 'provincial' },
+    items: [],
+    extra: {
+      level: 'provincial',
+      matterKey: 'KL-zhiyun-data-intelligence',
+      recognition: { documentRef: '冀科平台认〔2026〕8号', issuer: '河北省科学技术厅', issuedOn: '2026-01-08' },
+    },
     outcome: { paid: ['500000.00'] },
   },
   {
     name: 'standards-biaozhun',
     programmeId: 'baoding-standards',
     enterprise: 'biaozhun',
-    items: [{ amount: '30000.00', invoiceDate: '2026-02-02' }],
-    extra: { level: 'lead-national' },
+    items: [],
+    extra: { level: 'lead-national', matterKey: 'GB-T-46001-2026', recognition: { documentRef: '国标委发〔2026〕3号', issuer: '国家标准化管理委员会', issuedOn: '2026-02-02' } },
     // Approved, waiting for its payment.
     outcome: 'approve-only',
   },
@@ -139,16 +144,20 @@ const firstRound: readonly DemoApplication[] = [
     name: 'standards-zhiyun',
     programmeId: 'baoding-standards',
     enterprise: 'zhiyun',
-    items: [{ amount: '15000.00', invoiceDate: '2026-01-27' }],
-    extra: { level: 'participant-national' },
+    items: [],
+    extra: {
+      level: 'participant-national',
+      matterKey: 'GB-T-46002-2026',
+      recognition: { documentRef: '国标委发〔2026〕5号', issuer: '国家标准化管理委员会', issuedOn: '2026-01-27' },
+    },
     outcome: { paid: ['30000.00'] },
   },
   {
     name: 'standards-suanli',
     programmeId: 'baoding-standards',
     enterprise: 'suanli',
-    items: [{ amount: '20000.00', invoiceDate: '2026-02-05' }],
-    extra: { level: 'participant-industry' },
+    items: [],
+    extra: { level: 'participant-industry', matterKey: 'SJ-T-11901-2026', recognition: { documentRef: '工信部公告2026年第9号', issuer: '工业和信息化部', issuedOn: '2026-02-05' } },
     outcome: { rejectedAt: 'city-re-review' },
   },
   {

@@ -163,12 +163,14 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         }
       }
 
-      const toReview: (Pending & { recognizedAmount: string })[] = [];
+      const toReview: (Pending & { recognizedAmount: string | null })[] = [];
       for (let k = 0; k < perWave && summary.applications < options.applications; k += 1) {
         summary.applications += 1;
         const enterprise = pick(enterprises);
         const programmeId = enterprise.city === 'baoding' ? pick(baodingProgrammes) : pick(wuhanProgrammes);
-        const itemCount = 1 + Math.floor(random() * 3);
+        // Platforms and standards are applied for with their recognition, not invoices.
+        const recognitionAward = programmeId === 'baoding-innovation-platform' || programmeId === 'baoding-standards';
+        const itemCount = recognitionAward ? 0 : 1 + Math.floor(random() * 3);
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
@@ -190,6 +192,15 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         if (programmeId === 'baoding-innovation-platform') extra['level'] = pick(['national', 'provincial', 'municipal', 'municipal']);
         if (programmeId === 'baoding-standards') extra['level'] = pick(standardsLevels);
         if (chance(0.05)) extra['matterKey'] = `M-${enterprise.uscc.slice(8, 17)}-${year}`;
+        if (recognitionAward) {
+          // Each one a platform (or standard) of its own: the generator does not apply twice for one.
+          extra['matterKey'] = `P-${enterprise.uscc.slice(8, 17)}-${year}-${summary.applications}`;
+          extra['recognition'] = {
+            documentRef: `冀科认〔${year}〕${summary.applications}号`,
+            issuer: '河北省科学技术厅',
+            issuedOn: addDays(`${year}-03-20`, Math.floor(random() * 40)),
+          };
+        }
         const submitted = await attempt(() =>
           ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }),
         );
@@ -199,7 +210,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           await attempt(() => ledger.dispatch('WithdrawApplication', as('reviewer-1', 'reviewer'), { params: { applicationId: id }, body: { reason: '企业主动撤回' } }));
           continue;
         }
-        toReview.push({ id, programmeId, recognizedAmount: defined(items[0], 'the first item').amount });
+        toReview.push({ id, programmeId, recognizedAmount: items[0]?.amount ?? null });
       }
 
       // Reviews by stage. Where a programme holds a notice after a stage before the last (Wuhan's 确认主体),
@@ -229,7 +240,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
               passed = false;
               break;
             }
-            const recognized = stage === 'expert-review' && chance(0.3) ? { recognizedAmount: p.recognizedAmount } : {};
+            const recognized = stage === 'expert-review' && p.recognizedAmount !== null && chance(0.3) ? { recognizedAmount: p.recognizedAmount } : {};
             const done = await attempt(() =>
               ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: p.id }, body: { stage, outcome: 'pass', ...recognized } }),
             );

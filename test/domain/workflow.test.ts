@@ -83,17 +83,20 @@ describe('the workflow and its rules', () => {
   });
 
   describe('programmes as data', () => {
-    it('lets an administrator amend a programme with a higher version; new applications follow it, pending ones keep theirs', async () => {
+    it('lets an administrator publish the next version of a programme, in force from a stated day: decisions before it keep version 1, decisions from it follow version 2', async () => {
       const { builtInProgrammes } = await import('../../src/programmes/definitions.js');
       const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
-      const uscc = await world.enterprise(1);
-      const pending = await world.readyForApproval('baoding-data-voucher', uscc, ['400000.00']);
-      const amended = { ...voucher, version: 2, rule: { ...voucher.rule, rate: '0.2' } as typeof voucher.rule, budget: { kind: 'fixed-annual' as const, amountYuan: '100000.00' } };
-      expect(await codeOf(world.dispatch('PublishProgramme', world.admin(), { params: {}, body: { definition: { ...amended, version: 1 } } }))).toBe('INVALID_TRANSITION');
-      expect(await codeOf(world.dispatch('PublishProgramme', world.reviewer(), { params: {}, body: { definition: amended } }))).toBe('FORBIDDEN');
-      await world.dispatch('PublishProgramme', world.admin(), { params: {}, body: { definition: amended } });
-      // Submitted under version 1: 30% of 400,000 = 120,000, but the current budget is 100,000.
-      expect(await codeOf(world.approve(pending))).toBe('BUDGET_EXCEEDED');
+      const { version: _version, ...definition } = voucher;
+      const amended = { ...definition, rule: { ...voucher.rule, rate: '0.2' } };
+      const publish = (context: ReturnType<World['admin']>) =>
+        world.dispatch('PublishProgrammeVersion', context, { params: { programmeId: voucher.id }, body: { effectiveOn: '2025-07-01', definition: amended } });
+      expect(await codeOf(world.dispatch('PublishProgramme', world.admin(), { params: {}, body: { definition } }))).toBe('ALREADY_EXISTS');
+      expect(await codeOf(publish(world.reviewer()))).toBe('FORBIDDEN');
+      expect(await publish(world.admin())).toMatchObject({ version: 2, effectiveOn: '2025-07-01' });
+      // Approved before 2025-07-01: 30% of 400,000.
+      const before = await world.awarded('baoding-data-voucher', await world.enterprise(1), ['400000.00']);
+      expect(before.award).toBe('120000.00');
+      world.on('2025-07-01');
       const later = await world.awarded('baoding-data-voucher', await world.enterprise(2), ['400000.00']);
       expect(later.award).toBe('80000.00');
     });

@@ -186,10 +186,29 @@ describe('HTTP API', () => {
     ]);
   });
 
+  /** A recognition award's body: the platform (or standard), its recognition, and no items. */
+  const recognized = (matterKey: string, documentRef: string) => ({
+    matterKey,
+    recognition: { documentRef, issuer: '河北省科学技术厅', issuedOn: '2025-05-20' },
+    items: undefined,
+  });
+
   it.each([
     { programmeId: 'baoding-rnd-project', city: 'baoding' as const, amount: '1200000.00', extra: { approvalRef: '冀科计〔2025〕12号' }, award: '500000.00' },
-    { programmeId: 'baoding-innovation-platform', city: 'baoding' as const, amount: '1.00', extra: { level: 'provincial' }, award: '500000.00' },
-    { programmeId: 'baoding-standards', city: 'baoding' as const, amount: '1.00', extra: { level: 'lead-hebei-local' }, award: '30000.00' },
+    {
+      programmeId: 'baoding-innovation-platform',
+      city: 'baoding' as const,
+      amount: '1.00',
+      extra: { level: 'provincial', ...recognized('KL-1', '冀科平台认〔2025〕2号') },
+      award: '500000.00',
+    },
+    {
+      programmeId: 'baoding-standards',
+      city: 'baoding' as const,
+      amount: '1.00',
+      extra: { level: 'lead-hebei-local', ...recognized('DB13-T-6001-2025', '冀市监函〔2025〕7号') },
+      award: '30000.00',
+    },
     { programmeId: 'wuhan-dataset-construction', city: 'wuhan' as const, amount: '5000000.00', extra: {}, award: '1500000.00' },
     { programmeId: 'wuhan-data-product', city: 'wuhan' as const, amount: '9000000.00', extra: {}, award: '2000000.00' },
   ])('runs a $programmeId application through HTTP to its award and payment', async ({ programmeId, city, amount, extra, award }) => {

@@ -76,7 +76,7 @@ describe('invoice identity (property)', () => {
             const decided = decideSubmit(
               {
                 type: 'SubmitApplication',
-                data: { applicationId, programmeId: voucher.id, uscc: step.uscc, fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items },
+                data: { applicationId, programmeId: voucher.id, uscc: step.uscc, fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items, recognition: null },
                 metadata: on('2025-06-03', 'reviewer-1'),
               },
               { programme: voucher, enterprise, invoices },

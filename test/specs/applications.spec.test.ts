@@ -17,7 +17,7 @@ const registered = aRegisteredEnterprise('baoding');
 function submit(items: SubmitApplication['data']['items'], extra: Partial<SubmitApplication['data']> = {}): SubmitApplication {
   return {
     type: 'SubmitApplication',
-    data: { applicationId: 'a-1', programmeId: voucher.id, uscc: 'U', fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items, ...extra },
+    data: { applicationId: 'a-1', programmeId: voucher.id, uscc: 'U', fiscalYear: 2025, matterKey: null, level: null, approvalRef: null, items, recognition: null, ...extra },
     metadata: on('2025-06-03', 'reviewer-1'),
   };
 }
@@ -45,6 +45,7 @@ const submitted: ApplicationEvent = {
     approvalRef: null,
     items: [{ invoiceNumber: '25132000000000000001', invoiceCode: null, invoiceDate: '2025-05-20', amount: '350000.00', category: 'compute-rental' }],
     claimedTotal: '350000.00',
+    recognition: null,
   },
 };
 

@@ -166,20 +166,20 @@ describe('enterprises, programmes, budgets', () => {
     expect(untagged.status === 'registered' && untagged.tags).toEqual([]);
   });
 
-  it('programme-versions: an amendment needs a higher version; a shipped definition already in the log publishes nothing', () => {
+  it('programme-versions: a programme id is published once; a shipped definition already in the log publishes nothing', () => {
     const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
-    const programme = folded(programmeStream, [{ type: 'ProgrammePublished' as const, data: { definition: voucher } }]);
+    const programme = folded(programmeStream, [{ type: 'ProgrammePublished' as const, data: { definition: voucher, effectiveOn: voucher.validFrom } }]);
     const publish = (version: number, shipped: boolean) => ({
       type: 'PublishProgramme' as const,
       data: { definition: { ...voucher, version }, shipped },
       metadata: on('2025-06-01', 'admin-1'),
     });
-    deciderSpec(decidePublishProgramme).given({ programme }).when(publish(1, false)).thenRefused('INVALID_TRANSITION', { programmeId: voucher.id });
+    deciderSpec(decidePublishProgramme).given({ programme }).when(publish(1, false)).thenRefused('ALREADY_EXISTS', { programmeId: voucher.id });
     deciderSpec(decidePublishProgramme).given({ programme }).when(publish(1, true)).then({ programme: [] });
     deciderSpec(decidePublishProgramme)
       .given({ programme })
-      .when(publish(2, false))
-      .then({ programme: [{ type: 'ProgrammePublished', data: { definition: { ...voucher, version: 2 } } }] });
+      .when(publish(2, true))
+      .then({ programme: [{ type: 'ProgrammePublished', data: { definition: { ...voucher, version: 2 }, effectiveOn: '2025-02-17' } }] });
   });
 
   it('notice-working-days: a holiday year lists dates of that year only, and only weekend days as workdays', () => {

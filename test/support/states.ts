@@ -21,6 +21,7 @@ export function aSubmission(overrides: Partial<Submission> & { claimed?: string 
     approvalRef: null,
     items: [],
     claimedTotal: Money.of(claimed ?? '500000.00'),
+    recognition: null,
     ...rest,
   };
 }

@@ -27,6 +27,9 @@ export function nextInvoice(): string {
   return `2513200000${String(invoiceSequence).padStart(10, '0')}`;
 }
 
+/** The programmes of recognition awards (Baoding measures 4 and 5). */
+export const recognitionProgrammes: readonly string[] = ['baoding-innovation-platform', 'baoding-standards'];
+
 export const stagesOf = ['district-preliminary', 'city-re-review', 'expert-review'] as const;
 
 export class World {
@@ -88,6 +91,19 @@ export class World {
   }
 
   async submit(programmeId: string, uscc: string, amounts: string[], extra: Record<string, unknown> = {}): Promise<string> {
+    if (recognitionProgrammes.includes(programmeId)) {
+      // Platforms and standards: the recognition instead of invoices, a platform of its own unless the test names one.
+      const n = nextInvoice();
+      const body = {
+        programmeId,
+        uscc,
+        fiscalYear: 2025,
+        matterKey: `platform-${n}`,
+        recognition: { documentRef: `冀科认〔2025〕${n}号`, issuer: '河北省科学技术厅', issuedOn: '2025-05-20' },
+        ...extra,
+      };
+      return (await this.dispatch('SubmitApplication', this.reviewer(), { params: {}, body })).applicationId;
+    }
     const category = programmeId === 'baoding-data-voucher' ? 'compute-rental' : undefined;
     const items = amounts.map((amount) => ({ invoiceNumber: nextInvoice(), invoiceDate: '2025-05-20', amount, ...(category ? { category } : {}) }));
     const result = await this.dispatch('SubmitApplication', this.reviewer(), { params: {}, body: { programmeId, uscc, fiscalYear: 2025, items, ...extra } });
@@ -161,7 +177,7 @@ export class World {
     const awards = [];
     for (const applicationId of applicationIds) {
       const given = options.amounts?.[applicationId];
-      const proposed = given === undefined ? await proposedAwardOf(new StreamLoader(this.store), applicationId).catch(() => null) : null;
+      const proposed = given === undefined ? await proposedAwardOf(new StreamLoader(this.store), applicationId, this.now.slice(0, 10)).catch(() => null) : null;
       awards.push({ applicationId, amount: given ?? proposed?.entitlement ?? '0.00' });
     }
     this.sequence += 1;
