@@ -203,7 +203,16 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
     const applicationId = await noticed(uscc);
     now = new Date('2025-06-12T02:00:00.000Z');
     const approver = await as('approver-1', 'approver');
-    await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: '党组会议2025-9' }).expect(201);
+    const decision = await approver
+      .post('/api/decisions', {
+        reference: '党组会议2025-9',
+        decidedOn: '2025-06-12',
+        body: '保定市数据局党组',
+        kind: 'collective',
+        awards: [{ applicationId, amount: '105000.00' }],
+      })
+      .expect(201);
+    await approver.post(`/api/applications/${applicationId}/approval`, { decisionRef: decision.body.decisionId }).expect(201);
     const paid = await (
       await as('finance-1', 'finance')
     )
