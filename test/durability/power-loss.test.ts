@@ -65,12 +65,19 @@ async function writeUntilCut(cycle: Cycle): Promise<Ack[]> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
+      if (!line.startsWith('{"key"')) return; // its ready line, or anything else it printed
       const parsed = JSON.parse(line) as Partial<Ack>;
       if (parsed.key === undefined || parsed.position === undefined) return;
       acks.push({ key: parsed.key, position: parsed.position });
       if (acks.length >= cycle.acksBeforeCut) enough();
     });
-    const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : enough())));
+    // A writer that stops by itself (a failure) ends the wait at once; the check below reports it.
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (_code, signal) => {
+        if (signal !== 'SIGKILL') enough();
+        resolve();
+      }),
+    );
     const drained = new Promise<void>((resolve) => lines.once('close', resolve));
     return { child, done: Promise.all([exited, drained]), stderr: () => stderr };
   });
