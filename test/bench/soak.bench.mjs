@@ -192,6 +192,8 @@ async function main() {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stopped = new Promise((resolve) => service.once('exit', resolve));
+  // Set once the writers run; the end (or a failure) stops them.
+  let stopWriters = () => undefined;
   const peaks = new Map();
   let phase = 'starting';
   const sampler = setInterval(() => {
@@ -245,6 +247,7 @@ async function main() {
       }
     };
     const writersRunning = Promise.all(Array.from({ length: 4 }, writer));
+    stopWriters = () => (writes.running = false);
     phase = 'writes alone';
     await sleep(10_000);
     const writesAlonePerSecond = writes.acked / 10;
@@ -291,8 +294,14 @@ async function main() {
     });
     const subjectsStarted = performance.now();
     let wrongAnswers = 0;
+    // A refused token counts against its address (the limit for strangers, 60 a minute): each revoked
+    // subject calls from an address of its own, as users on their own machines would.
     await pool(subjects, 32, async (n) => {
-      const answer = await exchange(port, { path: '/api/programmes', headers: { authorization: `Bearer ${tokens[n]}` }, agent: keepAlive });
+      const answer = await exchange(port, {
+        path: '/api/programmes',
+        headers: { authorization: `Bearer ${tokens[n]}` },
+        ...(revoked(n) ? { agent: false, localAddress: addressOf(4 * callers + n) } : { agent: keepAlive }),
+      });
       if (answer.status !== (revoked(n) ? 401 : 200)) wrongAnswers += 1;
     });
     const subjectsPerSecond = subjects / ((performance.now() - subjectsStarted) / 1000);
@@ -399,6 +408,7 @@ async function main() {
     if (wrongAnswers > 0) process.exitCode = 1;
     keepAlive.destroy();
   } finally {
+    stopWriters();
     clearInterval(sampler);
     service.kill('SIGTERM');
     await stopped;

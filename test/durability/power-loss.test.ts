@@ -46,16 +46,18 @@ interface Cycle {
   /** Acknowledgements (of both writers together) to wait for before the cut. */
   readonly acksBeforeCut: number;
   readonly env?: Record<string, string>;
+  /** Writer processes on the file at once (2 unless said). */
+  readonly writers?: number;
 }
 
-/** Two writers under the power cut, killed with SIGKILL once `acksBeforeCut` writes were acknowledged; their acknowledgements. */
+/** Writers under the power cut, killed with SIGKILL once `acksBeforeCut` writes were acknowledged; their acknowledgements. */
 async function writeUntilCut(cycle: Cycle): Promise<Ack[]> {
   const path = join(cycle.dir, 'ledger.db');
   const env = { ...process.env, ...cycle.env, LD_PRELOAD: cycle.library, POWER_CUT_PREFIX: path, POWER_CUT_JOURNAL: cycle.journal };
   const acks: Ack[] = [];
   let enough: () => void = () => undefined;
   const reached = new Promise<void>((resolve) => (enough = resolve));
-  const writers = [0, 1].map((w) => {
+  const writers = Array.from({ length: cycle.writers ?? 2 }, (_, w) => {
     const child = spawn(process.execPath, ['--import', 'tsx', worker, path, String(cycle.firstNumber + w * 1_000_000), cycle.durability, '8'], {
       cwd: root,
       env,
@@ -153,7 +155,7 @@ async function createdStore(dir: string): Promise<void> {
   it('catches a store that acknowledges before its sync: with synchronous=NORMAL, acknowledged writes are lost', async () => {
     await createdStore(dir);
     const journal = join(dir, 'journal');
-    const acks = await writeUntilCut({ dir, library, journal, durability: 'normal', firstNumber: 10_000_000, acksBeforeCut: 40 });
+    const acks = await writeUntilCut({ dir, library, journal, durability: 'normal', firstNumber: 10_000_000, acksBeforeCut: 40, writers: 1 });
     cutPower(journal, dir, 'ledger.db', 'synced-only', seeded(1));
     const { lost, chainOk } = await lostAfterCut(dir, acks);
     expect(lost.length).toBeGreaterThan(0);
@@ -164,7 +166,7 @@ async function createdStore(dir: string): Promise<void> {
   it('catches a disk that acknowledges syncs it does not make: acknowledged writes are lost', async () => {
     await createdStore(dir);
     const journal = join(dir, 'journal');
-    const acks = await writeUntilCut({ dir, library, journal, durability: 'full', firstNumber: 10_000_000, acksBeforeCut: 40, env: { POWER_CUT_LYING_DISK: '1' } });
+    const acks = await writeUntilCut({ dir, library, journal, durability: 'full', firstNumber: 10_000_000, acksBeforeCut: 40, writers: 1, env: { POWER_CUT_LYING_DISK: '1' } });
     cutPower(journal, dir, 'ledger.db', 'synced-only', seeded(1));
     const { lost } = await lostAfterCut(dir, acks);
     expect(lost.length).toBeGreaterThan(0);
