@@ -161,13 +161,16 @@ async function bareServer() {
 /** The address of caller n: 127.a.b.c, distinct for each n below 2^24 (loopback answers them all on Linux). */
 const addressOf = (n) => `127.${1 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
 
-/** `count` strangers, each from its own address, each one request without a token on a new connection. */
-async function strangers(port, first, count) {
+/** `count` strangers, each from its own address, each one request without a token on a new connection; progress every 10,000 (with `pid`'s memory). */
+async function strangers(port, first, count, pid) {
   const started = performance.now();
   const statuses = new Map();
+  let done = 0;
   await pool(count, 32, async (i) => {
     const answer = await exchange(port, { path: '/api/programmes', agent: false, localAddress: addressOf(first + i) });
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+    done += 1;
+    if (done % 10_000 === 0) say(`  callers: ${first + done} (${(done / ((performance.now() - started) / 1000)).toFixed(0)}/s), service RSS ${mb(rssOf(pid))} MB`);
   });
   return { perSecond: count / ((performance.now() - started) / 1000), statuses };
 }
@@ -313,11 +316,11 @@ async function main() {
 
     // Strangers: 100,000 addresses, then 100,000 more (past the limiter's bound of 100,000 callers).
     phase = 'callers 1st';
-    const firstCallers = await strangers(port, 0, callers);
+    const firstCallers = await strangers(port, 0, callers, service.pid);
     const rssAfterFirst = rssOf(service.pid);
     const heapAfterFirst = await heapUsed(port);
     phase = 'callers 2nd';
-    const secondCallers = await strangers(port, callers, callers);
+    const secondCallers = await strangers(port, callers, callers, service.pid);
     const rssAfterSecond = rssOf(service.pid);
     const heapAfterSecond = await heapUsed(port);
     const bareCount = Math.min(callers, 10_000);
