@@ -141,6 +141,23 @@ function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
 }
 
+/** CPU seconds a process has used, from /proc (Linux; clock ticks of 1/100 s). */
+function cpuSecondsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Waits (at most 15 minutes) until the process has used under a fifth of a core for 3 s: its work at start (checkpoints of the history) done. */
+async function settled(pid) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (let before = cpuSecondsOf(pid); Date.now() < deadline;) {
+    await sleep(3_000);
+    const now = cpuSecondsOf(pid);
+    if (now - before < 0.6) return;
+    before = now;
+  }
+}
+
 async function heapUsed(port) {
   const scraped = await exchange(port, { path: '/metrics' });
   const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(scraped.body);
@@ -222,10 +239,11 @@ async function main() {
     }
     const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
     phase = 'idle';
-    await sleep(3_000);
+    // Idle before the baselines: the service checkpoints a history it has not checkpointed yet.
+    await settled(service.pid);
     const idleRss = rssOf(service.pid);
     const idleHeap = await heapUsed(port);
-    say(`caught up in ${catchUpSeconds.toFixed(0)} s; idle RSS ${mb(idleRss)} MB`);
+    say(`caught up in ${catchUpSeconds.toFixed(0)} s, idle after ${((performance.now() - catchUpStarted) / 1000).toFixed(0)} s; idle RSS ${mb(idleRss)} MB`);
 
     // Writes all along, 4 at a time: each registers an enterprise. Their rate alone first (baseline).
     const writes = { acked: 0, refused: 0, failed: 0, ms: [], lastPosition: head, running: true };
@@ -378,7 +396,7 @@ async function main() {
         secondCallers.perSecond / bareStrangersPerSecond,
       ],
       [
-        `${waiters} minPosition waiters, median ms (${waiterStatuses.get(200) ?? 0} answered 200)`,
+        `${waiters} minPosition waiters ahead of the writes, median ms until answered (${waiterStatuses.get(200) ?? 0} answered 200)`,
         median(waited).toFixed(0),
         `${median(plainMs).toFixed(0)} plain read`,
         median(waited) / Math.max(1, median(plainMs)),
