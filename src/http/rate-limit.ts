@@ -27,7 +27,7 @@ export const SkipRateLimit = () => SetMetadata(skipKey, true);
 
 const windowMs = 60_000;
 /** Callers remembered at once; the oldest windows are forgotten first past this. */
-const trackedCallersMax = 100_000;
+export const trackedCallersMax = 100_000;
 
 export interface WindowState {
   readonly allowed: boolean;
@@ -40,7 +40,15 @@ export interface WindowState {
 export class FixedWindowLimiter {
   private readonly windows = new Map<string, { startedAt: number; count: number }>();
 
-  constructor(readonly limitPerMinute: number) {}
+  constructor(
+    readonly limitPerMinute: number,
+    private readonly callersMax = trackedCallersMax,
+  ) {}
+
+  /** Callers whose window is remembered: at most `callersMax`, however many call. */
+  get trackedCallers(): number {
+    return this.windows.size;
+  }
 
   get enabled(): boolean {
     return this.limitPerMinute > 0;
@@ -62,7 +70,7 @@ export class FixedWindowLimiter {
     if (window === undefined || now - window.startedAt >= windowMs) {
       if (!count) return { startedAt: now, count: 0 };
       this.windows.delete(caller);
-      if (this.windows.size >= trackedCallersMax) this.windows.delete(defined(this.windows.keys().next().value, 'the oldest window'));
+      if (this.windows.size >= this.callersMax) this.windows.delete(defined(this.windows.keys().next().value, 'the oldest window'));
       window = { startedAt: now, count: 0 };
       this.windows.set(caller, window);
     }

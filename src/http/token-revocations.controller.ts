@@ -3,7 +3,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, ValidateBy } from 'class-validator';
-import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import type { Actor } from '../shared/actor.js';
 import { derivedUuid } from '../shared/identifiers.js';
 import { keyPattern } from '../shared/patterns.js';
@@ -72,8 +72,8 @@ export class TokenRevocationController {
     }
     const id = derivedUuid(key, 'TokensRevoked');
     const stream = streams.tokenRevocations();
-    const earlier = (await this.store.readStream(stream)).find((event) => event.id === id);
-    if (earlier !== undefined) return this.resultOf(earlier);
+    const earlier = await this.revocations.recorded(id);
+    if (earlier !== undefined) return { userId: earlier.userId, issuedBefore: earlier.issuedBefore, position: earlier.position.toString() };
     const appended = await this.store.append(
       stream,
       [
@@ -90,10 +90,5 @@ export class TokenRevocationController {
     await this.store.flush?.();
     this.revocations.invalidate();
     return { userId: body.userId, issuedBefore, position: appended.position.toString() };
-  }
-
-  private resultOf(event: StoredEvent): TokenRevocationResult {
-    const data = event.data as { userId: string; issuedBefore: string };
-    return { userId: data.userId, issuedBefore: data.issuedBefore, position: event.position.toString() };
   }
 }

@@ -13,44 +13,81 @@ import { streams } from '../shared/streams.js';
 
 /** How long a process trusts what it read of the revocations before it asks the store again. */
 export const revocationsRefreshMs = 1_000;
+/** Events read at once when catching up with the revocations stream. */
+const revocationsPageSize = 5_000;
 
 /** Tokens issued at the same second as a revocation are revoked too: `iat` has whole seconds only. */
 interface Revocation {
   readonly issuedBeforeMs: number;
 }
 
+/** A revocation as recorded, for the answer to a retried request. */
+export interface RecordedRevocation {
+  readonly userId: string;
+  readonly issuedBefore: string;
+  readonly position: bigint;
+}
+
+/**
+ * What this process knows of the revocations stream, read once and then only what was appended since
+ * (a refresh reads the events after the last revision it read, a page at a time): one entry per user
+ * with a revocation and one per revocation recorded, whatever the number of users presenting tokens.
+ */
 @Injectable()
 export class TokenRevocations {
-  private byUser = new Map<string, Revocation>();
+  private readonly byUser = new Map<string, Revocation>();
+  private readonly byEventId = new Map<string, RecordedRevocation>();
   private readRevision: bigint | 'no-stream' = 'no-stream';
-  private checkedAtMs = Number.NEGATIVE_INFINITY;
+  /** When the last read of the store began: what it found is true of that moment at least. */
+  private readAtMs = Number.NEGATIVE_INFINITY;
+  private invalidatedAtMs = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** Whether a token of `userId` issued at `issuedAtSeconds` is revoked (as of at most a second ago). */
+  /** Whether a token of `userId` issued at `issuedAtSeconds` is revoked, by what a read begun at most a second ago found. */
   async isRevoked(userId: string, issuedAtSeconds: number): Promise<boolean> {
-    if (Date.now() - this.checkedAtMs >= revocationsRefreshMs) await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
+    await this.readSince(Math.max(Date.now() - revocationsRefreshMs + 1, this.invalidatedAtMs));
     const revocation = this.byUser.get(userId);
     return revocation !== undefined && issuedAtSeconds * 1000 < revocation.issuedBeforeMs;
   }
 
-  /** Forgets what it read: the next check reads the store (after a revocation this process recorded). */
+  /** The revocation recorded as event `eventId`, as the store holds it now (for a retried request). */
+  async recorded(eventId: string): Promise<RecordedRevocation | undefined> {
+    await this.readSince(Date.now());
+    return this.byEventId.get(eventId);
+  }
+
+  /** The next check reads the store again (after a revocation this process recorded). */
   invalidate(): void {
-    this.checkedAtMs = Number.NEGATIVE_INFINITY;
+    this.invalidatedAtMs = Date.now();
+  }
+
+  /** Users with a revocation known here (the memory this cache holds grows with them, not with callers). */
+  get usersRevoked(): number {
+    return this.byUser.size;
+  }
+
+  /** Waits for a read of the store begun at `notBeforeMs` or later: the one under way if it began then, else a new one. */
+  private async readSince(notBeforeMs: number): Promise<void> {
+    while (this.readAtMs < notBeforeMs) await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
   }
 
   private async refresh(): Promise<void> {
-    const revision = await this.store.streamRevision(streams.tokenRevocations());
-    this.checkedAtMs = Date.now();
-    if (revision === this.readRevision) return;
-    const byUser = new Map<string, Revocation>();
-    for (const event of await this.store.readStream(streams.tokenRevocations())) {
-      const { userId, issuedBefore } = event.data as { userId: string; issuedBefore: string };
-      const issuedBeforeMs = Date.parse(issuedBefore);
-      if (issuedBeforeMs > (byUser.get(userId)?.issuedBeforeMs ?? Number.NEGATIVE_INFINITY)) byUser.set(userId, { issuedBeforeMs });
+    const startedAtMs = Date.now();
+    const stream = streams.tokenRevocations();
+    for (;;) {
+      const fromRevision = this.readRevision === 'no-stream' ? 0n : this.readRevision + 1n;
+      const events = await this.store.readStream(stream, { fromRevision, maxCount: revocationsPageSize });
+      for (const event of events) {
+        const { userId, issuedBefore } = event.data as { userId: string; issuedBefore: string };
+        const issuedBeforeMs = Date.parse(issuedBefore);
+        if (issuedBeforeMs > (this.byUser.get(userId)?.issuedBeforeMs ?? Number.NEGATIVE_INFINITY)) this.byUser.set(userId, { issuedBeforeMs });
+        this.byEventId.set(event.id, { userId, issuedBefore, position: event.position });
+        this.readRevision = event.revision;
+      }
+      if (events.length < revocationsPageSize) break;
     }
-    this.byUser = byUser;
-    this.readRevision = revision;
+    this.readAtMs = startedAtMs;
   }
 }

@@ -3,6 +3,7 @@
 // them, with and without hashing. Each measurement runs in its own child process, so that its peak
 // RSS is its own. The history is generated once (through the real commands) and kept in
 // .bench/ for later runs; BENCH_EVENTS sets its size. Verification as auditors run it is measured too.
+// `replay.bench.ts generate` only makes sure the history exists (the soak bench reuses it).
 // @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
 import { printFigures } from './figures.mjs';
 import Database from 'better-sqlite3';
@@ -156,6 +157,11 @@ async function main(): Promise<void> {
   if (mode === 'replay') return void process.stdout.write(`${JSON.stringify(await replay())}\n`);
   if (mode === 'as-of') return void process.stdout.write(`${JSON.stringify(await asOf())}\n`);
   if (mode === 'verify') return void process.stdout.write(`${JSON.stringify(await verified())}\n`);
+  // For the soak bench: the history, generated if it is not in .bench/ yet, and where it is.
+  if (mode === 'generate') {
+    if (!existsSync(logPath)) await generate();
+    return void process.stdout.write(`${JSON.stringify({ logPath, macKeyHex: benchMacKey.toString('hex') })}\n`);
+  }
 
   if (!existsSync(logPath)) await generate();
   const raw = child('raw');

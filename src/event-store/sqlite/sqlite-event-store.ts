@@ -175,7 +175,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when append returns, even if the machine loses power.
     this.syncsEveryCommit = options.durability !== 'normal';
-    this.db.pragma(this.syncsEveryCommit ? 'synchronous = FULL' : 'synchronous = NORMAL');
     migrate(this.db);
 
     const prepare = (sql: string) => this.db.prepare(sql).safeIntegers(true);
@@ -199,6 +198,9 @@ export class SqliteEventStore implements EventStore {
       checkpointLast: prepare('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1').pluck(true),
       checkpointPage: prepare('SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ?').raw(true),
     };
+    // After the statements: SQLite applies PRAGMA synchronous when it prepares one (syncOn above
+    // would otherwise leave every store at FULL, `normal` included).
+    this.db.pragma(this.syncsEveryCommit ? 'synchronous = FULL' : 'synchronous = NORMAL');
     this.appendBatch = this.db.transaction((appends: readonly StreamAppend[], checks: readonly StreamCheck[]): BatchOutcome => {
       const replay = this.replayIfAlreadyAppended(appends);
       if (replay !== undefined) return { result: replay, dataVersion: undefined, heads: [] };
