@@ -174,8 +174,11 @@ export interface EventStore {
 }
 
 export interface CheckpointTable {
-  /** Adds one; append only. */
-  add(checkpoint: SignedDigestJson): Promise<void>;
+  /**
+   * Adds one; append only. Returns whether it was added: `false` when a checkpoint at its position is
+   * already kept (another service process on the same store signed it first), which is left as it is.
+   */
+  add(checkpoint: SignedDigestJson): Promise<boolean>;
   /** The last one added, or `undefined` when none was. */
   last(): Promise<SignedDigestJson | undefined>;
   /** Every one, by position. */

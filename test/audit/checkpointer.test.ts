@@ -152,4 +152,40 @@ describe('the checkpointer', () => {
       await store.close();
     }
   });
+  it('two service processes on one store ship each checkpoint once: the file holds what the table holds, and verify anchors the whole log with it', async () => {
+    const { path, store: storeA, checkpointer: processA, options, file, advance } = await ledger('two-processes');
+    // The second process: its own connection to the same file, its own checkpointer, the same keys and checkpoint file.
+    const storeB = new SqliteEventStore({ path, macKey });
+    const processB = new Checkpointer({ ...options, store: storeB });
+    try {
+      // Both have looked at the log before either signs: each knows only the start of it.
+      await processA.tick();
+      await processB.tick();
+      advance(5);
+      expect(await processA.checkpoint()).toBeDefined();
+      // B rolls on from A's checkpoint instead of signing the same stretch again from where it last looked.
+      expect(await processB.checkpoint()).toBeUndefined();
+      await storeB.append('test-process-b', someEvents(3), 'no-stream');
+      expect((await processB.checkpoint())?.position).toBe((await storeB.headPosition()).toString());
+      expect(await processA.checkpoint()).toBeUndefined();
+      // Both at once, over the same new events: one of them signs, and one line reaches the file.
+      await storeA.append('test-process-a', someEvents(2), 'no-stream');
+      const both = await Promise.all([processA.checkpoint(), processB.checkpoint()]);
+      expect(both.filter((signed) => signed !== undefined)).toHaveLength(1);
+
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const stored = await collect(storeA.checkpoints.all());
+      expect(lines.map((line) => (JSON.parse(line) as { position: string }).position)).toEqual(stored.map((checkpoint) => checkpoint.position));
+      expect(new Set(lines).size).toBe(lines.length);
+      expect(stored.map((checkpoint) => checkpoint.position)).toHaveLength(3);
+      const shipped = parseSavedDigests(readFileSync(file, 'utf8'), publicKey);
+      if (!('digests' in shipped)) throw new Error(shipped.error);
+      const head = await storeA.headPosition();
+      const report = await verifyLog(storeA, shipped.digests, undefined, macKey);
+      expect(report).toMatchObject({ ok: true, anchoredThrough: head, unanchoredEvents: 0, macChecked: true });
+    } finally {
+      await storeB.close();
+      await storeA.close();
+    }
+  });
 });

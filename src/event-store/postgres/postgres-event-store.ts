@@ -413,7 +413,11 @@ export class PostgresEventStore implements EventStore {
 
   readonly checkpoints: CheckpointTable = {
     add: async (checkpoint) => {
-      await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [checkpoint.position, JSON.stringify(checkpoint)]);
+      const { rowCount } = await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [
+        checkpoint.position,
+        JSON.stringify(checkpoint),
+      ]);
+      return rowCount === 1;
     },
     last: async () => {
       const { rows } = await this.query<{ signed: string }>('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1');

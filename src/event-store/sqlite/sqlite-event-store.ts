@@ -456,7 +456,7 @@ export class SqliteEventStore implements EventStore {
   readonly checkpoints: CheckpointTable = {
     add: async (checkpoint) => {
       this.assertOpen();
-      this.statements.checkpointAdd.run(BigInt(checkpoint.position), JSON.stringify(checkpoint));
+      return this.statements.checkpointAdd.run(BigInt(checkpoint.position), JSON.stringify(checkpoint)).changes === 1;
     },
     last: async () => {
       const text = await this.durableRead(() => this.statements.checkpointLast.get() as string | undefined);
