@@ -38,7 +38,7 @@ import {
   RecordCheck,
   computeEventHash,
   digestRecords,
-  verifyRecords,
+  verifyRecordPages,
   type ChainReadOptions,
   signedDigestFromText,
   type SignedDigestJson,
@@ -411,6 +411,10 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async *readChainPages(options: ChainReadOptions = {}): AsyncIterable<readonly ChainRecord[]> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
+  }
+
   readonly checkpoints: CheckpointTable = {
     add: async (checkpoint) => {
       const { rowCount } = await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [
@@ -431,7 +435,7 @@ export class PostgresEventStore implements EventStore {
     onProgress?: (eventsChecked: number, position: bigint) => void,
     recordChecks?: readonly RecordCheck[],
   ): Promise<VerifyReport> {
-    return verifyRecords(this.chainRecords(), {
+    return verifyRecordPages(this.readChainPages(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),

@@ -34,7 +34,7 @@ import {
   VerifyReport,
   computeEventHash,
   digestRecords,
-  verifyRecords,
+  verifyRecordPages,
   type ChainReadOptions,
   type RecordCheck,
   signedDigestFromText,
@@ -486,12 +486,16 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async *readChainPages(options: ChainReadOptions = {}): AsyncIterable<readonly ChainRecord[]> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
+  }
+
   async verify(
     digest?: LogDigest | readonly LogDigest[],
     onProgress?: (eventsChecked: number, position: bigint) => void,
     recordChecks?: readonly RecordCheck[],
   ): Promise<VerifyReport> {
-    return verifyRecords(this.chainRecords(), {
+    return verifyRecordPages(this.readChainPages(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
