@@ -393,7 +393,8 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
             });
           }
         }
-        if (head === undefined) heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
+        // Most streams hold one event: their head's link to the genesis is the one shared string, not a copy per stream.
+        if (head === undefined) heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash === GENESIS_HASH ? GENESIS_HASH : record.prevHash, position });
         else {
           // In place: one object per stream, not one per event.
           head.revision = revision;
