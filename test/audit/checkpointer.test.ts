@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Checkpointer, type CheckpointerOptions } from '../../src/audit/checkpointer.js';
 import { parseSavedDigests } from '../../src/audit/checkpoints.js';
-import { publicKeyPemOf, readPublicKey, verifySignedDigest } from '../../src/audit/signing.js';
+import { publicKeyPemOf, readPublicKey, signDigest, verifySignedDigest } from '../../src/audit/signing.js';
 import { mergeDigests, storedCheckpoints, verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect, someEvents } from '../support/events.js';
+import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { forgedHashOf, type EventRowForTampering } from '../support/tamper-rows.js';
 
 const macKey = createHash('sha256').update('checkpointer test MAC key').digest();
@@ -186,6 +188,25 @@ describe('the checkpointer', () => {
     } finally {
       await storeB.close();
       await storeA.close();
+    }
+  });
+  it('on PostgreSQL too, the checkpoint table takes a position once and tells a second writer it was taken', async () => {
+    if (!(await postgresAvailability('checkpoint table on PostgreSQL'))) return;
+    const schema = freshSchemaName('ledger_checkpointer_');
+    const first = await PostgresEventStore.open({ connectionString: postgresUrl, schema, macKey });
+    const second = await PostgresEventStore.open({ connectionString: postgresUrl, schema, macKey });
+    try {
+      await first.append('test-postgres', someEvents(3), 'no-stream');
+      const digest = await first.digest();
+      const signed = signDigest(digest, signingKey, new Date('2026-03-02T08:00:05Z'));
+      expect(await first.checkpoints.add(signed)).toBe(true);
+      // The second process signed the same position a second later: the table keeps the first.
+      expect(await second.checkpoints.add(signDigest(digest, signingKey, new Date('2026-03-02T08:00:06Z')))).toBe(false);
+      expect(await collect(second.checkpoints.all())).toEqual([signed]);
+    } finally {
+      await second.close();
+      await first.close();
+      await dropSchema(schema);
     }
   });
 });
