@@ -1,5 +1,8 @@
 // A chart in a Preact component. The chart library is loaded on first use, so that pages without a
-// chart never download or parse it.
+// chart never download or parse it, and only once a chart is on the page: after the figures it draws
+// were rendered (the effect runs after that paint), so that evaluating the library never holds back
+// the figures and tables a person came for. A chart carries `data-drawing` until it is drawn; pending
+// reads carry `data-loading`.
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { tr } from './i18n';
@@ -8,20 +11,13 @@ export type ChartOption = EChartsCoreOption;
 
 let library: Promise<typeof import('./echarts-setup')> | null = null;
 
-/** Starts fetching the chart library now (a page that draws charts, before its reads come back). */
-export function preloadCharts(): void {
-  library ??= import('./echarts-setup');
-  // A failure is reported by the chart that waits for it.
-  library.catch(() => undefined);
-}
-
 /** A chart; `label` names it for screen readers (the figures are also in a table beside it). */
 export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
   const latest = useRef(option);
   latest.current = option;
-  // Marked as loading until first drawn, like a read in flight: the page is not shown before its charts.
+  // Marked until first drawn: the page's figures are shown before it, its charts once none is marked.
   const [state, setState] = useState<'loading' | 'drawn' | 'failed'>('loading');
   useEffect(() => {
     let live = true;
@@ -49,7 +45,7 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
     chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
   }, [option]);
   return (
-    <div class="chart" ref={element} role="img" aria-label={label} data-loading={state === 'loading' ? '' : undefined} style={{ height: `${height}px` }}>
+    <div class="chart" ref={element} role="img" aria-label={label} data-drawing={state === 'loading' ? '' : undefined} style={{ height: `${height}px` }}>
       {state === 'failed' && <p class="muted">{tr('图表未能加载,数据见表格。', 'The chart could not be loaded; the figures are in the table.')}</p>}
     </div>
   );

@@ -84,7 +84,8 @@ export class Checkpointer {
   /** Takes a checkpoint when N events or T seconds have gone unanchored. */
   async tick(): Promise<void> {
     const head = await this.options.store.headPosition();
-    const anchor = await this.anchorNow();
+    // Nothing past the checkpoint this process knows: no need to ask the store for a later one.
+    const anchor = this.anchor !== undefined && head <= this.anchor.digest.position ? this.anchor : await this.anchorNow();
     if (head <= anchor.digest.position) {
       this.unanchoredSince = undefined;
       return;
@@ -138,25 +139,34 @@ export class Checkpointer {
     const digest = accumulator.value;
     if (digest.eventCount === anchor.digest.eventCount) return undefined;
     const signed = signDigest(digest, this.options.signingKey, this.options.clock());
-    await this.options.store.checkpoints?.add(signed);
-    if (this.options.file !== undefined) {
+    // Another service process on the same store may have signed this position a moment earlier: the
+    // table keeps the first, and only the process whose row it is ships it to the file, so that the
+    // file holds each checkpoint once. (A store without a table leaves the file to each process.)
+    const added = (await this.options.store.checkpoints?.add(signed)) ?? true;
+    if (added && this.options.file !== undefined) {
       await mkdir(dirname(this.options.file), { recursive: true });
       await appendFile(this.options.file, `${JSON.stringify(signed)}\n`, { mode: 0o644 });
     }
     this.anchor = { digest, macPrevious, macSeen };
     this.unanchoredSince = undefined;
+    if (!added) return undefined;
     this.options.log.info('checkpoint signed', { position: signed.position, eventCount: signed.eventCount });
     return signed;
   }
 
   /**
-   * The last checkpoint: known, or the last one the store keeps that is signed with this key (one
-   * that is not was not written by this service, and is passed over), or the start of the log.
+   * The last checkpoint: the last one the store keeps that is signed with this key, when it is later
+   * than the one this process knows (another service process on the same store signed it: rolling on
+   * from it, the two never sign the same stretch twice), or the one this process knows, or the start
+   * of the log. A stored one not signed with this key was not written by this service, and is passed
+   * over.
    */
   private async anchorNow(): Promise<Anchor> {
-    if (this.anchor !== undefined) return this.anchor;
+    const known = this.anchor;
     const last = await this.options.store.checkpoints?.last();
+    if (known !== undefined && (last === undefined || BigInt(last.position) <= known.digest.position)) return known;
     const digest = last === undefined ? undefined : verifySignedDigest(last, this.options.signingKey);
+    if (known !== undefined && digest === undefined) return known;
     if (last !== undefined && digest === undefined) {
       this.options.log.error('the last stored checkpoint is not signed with this service key: checkpoints start again from the beginning of the log', { position: last.position });
     }

@@ -3,7 +3,7 @@
 // checkpoints the store keeps, and the running totals the domain's streams carry.
 import type { KeyObject } from 'node:crypto';
 import type { EventStore } from '../event-store/event-store.js';
-import { verifyRecords, type LogDigest, type VerifyReport } from '../event-store/hash-chain.js';
+import { verifyRecordPages, verifyRecords, type LogDigest, type VerifyReport } from '../event-store/hash-chain.js';
 import { runningTotalsCheck } from './running-totals.js';
 import { savedDigestCountMax } from './checkpoints.js';
 import { verifySignedDigest } from './signing.js';
@@ -14,13 +14,14 @@ export function verifyLog(
   onProgress?: (eventsChecked: number, position: bigint) => void,
   macKey?: Buffer,
 ): Promise<VerifyReport> {
-  return verifyRecords(store.readChain(), {
+  const options = {
     positionsAreDense: store.positionsAreDense,
     recordChecks: [runningTotalsCheck()],
     ...(digest === undefined ? {} : { digest }),
     ...(onProgress === undefined ? {} : { onProgress }),
     ...(macKey === undefined ? {} : { macKey }),
-  });
+  };
+  return store.readChainPages === undefined ? verifyRecords(store.readChain(), options) : verifyRecordPages(store.readChainPages(), options);
 }
 
 export interface StoredCheckpoints {

@@ -152,6 +152,9 @@ export interface EventStore {
   /** The log as hashed (the stored data text, and each event's MAC), in global order, for verification. */
   readChain(options?: ChainReadOptions): AsyncIterable<ChainRecord>;
 
+  /** `readChain` a page at a time, where the store reads in pages (absent: one record at a time). */
+  readChainPages?(options?: ChainReadOptions): AsyncIterable<readonly ChainRecord[]>;
+
   /**
    * Signed checkpoints kept in the store beside the log (absent: the store keeps none; the checkpoint
    * file is then the only copy). See audit/checkpointer.ts for why a table and not an event.
@@ -174,8 +177,11 @@ export interface EventStore {
 }
 
 export interface CheckpointTable {
-  /** Adds one; append only. */
-  add(checkpoint: SignedDigestJson): Promise<void>;
+  /**
+   * Adds one; append only. Returns whether it was added: `false` when a checkpoint at its position is
+   * already kept (another service process on the same store signed it first), which is left as it is.
+   */
+  add(checkpoint: SignedDigestJson): Promise<boolean>;
   /** The last one added, or `undefined` when none was. */
   last(): Promise<SignedDigestJson | undefined>;
   /** Every one, by position. */

@@ -134,23 +134,25 @@ export function signedDigestFromText(text: string): SignedDigestJson | undefined
 export class DigestAccumulator {
   private hashCurrent: string;
   private positionLast: bigint;
-  private eventCountSeen: bigint;
+  private readonly eventCountFrom: bigint;
+  /** Events added since `eventCountFrom`: a number, not a bigint allocated anew for every event. */
+  private eventCountAdded = 0;
 
   /** From the start of the log, or rolling on from a digest of it up to some position. */
   constructor(from?: LogDigest) {
     this.hashCurrent = from?.hash ?? GENESIS_HASH;
     this.positionLast = from?.position ?? 0n;
-    this.eventCountSeen = from?.eventCount ?? 0n;
+    this.eventCountFrom = from?.eventCount ?? 0n;
   }
 
   add(position: bigint, eventHash: string): void {
     this.hashCurrent = oneShotHash('sha256', `${this.hashCurrent}:${position}:${eventHash}`, 'hex');
     this.positionLast = position;
-    this.eventCountSeen += 1n;
+    this.eventCountAdded += 1;
   }
 
   get value(): LogDigest {
-    return { position: this.positionLast, eventCount: this.eventCountSeen, hash: this.hashCurrent };
+    return { position: this.positionLast, eventCount: this.eventCountFrom + BigInt(this.eventCountAdded), hash: this.hashCurrent };
   }
 }
 
@@ -231,7 +233,19 @@ export interface VerifyOptions {
 export type RecordCheck = (record: ChainRecord) => VerifyFinding | undefined;
 
 /** Streams the log once, in global order, in memory proportional to the number of streams. */
-export async function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
+export function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
+  return verifyRecordPages(onePerPage(records), options);
+}
+
+async function* onePerPage(records: AsyncIterable<ChainRecord>): AsyncIterable<readonly ChainRecord[]> {
+  for await (const record of records) yield [record];
+}
+
+/**
+ * `verifyRecords` over the log as the store reads it, a page at a time: one await per page, not per
+ * event, on a check that runs once per event of the whole log.
+ */
+export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecord[]>, options: VerifyOptions): Promise<VerifyReport> {
   const heads = new Map<string, StreamHead>();
   // Revisions found missing in a stream; a missing revision that turns up later was moved, not removed.
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
@@ -239,6 +253,9 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
   const accumulator = new DigestAccumulator();
   const checkpoints = [options.digest ?? []].flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   let checkpointNext = 0;
+  // Read for every event: kept apart from the digests, and the option in a local.
+  const checkpointPositions = checkpoints.map((checkpoint) => checkpoint.position);
+  const positionsAreDense = options.positionsAreDense;
   let anchoredThrough = 0n;
   let anchorBroken = false;
   let eventsAfterLastCheckpoint = 0;
@@ -285,126 +302,137 @@ export async function verifyRecords(records: AsyncIterable<ChainRecord>, options
     });
   };
 
-  for await (const record of records) {
-    eventsChecked += 1;
-    if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
+  for await (const page of pages) {
+    for (const record of page) {
+      eventsChecked += 1;
+      if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
-    while (checkpointNext < checkpoints.length && record.position > defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position) checkNextCheckpoint();
-    if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
+      while (checkpointNext < checkpoints.length && record.position > (checkpointPositions[checkpointNext] ?? record.position)) checkNextCheckpoint();
+      if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
 
-    if (options.positionsAreDense && record.position !== positionLast + 1n) {
-      report({
-        kind: 'removed',
-        position: positionLast + 1n,
-        stream: null,
-        detail: `positions ${positionLast + 1n}..${record.position - 1n} are missing from the log`,
-      });
-    }
-    positionLast = record.position;
+      const positionExpected = positionLast + 1n;
+      if (positionsAreDense && record.position !== positionExpected) {
+        report({
+          kind: 'removed',
+          position: positionExpected,
+          stream: null,
+          detail: `positions ${positionExpected}..${record.position - 1n} are missing from the log`,
+        });
+      }
+      positionLast = record.position;
 
-    const { position, stream, revision } = record;
-    const hashVersion = eventHashVersionOf(record);
-    if (hashVersion === undefined) {
-      report({
-        kind: 'changed',
-        position,
-        stream,
-        detail: `event ${record.id} (${stream}@${revision}) does not match its hash: its content was changed`,
-      });
-    } else if (hashVersion === eventHashVersionCurrent) {
-      currentHashFrom ??= position;
-    } else if (currentHashFrom !== undefined) {
-      report({
-        kind: 'changed',
-        position,
-        stream,
-        detail: `event ${record.id} (${stream}@${revision}) is hashed with version ${hashVersion} after events of version ${eventHashVersionCurrent} (from position ${currentHashFrom}): it was rewritten`,
-      });
-    } else {
-      legacyHashEvents += 1;
-    }
-    if (commitMac !== undefined) {
-      const mac = record.mac ?? null;
-      if (mac === null) {
-        if (macFrom === undefined) unkeyedEvents += 1;
-        else
-          report({
-            kind: 'forged',
-            position,
-            stream,
-            detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
-          });
+      const { position, stream, revision } = record;
+      const hashVersion = eventHashVersionOf(record);
+      if (hashVersion === undefined) {
+        report({
+          kind: 'changed',
+          position,
+          stream,
+          detail: `event ${record.id} (${stream}@${revision}) does not match its hash: its content was changed`,
+        });
+      } else if (hashVersion === eventHashVersionCurrent) {
+        currentHashFrom ??= position;
+      } else if (currentHashFrom !== undefined) {
+        report({
+          kind: 'changed',
+          position,
+          stream,
+          detail: `event ${record.id} (${stream}@${revision}) is hashed with version ${hashVersion} after events of version ${eventHashVersionCurrent} (from position ${currentHashFrom}): it was rewritten`,
+        });
       } else {
-        macFrom ??= position;
-        if (commitMac.check(mac, macPrevious, position, record.hash, record.metadata.commandId === commandPrevious) === undefined) {
-          report({
-            kind: 'forged',
-            position,
-            stream,
-            detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
-          });
-        }
+        legacyHashEvents += 1;
       }
-      macPrevious = mac;
-      commandPrevious = record.metadata.commandId;
-    }
-    for (const check of recordChecks) {
-      const finding = check(record);
-      if (finding !== undefined) report(finding);
-    }
-
-    const head = heads.get(stream);
-    const revisionExpected = head === undefined ? 0n : head.revision + 1n;
-    if (revision === revisionExpected) {
-      const linkExpected = head === undefined ? GENESIS_HASH : head.hash;
-      if (record.prevHash !== linkExpected) {
-        if (head !== undefined && record.prevHash === head.prevHash) {
-          report({
-            kind: 'inserted',
-            position: head.position,
-            stream,
-            detail: `the event at position ${head.position} (${stream}@${head.revision}) is not in the chain its successor at position ${position} was written on: it was inserted`,
-          });
+      if (commitMac !== undefined) {
+        const mac = record.mac ?? null;
+        if (mac === null) {
+          if (macFrom === undefined) unkeyedEvents += 1;
+          else
+            report({
+              kind: 'forged',
+              position,
+              stream,
+              detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
+            });
         } else {
-          report({
-            kind: 'changed',
-            position: head?.position ?? position,
-            stream,
-            detail: `the chain of ${stream} breaks before revision ${revision} (position ${position}): the event before it was rewritten`,
-          });
+          macFrom ??= position;
+          if (commitMac.check(mac, macPrevious, position, record.hash, record.metadata.commandId === commandPrevious) === undefined) {
+            report({
+              kind: 'forged',
+              position,
+              stream,
+              detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
+            });
+          }
         }
+        macPrevious = mac;
+        commandPrevious = record.metadata.commandId;
       }
-      heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
-    } else if (revision > revisionExpected) {
-      const findingIndex = report({
-        kind: 'removed',
-        position,
-        stream,
-        detail: `${stream} jumps from revision ${revisionExpected - 1n} to ${revision} at position ${position}: revisions ${revisionExpected}..${revision - 1n} are missing`,
-      });
-      gaps.set(stream, { from: revisionExpected, to: revision - 1n, findingIndex });
-      heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
-    } else {
-      const gap = gaps.get(stream);
-      if (gap !== undefined && revision >= gap.from && revision <= gap.to) {
-        const moved = findings[gap.findingIndex];
-        if (moved !== undefined && moved.kind === 'removed') {
-          findings[gap.findingIndex] = {
-            ...moved,
-            kind: 'reordered',
-            detail: `${stream}@${revision} was moved after later events of its stream (found at position ${position})`,
-          };
-        }
+      for (const check of recordChecks) {
+        const finding = check(record);
+        if (finding !== undefined) report(finding);
       }
-      report({
-        kind: 'reordered',
-        position,
-        stream,
-        detail: `${stream}@${revision} appears at position ${position}, after revision ${head?.revision ?? -1n} of its stream`,
-      });
-    }
 
-    accumulator.add(position, record.hash);
+      const head = heads.get(stream);
+      const revisionExpected = head === undefined ? 0n : head.revision + 1n;
+      if (revision === revisionExpected) {
+        const linkExpected = head === undefined ? GENESIS_HASH : head.hash;
+        if (record.prevHash !== linkExpected) {
+          if (head !== undefined && record.prevHash === head.prevHash) {
+            report({
+              kind: 'inserted',
+              position: head.position,
+              stream,
+              detail: `the event at position ${head.position} (${stream}@${head.revision}) is not in the chain its successor at position ${position} was written on: it was inserted`,
+            });
+          } else {
+            report({
+              kind: 'changed',
+              position: head?.position ?? position,
+              stream,
+              detail: `the chain of ${stream} breaks before revision ${revision} (position ${position}): the event before it was rewritten`,
+            });
+          }
+        }
+        // Most streams hold one event: their head's link to the genesis is the one shared string, not a copy per stream.
+        if (head === undefined) heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash === GENESIS_HASH ? GENESIS_HASH : record.prevHash, position });
+        else {
+          // In place: one object per stream, not one per event.
+          head.revision = revision;
+          head.hash = record.hash;
+          head.prevHash = record.prevHash;
+          head.position = position;
+        }
+      } else if (revision > revisionExpected) {
+        const findingIndex = report({
+          kind: 'removed',
+          position,
+          stream,
+          detail: `${stream} jumps from revision ${revisionExpected - 1n} to ${revision} at position ${position}: revisions ${revisionExpected}..${revision - 1n} are missing`,
+        });
+        gaps.set(stream, { from: revisionExpected, to: revision - 1n, findingIndex });
+        heads.set(stream, { revision, hash: record.hash, prevHash: record.prevHash, position });
+      } else {
+        const gap = gaps.get(stream);
+        if (gap !== undefined && revision >= gap.from && revision <= gap.to) {
+          const moved = findings[gap.findingIndex];
+          if (moved !== undefined && moved.kind === 'removed') {
+            findings[gap.findingIndex] = {
+              ...moved,
+              kind: 'reordered',
+              detail: `${stream}@${revision} was moved after later events of its stream (found at position ${position})`,
+            };
+          }
+        }
+        report({
+          kind: 'reordered',
+          position,
+          stream,
+          detail: `${stream}@${revision} appears at position ${position}, after revision ${head?.revision ?? -1n} of its stream`,
+        });
+      }
+
+      accumulator.add(position, record.hash);
+    }
   }
 
   while (checkpointNext < checkpoints.length && defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position <= positionLast) checkNextCheckpoint();

@@ -18,6 +18,7 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { digestToJson } from '../../src/event-store/hash-chain.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
+import { appendFormulaHistory, formulaApplicationId, formulas } from '../support/formula-history.js';
 import type { KeyObject } from 'node:crypto';
 import { SIGNING_KEY } from '../../src/audit/audit.module.js';
 import { Checkpointer } from '../../src/audit/checkpointer.js';
@@ -39,6 +40,7 @@ describe('audit endpoints', () => {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     await generateSynthetic((await openLedgerCommands(app.get<EventStore>(EVENT_STORE))).commands, { applications: 20, seed: 4 });
+    await appendFormulaHistory(app.get<EventStore>(EVENT_STORE));
     bearer = `Bearer ${await mintToken(secret, { sub: 'auditor-1', roles: ['auditor'] })}`;
   });
 
@@ -55,8 +57,14 @@ describe('audit endpoints', () => {
     const rows = parse(business.text, { bom: true }) as string[][];
     expect(rows[0]![7]).toBe('企业名称');
     expect(rows.slice(1).every((row) => row[13] !== 'CommandProcessed')).toBe(true);
+    const ours = rows.filter((row) => row[4] === formulaApplicationId);
+    expect(ours[0]![7]).toBe(`'${formulas.name}`);
+    expect(ours[0]![11]).toBe(`'${formulas.actorId}`);
+    expect(ours.some((row) => row[10] === `'${formulas.reason}`)).toBe(true);
     const events = await get('/api/audit/events?format=csv&view=events&limit=5').expect(200);
     expect((parse(events.text, { bom: true }) as string[][]).map((row) => row[0])).toEqual(['position', '1', '2', '3', '4', '5']);
+    const allEvents = parse((await get('/api/audit/events?format=csv&view=events').expect(200)).text, { bom: true }) as string[][];
+    expect(allEvents.find((row) => row[2] === 'ApplicationRejected' && row[8] === formulaApplicationId)?.[11]).toBe(`'${formulas.reason}`);
     expect((await get('/api/audit/events?format=csv&view=pivot').expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -77,6 +85,13 @@ describe('audit endpoints', () => {
     expect(approved.getCell(9).type).toBe(ExcelJS.ValueType.Number);
     expect(approved.getCell(2).type).toBe(ExcelJS.ValueType.Date);
     expect(approved.getCell(8).value).toMatch(/^合成企业[0-9]+有限公司$/);
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row) => rows.push(row));
+    const ours = rows.filter((row) => row.getCell(5).value === formulaApplicationId);
+    expect(ours[0]!.getCell(8).value).toBe(formulas.name);
+    expect(ours[0]!.getCell(8).type).toBe(ExcelJS.ValueType.String);
+    expect(ours.some((row) => row.getCell(11).value === formulas.reason)).toBe(true);
+    for (const row of rows) row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula));
   });
 
   it('verifies against saved checkpoints, and reports what no checkpoint anchors', async () => {

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Checkpointer, type CheckpointerOptions } from '../../src/audit/checkpointer.js';
 import { parseSavedDigests } from '../../src/audit/checkpoints.js';
-import { publicKeyPemOf, readPublicKey, verifySignedDigest } from '../../src/audit/signing.js';
+import { publicKeyPemOf, readPublicKey, signDigest, verifySignedDigest } from '../../src/audit/signing.js';
 import { mergeDigests, storedCheckpoints, verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect, someEvents } from '../support/events.js';
+import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { forgedHashOf, type EventRowForTampering } from '../support/tamper-rows.js';
 
 const macKey = createHash('sha256').update('checkpointer test MAC key').digest();
@@ -150,6 +152,61 @@ describe('the checkpointer', () => {
       expect(await collect(store.checkpoints!.all())).toHaveLength(2);
     } finally {
       await store.close();
+    }
+  });
+  it('two service processes on one store ship each checkpoint once: the file holds what the table holds, and verify anchors the whole log with it', async () => {
+    const { path, store: storeA, checkpointer: processA, options, file, advance } = await ledger('two-processes');
+    // The second process: its own connection to the same file, its own checkpointer, the same keys and checkpoint file.
+    const storeB = new SqliteEventStore({ path, macKey });
+    const processB = new Checkpointer({ ...options, store: storeB });
+    try {
+      // Both have looked at the log before either signs: each knows only the start of it.
+      await processA.tick();
+      await processB.tick();
+      advance(5);
+      expect(await processA.checkpoint()).toBeDefined();
+      // B rolls on from A's checkpoint instead of signing the same stretch again from where it last looked.
+      expect(await processB.checkpoint()).toBeUndefined();
+      await storeB.append('test-process-b', someEvents(3), 'no-stream');
+      expect((await processB.checkpoint())?.position).toBe((await storeB.headPosition()).toString());
+      expect(await processA.checkpoint()).toBeUndefined();
+      // Both at once, over the same new events: one of them signs, and one line reaches the file.
+      await storeA.append('test-process-a', someEvents(2), 'no-stream');
+      const both = await Promise.all([processA.checkpoint(), processB.checkpoint()]);
+      expect(both.filter((signed) => signed !== undefined)).toHaveLength(1);
+
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const stored = await collect(storeA.checkpoints.all());
+      expect(lines.map((line) => (JSON.parse(line) as { position: string }).position)).toEqual(stored.map((checkpoint) => checkpoint.position));
+      expect(new Set(lines).size).toBe(lines.length);
+      expect(stored.map((checkpoint) => checkpoint.position)).toHaveLength(3);
+      const shipped = parseSavedDigests(readFileSync(file, 'utf8'), publicKey);
+      if (!('digests' in shipped)) throw new Error(shipped.error);
+      const head = await storeA.headPosition();
+      const report = await verifyLog(storeA, shipped.digests, undefined, macKey);
+      expect(report).toMatchObject({ ok: true, anchoredThrough: head, unanchoredEvents: 0, macChecked: true });
+    } finally {
+      await storeB.close();
+      await storeA.close();
+    }
+  });
+  it('on PostgreSQL too, the checkpoint table takes a position once and tells a second writer it was taken', async () => {
+    if (!(await postgresAvailability('checkpoint table on PostgreSQL'))) return;
+    const schema = freshSchemaName('ledger_checkpointer_');
+    const first = await PostgresEventStore.open({ connectionString: postgresUrl, schema, macKey });
+    const second = await PostgresEventStore.open({ connectionString: postgresUrl, schema, macKey });
+    try {
+      await first.append('test-postgres', someEvents(3), 'no-stream');
+      const digest = await first.digest();
+      const signed = signDigest(digest, signingKey, new Date('2026-03-02T08:00:05Z'));
+      expect(await first.checkpoints.add(signed)).toBe(true);
+      // The second process signed the same position a second later: the table keeps the first.
+      expect(await second.checkpoints.add(signDigest(digest, signingKey, new Date('2026-03-02T08:00:06Z')))).toBe(false);
+      expect(await collect(second.checkpoints.all())).toEqual([signed]);
+    } finally {
+      await second.close();
+      await first.close();
+      await dropSchema(schema);
     }
   });
 });

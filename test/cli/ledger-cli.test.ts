@@ -5,8 +5,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { jwtVerify } from 'jose';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { appendFormulaHistory, formulaApplicationId, formulas } from '../support/formula-history.js';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
 
 const run = promisify(execFile);
@@ -244,15 +247,23 @@ describe('ledger CLI', () => {
   );
 
   it(
-    'exports CSV for Excel to a file (UTF-8 BOM, Chinese intact), .xlsx with typed cells, and JSON Lines from a position',
+    'exports CSV for Excel to a file (UTF-8 BOM, Chinese intact, formulas neutralised), .xlsx with typed cells, and JSON Lines from a position',
     async () => {
       const path = copy('export');
+      const store = new SqliteEventStore({ path });
+      await appendFormulaHistory(store);
+      await store.close();
       const out = join(dir, 'events.csv');
       expect((await ledger(path, ['export', '--format', 'csv', '--out', out])).code).toBe(0);
       const bytes = readFileSync(out);
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-      expect(bytes.toString('utf8')).toContain('合成企业');
-      expect(bytes.toString('utf8')).toContain('企业名称');
+      const rows = parse(bytes.toString('utf8'), { bom: true }) as string[][];
+      expect(rows[0]![7]).toBe('企业名称');
+      expect(rows.some((row) => /^合成企业[0-9]+有限公司$/.test(row[7]!))).toBe(true);
+      const ours = rows.filter((row) => row[4] === formulaApplicationId);
+      expect(ours[0]![7]).toBe(`'${formulas.name}`);
+      expect(ours[0]![11]).toBe(`'${formulas.actorId}`);
+      expect(ours.some((row) => row[10] === `'${formulas.reason}`)).toBe(true);
       const xlsx = join(dir, 'events.xlsx');
       expect((await ledger(path, ['export', '--format', 'xlsx', '--view', 'events', '--out', xlsx])).code).toBe(0);
       const workbook = new ExcelJS.Workbook();
@@ -260,6 +271,13 @@ describe('ledger CLI', () => {
       const sheet = workbook.worksheets[0]!;
       expect(sheet.getRow(1).getCell(1).value).toBe('position');
       expect(sheet.getRow(2).getCell(1).type).toBe(ExcelJS.ValueType.Number);
+      const sheetRows: ExcelJS.Row[] = [];
+      sheet.eachRow((row) => sheetRows.push(row));
+      const rejectedRow = sheetRows.find((row) => row.getCell(3).value === 'ApplicationRejected' && row.getCell(9).value === formulaApplicationId)!;
+      expect(rejectedRow.getCell(12).value).toBe(formulas.reason);
+      expect(rejectedRow.getCell(12).type).toBe(ExcelJS.ValueType.String);
+      // Nothing in the sheet is a formula.
+      for (const row of sheetRows) row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula));
       expect(sheet.rowCount - 1).toBe(Number(JSON.parse((await ledger(path, ['digest'])).stdout).eventCount));
       const jsonl = (await ledger(path, ['export', '--format', 'jsonl', '--from-position', '100'])).stdout.trim().split('\n');
       expect(JSON.parse(jsonl[0]!)).toMatchObject({ position: '100' });

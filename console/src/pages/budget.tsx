@@ -1,7 +1,7 @@
 // Supervisors' budget dashboard: one programme-year, now or as of a past day or log position.
 import { useMemo, useState } from 'preact/hooks';
 import { get } from '../api';
-import { Chart, preloadCharts, type ChartOption } from '../chart';
+import { Chart, type ChartOption } from '../chart';
 import { beijingToday, beijingYear, chartValue, endOfBeijingDay, fenOf, percent, wan } from '../format';
 import { lang, tr } from '../i18n';
 import { programmeName, usePrograms, type Budget } from '../records';
@@ -41,8 +41,6 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
 
   const budget = useLoad(() => get<Budget>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}${asOfQuery}`), [programmeId, year, asOfQuery]);
   const breakdown = useLoad(() => get<Breakdown>(`/api/budgets/${encodeURIComponent(programmeId)}/${year}/breakdown${asOfQuery}`), [programmeId, year, asOfQuery]);
-  // The chart library is evaluated while the service answers these reads, not before they are sent.
-  preloadCharts();
   const until = asOfKind === 'date' && asOf !== null ? asOfText : beijingToday();
   const months = useMemo(() => (breakdown.data === undefined || asOfKind === 'position' ? [] : monthsShown(breakdown.data, year, until)), [breakdown.data, year, until, asOfKind]);
 

@@ -38,7 +38,7 @@ import {
   RecordCheck,
   computeEventHash,
   digestRecords,
-  verifyRecords,
+  verifyRecordPages,
   type ChainReadOptions,
   signedDigestFromText,
   type SignedDigestJson,
@@ -411,9 +411,17 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async *readChainPages(options: ChainReadOptions = {}): AsyncIterable<readonly ChainRecord[]> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
+  }
+
   readonly checkpoints: CheckpointTable = {
     add: async (checkpoint) => {
-      await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [checkpoint.position, JSON.stringify(checkpoint)]);
+      const { rowCount } = await this.query('INSERT INTO checkpoints (position, signed) VALUES ($1, $2) ON CONFLICT (position) DO NOTHING', [
+        checkpoint.position,
+        JSON.stringify(checkpoint),
+      ]);
+      return rowCount === 1;
     },
     last: async () => {
       const { rows } = await this.query<{ signed: string }>('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1');
@@ -427,7 +435,7 @@ export class PostgresEventStore implements EventStore {
     onProgress?: (eventsChecked: number, position: bigint) => void,
     recordChecks?: readonly RecordCheck[],
   ): Promise<VerifyReport> {
-    return verifyRecords(this.chainRecords(), {
+    return verifyRecordPages(this.readChainPages(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),

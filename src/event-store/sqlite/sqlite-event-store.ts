@@ -34,7 +34,7 @@ import {
   VerifyReport,
   computeEventHash,
   digestRecords,
-  verifyRecords,
+  verifyRecordPages,
   type ChainReadOptions,
   type RecordCheck,
   signedDigestFromText,
@@ -458,7 +458,7 @@ export class SqliteEventStore implements EventStore {
   readonly checkpoints: CheckpointTable = {
     add: async (checkpoint) => {
       this.assertOpen();
-      this.statements.checkpointAdd.run(BigInt(checkpoint.position), JSON.stringify(checkpoint));
+      return this.statements.checkpointAdd.run(BigInt(checkpoint.position), JSON.stringify(checkpoint)).changes === 1;
     },
     last: async () => {
       const text = await this.durableRead(() => this.statements.checkpointLast.get() as string | undefined);
@@ -488,12 +488,16 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async *readChainPages(options: ChainReadOptions = {}): AsyncIterable<readonly ChainRecord[]> {
+    for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
+  }
+
   async verify(
     digest?: LogDigest | readonly LogDigest[],
     onProgress?: (eventsChecked: number, position: bigint) => void,
     recordChecks?: readonly RecordCheck[],
   ): Promise<VerifyReport> {
-    return verifyRecords(this.chainRecords(), {
+    return verifyRecordPages(this.readChainPages(), {
       positionsAreDense: this.positionsAreDense,
       ...(digest === undefined ? {} : { digest }),
       ...(onProgress === undefined ? {} : { onProgress }),
