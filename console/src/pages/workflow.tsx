@@ -708,8 +708,13 @@ function AfterApproval({ application, done }: { application: Application; done: 
   const [reason, setReason] = useState('');
   const [amount, setAmount] = useState('');
   const [fraud, setFraud] = useState(false);
+  // A fraud's ban ends on a day the decision sets (Wuhan art. 12): there is no permanent ban.
+  const [banUntil, setBanUntil] = useState('');
   const revoke = useAction(() => post(`/api/applications/${application.applicationId}/revocation`, { reason }), done);
-  const clawback = useAction(() => post(`/api/applications/${application.applicationId}/clawbacks`, { amount: amount.trim(), reason, fraud }), done);
+  const clawback = useAction(
+    () => post(`/api/applications/${application.applicationId}/clawbacks`, { amount: amount.trim(), reason, fraud, ...(fraud ? { banUntil } : {}) }),
+    done,
+  );
   const paid = fenOf(application.paid) > 0n;
   return (
     <div class="card">
@@ -726,7 +731,16 @@ function AfterApproval({ application, done }: { application: Application; done: 
             <label>
               <input type="checkbox" checked={fraud} onChange={(e) => setFraud((e.target as HTMLInputElement).checked)} /> {tr('骗取补贴', 'fraud')}
             </label>
-            <button type="button" disabled={clawback.busy || reason.trim() === '' || amount.trim() === ''} onClick={() => void clawback.act()}>
+            {fraud && (
+              <Field label={tr('禁止申报至', 'Banned until')}>
+                <input type="date" value={banUntil} required onInput={(e) => setBanUntil(value(e))} />
+              </Field>
+            )}
+            <button
+              type="button"
+              disabled={clawback.busy || reason.trim() === '' || amount.trim() === '' || (fraud && banUntil === '')}
+              onClick={() => void clawback.act()}
+            >
               {tr('责令追回', 'Order')}
             </button>
           </>
