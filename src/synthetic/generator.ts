@@ -153,9 +153,10 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         summary.applications += 1;
         const enterprise = pick(enterprises);
         const programmeId = enterprise.city === 'baoding' ? pick(baodingProgrammes) : pick(wuhanProgrammes);
-        // Platforms and standards are applied for with their recognition, not invoices.
+        // Platforms and standards are applied for with their recognition, not invoices. Their items are
+        // still drawn (and dropped), so that a seed gives the same history otherwise as before.
         const recognitionAward = programmeId === 'baoding-innovation-platform' || programmeId === 'baoding-standards';
-        const itemCount = recognitionAward ? 0 : 1 + Math.floor(random() * 3);
+        const itemCount = 1 + Math.floor(random() * 3);
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
@@ -177,11 +178,14 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           extra['recognition'] = {
             documentRef: `冀科认〔${year}〕${summary.applications}号`,
             issuer: '河北省科学技术厅',
-            issuedOn: addDays(`${year}-03-20`, Math.floor(random() * 40)),
+            issuedOn: defined(items[0], 'the first item').invoiceDate,
           };
         }
         const submitted = await attempt(() =>
-          ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }),
+          ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), {
+            params: {},
+            body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items: recognitionAward ? [] : items, ...extra },
+          }),
         );
         if (submitted === undefined) continue;
         const id = submitted.applicationId;
@@ -201,7 +205,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
             passed = false;
             break;
           }
-          const recognized = stage === 'expert-review' && items.length > 0 && chance(0.3) ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
+          const recognized = stage === 'expert-review' && chance(0.3) && !recognitionAward ? { recognizedAmount: defined(items[0], 'the first item').amount } : {};
           const done = await attempt(() =>
             ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: id }, body: { stage, outcome: 'pass', ...recognized } }),
           );
