@@ -112,7 +112,10 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
     const city = chance(0.7) ? 'baoding' : 'wuhan';
     const first17 = `91${city === 'baoding' ? '130600' : '420100'}${String(n + 1).padStart(9, '0')}`;
     const uscc = first17 + usccCheckCharacter(first17);
-    const tags = chance(0.1) ? [pick(tagsPool)] : [];
+    // About one in ten carries a priority tag from the start; one in ten more for certain, so that a small
+    // history still queues priority enterprises ahead of others.
+    const tagged = chance(0.1);
+    const tags = tagged || n % 10 === 4 ? [pick(tagsPool)] : [];
     await attempt(() =>
       ledger.dispatch('RegisterEnterprise', as('admin-1', 'admin'), { params: {}, body: { uscc, name: `合成企业${n + 1}有限公司`, city, district: pick(districts[city]), tags } }),
     );
@@ -168,9 +171,10 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
         summary.applications += 1;
         const enterprise = pick(enterprises);
         const programmeId = enterprise.city === 'baoding' ? pick(baodingProgrammes) : pick(wuhanProgrammes);
-        // Platforms and standards are applied for with their recognition, not invoices.
+        // Platforms and standards are applied for with their recognition, not invoices. Their items are
+        // still drawn (and dropped), so that a seed gives the same history otherwise as before.
         const recognitionAward = programmeId === 'baoding-innovation-platform' || programmeId === 'baoding-standards';
-        const itemCount = recognitionAward ? 0 : 1 + Math.floor(random() * 3);
+        const itemCount = 1 + Math.floor(random() * 3);
         const items = Array.from({ length: itemCount }, () => {
           invoiceSequence += 1;
           const fen = 1_000_000 + Math.floor(random() * 60_000_000);
@@ -198,19 +202,24 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           extra['recognition'] = {
             documentRef: `冀科认〔${year}〕${summary.applications}号`,
             issuer: '河北省科学技术厅',
-            issuedOn: addDays(`${year}-03-20`, Math.floor(random() * 40)),
+            issuedOn: defined(items[0], 'the first item').invoiceDate,
           };
         }
         const submitted = await attempt(() =>
-          ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), { params: {}, body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items, ...extra } }),
+          ledger.dispatch('SubmitApplication', as('reviewer-1', 'reviewer'), {
+            params: {},
+            body: { programmeId, uscc: enterprise.uscc, fiscalYear: year, items: recognitionAward ? [] : items, ...extra },
+          }),
         );
         if (submitted === undefined) continue;
         const id = submitted.applicationId;
-        if (chance(0.03)) {
+        // About 3 % are withdrawn, and one in 45 for certain, so that a small history holds withdrawals.
+        const withdrawn = chance(0.03);
+        if (withdrawn || summary.applications % 45 === 20) {
           await attempt(() => ledger.dispatch('WithdrawApplication', as('reviewer-1', 'reviewer'), { params: { applicationId: id }, body: { reason: '企业主动撤回' } }));
           continue;
         }
-        toReview.push({ id, programmeId, recognizedAmount: items[0]?.amount ?? null });
+        toReview.push({ id, programmeId, recognizedAmount: recognitionAward ? null : (items[0]?.amount ?? null) });
       }
 
       // Reviews by stage. Where a programme holds a notice after a stage before the last (Wuhan's 确认主体),
@@ -240,7 +249,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
               passed = false;
               break;
             }
-            const recognized = stage === 'expert-review' && p.recognizedAmount !== null && chance(0.3) ? { recognizedAmount: p.recognizedAmount } : {};
+            const recognized = stage === 'expert-review' && chance(0.3) && p.recognizedAmount !== null ? { recognizedAmount: p.recognizedAmount } : {};
             const done = await attempt(() =>
               ledger.dispatch('ReviewApplication', as(`reviewer-${index + 1}`, 'reviewer'), { params: { applicationId: p.id }, body: { stage, outcome: 'pass', ...recognized } }),
             );

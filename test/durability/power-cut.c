@@ -7,8 +7,9 @@
  * test rebuilds each file as a disk would hold it after losing power at the moment the processes were
  * killed: a sync covers the writes recorded before it began, and only once it has ended.
  *
- * The real fsync/fdatasync is skipped on these files (the cut is simulated, the machine's own disk
- * need not be waited for); every other call goes on to the C library unchanged. SQLite (as bundled
+ * The real fsync/fdatasync is skipped on these files (the cut is simulated: a sync waits the time a
+ * flush would take, not for the machine's own disk); every other call goes on to the C library
+ * unchanged. SQLite (as bundled
  * in better-sqlite3) writes with pwrite64, syncs with fsync (or fdatasync), and maps only its -shm
  * file, which holds nothing that survives a restart.
  */
@@ -270,6 +271,10 @@ static int synced(int fd, int (*sync_it)(int)) {
   uint64_t number = ((uint64_t)getpid() << 32) | ++syncs;
   note(OP_SYNC_BEGIN, path, number, NULL, 0);
   unlock();
+  /* A flush takes the time a disk takes (POWER_CUT_SYNC_MICROS, 2 ms by default): a cut then lands
+   * in one as it would on a machine, with the group's writes made and not yet durable. */
+  const char *micros = getenv("POWER_CUT_SYNC_MICROS");
+  usleep(micros == NULL ? 2000 : (useconds_t)atoi(micros));
   lock();
   note(OP_SYNC_END, path, number, NULL, 0);
   unlock();

@@ -125,7 +125,10 @@ describe('programmes over HTTP', () => {
     });
 
     const withInvoices = await reviewer
-      .post('/api/applications', { ...body('municipal', '保科认〔2025〕1号'), items: [{ invoiceNumber: '26030001', invoiceDate: '2025-05-10', amount: '1.00' }] })
+      .post('/api/applications', {
+        ...body('municipal', '保科认〔2025〕1号'),
+        items: [{ invoiceNumber: '26030001', invoiceCode: '1300251130', invoiceDate: '2025-05-10', amount: '1.00' }],
+      })
       .expect(400);
     expect(withInvoices.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'items' });
 
@@ -137,7 +140,17 @@ describe('programmes over HTTP', () => {
       const notice = await approver.post('/api/notices', { programmeId: 'baoding-innovation-platform', applicationIds: [id], opensOn: now.toISOString().slice(0, 10) });
       expect(notice.body).toMatchObject({ endsOn: expect.any(String) });
       now = new Date(Date.parse(`${notice.body.endsOn as string}T02:00:00.000Z`) + 86_400_000);
-      const approved = await approver.post(`/api/applications/${id}/approval`, { decisionRef: '党组会议2025-03号' });
+      const proposed = (notice.body as { entries: { proposedAward: string }[] }).entries[0]!.proposedAward;
+      const decision = await approver
+        .post('/api/decisions', {
+          reference: `党组会议2025-03号-${documentRef}`,
+          decidedOn: now.toISOString().slice(0, 10),
+          body: '保定市数据局党组',
+          kind: 'collective',
+          awards: [{ applicationId: id, amount: proposed }],
+        })
+        .expect(201);
+      const approved = await approver.post(`/api/applications/${id}/approval`, { decisionRef: decision.body.decisionId });
       expect(approved.body).toMatchObject({ status: 'approved' });
       return approved.body.award as string;
     };
