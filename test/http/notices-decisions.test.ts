@@ -89,11 +89,17 @@ describe('notices and decisions over HTTP', () => {
 
     // The public channel's recorder files an anonymous objection received by phone; the approver dismisses it.
     now = new Date('2025-06-05T02:00:00.000Z');
-    const objection = await (await as('reviewer-3', 'reviewer')).post(`/api/notices/${noticeId}/objections`, { applicationId: second, summary: '来电反映发票存疑', channel: 'phone' }).expect(201);
-    expect((await (await as('reviewer-3', 'reviewer')).post(`/api/notices/${noticeId}/objections`, { applicationId: second, summary: 'x', channel: 'pigeon' })).body).toMatchObject({
-      status: 400,
-      code: 'VALIDATION_FAILED',
-    });
+    const objection = await (
+      await as('reviewer-3', 'reviewer')
+    )
+      .post(`/api/notices/${noticeId}/objections`, { applicationId: second, summary: '来电反映发票存疑', channel: 'phone' })
+      .expect(201);
+    expect((await (await as('reviewer-3', 'reviewer')).post(`/api/notices/${noticeId}/objections`, { applicationId: second, summary: 'x', channel: 'pigeon' })).body).toMatchObject(
+      {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+    );
     await approver.post(`/api/notices/${noticeId}/objections/${objection.body.objectionId}/resolution`, { outcome: 'dismissed', reason: '经核实发票真实' }).expect(201);
 
     const auditor = await as('auditor-1', 'auditor');
@@ -149,7 +155,10 @@ describe('notices and decisions over HTTP', () => {
     const decisionRef = recorded.body.decisionId as string;
     const approver2 = await as('approver-2', 'approver');
     expect((await approver2.post(`/api/applications/${first}/approval`, { decisionRef }).expect(201)).body).toMatchObject({ award: '0.00' });
-    expect((await approver2.post(`/api/applications/${second}/approval`, { decisionRef, amount: '105000.01' })).body).toMatchObject({ status: 422, code: 'AMOUNT_ABOVE_ENTITLEMENT' });
+    expect((await approver2.post(`/api/applications/${second}/approval`, { decisionRef, amount: '105000.01' })).body).toMatchObject({
+      status: 422,
+      code: 'AMOUNT_ABOVE_ENTITLEMENT',
+    });
     expect((await approver2.post(`/api/applications/${second}/approval`, { decisionRef }).expect(201)).body).toMatchObject({ award: '105000.00' });
 
     const decision = await auditor.get(`/api/decisions/${decisionRef}`).expect(200);
@@ -161,8 +170,15 @@ describe('notices and decisions over HTTP', () => {
       ['2', second, '105000.00', '保定市数据局党组会议纪要〔2025〕7号', '保定市数据局党组', '2025-06-11', '集体研究'],
     ]);
     // The approval's event names the decision, what it approved and what the notice listed.
-    const log = (await auditor.get('/api/audit/events?format=jsonl').expect(200)).text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
-    expect(log.find((e) => e.type === 'AwardApproved' && e.data['applicationId'] === second)?.data).toMatchObject({ decisionRef, decidedAmount: '105000.00', noticedAmount: '105000.00' });
+    const log = (await auditor.get('/api/audit/events?format=jsonl').expect(200)).text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
+    expect(log.find((e) => e.type === 'AwardApproved' && e.data['applicationId'] === second)?.data).toMatchObject({
+      decisionRef,
+      decidedAmount: '105000.00',
+      noticedAmount: '105000.00',
+    });
   });
 
   it('answers 404 for a decision that is not recorded, an id or free text', async () => {
