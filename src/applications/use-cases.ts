@@ -1,5 +1,6 @@
 // The application use cases before the award: submit (reviewers, on the applicant's behalf), review
 // stage by stage, withdraw.
+import { createHash } from 'node:crypto';
 import { derivedUuid, invoiceIdentity } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { reviewOutcomes } from '../shared/patterns.js';
@@ -34,6 +35,18 @@ export async function loadApplication(reader: StreamReader, applicationId: strin
   const programme = requireProgramme(await reader.read(streams.programme(application.submission.programmeId), programmeStream), application.submission.programmeId);
   const inForce = versionInForce(programme, today);
   return { application, programme: inForce, programmeCurrent: inForce };
+}
+
+/**
+ * The matter of a recognition award that names none (rule `recognition-once`): the recognition document
+ * itself, by its issuer and reference. Naming the platform in `matterKey` is what lets a higher level,
+ * recognized by a later document, be paid as the difference; without it, each document is a platform.
+ */
+function recognitionMatterOf(recognition: ApplicationRecognition): string {
+  return `recognition-${createHash('sha256')
+    .update(JSON.stringify([recognition.issuer, recognition.documentRef]))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /** The recognition of a recognition award: the document, its issuing body, the day it was issued. */
@@ -75,7 +88,7 @@ export const submitApplication = useCase({
       programmeId,
       uscc,
       fiscalYear,
-      matterKey: read.optionalKey(input['matterKey'], 'matterKey'),
+      matterKey: read.optionalKey(input['matterKey'], 'matterKey') ?? (recognition === null ? null : recognitionMatterOf(recognition)),
       level: read.optionalText(input['level'], 'level', 64),
       approvalRef: read.optionalText(input['approvalRef'], 'approvalRef', 200),
       items,

@@ -161,5 +161,10 @@ describe('programmes over HTTP', () => {
     expect(await awarded('provincial', '冀科认〔2025〕9号')).toBe('300000.00');
     const totals = await (await as('supervisor-1', 'supervisor')).get(`/api/enterprises/${uscc}/totals?year=2025`).expect(200);
     expect(totals.body.totals).toEqual([expect.objectContaining({ programmeId: 'baoding-innovation-platform', awarded: '500000.00' })]);
+
+    // Without a matterKey (the SPEC's shape) it is taken, its recognition document naming the platform:
+    // a different platform from the one named above, so nothing is held against it.
+    const { matterKey: _named, ...unnamed } = body('municipal', '保科认〔2025〕77号');
+    expect((await reviewer.post('/api/applications', unnamed).expect(201)).body).toMatchObject({ status: 'submitted' });
   });
 });
