@@ -1,17 +1,7 @@
 // Eligibility as the seeds state it, invoices identified as the tax system does, and what fraud leads
 // to (Wuhan art. 12), through the HTTP API on a temporary SQLite file with a clock the test sets.
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { mintToken } from '../../src/auth/tokens.js';
-import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
-import type { Role } from '../../src/commands/runner.js';
-import { loadLedgerConfig } from '../../src/config.js';
-import { CLOCK } from '../../src/http/api.controller.js';
+import { callers, startTestApp, type TestApp } from '../support/http-app.js';
 import { usccCheckCharacter } from '../../src/shared/identifiers.js';
 import { nextInvoice, usccFor } from '../support/world.js';
 
@@ -21,46 +11,16 @@ const secret = 'an-http-test-secret-that-is-long-enough';
 const uscc17 = (first17: string): string => first17 + usccCheckCharacter(first17);
 
 describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
-  let dir: string;
-  let app: NestFastifyApplication;
+  let started: TestApp;
   let now = new Date('2025-06-03T02:00:00.000Z');
-  let keySequence = 0;
-
-  const as = async (sub: string, role: Role) => {
-    const bearer = `Bearer ${await mintToken(secret, { sub, roles: [role] })}`;
-    const key = () => `k-${(keySequence += 1)}`;
-    return {
-      post: (path: string, body?: unknown) =>
-        request(app.getHttpServer())
-          .post(path)
-          .set('Authorization', bearer)
-          .set('Idempotency-Key', key())
-          .send(body as object),
-      delete: (path: string, body?: unknown) =>
-        request(app.getHttpServer())
-          .delete(path)
-          .set('Authorization', bearer)
-          .set('Idempotency-Key', key())
-          .send(body as object),
-      get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
-    };
-  };
+  const as = callers(() => started.app, secret);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-eligibility-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(() => now)
-      .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    started = await startTestApp({ secret, prefix: 'ledger-eligibility-', clock: () => now });
   });
 
   afterAll(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await started.close();
   });
 
   /** Submits a 数智券 application of one item; the response. */
@@ -254,7 +214,7 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
   });
 
   it('documents the routes and shapes in OpenAPI', async () => {
-    const document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as {
+    const document = (await request(started.app.getHttpServer()).get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;
       components: { schemas: Record<string, { properties: Record<string, { description?: string; enum?: string[] }> }> };
     };

@@ -1,56 +1,22 @@
 // The public notice with its proposed amounts and objections, and the collective decision an approval
 // cites, over HTTP: what the public, the approver and the auditor read and export.
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { mintToken } from '../../src/auth/tokens.js';
-import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
-import type { Role } from '../../src/commands/runner.js';
-import { loadLedgerConfig } from '../../src/config.js';
-import { CLOCK } from '../../src/http/api.controller.js';
+import { callers, startTestApp, type TestApp } from '../support/http-app.js';
 import { nextInvoice, usccFor } from '../support/world.js';
 
 const secret = 'a-notices-test-secret-that-is-long-enough';
 
 describe('notices and decisions over HTTP', () => {
-  let dir: string;
-  let app: NestFastifyApplication;
+  let started: TestApp;
   let now = new Date('2025-06-03T02:00:00.000Z');
-  let keys = 0;
-
-  const as = async (sub: string, role: Role) => {
-    const bearer = `Bearer ${await mintToken(secret, { sub, roles: [role] })}`;
-    return {
-      post: (path: string, body?: unknown) =>
-        request(app.getHttpServer())
-          .post(path)
-          .set('Authorization', bearer)
-          .set('Idempotency-Key', `n-${(keys += 1)}`)
-          .send(body as object),
-      get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
-    };
-  };
+  const as = callers(() => started.app, secret);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-notices-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(() => now)
-      .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    started = await startTestApp({ secret, prefix: 'ledger-notices-', clock: () => now });
   });
 
   afterAll(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await started.close();
   });
 
   async function reviewed(uscc: string, amount: string): Promise<string> {

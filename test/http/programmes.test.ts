@@ -1,18 +1,7 @@
 // Programmes through the API (SPEC §2, §7): an administrator publishes a programme and new versions of
 // it, each in force from its day; readers see every version; recognition awards are applied for with
 // the recognition, not invoices, once per platform and level.
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { mintToken } from '../../src/auth/tokens.js';
-import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
-import type { Role } from '../../src/commands/runner.js';
-import { loadLedgerConfig } from '../../src/config.js';
-import { CLOCK } from '../../src/http/api.controller.js';
+import { callers, startTestApp, type TestApp } from '../support/http-app.js';
 import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { usccFor } from '../support/world.js';
 
@@ -21,39 +10,16 @@ const voucher = builtInProgrammes.find((p) => p.id === 'baoding-data-voucher')!;
 const { version: _version, ...voucherBody } = voucher;
 
 describe('programmes over HTTP', () => {
-  let dir: string;
-  let app: NestFastifyApplication;
+  let started: TestApp;
   let now = new Date('2026-03-02T02:00:00.000Z');
-  let keySequence = 0;
-
-  const as = async (sub: string, role: Role) => {
-    const bearer = `Bearer ${await mintToken(secret, { sub, roles: [role] })}`;
-    return {
-      post: (path: string, body: unknown) =>
-        request(app.getHttpServer())
-          .post(path)
-          .set('Authorization', bearer)
-          .set('Idempotency-Key', `k-${(keySequence += 1)}`)
-          .send(body as object),
-      get: (path: string) => request(app.getHttpServer()).get(path).set('Authorization', bearer),
-    };
-  };
+  const as = callers(() => started.app, secret);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-programmes-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(() => now)
-      .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    started = await startTestApp({ secret, prefix: 'ledger-programmes-', clock: () => now });
   });
 
   afterAll(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await started.close();
   });
 
   it('publishes a new programme at version 1, refuses it twice, and shows it to readers', async () => {

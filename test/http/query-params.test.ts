@@ -1,45 +1,22 @@
 // Query parameters are DTOs like bodies: each in its format, unknown ones refused, every refusal a
 // VALIDATION_FAILED problem naming the parameter; `asOf` takes a position, an instant or a date.
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { mintToken } from '../../src/auth/tokens.js';
-import { configureApp, ledgerHttpAdapter } from '../../src/bootstrap.js';
 import type { Role } from '../../src/commands/runner.js';
-import { loadLedgerConfig } from '../../src/config.js';
-import { CLOCK } from '../../src/http/api.controller.js';
+import { callers, startTestApp, type TestApp } from '../support/http-app.js';
 
 const secret = 'a-query-test-secret-that-is-long-enough';
 
 describe('query parameters', () => {
-  let dir: string;
-  let app: NestFastifyApplication;
+  let started: TestApp;
   const now = new Date('2025-06-03T02:00:00.000Z');
-
-  const get = async (path: string, role: Role = 'auditor') =>
-    request(app.getHttpServer())
-      .get(path)
-      .set('Authorization', `Bearer ${await mintToken(secret, { sub: `q-${role}`, roles: [role] })}`);
+  const as = callers(() => started.app, secret);
+  const get = async (path: string, role: Role = 'auditor') => (await as(`q-${role}`, role)).get(path);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-query-'));
-    const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(() => now)
-      .compile();
-    app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(ledgerHttpAdapter({ logger: false }), { logger: false }));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    started = await startTestApp({ secret, prefix: 'ledger-query-', clock: () => now });
   });
 
   afterAll(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await started.close();
   });
 
   it.each([
@@ -108,13 +85,7 @@ describe('query parameters', () => {
   });
 
   it('reads ?asOf=DATE as the end of that day in Asia/Shanghai', async () => {
-    const admin = await mintToken(secret, { sub: 'q-admin', roles: ['admin'] });
-    await request(app.getHttpServer())
-      .post('/api/programmes/baoding-rnd-project/budgets')
-      .set('Authorization', `Bearer ${admin}`)
-      .set('Idempotency-Key', 'q-budget')
-      .send({ year: 2025, amount: '1000000.00' })
-      .expect(201);
+    await (await as('q-admin', 'admin')).post('/api/programmes/baoding-rnd-project/budgets', { year: 2025, amount: '1000000.00' }).expect(201);
     // Recorded at 10:00 in Shanghai on 3 June.
     const sameDay = await get('/api/budgets/baoding-rnd-project/2025?asOf=2025-06-03');
     expect(sameDay.status).toBe(200);
