@@ -48,6 +48,11 @@ interface Cycle {
   readonly env?: Record<string, string>;
   /** Writer processes on the file at once (2 unless said). */
   readonly writers?: number;
+  /**
+   * The cut comes in the middle of the first writer's N-th flush instead (its writes made, the flush
+   * begun and never finished); the others are killed as it dies.
+   */
+  readonly dieInSync?: number;
 }
 
 /** Writers under the power cut, killed with SIGKILL once `acksBeforeCut` writes were acknowledged; their acknowledgements. */
@@ -58,9 +63,10 @@ async function writeUntilCut(cycle: Cycle): Promise<Ack[]> {
   let enough: () => void = () => undefined;
   const reached = new Promise<void>((resolve) => (enough = resolve));
   const writers = Array.from({ length: cycle.writers ?? 2 }, (_, w) => {
+    const dying = w === 0 && cycle.dieInSync !== undefined ? { POWER_CUT_DIE_IN_SYNC: String(cycle.dieInSync) } : {};
     const child = spawn(process.execPath, ['--import', 'tsx', worker, path, String(cycle.firstNumber + w * 1_000_000), cycle.durability, '8'], {
       cwd: root,
-      env,
+      env: { ...env, ...dying },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -71,12 +77,13 @@ async function writeUntilCut(cycle: Cycle): Promise<Ack[]> {
       const parsed = JSON.parse(line) as Partial<Ack>;
       if (parsed.key === undefined || parsed.position === undefined) return;
       acks.push({ key: parsed.key, position: parsed.position });
-      if (acks.length >= cycle.acksBeforeCut) enough();
+      if (cycle.dieInSync === undefined && acks.length >= cycle.acksBeforeCut) enough();
     });
     // A writer that stops by itself (a failure) ends the wait at once; the check below reports it.
     const exited = new Promise<void>((resolve) =>
       child.once('exit', (_code, signal) => {
-        if (signal !== 'SIGKILL') enough();
+        // A writer that dies by the cut in its flush (the first, where the cycle says so) is the cut.
+        if (signal !== 'SIGKILL' || (w === 0 && cycle.dieInSync !== undefined)) enough();
         resolve();
       }),
     );
@@ -94,7 +101,7 @@ async function writeUntilCut(cycle: Cycle): Promise<Ack[]> {
   }
   const failed = writers.find((w) => w.child.signalCode !== 'SIGKILL');
   if (failed !== undefined) throw new Error(`a writer stopped before the cut: ${failed.stderr()}`);
-  expect(acks.length).toBeGreaterThanOrEqual(cycle.acksBeforeCut);
+  if (cycle.dieInSync === undefined) expect(acks.length).toBeGreaterThanOrEqual(cycle.acksBeforeCut);
   return acks;
 }
 
@@ -138,7 +145,10 @@ async function createdStore(dir: string): Promise<void> {
     for (const [n, model] of models.entries()) {
       const journal = join(dir, `journal-${n}`);
       // The first cycle creates the file under the cut as well.
-      const acks = await writeUntilCut({ dir, library, journal, durability: 'full', firstNumber: (n + 1) * 10_000_000, acksBeforeCut: 20 + Math.floor(random() * 100) });
+      // Cuts at a moment the machine chooses, and (cycles 3 and 4) in the middle of a flush for certain.
+      const acksBeforeCut = 20 + Math.floor(random() * 100);
+      const dieInSync = n >= 2 ? { dieInSync: 10 + Math.floor(random() * 30) } : {};
+      const acks = await writeUntilCut({ dir, library, journal, durability: 'full', firstNumber: (n + 1) * 10_000_000, acksBeforeCut, ...dieInSync });
       const cut = cutPower(journal, dir, 'ledger.db', model, random);
       const { lost, chainOk, head } = await lostAfterCut(dir, acks);
       expect({ cycle: n, model, seed, lost, chainOk }).toEqual({ cycle: n, model, seed, lost: [], chainOk: true });
@@ -147,9 +157,10 @@ async function createdStore(dir: string): Promise<void> {
       unsynced += cut.unsyncedWrites;
       acked += acks.length;
     }
-    // The cuts did drop writes (commits of the writers' last groups, not yet acknowledged).
+    // The cuts did drop writes (commits of the writers' last groups, not yet acknowledged): the cuts in a
+    // flush always do.
     expect(unsynced).toBeGreaterThan(0);
-    expect(acked).toBeGreaterThan(80);
+    expect(acked).toBeGreaterThan(40);
   }, 300_000);
 
   it('catches a store that acknowledges before its sync: with synchronous=NORMAL, acknowledged writes are lost', async () => {
