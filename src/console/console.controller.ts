@@ -9,7 +9,7 @@ import { Public, readerRoles } from '../http/auth.js';
 import { Endpoint, PublicEndpoint } from '../http/openapi.js';
 import { AwaitingPaymentEntry, BudgetBreakdownView, ClawbackEntryView, DisbursementEntryView, EnterpriseEntryView, SignedIn, TimelineEntryView } from './responses.js';
 import { problemOf } from '../http/problem.js';
-import { ApiError } from '../http/problem.filter.js';
+import { ApiError, invalidRequest, yearParam } from '../http/problem.filter.js';
 import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
 import { SignInLinks } from './sign-in-link.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
@@ -17,10 +17,6 @@ import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf } from 
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
-
-function invalid(field: string, message: string): ApiError {
-  return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
-}
 
 /** The console's as-of, in the breakdown's terms (milliseconds), from one the DTO has checked. */
 function breakdownAsOfOf(text: string | undefined): BreakdownAsOf | undefined {
@@ -72,7 +68,7 @@ export class ConsoleController {
   @HttpCode(200)
   async signIn(@Body() body: unknown) {
     const code = (body as { code?: unknown } | undefined)?.code;
-    if (typeof code !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw invalid('code', 'must be the code of a sign-in link');
+    if (typeof code !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw invalidRequest('code', 'must be the code of a sign-in link');
     if (!this.links.allowed)
       throw new ApiError(
         problemOf('FORBIDDEN', 'sign-in links exist only on a local trial (embedded store, no LEDGER_JWT_SECRET, not production): paste a token from `ledger token`'),
@@ -92,8 +88,8 @@ export class ConsoleController {
     type: BudgetBreakdownView,
   })
   async budgetBreakdown(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BreakdownQueryDto) {
-    if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
-    return await this.worklists.budgetBreakdown(programmeId, Number(yearText), breakdownAsOfOf(query.asOf));
+    const year = yearParam(yearText);
+    return await this.worklists.budgetBreakdown(programmeId, year, breakdownAsOfOf(query.asOf));
   }
 
   /** Awards with something left to pay (award − paid − payments awaiting their checker), oldest approval first. */

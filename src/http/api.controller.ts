@@ -103,23 +103,19 @@ import {
   integerOf,
   positionOf,
 } from './query-dtos.js';
-import { ApiError } from './problem.filter.js';
+import { ApiError, invalidRequest, yearParam } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
 
 /** A public key given in a request (PEM text), or a 400 naming the field. */
 function publicKeyOf(value: unknown): KeyObject {
-  if (typeof value !== 'string') throw invalid('publicKey', 'must be a public key in PEM (ledger public-key)');
+  if (typeof value !== 'string') throw invalidRequest('publicKey', 'must be a public key in PEM (ledger public-key)');
   try {
     return readPublicKey(value, 'publicKey');
   } catch (error) {
-    if (error instanceof ConfigError) throw invalid('publicKey', 'must be an Ed25519 public key in PEM (ledger public-key)');
+    if (error instanceof ConfigError) throw invalidRequest('publicKey', 'must be an Ed25519 public key in PEM (ledger public-key)');
     throw error;
   }
-}
-
-function invalid(field: string, message: string): ApiError {
-  return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
 }
 
 /** Longest command id used as it is (the runner allows 200). */
@@ -141,8 +137,8 @@ export class WriteController {
 
   /** The command's context: who, when, and the idempotency key (scoped to the caller). */
   private context(actor: Actor, key: string | undefined): CommandContext {
-    if (key === undefined || key.length === 0) throw invalid('Idempotency-Key', 'header is required on every write');
-    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(key)) throw invalid('Idempotency-Key', 'must be 1..100 letters, digits or . _ : -');
+    if (key === undefined || key.length === 0) throw invalidRequest('Idempotency-Key', 'header is required on every write');
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(key)) throw invalidRequest('Idempotency-Key', 'must be 1..100 letters, digits or . _ : -');
     // Scoped to the caller; a long pair is hashed so that the command's stream name stays within bounds.
     const scoped = `${actor.id}/${key}`;
     const commandId = scoped.length <= commandIdLengthMax ? scoped : `sha256-${createHash('sha256').update(`${actor.id}\u0000${key}`).digest('hex')}`;
@@ -524,8 +520,8 @@ export class ReadController {
     type: BudgetView,
   })
   async budget(@Param('programmeId') programmeId: string, @Param('year') yearText: string, @Query() query: BudgetQueryDto) {
-    if (!/^[0-9]{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) throw invalid('year', 'must be an integer from 2000 to 2100');
-    const budget = await (await this.readSideAt(query.minPosition)).queries.budget(programmeId, Number(yearText), asOfOf(query.asOf));
+    const year = yearParam(yearText);
+    const budget = await (await this.readSideAt(query.minPosition)).queries.budget(programmeId, year, asOfOf(query.asOf));
     if (budget === undefined) throw new ApiError(problemOf('NOT_FOUND', `programme ${programmeId} does not exist`, { id: programmeId }));
     return budget;
   }
@@ -608,7 +604,7 @@ export class ReadController {
     const savedList = saved === undefined ? [] : Array.isArray(saved) ? saved : [saved];
     const digests = savedList.map((one) => (publicKey === undefined ? digestFromJson(one) : verifySignedDigest(one, publicKey)));
     if (savedList.length > savedDigestCountMax || (saved !== undefined && (digests.length === 0 || digests.some((one) => one === undefined)))) {
-      throw invalid(
+      throw invalidRequest(
         'digest',
         publicKey === undefined
           ? 'must be a digest {position, eventCount, hash} as GET /api/audit/digest returns, or a non-empty array of them'

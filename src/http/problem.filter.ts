@@ -26,6 +26,17 @@ const frameworkRefusals: Readonly<Record<number, { code: ApiErrorCode; detail: s
 };
 
 /** A refusal of the framework's by its status (and Fastify's error code, which tells a bad URL from a bad body). */
+/** A request the edge refuses before any command: VALIDATION_FAILED naming the field, parameter or header. */
+export function invalidRequest(field: string, message: string): ApiError {
+  return new ApiError(problemOf('VALIDATION_FAILED', `${field} ${message}`, { field }));
+}
+
+/** A year in the route: four digits, 2000 to 2100. */
+export function yearParam(text: string): number {
+  if (!/^[0-9]{4}$/.test(text) || Number(text) < 2000 || Number(text) > 2100) throw invalidRequest('year', 'must be an integer from 2000 to 2100');
+  return Number(text);
+}
+
 export function frameworkProblem(status: number, fastifyCode?: unknown): Problem {
   if (fastifyCode === 'FST_ERR_BAD_URL') return problemOf('BAD_URL_ENCODING', 'the path is not validly percent-encoded');
   const own = frameworkRefusals[status];

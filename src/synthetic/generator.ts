@@ -24,7 +24,7 @@ export interface SyntheticSummary {
 }
 
 /** mulberry32: a small seeded generator, so that histories are reproducible. */
-function randomFrom(seed: number): () => number {
+export function randomFrom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { buildPowerCut, cCompiler, cutPower, type CutModel } from './power-cut.js';
+import { randomFrom } from '../../src/synthetic/generator.js';
 
 const worker = join(import.meta.dirname, 'writer.worker.ts');
 const root = join(import.meta.dirname, '..', '..');
@@ -23,18 +24,6 @@ if (compiler === undefined) {
 interface Ack {
   readonly key: string;
   readonly position: string;
-}
-
-/** A small seeded generator (mulberry32): a failing run can be repeated with its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Cycle {
@@ -138,7 +127,7 @@ async function createdStore(dir: string): Promise<void> {
 
   it('every acknowledged write survives four power cuts, and the hash chain verifies after each', async () => {
     const seed = Date.now() % 1_000_000;
-    const random = seeded(seed);
+    const random = randomFrom(seed);
     const models: CutModel[] = ['synced-only', 'synced-and-some-later', 'synced-only', 'synced-and-some-later'];
     let unsynced = 0;
     let acked = 0;
@@ -167,7 +156,7 @@ async function createdStore(dir: string): Promise<void> {
     await createdStore(dir);
     const journal = join(dir, 'journal');
     const acks = await writeUntilCut({ dir, library, journal, durability: 'normal', firstNumber: 10_000_000, acksBeforeCut: 40, writers: 1 });
-    cutPower(journal, dir, 'ledger.db', 'synced-only', seeded(1));
+    cutPower(journal, dir, 'ledger.db', 'synced-only', randomFrom(1));
     const { lost, chainOk } = await lostAfterCut(dir, acks);
     expect(lost.length).toBeGreaterThan(0);
     // What is left is a consistent earlier state, not a corrupt file: the loss is of acknowledged writes.
@@ -178,7 +167,7 @@ async function createdStore(dir: string): Promise<void> {
     await createdStore(dir);
     const journal = join(dir, 'journal');
     const acks = await writeUntilCut({ dir, library, journal, durability: 'full', firstNumber: 10_000_000, acksBeforeCut: 40, writers: 1, env: { POWER_CUT_LYING_DISK: '1' } });
-    cutPower(journal, dir, 'ledger.db', 'synced-only', seeded(1));
+    cutPower(journal, dir, 'ledger.db', 'synced-only', randomFrom(1));
     const { lost } = await lostAfterCut(dir, acks);
     expect(lost.length).toBeGreaterThan(0);
   }, 120_000);
