@@ -15,6 +15,7 @@ import type { StreamKind } from '../shared/stream-kind.js';
 import { streams } from '../shared/streams.js';
 import { shanghaiDateOf } from '../shared/time.js';
 import type { StreamReader, StreamWrite, UseCase, Written } from './use-case.js';
+import { WriteTurns } from './write-turns.js';
 
 export type { Actor, CommandContext, Role } from '../shared/actor.js';
 
@@ -52,6 +53,11 @@ export class FoldCache {
     this.entries.delete(stream);
     this.entries.set(stream, entry);
     return { revision: entry.revision, state: entry.state as S };
+  }
+
+  /** After a write turn was undone: states folded in it may hold events that never were. */
+  forgetAll(): void {
+    this.entries.clear();
   }
 
   set<S>(stream: string, kind: StreamKind<S, never>, revision: bigint, state: S): void {
@@ -94,7 +100,14 @@ export class StreamLoader implements StreamReader {
   private async last<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
     const [event] = await this.store.readStream(stream, { forWriter: true, direction: 'backwards', maxCount: 1 });
     this.remember(stream, event);
-    return event === undefined ? kind.initial : kind.evolve(kind.initial, eventOfKind(stream, kind, event));
+    if (event === undefined) return kind.initial;
+    // The state of that event, if already made: a decision's awards are parsed once, not per approval.
+    const cacheKind = kind as unknown as StreamKind<S, never>;
+    const known = this.folds.get(stream, cacheKind);
+    if (known !== undefined && known.revision === event.revision) return known.state;
+    const state = kind.evolve(kind.initial, eventOfKind(stream, kind, event));
+    this.folds.set(stream, cacheKind, event.revision, state);
+    return state;
   }
 
   revisionOf(stream: string): StreamRevision | undefined {
@@ -137,44 +150,41 @@ export function requireRole(actor: Actor, allowed: readonly Role[], what: string
   return role;
 }
 
-/** Runs tasks one after another, in the order they came. */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+/** The turns of an embedded store and the states folded in them, shared by every runner on it in this process. */
+const embeddedTurns = new WeakMap<EventStore, { readonly turns: WriteTurns; readonly folds: FoldCache }>();
 
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
+function turnsOf(store: EventStore): { readonly turns: WriteTurns; readonly folds: FoldCache } | undefined {
+  if (!WriteTurns.canRunOn(store)) return undefined;
+  let shared = embeddedTurns.get(store);
+  if (shared === undefined) {
+    const folds = new FoldCache();
+    const turns = new WriteTurns(store);
+    turns.onUndone(() => folds.forgetAll());
+    shared = { turns, folds };
+    embeddedTurns.set(store, shared);
   }
+  return shared;
 }
 
-/** One queue per embedded store, shared by every runner on it in this process. */
-const embeddedQueues = new WeakMap<EventStore, SerialQueue>();
-
 export class CommandRunner {
-  private readonly folds = new FoldCache();
-  private readonly queue: SerialQueue | undefined;
+  private readonly folds: FoldCache;
+  private readonly turns: WriteTurns | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
       new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * Math.min(2 ** attempt, conflictBackoffMsMax)))),
   ) {
-    if (store.embedded === true) {
-      if (!embeddedQueues.has(store)) embeddedQueues.set(store, new SerialQueue());
-      this.queue = embeddedQueues.get(store);
-    }
+    const shared = turnsOf(store);
+    this.turns = shared?.turns;
+    this.folds = shared?.folds ?? new FoldCache();
   }
 
   /**
-   * Runs a command to its result. On an embedded store the process's commands take turns (its calls
-   * do no I/O that others could use, so nothing is lost), and never conflict with each other; other
-   * processes on the same file, and every other store, are met by optimistic retries.
-   *
-   * Taking turns would also make each command wait for the disk sync of the one before. Instead a
-   * command's append is committed without its own sync and the next command goes on at once, seeing
-   * it (as a writer); each command then waits, outside the turns, for the sync that covers its append
-   * (group commit). No result, and no refusal, is given before everything it was decided on is on disk.
+   * Runs a command to its result. On an embedded store the process's commands take turns (see
+   * write-turns.ts): each turn one transaction and one disk sync, its commands never conflicting with
+   * each other, and none answered (with a result or a refusal) before everything it was decided on is
+   * on disk. Other processes on the same file, and every other store, are met by optimistic retries.
    *
    * The request was parsed at the edge; a retry after a conflict runs only load, decide and append.
    */
@@ -191,22 +201,18 @@ export class CommandRunner {
       return useCase.write(useCase.decide(command, given), command, given);
     };
     const attempt = () => this.attempt(context, commandType, role, requestHash, decide);
-    try {
-      for (let attempts = 1; ; attempts += 1) {
-        // One attempt per turn; the back-off after a conflict (with another process) is taken
-        // outside the turns, so that it holds up no other command.
-        const outcome = await (this.queue === undefined ? attempt() : this.queue.run(attempt));
-        if (!(outcome instanceof WrongExpectedRevisionError) && !(outcome instanceof EventIdConflictError)) return outcome;
-        if (attempts >= conflictRetryCountMax) {
-          throw refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
-            stream: outcome instanceof WrongExpectedRevisionError ? outcome.stream : null,
-            attempts: String(attempts),
-          });
-        }
-        await this.backoff(attempts - 1);
+    for (let attempts = 1; ; attempts += 1) {
+      // One attempt per turn; the back-off after a conflict (with another process) is taken outside
+      // the turns, so that it holds up no other command.
+      const outcome = await (this.turns === undefined ? attempt() : this.turns.run(attempt));
+      if (!(outcome instanceof WrongExpectedRevisionError) && !(outcome instanceof EventIdConflictError)) return outcome;
+      if (attempts >= conflictRetryCountMax) {
+        throw refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
+          stream: outcome instanceof WrongExpectedRevisionError ? outcome.stream : null,
+          attempts: String(attempts),
+        });
       }
-    } finally {
-      if (this.queue !== undefined) await this.store.flush?.();
+      await this.backoff(attempts - 1);
     }
   }
 
@@ -257,7 +263,7 @@ export class CommandRunner {
     });
     const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
     try {
-      const appended = await this.store.appendMulti(appends, checks, { deferDurability: this.queue !== undefined });
+      const appended = await this.store.appendMulti(appends, checks);
       return { ...result, position: appended.position.toString() };
     } catch (error) {
       // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and

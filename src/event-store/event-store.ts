@@ -136,6 +136,16 @@ export interface EventStore {
   /** Resolves once every append made with deferred durability is on disk (absent: every commit is). */
   flush?(): Promise<void>;
 
+  /**
+   * Runs `work` as one write transaction, committed with one disk sync, where the store can (absent:
+   * every append is its own transaction). Each append inside is still all or nothing on its own (a
+   * failed one leaves the others), the writer's reads that follow see it, and none is on disk, nor
+   * visible to any other reader, before the returned promise resolves; if the commit fails, none
+   * holds. `work` must not wait for I/O or timers: the turn holds the store's write lock, and its
+   * connection, which the process's other readers share, must not be read by them while it is open.
+   */
+  writeTurn?<T>(work: () => Promise<T>): Promise<T>;
+
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
   streamRevision(stream: string): Promise<StreamRevision>;

@@ -86,22 +86,29 @@ describe('the command path', () => {
     expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('still meets a writer outside the process with an optimistic retry', async () => {
-    const other = new SqliteEventStore({ path: join(dir, 'ledger.db') });
+  it('decides on what a writer outside the process appended, which waits while a turn is open', async () => {
+    const other = new SqliteEventStore({ path: join(dir, 'ledger.db'), busyTimeoutMs: 50 });
     try {
-      let attempts = 0;
-      const runner = new CommandRunner(store, async () => undefined);
-      // The first time, another process appends between this read and the append.
+      const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
+      const context = (id: string) => ({ commandId: id, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
+      await runner.run(context('c-1'), countUseCase(), {}, {});
+      // Another process appends between two commands: the second reads it (this connection's heads are stale).
+      await other.append('counter', [n(100)], 'any');
+      // While a command decides, its turn holds the write lock: the other process cannot append in between.
+      let refusedDuringTurn: unknown;
       const count = countUseCase(async () => {
-        attempts += 1;
-        if (attempts === 1) await other.append('counter', [n(100)], 'any');
+        refusedDuringTurn = await other.append('counter', [n(200)], 'any').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       });
-      const result = await runner.run({ commandId: 'c-x', actor: { id: 'u', roles: ['admin'] }, now: '2025-06-01T00:00:00.000Z' }, count, {}, {});
-      expect(attempts).toBe(2);
-      expect(result.seen).toBe(1);
-      expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual([100, 1]);
+      const result = await runner.run(context('c-2'), count, {}, {});
+      expect(result.seen).toBe(2);
+      expect(refusedDuringTurn).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect((await store.readStream('counter')).map((e) => (e.data as { year: number }).year)).toEqual([0, 100, 2]);
     } finally {
       await other.close();
     }
   });
+
 });

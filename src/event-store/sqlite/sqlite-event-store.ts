@@ -164,6 +164,8 @@ export class SqliteEventStore implements EventStore {
   private dataVersionSynced = -1n;
   // Heads of streams known to this connection; an append's new heads are kept once it has committed.
   private readonly heads = new StreamHeads();
+  // The write turn open on the connection, if any (see writeTurn).
+  private turnOpen = false;
   private readonly commitMac: CommitMac | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -190,6 +192,9 @@ export class SqliteEventStore implements EventStore {
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
       syncOff: this.db.prepare('PRAGMA synchronous = NORMAL'),
       syncOn: this.db.prepare('PRAGMA synchronous = FULL'),
       durabilityMark: this.db.prepare('UPDATE durability_marks SET flushes = flushes + 1 WHERE id = 1'),
@@ -263,6 +268,7 @@ export class SqliteEventStore implements EventStore {
   async appendMulti(appends: readonly StreamAppend[], checks: readonly StreamCheck[] = [], options: AppendOptions = {}): Promise<MultiAppendResult> {
     this.assertOpen();
     assertWellFormed(appends, checks);
+    if (this.turnOpen) return this.appendInTurn(appends, checks);
     // Inside another transaction of this connection the append would be a savepoint, undone with it
     // after its heads were kept and its durability counted.
     assert(!this.db.inTransaction, "an append cannot run inside another transaction of the store's connection");
@@ -298,6 +304,67 @@ export class SqliteEventStore implements EventStore {
     this.appendSequence += 1;
     for (const wake of this.waiters) wake();
     return result;
+  }
+
+  /**
+   * A turn of the command queue: one transaction (BEGIN IMMEDIATE: the write lock is held from the
+   * start, so no other process appends while the turn reads and decides), each append in it a
+   * savepoint, and one commit under synchronous=FULL, whose sync of the write-ahead log covers the
+   * whole turn and every commit before it. Heads learnt in the turn are forgotten if it does not
+   * commit: they may be of appends that never were.
+   */
+  async writeTurn<T>(work: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    assert(!this.turnOpen && !this.db.inTransaction, "a write turn cannot open inside another transaction of the store's connection");
+    try {
+      this.statements.begin.run();
+    } catch (error) {
+      throw this.translate(error, []);
+    }
+    this.turnOpen = true;
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      this.turnOpen = false;
+      this.rollBackTurn();
+      throw error;
+    }
+    this.turnOpen = false;
+    try {
+      // Counted as a sync, as a flush is: the file itself says how many commits were synced.
+      if (this.syncsEveryCommit) this.statements.durabilityMark.run();
+      this.statements.commit.run();
+    } catch (error) {
+      this.rollBackTurn();
+      throw this.syncFailed(error);
+    }
+    if (this.syncsEveryCommit) {
+      this.notDurable = false;
+      this.dataVersionSynced = this.statements.dataVersion.get() as bigint;
+    }
+    this.appendSequence += 1;
+    for (const wake of this.waiters) wake();
+    return result;
+  }
+
+  /** Undoes a turn (SQLite may have undone it already, after a failed commit): none of its heads were. */
+  private rollBackTurn(): void {
+    this.heads.forgetAll();
+    if (this.db.inTransaction) this.statements.rollback.run();
+  }
+
+  /** An append inside a write turn: a savepoint of the turn's transaction, on disk with the turn. */
+  private appendInTurn(appends: readonly StreamAppend[], checks: readonly StreamCheck[]): MultiAppendResult {
+    let outcome: BatchOutcome;
+    try {
+      outcome = this.appendBatch(appends, checks);
+    } catch (error) {
+      this.heads.forgetAll();
+      throw this.translate(error, appends);
+    }
+    for (const [stream, head] of outcome.heads) this.heads.set(stream, head);
+    return outcome.result;
   }
 
   /**
@@ -348,6 +415,7 @@ export class SqliteEventStore implements EventStore {
    */
   private mustWaitForDisk(): boolean {
     this.assertOpen();
+    assert(!this.turnOpen, 'a read of what is on disk cannot run while a write turn is open on the connection');
     return this.failure !== undefined || this.mayBeNotDurable();
   }
 

@@ -1,0 +1,94 @@
+// Commands on an embedded store take turns: the commands waiting when a turn starts run one after
+// another inside one write transaction of the store, committed with one disk sync, and are answered
+// once it is on disk. They never conflict with each other (each sees the ones before it), and a burst
+// shares its syncs without any command waiting for the whole burst: a turn ends after about as much
+// work as its commit costs, its commands are answered, and the next turn takes the rest.
+import type { EventStore } from '../event-store/event-store.js';
+
+/**
+ * Work after which a turn commits, answers its commands, and lets the next take the rest: as long as
+ * the last turn's commit took (so that syncing costs at most about half of the time), within bounds.
+ */
+export const turnWorkMsMin = 2;
+export const turnWorkMsMax = 50;
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+interface Waiting {
+  readonly task: () => Promise<unknown>;
+  readonly settle: (outcome: Outcome<unknown>) => void;
+}
+
+type TurnStore = EventStore & { writeTurn<T>(work: () => Promise<T>): Promise<T> };
+
+export class WriteTurns {
+  private readonly waiting: Waiting[] = [];
+  private scheduled = false;
+  private readonly undone = new Set<() => void>();
+  private lastCommitMs = turnWorkMsMin;
+
+  constructor(private readonly store: TurnStore) {}
+
+  /** Whether the store can run turns: embedded, with write turns. */
+  static canRunOn(store: EventStore): store is TurnStore {
+    return store.embedded === true && typeof store.writeTurn === 'function';
+  }
+
+  /**
+   * Runs `task` in a turn; its result (or its error) is given once the turn is on disk. If the turn
+   * does not commit, every task of it fails with the turn's error: none of what they did holds.
+   */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ task, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) });
+      this.schedule();
+    });
+  }
+
+  /** Called when a turn is undone: states read in it may be of appends that never were. */
+  onUndone(forget: () => void): void {
+    this.undone.add(forget);
+  }
+
+  // The first turn of a burst starts after the requests that arrived together have queued their commands.
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.turn());
+  }
+
+  private async turn(): Promise<void> {
+    const started = performance.now();
+    const workMsMax = Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, this.lastCommitMs));
+    let worked = started;
+    const ran: { waiting: Waiting; outcome: Outcome<unknown> }[] = [];
+    try {
+      await this.store.writeTurn(async () => {
+        for (let next = this.waiting.shift(); next !== undefined; next = this.waiting.shift()) {
+          ran.push({ waiting: next, outcome: await outcomeOf(next.task) });
+          worked = performance.now();
+          if (worked - started >= workMsMax) break;
+        }
+      });
+      this.lastCommitMs = performance.now() - worked;
+      for (const { waiting, outcome } of ran) waiting.settle(outcome);
+    } catch (error) {
+      for (const forget of this.undone) forget();
+      for (const { waiting } of ran) waiting.settle({ ok: false, error });
+      // A turn that could not even start (the write lock held past the busy timeout) fails those
+      // waiting too, rather than holding them while it tries again.
+      if (ran.length === 0) for (const waiting of this.waiting.splice(0)) waiting.settle({ ok: false, error });
+    } finally {
+      this.scheduled = false;
+      if (this.waiting.length > 0) this.schedule();
+    }
+  }
+}
+
+async function outcomeOf(task: () => Promise<unknown>): Promise<Outcome<unknown>> {
+  try {
+    return { ok: true, value: await task() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,254 @@
+// The service side of `npm run bench:http`, run as a child process of the load generator so that the
+// generator's own CPU is not counted as the service's. It builds the service (dist/) on a temporary
+// SQLite file, prepares applications waiting for approval, and answers the generator's messages:
+// its CPU time (`process.cpuUsage`), approvals through its own CommandBus (the command path without
+// HTTP), and finally the approval's append alone on a copy of its file. BENCH_PROFILE_DIR=folder
+// writes a CPU profile of the service over each approval workload there (open it in Chrome DevTools).
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dist = new URL('../../dist/', import.meta.url);
+const { createApp } = await import(new URL('bootstrap.js', dist).href);
+const { loadLedgerConfig } = await import(new URL('config.js', dist).href);
+const { mintToken } = await import(new URL('auth/tokens.js', dist).href);
+const { openLedgerCommands, LedgerCommands } = await import(new URL('commands/ledger-commands.js', dist).href);
+const { CommandBus } = await import('@nestjs/cqrs');
+const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
+const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
+const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
+const { usccCheckCharacter } = await import(new URL('shared/identifiers.js', dist).href);
+
+const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
+const concurrency = Number(process.env.BENCH_APPROVAL_CONNECTIONS ?? 10);
+const secret = 'bench-secret-that-is-long-enough-for-hs256';
+const dir = mkdtempSync(join(tmpdir(), 'ledger-http-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+/** CPU time of this process so far, in ms (user + system). */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function send(message) {
+  process.send?.(message);
+}
+
+// The bare endpoint: what node:http alone does in this process, idle otherwise as the service is.
+const bare = createServer((_, response) => {
+  response.setHeader('Content-Type', 'application/json');
+  response.end('{"programmeId":"baoding-data-voucher","year":2025,"budget":"20000000.00","committed":"0.00","remaining":"20000000.00"}');
+});
+await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
+
+// The store's single-event durable append rate, on its own file.
+const probe = new SqliteEventStore({ path: join(dir, 'append-probe.db') });
+const appendCount = 3000;
+const appendStarted = performance.now();
+for (let i = 0; i < appendCount; i += 1) {
+  await probe.append(
+    `s-${i % 100}`,
+    [
+      {
+        id: randomUUID(),
+        type: 'Probe',
+        schemaVersion: 1,
+        data: { i },
+        metadata: { actorId: 'b', actorRole: 'admin', commandId: 'c', correlationId: 'c', causationId: null, recordedAt: '2025-06-01T00:00:00.000Z' },
+      },
+    ],
+    'any',
+  );
+}
+const appendsPerSecond = appendCount / ((performance.now() - appendStarted) / 1000);
+await probe.close();
+
+// The service, with a synthetic history and applications waiting for approval.
+const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'ledger.db'), LEDGER_JWT_SECRET: secret, LEDGER_RATE_LIMIT: '0', PORT: '0' });
+const app = await createApp(config, { logger: false });
+await app.listen(0, '127.0.0.1');
+const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+const store = app.get(EVENT_STORE);
+const ledger = (await openLedgerCommands(store)).commands;
+await generateSynthetic(ledger, { applications: 300, seed: 1 });
+// Applications noticed in November 2025: their notices have ended by the service's own clock.
+const now = '2025-11-03T02:00:00.000Z';
+const ctx = (actor, role) => ({ commandId: randomUUID(), actor: { id: actor, roles: [role] }, now });
+const ids = [];
+for (let n = 0; n < 2 * approvalCount; n += 1) {
+  const first17 = `91420100${String(900_000 + n).padStart(9, '0')}`;
+  const uscc = first17 + usccCheckCharacter(first17);
+  await ledger.dispatch('RegisterEnterprise', ctx('admin', 'admin'), { params: {}, body: { uscc, name: `压测${n}`, city: 'wuhan' } });
+  const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), {
+    params: {},
+    body: {
+      programmeId: 'wuhan-data-product',
+      uscc,
+      fiscalYear: 2025,
+      items: [{ invoiceNumber: String(50_000_000 + n), invoiceCode: '4200251130', invoiceDate: '2025-06-01', amount: '10000.00' }],
+    },
+  });
+  for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
+    await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
+  ids.push(applicationId);
+}
+for (let from = 0; from < ids.length; from += 500) {
+  await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), {
+    params: {},
+    body: { programmeId: 'wuhan-data-product', applicationIds: ids.slice(from, from + 500), opensOn: '2025-11-03' },
+  });
+}
+// The collective decisions the approvals cite: 30 % of 10,000.00 for each.
+const decisionOf = {};
+for (let from = 0; from < ids.length; from += 500) {
+  const listed = ids.slice(from, from + 500);
+  const { decisionId } = await ledger.dispatch('RecordDecision', ctx('approver', 'approver'), {
+    params: {},
+    body: {
+      reference: `压测决定${from}`,
+      decidedOn: '2025-11-03',
+      body: '武汉市数据局党组',
+      kind: 'collective',
+      awards: listed.map((applicationId) => ({ applicationId, amount: '3000.00' })),
+    },
+  });
+  for (const id of listed) decisionOf[id] = decisionId;
+}
+let uscc = 'none';
+for await (const event of store.readAll()) {
+  if (event.type === 'AwardGranted') {
+    uscc = event.data.uscc;
+    break;
+  }
+}
+// Half are approved over HTTP, half through the service's own CommandBus.
+const directIds = ids.splice(approvalCount);
+
+/** Approvals through the service's CommandBus, `concurrency` at a time: the command path without HTTP. */
+async function approveDirectly() {
+  const serviceLedger = new LedgerCommands(app.get(CommandBus));
+  let next = 0;
+  const latencies = [];
+  const worker = async () => {
+    while (next < directIds.length) {
+      const id = directIds[next++];
+      const started = performance.now();
+      await serviceLedger.dispatch(
+        'ApproveAward',
+        { commandId: `bench-direct-${id}`, actor: { id: 'bench-approver', roles: ['approver'] }, now: new Date().toISOString() },
+        { params: { applicationId: id }, body: { decisionRef: decisionOf[id] } },
+      );
+      latencies.push(performance.now() - started);
+    }
+  };
+  const cpuStarted = cpuMs();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: directIds.length / (ms / 1000),
+    cpuMsPerApproval: (cpuMs() - cpuStarted) / directIds.length,
+    p50: latencies[Math.floor(latencies.length / 2)],
+    p99: latencies[Math.floor(latencies.length * 0.99)],
+  };
+}
+
+/**
+ * What the store alone does of an approval: the events one approval over HTTP appended (fresh ids,
+ * its own streams but the shared budget and notice), committed with group commit, `concurrency` at a
+ * time, into a copy of the service's file; no reads, no decision, no projection, no HTTP.
+ */
+async function appendAlone() {
+  const [processed] = await store.readStream(`command-bench-approver/bench-${ids[0]}`);
+  if (processed === undefined) throw new Error(`the first approval over HTTP (${ids[0]}) was not recorded`);
+  const sample = [];
+  for await (const event of store.readAll({ afterPosition: processed.position - 20n, maxCount: 20 })) {
+    if (event.metadata.commandId === processed.metadata.commandId) sample.push(event);
+  }
+  await app.close();
+  bare.close();
+  copyFileSync(join(dir, 'ledger.db'), join(dir, 'approval-appends.db'));
+  const approvalStore = new SqliteEventStore({ path: join(dir, 'approval-appends.db') });
+  const shared = new Set(sample.filter((event) => event.stream.startsWith('budget-') || event.stream.startsWith('notice-')).map((event) => event.stream));
+  let appended = 0;
+  const appendOne = async () => {
+    while (appended < approvalCount) {
+      const n = appended++;
+      const byStream = new Map();
+      for (const event of sample) {
+        const stream = shared.has(event.stream) ? event.stream : `${event.stream}-${n}`;
+        byStream.set(stream, [...(byStream.get(stream) ?? []), { id: randomUUID(), type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata }]);
+      }
+      await approvalStore.appendMulti(
+        [...byStream].map(([stream, events]) => ({ stream, expectedRevision: 'any', events })),
+        [],
+        { deferDurability: true },
+      );
+      await approvalStore.flush();
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, appendOne));
+  const perSecond = approvalCount / ((performance.now() - started) / 1000);
+  await approvalStore.close();
+  return { perSecond, events: sample.length, streams: new Set(sample.map((e) => e.stream)).size };
+}
+
+const profileDir = process.env.BENCH_PROFILE_DIR;
+const profiler = profileDir === undefined ? undefined : new Session();
+if (profiler !== undefined) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+}
+
+async function profiled(name, work) {
+  if (profiler === undefined) return await work();
+  await profiler.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+
+let httpProfile;
+process.on('message', async (message) => {
+  try {
+    if (message.type === 'cpu') send({ type: 'cpu', cpuMs: cpuMs() });
+    else if (message.type === 'profile-start') {
+      let stop;
+      const stopped = new Promise((resolve) => (stop = resolve));
+      httpProfile = { stop, done: profiled(message.name, () => stopped) };
+      send({ type: 'profile-start' });
+    } else if (message.type === 'profile-stop') {
+      httpProfile?.stop();
+      await httpProfile?.done;
+      send({ type: 'profile-stop' });
+    }
+    else if (message.type === 'direct') send({ type: 'direct', ...(await profiled('approvals-commandbus', approveDirectly)) });
+    else if (message.type === 'append-alone') {
+      send({ type: 'append-alone', ...(await appendAlone()) });
+      process.disconnect();
+    }
+  } catch (error) {
+    send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
+
+send({
+  type: 'ready',
+  url,
+  bareUrl: `http://127.0.0.1:${bare.address().port}/`,
+  appendsPerSecond,
+  ids,
+  decisionOf,
+  uscc,
+  auditor: await mintToken(secret, { sub: 'bench-auditor', roles: ['auditor', 'supervisor'] }),
+  approver: await mintToken(secret, { sub: 'bench-approver', roles: ['approver'] }),
+});
