@@ -1,7 +1,7 @@
 // The application use cases before the award: submit (reviewers, on the applicant's behalf), review
 // stage by stage, withdraw.
 import { createHash } from 'node:crypto';
-import { derivedUuid, invoiceIdentity } from '../shared/identifiers.js';
+import { timeOrderedUuid, invoiceIdentity } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
@@ -84,7 +84,7 @@ export const submitApplication = useCase({
       };
     });
     return {
-      applicationId: derivedUuid(context.commandId, 'application'),
+      applicationId: timeOrderedUuid(context.now, context.commandId, 'application'),
       programmeId,
       uscc,
       fiscalYear,

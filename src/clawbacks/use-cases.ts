@@ -1,7 +1,7 @@
 // The clawback use cases: an approver orders a recovery or writes off what cannot be recovered;
 // finance records receipts.
 import { refusal } from '../shared/errors.js';
-import { derivedUuid } from '../shared/identifiers.js';
+import { timeOrderedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
@@ -53,13 +53,13 @@ export const orderClawback = useCase({
     const fraud = input['fraud'] === true;
     return {
       applicationId: read.param(params, 'applicationId'),
-      clawbackId: derivedUuid(context.commandId, 'clawback'),
+      clawbackId: timeOrderedUuid(context.now, context.commandId, 'clawback'),
       amount: read.money(input['amount'], 'amount'),
       reason: read.text(input['reason'], 'reason'),
       fraud,
       // Fraud disqualifies the spend unless the order says otherwise; false invoices without fraud say so explicitly.
       disqualifiesSpend: input['disqualifiesSpend'] === undefined ? fraud : input['disqualifiesSpend'] === true,
-      flagId: derivedUuid(context.commandId, 'flag'),
+      flagId: timeOrderedUuid(context.now, context.commandId, 'flag'),
       commandId: context.commandId,
       banUntil: read.optionalDate(input['banUntil'], 'banUntil'),
       referral: input['referral'] === undefined || input['referral'] === null ? null : referralOf(input['referral'], 'referral.'),

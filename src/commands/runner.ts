@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
 import { LedgerError, refusal } from '../shared/errors.js';
-import { derivedUuid } from '../shared/identifiers.js';
+import { timeOrderedUuid } from '../shared/identifiers.js';
 import { EventIdConflictError, EventStore, JsonObject, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError, streamReadCountMax } from '../event-store/event-store.js';
 import { isEventType, readEventOf, schemaVersionOf } from '../events/upcasting.js';
 import type { EventType } from '../events/catalog.js';
@@ -286,7 +286,7 @@ export class CommandRunner {
 
   private newEvent(context: CommandContext, role: Role, stream: string, index: number, event: StreamWrite['events'][number]): NewEvent {
     return {
-      id: derivedUuid(context.commandId, `${stream}#${index}`),
+      id: timeOrderedUuid(context.now, context.commandId, `${stream}#${index}`),
       type: event.type,
       schemaVersion: schemaVersionOf(eventTypeOf(event.type)),
       data: event.data as unknown as JsonObject,

@@ -1,5 +1,5 @@
 // The decision use case (approvers): record a collective decision (集体研究) or a 一事一议 decision.
-import { derivedUuid } from '../shared/identifiers.js';
+import { timeOrderedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase } from '../commands/use-case.js';
@@ -15,7 +15,7 @@ export const recordDecision = useCase({
     const input = read.objectOf(body);
     read.onlyFields(input, ['reference', 'decidedOn', 'body', 'kind', 'awards']);
     return {
-      decisionId: derivedUuid(context.commandId, 'decision'),
+      decisionId: timeOrderedUuid(context.now, context.commandId, 'decision'),
       reference: read.name(input['reference'], 'reference', 200),
       decidedOn: read.date(input['decidedOn'], 'decidedOn'),
       body: read.name(input['body'], 'body', 200),

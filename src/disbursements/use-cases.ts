@@ -2,7 +2,7 @@
 import { refusal } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { paidOf } from '../applications/application.js';
-import { derivedUuid } from '../shared/identifiers.js';
+import { timeOrderedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
 import { onStreams, useCase, type StreamReader } from '../commands/use-case.js';
@@ -26,7 +26,7 @@ export const recordDisbursement = useCase({
     read.onlyFields(input, ['amount', 'paymentRef', 'paidOn']);
     return {
       applicationId: read.param(params, 'applicationId'),
-      disbursementId: derivedUuid(context.commandId, 'disbursement'),
+      disbursementId: timeOrderedUuid(context.now, context.commandId, 'disbursement'),
       amount: read.money(input['amount'], 'amount'),
       paymentRef: read.key(input['paymentRef'], 'paymentRef'),
       paidOn: read.date(input['paidOn'], 'paidOn'),

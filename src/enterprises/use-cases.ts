@@ -1,7 +1,7 @@
 // The enterprise use cases: registration (administrators and reviewers), flags and priority tags
 // (administrators).
 import { refusal } from '../shared/errors.js';
-import { derivedUuid, isValidUscc } from '../shared/identifiers.js';
+import { timeOrderedUuid, isValidUscc } from '../shared/identifiers.js';
 import { enterpriseTagOf, enterpriseTags, type EnterpriseTag } from '../shared/patterns.js';
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
@@ -73,7 +73,7 @@ export const raiseFlag = useCase({
     const evidenceRef = read.optionalName(input['evidenceRef'], 'evidenceRef', 200);
     const checkedAt = input['checkedAt'] === undefined ? null : read.instant(input['checkedAt'], 'checkedAt');
     if (until !== null && until < since) throw refusal('VALIDATION_FAILED', 'until must not be before since', { field: 'until' });
-    return { uscc: read.param(params, 'uscc'), flagId: derivedUuid(context.commandId, 'flag'), list, source, since, until, evidenceRef, checkedAt };
+    return { uscc: read.param(params, 'uscc'), flagId: timeOrderedUuid(context.now, context.commandId, 'flag'), list, source, since, until, evidenceRef, checkedAt };
   },
   load: async (data, reader) => ({ enterprise: await reader.read(streams.enterprise(data.uscc), enterpriseStream) }),
   decide: decideRaiseFlag,

@@ -1,6 +1,6 @@
 // The public-notice use cases (approvers): open a notice, file and resolve objections.
 import { refusal } from '../shared/errors.js';
-import { derivedUuid } from '../shared/identifiers.js';
+import { timeOrderedUuid } from '../shared/identifiers.js';
 import * as read from '../shared/parse.js';
 import type { Money } from '../shared/money.js';
 import { objectionOutcomes } from '../shared/patterns.js';
@@ -38,7 +38,7 @@ export const openNotice = useCase({
       });
     }
     return {
-      noticeId: derivedUuid(context.commandId, 'notice'),
+      noticeId: timeOrderedUuid(context.now, context.commandId, 'notice'),
       programmeId: read.key(input['programmeId'], 'programmeId'),
       applicationIds: read.list(input['applicationIds'], 'applicationIds', read.noticeApplicationCountMax).map((id, i) => read.key(id, `applicationIds[${i}]`)),
       opensOn: read.date(input['opensOn'], 'opensOn'),
@@ -93,7 +93,7 @@ export const fileObjection = useCase({
     read.onlyFields(input, ['applicationId', 'summary', 'objector', 'channel', 'receivedOn']);
     return {
       noticeId: read.param(params, 'noticeId'),
-      objectionId: derivedUuid(context.commandId, 'objection'),
+      objectionId: timeOrderedUuid(context.now, context.commandId, 'objection'),
       applicationId: read.key(input['applicationId'], 'applicationId'),
       summary: read.text(input['summary'], 'summary'),
       // Absent or null: anonymous (匿名).

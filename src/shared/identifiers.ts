@@ -1,6 +1,6 @@
 // Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
 import { invoiceCodePattern, invoiceNumberPattern, usccPattern } from './patterns.js';
-import { defined } from './assert.js';
+import { assert, defined } from './assert.js';
 import { createHash } from 'node:crypto';
 
 const usccAlphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -41,6 +41,21 @@ export function isInvoiceCode(text: unknown): text is string {
  */
 export function invoiceIdentity(invoiceNumber: string, invoiceCode: string | null): string {
   return invoiceCode === null ? invoiceNumber : `${invoiceCode}-${invoiceNumber}`;
+}
+
+/**
+ * A time-ordered uuid (version 7: the first 48 bits are milliseconds since 1970) for ids that are keys
+ * of a B-tree (events, and the entities whose streams they name): new keys land at the end of the
+ * index instead of on a random page of it. The rest is derived from the command id and a name, so a
+ * command's attempts (at the same instant) write the same ids; a request sent again later is
+ * recognised by its command's record, not by its ids.
+ */
+export function timeOrderedUuid(at: string, commandId: string, name: string): string {
+  const milliseconds = Date.parse(at);
+  assert(Number.isFinite(milliseconds) && milliseconds >= 0, `a time-ordered id needs an instant (got ${at})`);
+  const time = milliseconds.toString(16).padStart(12, '0').slice(-12);
+  const hex = createHash('sha256').update(`${commandId}\u0000${name}`).digest('hex');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-${((parseInt(hex.charAt(3), 16) & 0x3) | 0x8).toString(16)}${hex.slice(4, 7)}-${hex.slice(7, 19)}`;
 }
 
 /**

@@ -20,7 +20,7 @@ const { CommandBus } = await import('@nestjs/cqrs');
 const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
 const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
 const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
-const { usccCheckCharacter } = await import(new URL('shared/identifiers.js', dist).href);
+const { usccCheckCharacter, timeOrderedUuid } = await import(new URL('shared/identifiers.js', dist).href);
 
 const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
 const concurrency = Number(process.env.BENCH_APPROVAL_CONNECTIONS ?? 10);
@@ -160,7 +160,7 @@ async function approveDirectly() {
 
 /**
  * What the store alone does of an approval: the events one approval over HTTP appended (fresh ids,
- * its own streams but the shared budget and notice), committed with group commit, `concurrency` at a
+ * its own streams but the shared budget and notice; the CPU time it takes is reported too), committed with group commit, `concurrency` at a
  * time, into a copy of the service's file; no reads, no decision, no projection, no HTTP.
  */
 async function appendAlone() {
@@ -182,7 +182,10 @@ async function appendAlone() {
       const byStream = new Map();
       for (const event of sample) {
         const stream = shared.has(event.stream) ? event.stream : `${event.stream}-${n}`;
-        byStream.set(stream, [...(byStream.get(stream) ?? []), { id: randomUUID(), type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata }]);
+        const events = byStream.get(stream) ?? [];
+        // Ids made as the command path makes them (time-ordered), so that both insert alike into the index.
+        const id = timeOrderedUuid(new Date().toISOString(), `bench-alone-${n}`, `${stream}#${events.length}`);
+        byStream.set(stream, [...events, { id, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata }]);
       }
       await approvalStore.appendMulti(
         [...byStream].map(([stream, events]) => ({ stream, expectedRevision: 'any', events })),
@@ -192,11 +195,13 @@ async function appendAlone() {
       await approvalStore.flush();
     }
   };
+  const cpuStarted = cpuMs();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, appendOne));
   const perSecond = approvalCount / ((performance.now() - started) / 1000);
+  const cpuMsPerAppend = (cpuMs() - cpuStarted) / approvalCount;
   await approvalStore.close();
-  return { perSecond, events: sample.length, streams: new Set(sample.map((e) => e.stream)).size };
+  return { perSecond, cpuMsPerAppend, events: sample.length, streams: new Set(sample.map((e) => e.stream)).size };
 }
 
 const profileDir = process.env.BENCH_PROFILE_DIR;
@@ -230,8 +235,7 @@ process.on('message', async (message) => {
       httpProfile?.stop();
       await httpProfile?.done;
       send({ type: 'profile-stop' });
-    }
-    else if (message.type === 'direct') send({ type: 'direct', ...(await profiled('approvals-commandbus', approveDirectly)) });
+    } else if (message.type === 'direct') send({ type: 'direct', ...(await profiled('approvals-commandbus', approveDirectly)) });
     else if (message.type === 'append-alone') {
       send({ type: 'append-alone', ...(await appendAlone()) });
       process.disconnect();

@@ -110,5 +110,4 @@ describe('the command path', () => {
       await other.close();
     }
   });
-
 });

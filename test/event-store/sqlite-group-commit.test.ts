@@ -130,7 +130,11 @@ describe('sqlite group commit', () => {
     vandal.exec('DROP TABLE durability_marks');
     vandal.close();
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => runner.run(context(n), countUseCase(), { n }, { n })));
-    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'answered'))).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'answered'))).toEqual([
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+    ]);
     await expect(store.append('s-2', [anEvent('N', { n: 2 })], 'no-stream')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     const file = new Database(path, { readonly: true });
     try {
