@@ -26,6 +26,7 @@ export const budgetStream: StreamKind<Budget, BudgetEvent> = {
   initial: { status: 'none' },
   evolve: evolveBudget,
   lastEventSuffices: true,
+  contended: true,
 };
 
 export function committedOf(budget: Budget): Money {

@@ -15,6 +15,7 @@ import type { StreamKind } from '../shared/stream-kind.js';
 import { streams } from '../shared/streams.js';
 import { shanghaiDateOf } from '../shared/time.js';
 import type { StreamReader, StreamWrite, UseCase, Written } from './use-case.js';
+import { HotStreams } from './hot-streams.js';
 import { WriteTurns } from './write-turns.js';
 
 export type { Actor, CommandContext, Role } from '../shared/actor.js';
@@ -74,10 +75,28 @@ export class StreamLoader implements StreamReader {
   constructor(
     private readonly store: EventStore,
     private readonly folds: FoldCache = new FoldCache(),
+    private readonly policy: LoadPolicy = {},
   ) {}
 
-  read<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
+  async read<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
+    const kept = this.kept(stream, kind);
+    if (kept !== undefined) return kept.state;
+    await this.policy.beforeRead?.(stream, kind.contended === true);
     return kind.lastEventSuffices ? this.last(stream, kind) : this.fold(stream, kind);
+  }
+
+  /** The state an earlier attempt of the command read, where it may stand without reading again. */
+  private kept<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): { state: S } | undefined {
+    const revision = this.policy.unmoved?.get(stream);
+    if (revision === undefined) return undefined;
+    if (revision === 'no-stream') {
+      this.revisions.set(stream, revision);
+      return { state: kind.initial };
+    }
+    const known = this.folds.get(stream, kind as unknown as StreamKind<S, never>);
+    if (known?.revision !== revision) return undefined;
+    this.revisions.set(stream, revision);
+    return { state: known.state };
   }
 
   private async fold<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
@@ -123,6 +142,17 @@ export class StreamLoader implements StreamReader {
   }
 }
 
+/** How a loader reads for a command that may race with others (see CommandRunner.attempt). */
+export interface LoadPolicy {
+  /**
+   * Streams an earlier attempt read, at the revision it read them, that did not move: their states
+   * stand without a read (the append still checks their revisions). A retry reads only what moved.
+   */
+  readonly unmoved?: ReadonlyMap<string, StreamRevision>;
+  /** Awaited before a stream is read (`contended`: its kind says many commands write it at once). */
+  readonly beforeRead?: (stream: string, contended: boolean) => Promise<void> | undefined;
+}
+
 /** A stored event as one of the events a kind of stream may hold: anything else is a programmer error. */
 function eventOfKind<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>, stored: StoredEvent): Recorded<E> {
   const event = readEventOf(stored);
@@ -150,6 +180,15 @@ export function requireRole(actor: Actor, allowed: readonly Role[], what: string
   return role;
 }
 
+/** One attempt's outcome, and the revisions it read the streams at. */
+interface Attempted<R extends object> {
+  readonly result: CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError;
+  readonly loaded: ReadonlyMap<string, StreamRevision>;
+}
+
+/** The hot streams of each store on which commands race, shared by every runner on it in this process. */
+const hotStreams = new WeakMap<EventStore, HotStreams>();
+
 /** The turns of an embedded store and the states folded in them, shared by every runner on it in this process. */
 const embeddedTurns = new WeakMap<EventStore, { readonly turns: WriteTurns; readonly folds: FoldCache }>();
 
@@ -169,6 +208,7 @@ function turnsOf(store: EventStore): { readonly turns: WriteTurns; readonly fold
 export class CommandRunner {
   private readonly folds: FoldCache;
   private readonly turns: WriteTurns | undefined;
+  private readonly hot: HotStreams;
 
   constructor(
     private readonly store: EventStore,
@@ -178,6 +218,8 @@ export class CommandRunner {
     const shared = turnsOf(store);
     this.turns = shared?.turns;
     this.folds = shared?.folds ?? new FoldCache();
+    if (!hotStreams.has(store)) hotStreams.set(store, new HotStreams());
+    this.hot = defined(hotStreams.get(store), 'the hot streams of the store');
   }
 
   /**
@@ -200,19 +242,48 @@ export class CommandRunner {
       const given = await useCase.load(data, loader, command.metadata);
       return useCase.write(useCase.decide(command, given), command, given);
     };
-    const attempt = () => this.attempt(context, commandType, role, requestHash, decide);
-    for (let attempts = 1; ; attempts += 1) {
-      // One attempt per turn; the back-off after a conflict (with another process) is taken outside
-      // the turns, so that it holds up no other command.
-      const outcome = await (this.turns === undefined ? attempt() : this.turns.run(attempt));
-      if (!(outcome instanceof WrongExpectedRevisionError) && !(outcome instanceof EventIdConflictError)) return outcome;
-      if (attempts >= conflictRetryCountMax) {
-        throw refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
-          stream: outcome instanceof WrongExpectedRevisionError ? outcome.stream : null,
-          attempts: String(attempts),
-        });
+    const turns = this.turns;
+    if (turns !== undefined) {
+      // No other command, of this process or another, writes while a turn reads and decides (it holds
+      // the write lock): a conflict here would be a store's fault, met as anywhere else.
+      for (let attempts = 1; ; attempts += 1) {
+        const { result } = await turns.run(() => this.attempt(context, commandType, role, requestHash, decide, {}, true));
+        if (!(result instanceof WrongExpectedRevisionError) && !(result instanceof EventIdConflictError)) return result;
+        if (attempts >= conflictRetryCountMax) throw tooManyConflicts(commandType, result, attempts);
+        await this.backoff(attempts - 1);
       }
-      await this.backoff(attempts - 1);
+    }
+    let unmoved: ReadonlyMap<string, StreamRevision> | undefined;
+    for (let attempts = 1; ; attempts += 1) {
+      let release: (() => void) | undefined;
+      const policy: LoadPolicy = {
+        ...(unmoved === undefined ? {} : { unmoved }),
+        // A command queues for one hot stream at most, and only while it holds none.
+        beforeRead: (stream, contended) => {
+          if (release !== undefined || !this.hot.isHot(stream, contended)) return undefined;
+          return this.hot.take(stream).then((done) => {
+            release = done;
+          });
+        },
+      };
+      let outcome: Attempted<R>;
+      try {
+        outcome = await this.attempt(context, commandType, role, requestHash, decide, policy, unmoved === undefined);
+      } finally {
+        release?.();
+      }
+      const conflict = outcome.result;
+      if (!(conflict instanceof WrongExpectedRevisionError) && !(conflict instanceof EventIdConflictError)) return conflict;
+      if (attempts >= conflictRetryCountMax) throw tooManyConflicts(commandType, conflict, attempts);
+      // The next attempt reads again only the stream that moved (and its command's record where that
+      // may be it), after queueing for it here: this process's racers wait instead of retrying.
+      const moved = conflict instanceof WrongExpectedRevisionError ? conflict.stream : undefined;
+      if (moved !== undefined && moved !== streams.command(context.commandId)) {
+        this.hot.markConflicted(moved);
+        unmoved = new Map([...outcome.loaded].filter(([stream]) => stream !== moved));
+      } else unmoved = undefined;
+      // The first retry queues behind this process's writers; later ones meet other processes' too.
+      if (attempts > 1) await this.backoff(attempts - 2);
     }
   }
 
@@ -223,12 +294,17 @@ export class CommandRunner {
     role: Role,
     requestHash: string,
     decide: (loader: StreamLoader) => Promise<Written<R>>,
-  ): Promise<CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError> {
+    policy: LoadPolicy,
+    askEarlier: boolean,
+  ): Promise<Attempted<R>> {
     const commandStream = streams.command(context.commandId);
-    const earlier = await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash);
-    if (earlier !== undefined) return earlier;
+    const loader = new StreamLoader(this.store, this.folds, policy);
+    const attempted = (result: Attempted<R>['result']): Attempted<R> => ({ result, loaded: loader.loaded });
+    // A retry after a conflict on another stream skips this: if the command's record exists after
+    // all, its append conflicts on it, and the attempt after that reads it.
+    const earlier = askEarlier ? await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash) : undefined;
+    if (earlier !== undefined) return attempted(earlier);
 
-    const loader = new StreamLoader(this.store, this.folds);
     let decision: Written<R>;
     try {
       decision = await decide(loader);
@@ -241,7 +317,7 @@ export class CommandRunner {
       // again, on the state as it is then.
       if (error instanceof LedgerError) {
         const answered = await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash);
-        if (answered !== undefined) return answered;
+        if (answered !== undefined) return attempted(answered);
       }
       throw error;
     }
@@ -264,11 +340,11 @@ export class CommandRunner {
     const checks = [...loader.loaded].filter(([stream]) => !written.has(stream)).map(([stream, revision]) => ({ stream, expectedRevision: revision }));
     try {
       const appended = await this.store.appendMulti(appends, checks);
-      return { ...result, position: appended.position.toString() };
+      return attempted({ ...result, position: appended.position.toString() });
     } catch (error) {
       // A conflict: someone else wrote first. An id conflict: the same command ran concurrently and
       // won; either way, start again from reading (which finds the first run's result).
-      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return error;
+      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return attempted(error);
       throw error;
     }
   }
@@ -300,6 +376,13 @@ export class CommandRunner {
       },
     };
   }
+}
+
+function tooManyConflicts(commandType: string, conflict: WrongExpectedRevisionError | EventIdConflictError, attempts: number): LedgerError {
+  return refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
+    stream: conflict instanceof WrongExpectedRevisionError ? conflict.stream : null,
+    attempts: String(attempts),
+  });
 }
 
 function eventTypeOf(type: string): EventType {

@@ -14,4 +14,9 @@ export interface StreamKind<S, E extends { type: string }> {
    * event alone gives the state, and a reader reads only that one.
    */
   readonly lastEventSuffices: boolean;
+  /**
+   * True where many commands write the stream at once (a programme-year's budget): where commands
+   * race, a process's commands take turns on it before reading it (see commands/hot-streams.ts).
+   */
+  readonly contended?: boolean;
 }
