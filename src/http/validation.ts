@@ -1,7 +1,7 @@
 // The global validation of request bodies against their DTOs: unknown fields refused, and every
 // failure a VALIDATION_FAILED problem listing each failing field by its path (items[0].amount), with a
 // message in English and in Chinese; `field` and `detail` still name the first, for older clients.
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { problemOf } from './problem.js';
 import { ApiError } from './problem.filter.js';
 
@@ -44,8 +44,35 @@ function failures(errors: readonly ValidationError[], path = ''): FieldError[] {
   });
 }
 
+/**
+ * The validation pipe, with one shortcut: a request with no fields at all (a query without
+ * parameters, most reads) is answered by what validating no fields against its DTO answered the first
+ * time, instead of validating again. The answer cannot differ: the same empty input meets the same
+ * class. Any field present is validated as always.
+ */
+class LedgerValidationPipe extends ValidationPipe {
+  // By DTO class: what an empty input became (its defaults filled in); one refused is validated each time.
+  private readonly empty = new WeakMap<object, { readonly validated: unknown }>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype;
+    if (metatype === undefined || !isEmptyPlainObject(value)) return super.transform(value, metadata);
+    const known = this.empty.get(metatype);
+    if (known !== undefined) return structuredClone(known.validated);
+    const validated: unknown = await super.transform(value, metadata);
+    this.empty.set(metatype, { validated: structuredClone(validated) });
+    return validated;
+  }
+}
+
+function isEmptyPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && Object.keys(value).length === 0;
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

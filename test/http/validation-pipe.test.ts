@@ -1,0 +1,41 @@
+// The validation pipe's shortcut for inputs with no fields: the answer is the one validating them
+// gives, defaults included, and an empty input a DTO refuses is refused every time.
+import 'reflect-metadata';
+import { IsInt, IsOptional, IsString } from 'class-validator';
+import { validationPipe } from '../../src/http/validation.js';
+
+class ListQuery {
+  @IsOptional()
+  @IsInt()
+  limit?: number = 50;
+}
+
+class NamedBody {
+  @IsString()
+  name!: string;
+}
+
+describe('the validation pipe', () => {
+  const pipe = validationPipe();
+
+  it('answers an empty input as validating it does, defaults included, each time with an object of its own', async () => {
+    const first = (await pipe.transform({}, { type: 'query', metatype: ListQuery })) as Record<string, unknown>;
+    const second = (await pipe.transform({}, { type: 'query', metatype: ListQuery })) as Record<string, unknown>;
+    expect(first).toEqual({ limit: 50 });
+    expect(second).toEqual({ limit: 50 });
+    second['limit'] = 1;
+    expect(await pipe.transform({}, { type: 'query', metatype: ListQuery })).toEqual({ limit: 50 });
+  });
+
+  it('still validates any field present', async () => {
+    await expect(pipe.transform({}, { type: 'query', metatype: ListQuery })).resolves.toEqual({ limit: 50 });
+    await expect(pipe.transform({ limit: 'many' }, { type: 'query', metatype: ListQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+    await expect(pipe.transform({ other: 1 }, { type: 'query', metatype: ListQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('refuses an empty input its DTO refuses, every time', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      await expect(pipe.transform({}, { type: 'body', metatype: NamedBody })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED', field: 'name' } });
+    }
+  });
+});
