@@ -366,7 +366,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
           const recorded = await attempt(() =>
             ledger.dispatch('RecordDisbursement', as('finance-1', 'finance'), {
               params: { applicationId: p.id },
-              body: { amount, paymentRef: `PAY-${p.id.slice(0, 8)}-${index}`, paidOn: today() },
+              body: { amount, paymentRef: `PAY-${p.id.slice(-12)}-${index}`, paidOn: today() },
             }),
           );
           if (recorded === undefined) continue;
@@ -392,7 +392,7 @@ export async function generateSynthetic(ledger: LedgerCommands, options: Synthet
             await attempt(() =>
               ledger.dispatch('RecordRecovery', as('finance-1', 'finance'), {
                 params: { clawbackId: order.clawbackId },
-                body: { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(0, 8)}` },
+                body: { amount: first, receivedOn: today(), receiptRef: `RCPT-${order.clawbackId.slice(-12)}` },
               }),
             );
           }
