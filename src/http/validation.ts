@@ -44,31 +44,43 @@ function failures(errors: readonly ValidationError[], path = ''): FieldError[] {
   });
 }
 
+/** Distinct inputs remembered per DTO class. */
+const rememberedPerClassMax = 256;
+
 /**
- * The validation pipe, with one shortcut: a request with no fields at all (a query without
- * parameters, most reads) is answered by what validating no fields against its DTO answered the first
- * time, instead of validating again. The answer cannot differ: the same empty input meets the same
- * class. Any field present is validated as always.
+ * The validation pipe, with one shortcut: an input seen before and found valid, with no fields at all
+ * (most reads) or as a query string (`?year=2025`, asked again and again by dashboards), is answered by
+ * what validating it gave then, defaults included, instead of being validated again. The answer
+ * cannot differ: the same input meets the same class. Bodies with fields are validated every time
+ * (they rarely repeat), and so is any input that was refused.
  */
 class LedgerValidationPipe extends ValidationPipe {
-  // By DTO class: what an empty input became (its defaults filled in); one refused is validated each time.
-  private readonly empty = new WeakMap<object, { readonly validated: unknown }>();
+  private readonly remembered = new WeakMap<object, Map<string, unknown>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
-    if (metatype === undefined || !isEmptyPlainObject(value)) return super.transform(value, metadata);
-    const known = this.empty.get(metatype);
-    if (known !== undefined) return structuredClone(known.validated);
+    const key = metatype === undefined ? undefined : keyOf(value, metadata);
+    if (metatype === undefined || key === undefined) return super.transform(value, metadata);
+    let known = this.remembered.get(metatype);
+    if (known?.has(key) === true) return structuredClone(known.get(key));
     const validated: unknown = await super.transform(value, metadata);
-    this.empty.set(metatype, { validated: structuredClone(validated) });
+    known ??= new Map();
+    this.remembered.set(metatype, known);
+    if (known.size >= rememberedPerClassMax) known.delete(known.keys().next().value as string);
+    known.set(key, structuredClone(validated));
     return validated;
   }
 }
 
-function isEmptyPlainObject(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
+/** What an input is remembered by, if it may be: an empty plain object, or a query's flat strings. */
+function keyOf(value: unknown, metadata: ArgumentMetadata): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return (prototype === Object.prototype || prototype === null) && Object.keys(value).length === 0;
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  if (metadata.type !== 'query' || !entries.every(([, v]) => typeof v === 'string')) return undefined;
+  return JSON.stringify(entries);
 }
 
 export function validationPipe(): ValidationPipe {

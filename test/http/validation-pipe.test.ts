@@ -1,5 +1,5 @@
-// The validation pipe's shortcut for inputs with no fields: the answer is the one validating them
-// gives, defaults included, and an empty input a DTO refuses is refused every time.
+// The validation pipe's shortcut for inputs seen before (no fields, or a query string): the answer is
+// the one validating them gives, defaults included, and an input a DTO refuses is refused every time.
 import 'reflect-metadata';
 import { IsInt, IsOptional, IsString } from 'class-validator';
 import { validationPipe } from '../../src/http/validation.js';
@@ -25,6 +25,19 @@ describe('the validation pipe', () => {
     expect(second).toEqual({ limit: 50 });
     second['limit'] = 1;
     expect(await pipe.transform({}, { type: 'query', metatype: ListQuery })).toEqual({ limit: 50 });
+  });
+
+  it('answers a query seen before as validating it did, and validates a new one', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      await expect(pipe.transform({ limit: '7' }, { type: 'query', metatype: ListQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+    }
+    class YearQuery {
+      @IsOptional()
+      @IsString()
+      year?: string;
+    }
+    for (let i = 0; i < 2; i += 1) expect(await pipe.transform({ year: '2025' }, { type: 'query', metatype: YearQuery })).toEqual({ year: '2025' });
+    await expect(pipe.transform({ year: '2025', more: 'x' }, { type: 'query', metatype: YearQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
   });
 
   it('still validates any field present', async () => {
