@@ -26,7 +26,7 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
     library.then(({ echarts }) => {
       if (!live) return;
       chart.current = echarts.init(element.current!, undefined, { renderer: 'svg' });
-      chart.current.setOption({ aria: { enabled: true }, animation: false, ...latest.current }, true);
+      chart.current.setOption({ aria: { enabled: true }, animation: false, textStyle: { fontFamily: getComputedStyle(element.current!).fontFamily }, ...latest.current }, true);
       window.addEventListener('resize', resize);
       setState('drawn');
     }, () => {
