@@ -31,6 +31,9 @@ const { generateSynthetic } = await import(new URL('synthetic/generator.js', dis
 
 const chromiumPath = process.env.LEDGER_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+// BENCH_CPU_SLOWDOWN=4 runs each page (the bare page too) on a main thread Chromium slows fourfold: what a
+// CPU shared with many other processes does to the page, without waiting for a busy machine.
+const slowdown = Number(process.env.BENCH_CPU_SLOWDOWN ?? 1);
 const applications = Number(process.env.BENCH_APPLICATIONS ?? 5500);
 const secret = 'bench-secret-that-is-long-enough-for-hs256';
 const dir = mkdtempSync(join(tmpdir(), 'ledger-console-bench-'));
@@ -169,6 +172,7 @@ try {
     const wall = [];
     for (let round = 0; round < rounds; round += 1) {
       const tab = await context.newPage();
+      if (slowdown > 1) await (await context.newCDPSession(tab)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
       const started = performance.now();
       await tab.goto(url);
       const [shownMs, drawnMs] = await (
@@ -207,7 +211,7 @@ try {
   process.stdout.write(
     [
       '',
-      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached); load average ${loadavg()
+      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached)${slowdown > 1 ? `, main thread slowed ${slowdown}×` : ''}; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} on ${cpus().length} CPUs`,
       `work lists folded from the whole log at start: first answer ${Math.round(foldMs)} ms after the projections caught up (${Math.round((performance.now() - startedMs) / 1000)} s after start)`,
