@@ -47,6 +47,8 @@ interface Clawback {
 const confirmedShownMax = 50;
 /** Clawbacks laid out at first, the rest on request: each is a paragraph and a button. */
 const clawbacksShownFirst = 20;
+/** Confirmed payments laid out at first, the rest of the latest on request. */
+const confirmedShownFirst = 20;
 
 interface AwaitingPayment {
   applicationId: string;
@@ -76,6 +78,7 @@ export function FinancePage() {
   };
   const awaiting = approved.data ?? [];
   const owed = useFirstItems(clawbacks.data, clawbacksShownFirst);
+  const latest = useFirstItems(confirmed.data, confirmedShownFirst);
 
   return (
     <>
@@ -143,7 +146,7 @@ export function FinancePage() {
             </tr>
           </thead>
           <tbody>
-            {(confirmed.data ?? []).map((d) => (
+            {latest.shown.map((d) => (
               <tr>
                 <td>{d.paymentRef}</td>
                 <td>{d.enterpriseName ?? d.uscc}</td>
@@ -157,6 +160,7 @@ export function FinancePage() {
             ))}
           </tbody>
         </table>
+        {latest.more}
       </Section>
     </>
   );
