@@ -107,32 +107,9 @@ function withPosition(path: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}minPosition=${writtenPosition}`;
 }
 
-/** Reads sent before the page that shows them is rendered, each taken once by the page's own `get`. */
-const early = new Map<string, Promise<Response>>();
-
-/**
- * Sends a read now, while the page's code is still on its way; the page's `get` of the same path
- * takes its answer instead of asking again. Only before this browser has written anything.
- */
-export function prefetch(path: string): void {
-  if (writtenPosition !== null || early.has(path)) return;
-  const sent = send('GET', path);
-  // A failure is the page's to show, when it takes the answer.
-  sent.catch(() => undefined);
-  early.set(path, sent);
-}
-
-/** Forgets reads sent early that no page took (they would be stale for a later visit). */
-export function forgetPrefetched(): void {
-  early.clear();
-}
-
 /** A read, after the read side has caught up with this browser's last write. */
 export async function get<T>(path: string, options: { consistent?: boolean } = {}): Promise<T> {
-  const target = options.consistent === false ? path : withPosition(path);
-  const sent = early.get(target);
-  early.delete(target);
-  const response = await (sent ?? send('GET', target));
+  const response = await send('GET', options.consistent === false ? path : withPosition(path));
   return (await response.json()) as T;
 }
 

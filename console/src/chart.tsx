@@ -11,6 +11,14 @@ export type ChartOption = EChartsCoreOption;
 
 let library: Promise<typeof import('./echarts-setup')> | null = null;
 
+/**
+ * What every chart is drawn with, around its own option: its text in the page's fonts (in the
+ * library's default sans-serif, every Chinese label fell back glyph by glyph while it was measured).
+ */
+function drawn(element: HTMLElement, option: ChartOption): ChartOption {
+  return { aria: { enabled: true }, animation: false, textStyle: { fontFamily: getComputedStyle(element).fontFamily }, ...option };
+}
+
 /** A chart; `label` names it for screen readers (the figures are also in a table beside it). */
 export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
   const element = useRef<HTMLDivElement>(null);
@@ -26,7 +34,7 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
     library.then(({ echarts }) => {
       if (!live) return;
       chart.current = echarts.init(element.current!, undefined, { renderer: 'svg' });
-      chart.current.setOption({ aria: { enabled: true }, animation: false, ...latest.current }, true);
+      chart.current.setOption(drawn(element.current!, latest.current), true);
       window.addEventListener('resize', resize);
       setState('drawn');
     }, () => {
@@ -42,7 +50,7 @@ export function Chart({ option, label, height = 280 }: { option: ChartOption; la
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
+    if (chart.current !== null) chart.current.setOption(drawn(element.current!, option), true);
   }, [option]);
   return (
     <div class="chart" ref={element} role="img" aria-label={label} data-drawing={state === 'loading' ? '' : undefined} style={{ height: `${height}px` }}>

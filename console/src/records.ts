@@ -1,5 +1,4 @@
-// The ledger's records as the API gives them, and what several pages do with them: kept apart from
-// the pages so that each page's code loads on its own.
+// The ledger's records as the API gives them, and what several pages do with them.
 import { get } from './api';
 import { fenOf } from './format';
 import { lang } from './i18n';

@@ -107,6 +107,25 @@ export function Section({ title, children, id }: { title: string; children: Comp
 }
 
 /**
+ * The first `countFirst` items of a list and a button that shows the rest: a long list is not laid
+ * out before the page can show anything, and stays one click away.
+ */
+export function useFirstItems<T>(items: readonly T[] | undefined, countFirst: number): { shown: readonly T[]; more: ComponentChildren } {
+  const [all, setAll] = useState(false);
+  const list = items ?? [];
+  if (all || list.length <= countFirst) return { shown: list, more: null };
+  const rest = list.length - countFirst;
+  return {
+    shown: list.slice(0, countFirst),
+    more: (
+      <button type="button" class="secondary" onClick={() => setAll(true)}>
+        {tr(`显示其余 ${rest} 项`, `Show the other ${rest}`)}
+      </button>
+    ),
+  };
+}
+
+/**
  * A write button with its outcome: disabled while the write runs, the API's problem shown on failure,
  * `done` called with the result on success.
  */

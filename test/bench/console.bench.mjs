@@ -9,9 +9,11 @@
 // charts count as drawn once, in addition, no chart still carries `[data-drawing]` (the chart library
 // is loaded after the figures are rendered). Both are the page's own clock from the start of the
 // navigation to that frame (what a user waits); the wall clock around Playwright's calls, until the
-// charts are drawn, is shown beside them.
+// charts are drawn, is shown beside them. Before the browser starts, each page's reads are timed
+// against the service alone, sent together as the page sends them: the service's share of a load.
 import { printFigures } from './figures.mjs';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,9 @@ const { generateSynthetic } = await import(new URL('synthetic/generator.js', dis
 
 const chromiumPath = process.env.LEDGER_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+// BENCH_CPU_SLOWDOWN=4 runs each page (the bare page too) on a main thread Chromium slows fourfold: what a
+// CPU shared with many other processes does to the page, without waiting for a busy machine.
+const slowdown = Number(process.env.BENCH_CPU_SLOWDOWN ?? 1);
 const applications = Number(process.env.BENCH_APPLICATIONS ?? 5500);
 const secret = 'bench-secret-that-is-long-enough-for-hs256';
 const dir = mkdtempSync(join(tmpdir(), 'ledger-console-bench-'));
@@ -76,14 +81,61 @@ try {
   const someApplication = (await (await fetch(`${base}/api/applications?limit=1&status=approved`, { headers: { Authorization: `Bearer ${supervisor}` } })).json())[0];
   const someEnterprise = someApplication.uscc;
 
+  // Each page with the reads it sends as it first renders (the same paths as the console's pages).
+  const enterpriseAt = `/api/enterprises/${someEnterprise}`;
   const pages = [
-    { name: 'budget dashboard 预算看板', roles: ['supervisor'], path: '#/budget?programme=baoding-data-voucher&year=2025' },
-    { name: 'approval queue 审批队列', roles: ['supervisor'], path: '#/queue' },
-    { name: 'enterprise 企业查询', roles: ['supervisor'], path: `#/enterprises?uscc=${someEnterprise}` },
-    { name: 'payments 资金拨付', roles: ['finance'], path: '#/finance' },
-    { name: 'audit timeline 审计核验', roles: ['auditor'], path: `#/audit?application=${someApplication.applicationId}` },
-    { name: 'applications 申报与审批', roles: ['approver'], path: '#/workflow' },
+    {
+      name: 'budget dashboard 预算看板',
+      roles: ['supervisor'],
+      path: '#/budget?programme=baoding-data-voucher&year=2025',
+      reads: ['/api/programmes', '/api/budgets/baoding-data-voucher/2025', '/api/budgets/baoding-data-voucher/2025/breakdown'],
+    },
+    { name: 'approval queue 审批队列', roles: ['supervisor'], path: '#/queue', reads: ['/api/approval-queue', '/api/programmes'] },
+    {
+      name: 'enterprise 企业查询',
+      roles: ['supervisor'],
+      path: `#/enterprises?uscc=${someEnterprise}`,
+      reads: ['/api/programmes', enterpriseAt, `${enterpriseAt}/totals`, `/api/applications?uscc=${someEnterprise}&limit=500`, `${enterpriseAt}/history`],
+    },
+    {
+      name: 'payments 资金拨付',
+      roles: ['finance'],
+      path: '#/finance',
+      reads: [
+        '/api/programmes',
+        '/api/awards/awaiting-payment',
+        '/api/disbursements?status=recorded',
+        '/api/disbursements?status=confirmed&latest=50',
+        '/api/clawbacks?outstanding=true',
+      ],
+    },
+    {
+      name: 'audit timeline 审计核验',
+      roles: ['auditor'],
+      path: `#/audit?application=${someApplication.applicationId}`,
+      reads: [`/api/applications/${someApplication.applicationId}/timeline`],
+    },
+    { name: 'applications 申报与审批', roles: ['approver'], path: '#/workflow', reads: ['/api/programmes', '/api/applications?status=in_notice&limit=51&offset=0'] },
   ];
+
+  /** The service's side of a page: its reads sent together, as the page sends them, answered in full (median of `rounds`). */
+  async function timeReads(page) {
+    const headers = { Authorization: `Bearer ${await mintToken(secret, { sub: `bench-${page.roles[0]}`, roles: page.roles })}` };
+    const totals = [];
+    let bytes = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      const started = performance.now();
+      const bodies = await Promise.all(page.reads.map(async (path) => (await fetch(`${base}${path}`, { headers })).text()));
+      totals.push(performance.now() - started);
+      bytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+    }
+    return { median: median(totals), bytes };
+  }
+  const readRows = [];
+  for (const page of pages) {
+    const timed = await timeReads(page);
+    readRows.push(`| ${page.name} | ${page.reads.length} | ${Math.round(timed.bytes / 1024)} | ${timed.median.toFixed(1)} |`);
+  }
   const pageLoadTargetMs = 1000;
 
   // The floor: a page with a heading and nothing else, from a bare node:http server.
@@ -120,6 +172,7 @@ try {
     const wall = [];
     for (let round = 0; round < rounds; round += 1) {
       const tab = await context.newPage();
+      if (slowdown > 1) await (await context.newCDPSession(tab)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
       const started = performance.now();
       await tab.goto(url);
       const [shownMs, drawnMs] = await (
@@ -158,10 +211,16 @@ try {
   process.stdout.write(
     [
       '',
-      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached); load average ${loadavg()
+      `Console page loads in Chromium, embedded SQLite store, ${head.toLocaleString('en-US')} events, ${rounds} loads each (the first with an empty cache, the others with its assets cached)${slowdown > 1 ? `, main thread slowed ${slowdown}×` : ''}; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} on ${cpus().length} CPUs`,
       `work lists folded from the whole log at start: first answer ${Math.round(foldMs)} ms after the projections caught up (${Math.round((performance.now() - startedMs) / 1000)} s after start)`,
+      '',
+      "Each page's reads, sent together from Node.js before the browser starts (median of the rounds):",
+      '',
+      '| page | reads | kB answered | ms until all answered |',
+      '| --- | --- | --- | --- |',
+      ...readRows,
       '',
       '| page | shown, first load (ms) | shown, median of later loads (ms) | shown, fastest later load (ms) | charts drawn, median of later loads (ms) | median wall clock around Playwright, until drawn (ms) |',
       '| --- | --- | --- | --- | --- | --- |',

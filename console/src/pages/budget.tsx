@@ -27,6 +27,10 @@ function monthsShown(breakdown: Breakdown, year: number, until: string): Breakdo
   return shown;
 }
 
+/** The month chart's series, named by the key under it (the chart library's legend is not loaded). */
+const committedColour = '#1d5fa7';
+const paidColour = '#b8520a';
+
 export function BudgetPage({ params }: { params: URLSearchParams }) {
   const programmes = usePrograms();
   const [programmeId, setProgrammeId] = useState(params.get('programme') ?? 'baoding-data-voucher');
@@ -57,11 +61,10 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
 
   const barOption = useMemo<ChartOption>(
     () => ({
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 })} ${unit}` },
       grid: { left: 80, right: 20, top: 20, bottom: 30 },
       xAxis: { type: 'category', data: figures.map(([label]) => label) },
       yAxis: { type: 'value', name: unit },
-      series: [{ type: 'bar', data: figures.map(([, amount]) => chartValue(amount) / 10_000), itemStyle: { color: '#1d5fa7' } }],
+      series: [{ type: 'bar', data: figures.map(([, amount]) => chartValue(amount) / 10_000), itemStyle: { color: committedColour } }],
     }),
     [b, lang()],
   );
@@ -73,14 +76,12 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   }, [b, lang()]);
   const monthOption = useMemo<ChartOption>(
     () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [tr('已承诺', 'Committed'), tr('已拨付', 'Paid')] },
-      grid: { left: 80, right: 20, top: 40, bottom: 30 },
+      grid: { left: 80, right: 20, top: 20, bottom: 30 },
       xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: { type: 'value', name: unit },
       series: [
-        { name: tr('已承诺', 'Committed'), type: 'bar', data: months.map((m) => chartValue(m.committed) / 10_000), itemStyle: { color: '#1d5fa7' } },
-        { name: tr('已拨付', 'Paid'), type: 'line', data: months.map((m) => chartValue(m.paid) / 10_000), itemStyle: { color: '#b8520a' } },
+        { name: tr('已承诺', 'Committed'), type: 'bar', data: months.map((m) => chartValue(m.committed) / 10_000), itemStyle: { color: committedColour } },
+        { name: tr('已拨付', 'Paid'), type: 'line', data: months.map((m) => chartValue(m.paid) / 10_000), itemStyle: { color: paidColour } },
       ],
     }),
     [months, lang()],
@@ -91,7 +92,6 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
   );
   const districtOption = useMemo<ChartOption>(
     () => ({
-      tooltip: { trigger: 'item' },
       series: [{ type: 'pie', radius: ['35%', '70%'], data: districts.map((d) => ({ name: d.district, value: chartValue(d.award) / 10_000 })) }],
     }),
     [districts],
@@ -180,6 +180,12 @@ export function BudgetPage({ params }: { params: URLSearchParams }) {
         <Section title={tr('逐月累计承诺与拨付(万元,月末)', 'Committed and paid by month end (10k yuan)')}>
           {asOfKind === 'position' ? <p class="muted">{tr('按日志位置查询时不显示逐月数据。', 'Not shown for an as-of by log position.')}</p> : <Loading loaded={breakdown} />}
           {months.length > 0 && <Chart option={monthOption} label={tr('逐月累计承诺与拨付', 'Committed and paid by month')} />}
+          {months.length > 0 && (
+            <p class="chart-key">
+              <span class="swatch" style={{ background: committedColour }} /> {tr('已承诺(柱)', 'Committed (bars)')} <span class="swatch" style={{ background: paidColour }} />{' '}
+              {tr('已拨付(线)', 'Paid (line)')}
+            </p>
+          )}
           {months.length > 0 && (
             <details>
               <summary>{tr('逐月数据', 'Figures by month')}</summary>

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { currentSession, get, post } from '../api';
 import { beijingToday } from '../format';
 import { tr } from '../i18n';
-import { Field, Loading, Problem, Section, Time, Yuan, useAction, useLoad } from '../ui';
+import { Field, Loading, Problem, Section, Time, Yuan, useAction, useFirstItems, useLoad } from '../ui';
 import { programmeName, usePrograms } from '../records';
 
 export interface Disbursement {
@@ -45,6 +45,10 @@ interface Clawback {
 
 /** Confirmed payments listed, newest first; older ones are found from the application. */
 const confirmedShownMax = 50;
+/** Clawbacks laid out at first, the rest on request: each is a paragraph and a button. */
+const clawbacksShownFirst = 20;
+/** Confirmed payments laid out at first, the rest of the latest on request. */
+const confirmedShownFirst = 20;
 
 interface AwaitingPayment {
   applicationId: string;
@@ -73,6 +77,8 @@ export function FinancePage() {
     clawbacks.reload();
   };
   const awaiting = approved.data ?? [];
+  const owed = useFirstItems(clawbacks.data, clawbacksShownFirst);
+  const latest = useFirstItems(confirmed.data, confirmedShownFirst);
 
   return (
     <>
@@ -121,9 +127,10 @@ export function FinancePage() {
       <Section title={tr('待收回的追回款', 'Clawbacks still owed')}>
         <Loading loaded={clawbacks} />
         {clawbacks.data !== undefined && clawbacks.data.length === 0 && <p class="muted">{tr('没有待收回的款项。', 'Nothing is owed.')}</p>}
-        {(clawbacks.data ?? []).map((c) => (
+        {owed.shown.map((c) => (
           <RecordRecovery clawback={c} done={reloadAll} />
         ))}
+        {owed.more}
       </Section>
       <Section title={tr('最近确认的拨付与拨付通知', 'Latest confirmed payments and their notices')}>
         <Loading loaded={confirmed} />
@@ -139,7 +146,7 @@ export function FinancePage() {
             </tr>
           </thead>
           <tbody>
-            {(confirmed.data ?? []).map((d) => (
+            {latest.shown.map((d) => (
               <tr>
                 <td>{d.paymentRef}</td>
                 <td>{d.enterpriseName ?? d.uscc}</td>
@@ -153,6 +160,7 @@ export function FinancePage() {
             ))}
           </tbody>
         </table>
+        {latest.more}
       </Section>
     </>
   );

@@ -1,12 +1,16 @@
 // The approval queue in the order the API gives it: priority enterprises first.
 import { get, hasRole } from '../api';
 import { tr } from '../i18n';
-import { Loading, Section, Yuan, useLoad } from '../ui';
+import { Loading, Section, Yuan, useFirstItems, useLoad } from '../ui';
 import { entitlementKnown, programmeName, usePrograms, type Application } from '../records';
+
+/** Rows laid out at first, the rest on request: the queue answers up to a hundred, worked from the top. */
+const rowsShownFirst = 50;
 
 export function QueuePage() {
   const queue = useLoad(() => get<Application[]>('/api/approval-queue'), []);
   const programmes = usePrograms();
+  const rows = useFirstItems(queue.data, rowsShownFirst);
   return (
     <>
       <h1>{tr('审批队列', 'Approval queue')}</h1>
@@ -30,7 +34,7 @@ export function QueuePage() {
               </tr>
             </thead>
             <tbody>
-              {queue.data.map((a, i) => (
+              {rows.shown.map((a, i) => (
                 <tr>
                   <td>{i + 1}</td>
                   <td>
@@ -57,6 +61,7 @@ export function QueuePage() {
             </tbody>
           </table>
         )}
+        {rows.more}
       </Section>
     </>
   );

@@ -22,20 +22,36 @@ function value(e: Event): string {
   return (e.target as HTMLInputElement).value;
 }
 
-/** Rows of the list shown at first, the rest on request: two hundred rows were laid out before the page could show anything. */
-const rowsShownFirst = 50;
+/** Applications listed at once; the next ones are asked for a page at a time. */
+const applicationPageSize = 50;
+
+/**
+ * One page of applications in a state, oldest submission first, with one row beyond the page: the
+ * console learns whether there is a next page without counting them all.
+ */
+function applicationPagePath(status: string, offset: number): string {
+  return `/api/applications?status=${encodeURIComponent(status)}&limit=${applicationPageSize + 1}&offset=${offset}`;
+}
 
 export function WorkflowPage({ params }: { params: URLSearchParams }) {
   const programmes = usePrograms();
   const defaultStatus = hasRole('reviewer') ? 'in_review' : hasRole('approver') ? 'in_notice' : 'submitted';
   const [status, setStatus] = useState(params.get('status') ?? defaultStatus);
+  // A page at a time from the service: two hundred rows, each with its proposed award worked out, took
+  // the service and the browser longer to list than the whole page may take.
+  const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<string | null>(params.get('application'));
-  const list = useLoad(() => get<Application[]>(`/api/applications?status=${encodeURIComponent(status)}&limit=200`), [status]);
+  const list = useLoad(() => get<Application[]>(applicationPagePath(status, offset)), [status, offset]);
+  const rows = list.data?.slice(0, applicationPageSize);
+  const nextPage = list.data !== undefined && list.data.length > applicationPageSize;
+  const showStatus = (next: string) => {
+    setStatus(next);
+    setOffset(0);
+  };
   const selectedParam = params.get('application');
   if (selectedParam !== null && selectedParam !== selected && list.loading) setSelected(selectedParam);
   const refresh = () => list.reload();
   const [lastNotice, setLastNotice] = useState<OpenedNotice | null>(null);
-  const [showAll, setShowAll] = useState(false);
 
   return (
     <>
@@ -46,7 +62,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
         <SubmitApplication
           programmes={programmes.data}
           submitted={(id) => {
-            setStatus('submitted');
+            showStatus('submitted');
             setSelected(id);
             refresh();
           }}
@@ -55,7 +71,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
       <Section title={tr('申请列表', 'Applications')}>
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
           <Field label={tr('状态', 'Status')}>
-            <select value={status} onChange={(e) => setStatus(value(e))}>
+            <select value={status} onChange={(e) => showStatus(value(e))}>
               {['submitted', 'in_review', 'reviewed', 'in_notice', 'approved', 'rejected', 'withdrawn', 'revoked'].map((s) => (
                 <option value={s}>{statusName(s)}</option>
               ))}
@@ -63,9 +79,10 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
           </Field>
         </form>
         <Loading loaded={list} />
-        {(status === 'reviewed' || status === 'in_review') && hasRole('approver') && list.data !== undefined && programmes.data !== undefined && (
+        {(status === 'reviewed' || status === 'in_review') && hasRole('approver') && rows !== undefined && programmes.data !== undefined && (
           <OpenNotice
-            applications={status === 'reviewed' ? list.data : list.data.filter((a) => heldBeforeLastStage(programmes.data!.find((p) => p.id === a.programmeId)))}
+            key={status}
+            applications={status === 'reviewed' ? rows : rows.filter((a) => heldBeforeLastStage(programmes.data!.find((p) => p.id === a.programmeId)))}
             programmes={programmes.data}
             opened={(notice) => {
               setLastNotice(notice);
@@ -89,8 +106,8 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
             )}
           </p>
         )}
-        {list.data !== undefined && list.data.length === 0 && <p class="muted">{tr('没有此状态的申请。', 'No application has this status.')}</p>}
-        {list.data !== undefined && list.data.length > 0 && (
+        {rows !== undefined && rows.length === 0 && <p class="muted">{tr('没有此状态的申请。', 'No application has this status.')}</p>}
+        {rows !== undefined && rows.length > 0 && (
           <table>
             <thead>
               <tr>
@@ -111,7 +128,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {(showAll ? list.data : list.data.slice(0, rowsShownFirst)).map((a) => (
+              {rows.map((a) => (
                 <tr aria-selected={a.applicationId === selected}>
                   <td>
                     <code>{a.applicationId}</code>
@@ -143,10 +160,18 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
             </tbody>
           </table>
         )}
-        {list.data !== undefined && !showAll && list.data.length > rowsShownFirst && (
-          <button type="button" class="secondary" onClick={() => setShowAll(true)}>
-            {tr(`显示其余 ${list.data.length - rowsShownFirst} 项`, `Show the other ${list.data.length - rowsShownFirst}`)}
-          </button>
+        {(offset > 0 || nextPage) && (
+          <nav class="actions" aria-label={tr('申请列表分页', 'Pages of the list')}>
+            <button type="button" class="secondary" disabled={offset === 0 || list.loading} onClick={() => setOffset(Math.max(offset - applicationPageSize, 0))}>
+              {tr('上一页', 'Previous page')}
+            </button>
+            <span>
+              {tr(`第 ${offset + 1}–${offset + (rows?.length ?? 0)} 项`, `Rows ${offset + 1}–${offset + (rows?.length ?? 0)}`)}
+            </span>
+            <button type="button" class="secondary" disabled={!nextPage || list.loading} onClick={() => setOffset(offset + applicationPageSize)}>
+              {tr('下一页', 'Next page')}
+            </button>
+          </nav>
         )}
       </Section>
       {selected !== null && programmes.data !== undefined && <ApplicationDesk key={selected} applicationId={selected} programmes={programmes.data} changed={refresh} />}
@@ -351,11 +376,23 @@ function heldBeforeLastStage(programme: Programme | undefined): boolean {
 }
 
 function OpenNotice({ applications, programmes, opened }: { applications: Application[]; programmes: Programme[]; opened: (notice: OpenedNotice) => void }) {
-  const [chosen, setChosen] = useState<string[]>([]);
+  // The choice outlives a page of the list: a notice may list applications from several pages, all of
+  // the programme of the first one chosen.
+  const [chosen, setChosen] = useState<{ programmeId: string | undefined; applicationIds: string[] }>({ programmeId: undefined, applicationIds: [] });
   const [opensOn, setOpensOn] = useState(beijingToday());
-  const programmeId = applications.find((a) => a.applicationId === chosen[0])?.programmeId;
-  const action = useAction(() => post<OpenedNotice>('/api/notices', { programmeId, applicationIds: chosen, opensOn }), opened);
-  if (applications.length === 0) return null;
+  const programmeId = chosen.programmeId;
+  const action = useAction(
+    () => post<OpenedNotice>('/api/notices', { programmeId, applicationIds: chosen.applicationIds, opensOn }),
+    (notice) => {
+      setChosen({ programmeId: undefined, applicationIds: [] });
+      opened(notice);
+    },
+  );
+  const choose = (a: Application, checked: boolean) => {
+    const applicationIds = checked ? [...chosen.applicationIds, a.applicationId] : chosen.applicationIds.filter((c) => c !== a.applicationId);
+    setChosen({ programmeId: applicationIds.length === 0 ? undefined : a.programmeId, applicationIds });
+  };
+  if (applications.length === 0 && chosen.applicationIds.length === 0) return null;
   return (
     <form
       class="card"
@@ -371,9 +408,9 @@ function OpenNotice({ applications, programmes, opened }: { applications: Applic
             <label>
               <input
                 type="checkbox"
-                checked={chosen.includes(a.applicationId)}
+                checked={chosen.applicationIds.includes(a.applicationId)}
                 disabled={programmeId !== undefined && a.programmeId !== programmeId}
-                onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, a.applicationId] : chosen.filter((c) => c !== a.applicationId))}
+                onChange={(e) => choose(a, (e.target as HTMLInputElement).checked)}
               />{' '}
               <code>{a.applicationId}</code> ·{' '}
               {programmeName(
@@ -389,9 +426,10 @@ function OpenNotice({ applications, programmes, opened }: { applications: Applic
         <Field label={tr('公示开始日期', 'Opens on')}>
           <input type="date" value={opensOn} onInput={(e) => setOpensOn(value(e))} />
         </Field>
-        <button type="submit" disabled={action.busy || chosen.length === 0}>
+        <button type="submit" disabled={action.busy || chosen.applicationIds.length === 0}>
           {tr('开始公示', 'Open the notice')}
         </button>
+        {chosen.applicationIds.length > 0 && <span>{tr(`已选 ${chosen.applicationIds.length} 项`, `${chosen.applicationIds.length} chosen`)}</span>}
       </div>
       <Problem error={action.error} />
     </form>
