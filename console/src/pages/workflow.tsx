@@ -99,7 +99,7 @@ export function WorkflowPage({ params }: { params: URLSearchParams }) {
                 · {tr('拟奖励金额', 'proposed awards')}:{' '}
                 {lastNotice.entries.map((e) => (
                   <span>
-                    <code>{e.applicationId.slice(0, 8)}</code> <Yuan amount={e.proposedAward ?? undefined} />{' '}
+                    <code title={e.applicationId}>{e.applicationId.slice(-8)}</code> <Yuan amount={e.proposedAward ?? undefined} />{' '}
                   </span>
                 ))}
               </>
