@@ -112,8 +112,10 @@ export const approveAward = useCase({
     const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
     // A reference that cannot be a decision's id (free text, as cited before decisions were recorded) names none.
     const decision = keyPattern.test(data.decisionRef) ? await reader.read(streams.decision(data.decisionRef), decisionStream) : noDecision;
-    const budget = await reader.read(streams.budget(programmeId, fiscalYear), budgetStream);
     const pools = await loadAwardPools(reader, application, programme);
+    // Last: where commands race, racers queue for the budget before reading it, and hold their turn
+    // only for this read, the decision and the append.
+    const budget = await reader.read(streams.budget(programmeId, fiscalYear), budgetStream);
     return { application, programme, programmeCurrent, enterprise, notice, decision, budget, ...pools };
   },
   decide: decideApprove,
