@@ -12,11 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { checkpointsOf } from '../../src/audit/checkpoints.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
-import type { LogDigest, VerifyReport } from '../../src/event-store/hash-chain.js';
+import { computeEventHash, type HashInput, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
+import type { EventRowForTampering } from '../support/tamper-rows.js';
 
 const dist = join(import.meta.dirname, '..', '..', 'dist');
 const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
@@ -91,6 +92,26 @@ describe('seals checked on a worker thread', () => {
     }
   }
 
+  function hashInputOf(row: EventRowForTampering): HashInput {
+    return {
+      prevHash: row.prev_hash,
+      stream: row.stream,
+      revision: BigInt(row.revision),
+      id: row.id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      dataJson: row.data,
+      metadata: {
+        actorId: row.actor_id,
+        actorRole: row.actor_role,
+        commandId: row.command_id,
+        correlationId: row.correlation_id,
+        causationId: row.causation_id,
+        recordedAt: row.recorded_at,
+      },
+    };
+  }
+
   it('runs where the code is built', () => {
     expect(hashChain.sealWorkerAvailable).toBe(true);
   });
@@ -123,6 +144,18 @@ describe('seals checked on a worker thread', () => {
     ['a MAC dropped', async () => run('UPDATE events SET mac = NULL WHERE position = 120')],
     ['a MAC copied from another event', async () => run('UPDATE events SET mac = (SELECT mac FROM events WHERE position = 130) WHERE position = 131')],
     ['a stored hash changed', async () => run("UPDATE events SET hash = '0' || substr(hash, 2) WHERE position = 150")],
+    [
+      'an event hashed again with version 1 of the hash',
+      async () => {
+        const db = new Database(path);
+        try {
+          const row = db.prepare('SELECT * FROM events WHERE position = 170').get() as EventRowForTampering;
+          run('UPDATE events SET hash = ? WHERE position = 170', computeEventHash(hashInputOf(row), 1));
+        } finally {
+          db.close();
+        }
+      },
+    ],
     ['the tail cut off', async () => run('DELETE FROM events WHERE position > (SELECT MAX(position) - 9 FROM events)')],
   ];
 
@@ -135,6 +168,7 @@ describe('seals checked on a worker thread', () => {
 
   it('found something at every step after the first', async () => {
     const { onWorker } = await reports();
+    expect(onWorker.findings.some((finding) => /hashed with version 1 after events of version 2/.test(finding.detail))).toBe(true);
     expect(new Set(onWorker.findings.map((finding) => finding.kind))).toEqual(new Set(['changed', 'removed', 'reordered', 'inserted', 'forged', 'digest-mismatch']));
   });
 });
