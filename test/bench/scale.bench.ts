@@ -113,6 +113,13 @@ function percentile(values: readonly number[], fraction: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-scale-bench-'));
+  // A run stopped part-way (the fill of a large log takes long) leaves no gigabytes behind either.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   try {
     const smallPath = join(dir, 'small.db');
     const largePath = join(dir, 'large.db');
