@@ -468,11 +468,22 @@ class SealChecksOnWorker implements SealChecks {
 
 /** Streams the log once, in global order, in memory proportional to the number of streams. */
 export function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
-  return verifyRecordPages(onePerPage(records), options);
+  return verifyRecordPages(inPages(records), options);
 }
 
-async function* onePerPage(records: AsyncIterable<ChainRecord>): AsyncIterable<readonly ChainRecord[]> {
-  for await (const record of records) yield [record];
+/** Records read one at a time, gathered into pages: a page, not an event, is what goes to the seal worker. */
+const recordsPerPage = 1_000;
+
+async function* inPages(records: AsyncIterable<ChainRecord>): AsyncIterable<readonly ChainRecord[]> {
+  let page: ChainRecord[] = [];
+  for await (const record of records) {
+    page.push(record);
+    if (page.length === recordsPerPage) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /**
