@@ -5,13 +5,14 @@
 //
 // Both logs are filled through the store's own appendMulti, in batches of 1,000 events over 40
 // streams, with durability 'normal' (synced at WAL checkpoints only): the rows are the store's own
-// (hashes, chains, MACs), written a hundred times faster than by durable appends one at a time. The
-// large log holds BENCH_SCALE_EVENTS events (10,000,000), the small one 10,000, over streams of
-// about 25 events each (a large log has many streams, so that a stream's head is read from a deep
-// index). The measured appends go to streams picked at random from those filled (on the large log,
-// almost always one whose head the store has not read yet). The two logs take turns over BENCH_ROUNDS rounds (3), so that the machine's load
-// falls on both alike. The files live in a temporary folder, removed at the end (a 10,000,000-event
-// log takes about 7 GB: check the free disk first).
+// (hashes, chains, MACs), written several times faster than by durable appends one at a time (on a
+// loaded 2-core machine, 1,000,000 events took 4 to 6 minutes). The large log holds
+// BENCH_SCALE_EVENTS events (10,000,000), the small one 10,000, over streams of about 25 events each
+// (a large log has many streams, so that a stream's head is read from a deep index). The measured
+// appends go to streams picked at random from those filled (on the large log, almost always one whose
+// head the store has not read yet). The two logs take turns over BENCH_ROUNDS rounds (3), so that the
+// machine's load falls on both alike. The files live in a temporary folder, removed at the end (a
+// 10,000,000-event log takes about 6 GB: check the free disk first).
 // @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
 import { printFigures } from './figures.mjs';
 import { createHash, randomUUID } from 'node:crypto';
