@@ -7,6 +7,8 @@
 // located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
 import { defined } from '../shared/assert.js';
 import { hash as oneShotHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { EventMetadata } from './event-metadata.js';
 import { CommitMac } from './commit-mac.js';
 
@@ -227,18 +229,261 @@ export interface VerifyOptions {
   readonly recordChecks?: readonly RecordCheck[];
   /** The key commits were MACed with: every event's MAC is checked, and a forged one located. */
   readonly macKey?: Buffer;
+  /**
+   * Check the events' hashes and MACs and roll the digest on a worker thread, beside the chain checks
+   * on this one, where the compiled worker file exists (`sealWorkerAvailable`); elsewhere (the
+   * TypeScript sources run directly) on this thread. The findings are the same either way.
+   */
+  readonly sealWorker?: boolean;
 }
 
 /** A check of one record, given in log order; returns what it found wrong, if anything. */
 export type RecordCheck = (record: ChainRecord) => VerifyFinding | undefined;
 
-/** Streams the log once, in global order, in memory proportional to the number of streams. */
-export function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
-  return verifyRecordPages(onePerPage(records), options);
+// An event's seals are its hash and its commit's MAC. Checking them needs nothing but the stored event
+// and the MAC stored on the event before it, so that they can be checked apart from the chain links,
+// on another thread; the rolling digest goes with them, as it needs only each event's stored hash.
+// What the checks found about one event is one byte: the version of the hash it matches (0: none) plus
+// four times the outcome of its MAC.
+const macUnchecked = 0;
+const macAbsent = 1;
+const macValid = 2;
+const macInvalid = 3;
+
+const hashVersionOfSeal = (seal: number): EventHashVersion | undefined => ((seal & 3) as EventHashVersion | 0) || undefined;
+const macOutcomeOfSeal = (seal: number): number => seal >> 2;
+
+/** The digests the seal checks rolled, to compare with the saved ones. */
+export interface SealDigests {
+  /** For each saved digest (in position order), the log's digest through its position. */
+  readonly atCheckpoints: readonly LogDigest[];
+  /** The log's digest through its last event. */
+  readonly last: LogDigest;
 }
 
-async function* onePerPage(records: AsyncIterable<ChainRecord>): AsyncIterable<readonly ChainRecord[]> {
-  for await (const record of records) yield [record];
+/** The seal checks of one pass over the log, given its pages in order. */
+export class SealChecker {
+  private readonly accumulator = new DigestAccumulator();
+  private readonly commitMac: CommitMac | undefined;
+  // The MAC stored on the event before, whatever it is: the next event of its commit continues it.
+  private macPrevious: string | null = null;
+  private commandPrevious: string | undefined;
+  private readonly atCheckpoints: LogDigest[] = [];
+
+  constructor(
+    macKey: Uint8Array | undefined,
+    /** Positions of the saved digests, in order. */
+    private readonly checkpointPositions: readonly bigint[],
+  ) {
+    this.commitMac = macKey === undefined ? undefined : new CommitMac(Buffer.from(macKey));
+  }
+
+  /** One seal byte per record of the page. */
+  checkPage(page: readonly ChainRecord[]): Uint8Array<ArrayBuffer> {
+    const seals = new Uint8Array(page.length);
+    for (let i = 0; i < page.length; i += 1) seals[i] = this.check(defined(page[i], 'page[i]'));
+    return seals;
+  }
+
+  finish(): SealDigests {
+    const last = this.accumulator.value;
+    while (this.atCheckpoints.length < this.checkpointPositions.length) this.atCheckpoints.push(last);
+    return { atCheckpoints: this.atCheckpoints, last };
+  }
+
+  private check(record: ChainRecord): number {
+    const positions = this.checkpointPositions;
+    // A saved digest is compared with the log through its position: every event up to it, none after.
+    while (this.atCheckpoints.length < positions.length && record.position > (positions[this.atCheckpoints.length] ?? record.position)) {
+      this.atCheckpoints.push(this.accumulator.value);
+    }
+    let seal: number = eventHashVersionOf(record) ?? 0;
+    if (this.commitMac !== undefined) {
+      const mac = record.mac ?? null;
+      if (mac === null) seal += 4 * macAbsent;
+      else {
+        const continues = record.metadata.commandId === this.commandPrevious;
+        seal += 4 * (this.commitMac.check(mac, this.macPrevious, record.position, record.hash, continues) === undefined ? macInvalid : macValid);
+      }
+      this.macPrevious = mac;
+      this.commandPrevious = record.metadata.commandId;
+    }
+    this.accumulator.add(record.position, record.hash);
+    return seal;
+  }
+}
+
+/** Seal checks running beside the chain checks: a page given now, its seals awaited later, in order. */
+interface SealChecks {
+  give(page: readonly ChainRecord[]): void;
+  /** The seals of the oldest page given and not yet taken. */
+  take(): Promise<Uint8Array>;
+  finish(): Promise<SealDigests>;
+  close(): Promise<void>;
+}
+
+/** On this thread: a page is checked when given. */
+class SealChecksHere implements SealChecks {
+  private readonly checker: SealChecker;
+  private readonly checked: Uint8Array[] = [];
+
+  constructor(macKey: Uint8Array | undefined, checkpointPositions: readonly bigint[]) {
+    this.checker = new SealChecker(macKey, checkpointPositions);
+  }
+
+  give(page: readonly ChainRecord[]): void {
+    this.checked.push(this.checker.checkPage(page));
+  }
+
+  async take(): Promise<Uint8Array> {
+    return defined(this.checked.shift(), 'a page given');
+  }
+
+  async finish(): Promise<SealDigests> {
+    return this.checker.finish();
+  }
+
+  async close(): Promise<void> {}
+}
+
+// The worker is the compiled seal-worker.js beside this module: a worker thread runs JavaScript only,
+// and the TypeScript sources, run through a loader in tests and benchmarks, have none beside them.
+const sealWorkerFile = new URL('./seal-worker.js', import.meta.url);
+
+/** Whether verify can check seals on a worker thread here: only where the code runs compiled. */
+export const sealWorkerAvailable = existsSync(sealWorkerFile);
+
+/** What the seal worker is started with. */
+export interface SealWorkerData {
+  readonly macKey: Uint8Array | undefined;
+  readonly checkpointPositions: readonly bigint[];
+}
+
+// A page goes to the worker as one flat array of the records' fields: copying strings and numbers
+// costs less than copying as many objects, each with its field names.
+const sealFieldCount = 16;
+
+function sealFieldsOf(page: readonly ChainRecord[]): unknown[] {
+  const fields = new Array<unknown>(page.length * sealFieldCount);
+  let at = 0;
+  for (const record of page) {
+    const m = record.metadata;
+    fields[at] = record.position;
+    fields[at + 1] = record.stream;
+    fields[at + 2] = record.revision;
+    fields[at + 3] = record.id;
+    fields[at + 4] = record.type;
+    fields[at + 5] = record.schemaVersion;
+    fields[at + 6] = record.dataJson;
+    fields[at + 7] = m.actorId;
+    fields[at + 8] = m.actorRole;
+    fields[at + 9] = m.commandId;
+    fields[at + 10] = m.correlationId;
+    fields[at + 11] = m.causationId;
+    fields[at + 12] = m.recordedAt;
+    fields[at + 13] = record.prevHash;
+    fields[at + 14] = record.hash;
+    fields[at + 15] = record.mac ?? null;
+    at += sealFieldCount;
+  }
+  return fields;
+}
+
+/** The records of a page as the worker receives it. */
+export function recordsOfSealFields(fields: readonly unknown[]): ChainRecord[] {
+  const records: ChainRecord[] = [];
+  for (let at = 0; at < fields.length; at += sealFieldCount) {
+    records.push({
+      position: fields[at] as bigint,
+      stream: fields[at + 1] as string,
+      revision: fields[at + 2] as bigint,
+      id: fields[at + 3] as string,
+      type: fields[at + 4] as string,
+      schemaVersion: fields[at + 5] as number,
+      dataJson: fields[at + 6] as string,
+      metadata: {
+        actorId: fields[at + 7] as string,
+        actorRole: fields[at + 8] as string,
+        commandId: fields[at + 9] as string,
+        correlationId: fields[at + 10] as string,
+        causationId: fields[at + 11] as string | null,
+        recordedAt: fields[at + 12] as string,
+      },
+      prevHash: fields[at + 13] as string,
+      hash: fields[at + 14] as string,
+      mac: fields[at + 15] as string | null,
+    });
+  }
+  return records;
+}
+
+/** On a worker thread: each page given is posted to it, and each reply is the seals of one page, in order. */
+class SealChecksOnWorker implements SealChecks {
+  private readonly worker: Worker;
+  private readonly replies: Promise<unknown>[] = [];
+  private readonly waiting: { resolve: (reply: unknown) => void; reject: (error: unknown) => void }[] = [];
+  private failure: unknown;
+
+  constructor(data: SealWorkerData) {
+    this.worker = new Worker(sealWorkerFile, { workerData: data });
+    this.worker.on('message', (reply: unknown) => this.waiting.shift()?.resolve(reply));
+    this.worker.on('error', (error: unknown) => this.fail(error));
+    this.worker.on('exit', (code: number) => this.fail(new Error(`the seal worker stopped (exit code ${code})`)));
+  }
+
+  give(page: readonly ChainRecord[]): void {
+    this.worker.postMessage(sealFieldsOf(page));
+    this.expectReply();
+  }
+
+  async take(): Promise<Uint8Array> {
+    return (await defined(this.replies.shift(), 'a page given')) as Uint8Array;
+  }
+
+  async finish(): Promise<SealDigests> {
+    this.worker.postMessage('finish');
+    this.expectReply();
+    return (await defined(this.replies.shift(), 'the finish asked for')) as SealDigests;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private expectReply(): void {
+    const reply = new Promise<unknown>((resolve, reject) => {
+      if (this.failure === undefined) this.waiting.push({ resolve, reject });
+      else reject(this.failure);
+    });
+    // Taken in order later; a failure before then must not count as unhandled meanwhile.
+    reply.catch(() => undefined);
+    this.replies.push(reply);
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
+  }
+}
+
+/** Streams the log once, in global order, in memory proportional to the number of streams. */
+export function verifyRecords(records: AsyncIterable<ChainRecord>, options: VerifyOptions): Promise<VerifyReport> {
+  return verifyRecordPages(inPages(records), options);
+}
+
+/** Records read one at a time, gathered into pages: a page, not an event, is what goes to the seal worker. */
+const recordsPerPage = 1_000;
+
+async function* inPages(records: AsyncIterable<ChainRecord>): AsyncIterable<readonly ChainRecord[]> {
+  let page: ChainRecord[] = [];
+  for await (const record of records) {
+    page.push(record);
+    if (page.length === recordsPerPage) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /**
@@ -250,11 +495,10 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
   // Revisions found missing in a stream; a missing revision that turns up later was moved, not removed.
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
   const findings: VerifyFinding[] = [];
-  const accumulator = new DigestAccumulator();
   const checkpoints = [options.digest ?? []].flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-  let checkpointNext = 0;
   // Read for every event: kept apart from the digests, and the option in a local.
   const checkpointPositions = checkpoints.map((checkpoint) => checkpoint.position);
+  let checkpointsPassed = 0;
   const positionsAreDense = options.positionsAreDense;
   let anchoredThrough = 0n;
   let anchorBroken = false;
@@ -265,25 +509,20 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
   /** The first event hashed with the current version: no older version may follow it. */
   let currentHashFrom: bigint | undefined;
   const recordChecks = options.recordChecks ?? [];
-  const commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
   /** The first event with a MAC: none may follow it without one. */
   let macFrom: bigint | undefined;
   let unkeyedEvents = 0;
-  // The MAC stored on the event before, whatever it is: the next event of its commit continues it.
-  let macPrevious: string | null = null;
-  let commandPrevious: string | undefined;
+  const sealWorkerData: SealWorkerData = { macKey: options.macKey, checkpointPositions };
+  const seals: SealChecks = options.sealWorker === true && sealWorkerAvailable ? new SealChecksOnWorker(sealWorkerData) : new SealChecksHere(options.macKey, checkpointPositions);
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
     return findings.length - 1;
   };
 
-  /** Checks the next saved digest against the log read so far (every event up to its position). */
-  const checkNextCheckpoint = (): void => {
-    const saved = defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]');
-    checkpointNext += 1;
+  /** Checks the next saved digest against the log's digest through its position. */
+  const checkCheckpoint = (saved: LogDigest, now: LogDigest): void => {
     if (anchorBroken) return;
-    const now = accumulator.value;
     if (now.hash === saved.hash && now.eventCount === saved.eventCount && now.position === saved.position) {
       anchoredThrough = saved.position;
       return;
@@ -302,13 +541,16 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
     });
   };
 
-  for await (const page of pages) {
-    for (const record of page) {
+  /** The checks that follow the log's order, of a page whose seals are checked. */
+  const checkPage = (page: readonly ChainRecord[], pageSeals: Uint8Array): void => {
+    for (let i = 0; i < page.length; i += 1) {
+      const record = defined(page[i], 'page[i]');
+      const seal = pageSeals[i] ?? 0;
       eventsChecked += 1;
       if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
-      while (checkpointNext < checkpoints.length && record.position > (checkpointPositions[checkpointNext] ?? record.position)) checkNextCheckpoint();
-      if (checkpointNext === checkpoints.length) eventsAfterLastCheckpoint += 1;
+      while (checkpointsPassed < checkpoints.length && record.position > (checkpointPositions[checkpointsPassed] ?? record.position)) checkpointsPassed += 1;
+      if (checkpointsPassed === checkpoints.length) eventsAfterLastCheckpoint += 1;
 
       const positionExpected = positionLast + 1n;
       if (positionsAreDense && record.position !== positionExpected) {
@@ -322,7 +564,7 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
       positionLast = record.position;
 
       const { position, stream, revision } = record;
-      const hashVersion = eventHashVersionOf(record);
+      const hashVersion = hashVersionOfSeal(seal);
       if (hashVersion === undefined) {
         report({
           kind: 'changed',
@@ -342,30 +584,26 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
       } else {
         legacyHashEvents += 1;
       }
-      if (commitMac !== undefined) {
-        const mac = record.mac ?? null;
-        if (mac === null) {
-          if (macFrom === undefined) unkeyedEvents += 1;
-          else
-            report({
-              kind: 'forged',
-              position,
-              stream,
-              detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
-            });
-        } else {
-          macFrom ??= position;
-          if (commitMac.check(mac, macPrevious, position, record.hash, record.metadata.commandId === commandPrevious) === undefined) {
-            report({
-              kind: 'forged',
-              position,
-              stream,
-              detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
-            });
-          }
+      const macOutcome = macOutcomeOfSeal(seal);
+      if (macOutcome === macAbsent) {
+        if (macFrom === undefined) unkeyedEvents += 1;
+        else
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) carries no MAC, after events that do (from position ${macFrom}): it was not written by the ledger`,
+          });
+      } else if (macOutcome !== macUnchecked) {
+        macFrom ??= position;
+        if (macOutcome === macInvalid) {
+          report({
+            kind: 'forged',
+            position,
+            stream,
+            detail: `event ${record.id} (${stream}@${revision}) does not match its MAC at position ${position}: it was added, changed, re-chained or moved without the key`,
+          });
         }
-        macPrevious = mac;
-        commandPrevious = record.metadata.commandId;
       }
       for (const check of recordChecks) {
         const finding = check(record);
@@ -430,11 +668,32 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
           detail: `${stream}@${revision} appears at position ${position}, after revision ${head?.revision ?? -1n} of its stream`,
         });
       }
-
-      accumulator.add(position, record.hash);
     }
+  };
+
+  let sealDigests: SealDigests;
+  try {
+    // One page ahead: the seals of the next page are checked while this one's chain links are.
+    let pageBefore: readonly ChainRecord[] | undefined;
+    for await (const page of pages) {
+      seals.give(page);
+      if (pageBefore !== undefined) checkPage(pageBefore, await seals.take());
+      pageBefore = page;
+    }
+    if (pageBefore !== undefined) checkPage(pageBefore, await seals.take());
+    sealDigests = await seals.finish();
+  } finally {
+    await seals.close();
   }
 
+  let checkpointNext = 0;
+  const checkNextCheckpoint = (): void => {
+    checkCheckpoint(
+      defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]'),
+      defined(sealDigests.atCheckpoints[checkpointNext], 'sealDigests.atCheckpoints[checkpointNext]'),
+    );
+    checkpointNext += 1;
+  };
   while (checkpointNext < checkpoints.length && defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position <= positionLast) checkNextCheckpoint();
   const beyondEnd = checkpoints[checkpoints.length - 1];
   if (checkpointNext < checkpoints.length && beyondEnd !== undefined && !anchorBroken) {
@@ -464,9 +723,9 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
     anchoredThrough,
     unanchoredEvents: checkpoints.length === 0 ? eventsChecked : eventsAfterLastCheckpoint,
     findings: findings.slice(0, findingCountMax),
-    digest: accumulator.value,
+    digest: sealDigests.last,
     legacyHashEvents,
-    macChecked: commitMac !== undefined,
+    macChecked: options.macKey !== undefined,
     unkeyedEvents,
   };
 }

@@ -1,0 +1,174 @@
+// Verify checks the events' hashes and commit MACs on a worker thread where the code runs compiled
+// (the built dist/; `npm test` builds first). Its report must be the one the same verify makes on a
+// single thread, and the one the sources make, whatever was done to the log: the log here is tampered
+// with step by step, each step adding findings of another kind, and read in small pages so that
+// commits and checkpoints straddle the pages handed to the worker.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkpointsOf } from '../../src/audit/checkpoints.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
+import { computeEventHash, type HashInput, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { generateSynthetic } from '../../src/synthetic/generator.js';
+import { collect } from '../support/events.js';
+import { SqliteTamperer } from '../support/sqlite-tamperer.js';
+import type { EventRowForTampering } from '../support/tamper-rows.js';
+
+const dist = join(import.meta.dirname, '..', '..', 'dist');
+const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
+
+type HashChain = typeof import('../../src/event-store/hash-chain.js');
+type RunningTotals = typeof import('../../src/audit/running-totals.js');
+type SqliteStore = typeof import('../../src/event-store/sqlite/sqlite-event-store.js');
+
+const macKey = createHash('sha256').update('seal worker test MAC key').digest();
+/** Small pages: a commit's events and the checkpoints' positions fall across page boundaries. */
+const readPageSize = 7;
+
+describe('seals checked on a worker thread', () => {
+  let dir: string;
+  let path: string;
+  let checkpoints: LogDigest[];
+  let hashChain: HashChain;
+  let runningTotals: RunningTotals;
+  let builtStore: SqliteStore;
+  const tamperer = new SqliteTamperer(() => new Database(path));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-seal-worker-'));
+    path = join(dir, 'ledger.db');
+    const store = new SqliteEventStore({ path, macKey });
+    await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 12, seed: 8 });
+    checkpoints = await collect(checkpointsOf(store, 25));
+    await store.close();
+    hashChain = await built<HashChain>('event-store/hash-chain.js');
+    runningTotals = await built<RunningTotals>('audit/running-totals.js');
+    builtStore = await built<SqliteStore>('event-store/sqlite/sqlite-event-store.js');
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The built verify with seals on a worker and on this thread, and the sources' verify. */
+  async function reports(): Promise<{ onWorker: VerifyReport; here: VerifyReport; sources: VerifyReport }> {
+    const store = new builtStore.SqliteEventStore({ path, readPageSize });
+    const sourceStore = new SqliteEventStore({ path, readPageSize });
+    try {
+      const verify = (sealWorker: boolean) =>
+        hashChain.verifyRecordPages(store.readChainPages(), {
+          positionsAreDense: true,
+          digest: checkpoints,
+          macKey,
+          recordChecks: [runningTotals.runningTotalsCheck()],
+          sealWorker,
+        });
+      return { onWorker: await verify(true), here: await verify(false), sources: await verifyLog(sourceStore, checkpoints, undefined, macKey) };
+    } finally {
+      await store.close();
+      await sourceStore.close();
+    }
+  }
+
+  function run(sql: string, ...values: unknown[]): void {
+    const db = new Database(path);
+    try {
+      db.exec('DROP TRIGGER IF EXISTS events_are_immutable_update; DROP TRIGGER IF EXISTS events_are_immutable_delete;');
+      db.prepare(sql).run(...values);
+    } finally {
+      db.close();
+    }
+  }
+
+  function firstOf(sql: string): { position: bigint; stream: string; revision: bigint; data: string } {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare(sql).safeIntegers(true).get() as { position: bigint; stream: string; revision: bigint; data: string };
+    } finally {
+      db.close();
+    }
+  }
+
+  function hashInputOf(row: EventRowForTampering): HashInput {
+    return {
+      prevHash: row.prev_hash,
+      stream: row.stream,
+      revision: BigInt(row.revision),
+      id: row.id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      dataJson: row.data,
+      metadata: {
+        actorId: row.actor_id,
+        actorRole: row.actor_role,
+        commandId: row.command_id,
+        correlationId: row.correlation_id,
+        causationId: row.causation_id,
+        recordedAt: row.recorded_at,
+      },
+    };
+  }
+
+  it('runs where the code is built', () => {
+    expect(hashChain.sealWorkerAvailable).toBe(true);
+  });
+
+  const steps: [string, () => Promise<void>][] = [
+    ['nothing', async () => undefined],
+    [
+      'a byte of data flipped',
+      async () => {
+        const row = firstOf('SELECT position, data FROM events WHERE position = 12');
+        await tamperer.changeData(row.position, row.data.replace('"', "'"));
+      },
+    ],
+    [
+      'an amount changed and its stream re-chained',
+      async () => {
+        const row = firstOf("SELECT position, data FROM events WHERE type = 'AwardCommitted' ORDER BY position LIMIT 1 OFFSET 1");
+        await tamperer.rewrite(row.position, row.data.replace(/"amount":"([0-9]+)\./, '"amount":"1$1.'));
+      },
+    ],
+    ['an event removed', () => tamperer.remove(40n)],
+    ['two events swapped', () => tamperer.swap(61n, 66n)],
+    [
+      'an event inserted without a MAC',
+      async () => {
+        const row = firstOf('SELECT stream, revision, data FROM events WHERE revision > 1 AND position > 90 ORDER BY position LIMIT 1');
+        await tamperer.insertForged(95n, row.stream, row.revision, row.data);
+      },
+    ],
+    ['a MAC dropped', async () => run('UPDATE events SET mac = NULL WHERE position = 120')],
+    ['a MAC copied from another event', async () => run('UPDATE events SET mac = (SELECT mac FROM events WHERE position = 130) WHERE position = 131')],
+    ['a stored hash changed', async () => run("UPDATE events SET hash = '0' || substr(hash, 2) WHERE position = 150")],
+    [
+      'an event hashed again with version 1 of the hash',
+      async () => {
+        const db = new Database(path);
+        try {
+          const row = db.prepare('SELECT * FROM events WHERE position = 170').get() as EventRowForTampering;
+          run('UPDATE events SET hash = ? WHERE position = 170', computeEventHash(hashInputOf(row), 1));
+        } finally {
+          db.close();
+        }
+      },
+    ],
+    ['the tail cut off', async () => run('DELETE FROM events WHERE position > (SELECT MAX(position) - 9 FROM events)')],
+  ];
+
+  it.each(steps)('reports the same with %s done to the log', async (_, tamper) => {
+    await tamper();
+    const { onWorker, here, sources } = await reports();
+    expect(onWorker).toEqual(here);
+    expect(onWorker).toEqual(sources);
+  });
+
+  it('found something at every step after the first', async () => {
+    const { onWorker } = await reports();
+    expect(onWorker.findings.some((finding) => /hashed with version 1 after events of version 2/.test(finding.detail))).toBe(true);
+    expect(new Set(onWorker.findings.map((finding) => finding.kind))).toEqual(new Set(['changed', 'removed', 'reordered', 'inserted', 'forged', 'digest-mismatch']));
+  });
+});
