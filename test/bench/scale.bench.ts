@@ -15,12 +15,13 @@
 // 10,000,000-event log takes about 6 GB: check the free disk first).
 // @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
 import { printFigures } from './figures.mjs';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent, StreamAppend } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { timeOrderedUuid } from '../../src/shared/identifiers.js';
 
 const largeEvents = Number(process.env['BENCH_SCALE_EVENTS'] ?? 10_000_000);
 const smallEvents = 10_000;
@@ -41,9 +42,10 @@ const metadata = {
   recordedAt: '2025-06-01T02:00:00.000Z',
 };
 
+/** Ids as the service makes them (time-ordered): new keys land at the end of the events' id index. */
 function eventAt(i: number): NewEvent {
   return {
-    id: randomUUID(),
+    id: timeOrderedUuid(new Date().toISOString(), `c-${i}`, 'event'),
     type: 'DisbursementRecorded',
     schemaVersion: 1,
     data: { applicationId: `app-${i}`, amount: '12345.67', paymentRef: `PAY-${i}`, paidOn: '2025-06-01', note: '保定市数智券拨付' },
