@@ -10,7 +10,7 @@
 // distinct streams), the 10 beside the 1.
 // @ts-expect-error -- a plain ES module shared with the .mjs benchmarks; its JSDoc types it
 import { printFigures } from './figures.mjs';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
