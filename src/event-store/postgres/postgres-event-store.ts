@@ -4,11 +4,10 @@
 // append that waits on a stream's lock sees, once it has it, every event its holder committed.
 //
 // A sequence hands out positions in one order but they commit in another: a reader that read position
-// N could later find N − 1 committed behind it. So every append, before it takes its positions, holds
-// a shared lock keyed by the last position handed out, until it ends; a reader reads only below the
-// lowest such key any append in flight holds, and no further than the positions handed out before it
-// looked (ledger_events_after below). Whatever lies below that bound is final: committed and visible,
-// or never to be written. See docs/postgres.md.
+// N could later find N − 1 committed behind it. So every append, with its positions, takes a shared
+// lock keyed by the first, held until it ends; a reader reads only below the lowest such key of the
+// appends in flight (ledger_events_after below). Whatever lies below it is final: committed and
+// visible, or never to be written. See docs/postgres.md.
 //
 // The commit MAC (commit-mac.ts) covers each event's position, and is made with a key the database
 // never sees: an append is two round trips, one that locks, checks and takes the positions, one that
@@ -125,17 +124,20 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
       CREATE SEQUENCE event_positions;
       SELECT setval('event_positions', coalesce((SELECT max(position) FROM events), 0) + 1, false);
 
+      -- A number of 0..2^32 − 1 as the int4 of the same 32 bits, as advisory locks' two-key form takes them.
+      CREATE FUNCTION ledger_int4(bits bigint) RETURNS integer LANGUAGE sql IMMUTABLE AS
+        'SELECT (CASE WHEN bits >= 2147483648 THEN bits - 4294967296 ELSE bits END)::integer';
+
       -- Locks the streams, returns the events already stored with any of the ids (a retry: nothing
       -- more is done), else the streams' heads, and, when every stream is at the revision expected,
       -- the first of the append's positions.
-      CREATE FUNCTION ledger_begin_append(stream_lock_space integer, position_lock_space integer, streams text[], expected text[], ids text[], event_count integer)
+      CREATE FUNCTION ledger_begin_append(stream_lock_space integer, position_lock_space integer, position_lock_key bigint, streams text[], expected text[], ids text[], event_count integer)
       RETURNS TABLE (kind text, id text, stream text, revision bigint, "position" bigint, type text, data text, hash text)
       LANGUAGE plpgsql AS $$
       #variable_conflict use_column
       DECLARE
         stream_key integer;
         moved boolean;
-        handed_out bigint;
         first_position bigint;
       BEGIN
         FOR stream_key IN SELECT DISTINCT hashtext(s) FROM unnest(streams) AS s ORDER BY 1 LOOP
@@ -155,33 +157,35 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
           FROM unnest(streams, expected) AS x(name, wanted)
           LEFT JOIN LATERAL (SELECT e.revision FROM events e WHERE e.stream = x.name ORDER BY e.revision DESC LIMIT 1) h ON true;
         IF moved THEN RETURN; END IF;
-        -- The positions of one append follow each other (its commit's MACs run through them), so appends
-        -- take them one at a time: a lock held for three calls, released before anything waits or commits.
-        PERFORM pg_advisory_lock(position_lock_space, 0);
-        SELECT last_value INTO handed_out FROM event_positions;
-        PERFORM pg_advisory_xact_lock_shared(handed_out);
+        -- The positions of one append follow each other (its commit's MACs run through them), and its
+        -- shared lock keyed by the first is taken with them: appends take them one at a time, under a lock
+        -- held for three calls and released before anything waits or commits, which readers take too.
+        PERFORM pg_advisory_lock(position_lock_key);
         first_position := nextval('event_positions');
         IF event_count > 1 THEN PERFORM setval('event_positions', first_position + event_count - 1); END IF;
-        PERFORM pg_advisory_unlock(position_lock_space, 0);
+        PERFORM pg_advisory_xact_lock_shared(ledger_int4((position_lock_space::bigint + (first_position >> 32)) % 4294967296), ledger_int4(first_position % 4294967296));
+        PERFORM pg_advisory_unlock(position_lock_key);
         RETURN QUERY SELECT 'position'::text, NULL::text, NULL::text, NULL::bigint, first_position, NULL::text, NULL::text, NULL::text;
       END $$;
 
       -- The events after a position that no append in flight can still write behind: below the lowest
-      -- key of the appends' shared locks (each no higher than any position its append holds), and no
-      -- further than the positions handed out before the locks were looked at.
-      CREATE FUNCTION ledger_events_after(after bigint, count_max integer) RETURNS SETOF events
+      -- first position of the appends in flight (the key of the shared lock each holds until it ends:
+      -- its high bits added to the schema's lock space, its low 32 bits the second key), looked at under
+      -- the lock appends take their positions under, so that none is between the two.
+      CREATE FUNCTION ledger_events_after(position_lock_space integer, position_lock_key bigint, after bigint, count_max integer) RETURNS SETOF events
       LANGUAGE plpgsql AS $$
       DECLARE
-        handed_out bigint;
         in_flight bigint;
       BEGIN
-        SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO handed_out FROM event_positions;
-        SELECT min((l.classid::bigint << 32) | l.objid::bigint) INTO in_flight
+        PERFORM pg_advisory_lock(position_lock_key);
+        SELECT min((((l.classid::bigint - position_lock_space::bigint) % 4294967296 + 4294967296) % 4294967296 << 32) | l.objid::bigint) INTO in_flight
           FROM pg_locks l
-          WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.classid < 2147483648
+          WHERE l.locktype = 'advisory' AND l.objsubid = 2
+            AND ((l.classid::bigint - position_lock_space::bigint) % 4294967296 + 4294967296) % 4294967296 < 16
             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
+        PERFORM pg_advisory_unlock(position_lock_key);
         RETURN QUERY SELECT * FROM events e
-          WHERE e.position > after AND e.position <= handed_out AND (in_flight IS NULL OR e.position < in_flight)
+          WHERE e.position > after AND (in_flight IS NULL OR e.position < in_flight)
           ORDER BY e.position LIMIT count_max;
       END $$;
     `,
@@ -265,9 +269,14 @@ export class PostgresEventStore implements EventStore {
   private readonly readPageSize: number;
   private readonly pollIntervalMs: number;
   private readonly schema: string;
-  /** Spaces of the advisory locks on streams and on taking positions: one per schema, so that ledgers in other schemas do not wait. */
+  /**
+   * The advisory locks of appends, one set per schema so that ledgers in other schemas neither wait
+   * nor hold readers back: the space of the streams' locks, that of the appends' first positions, and
+   * the key of the lock positions are taken under.
+   */
   private readonly streamLockSpace: number;
   private readonly positionLockSpace: number;
+  private readonly positionLockKey: string;
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private closed = false;
@@ -282,6 +291,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.streamLockSpace = createHash('sha256').update(`ledger-streams:${this.schema}`).digest().readInt32BE(0);
     this.positionLockSpace = createHash('sha256').update(`ledger-positions:${this.schema}`).digest().readInt32BE(0);
+    this.positionLockKey = createHash('sha256').update(`ledger-taking-positions:${this.schema}`).digest().readBigInt64BE(0).toString();
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSizeMax ?? 10,
@@ -428,7 +438,7 @@ export class PostgresEventStore implements EventStore {
     const ids = appends.flatMap((a) => a.events.map((e) => e.id));
     const results = (await client.query(
       `BEGIN;
-       SELECT * FROM ledger_begin_append(${this.streamLockSpace}, ${this.positionLockSpace}, ${textArray(streams.map((s) => s.stream))},
+       SELECT * FROM ledger_begin_append(${this.streamLockSpace}, ${this.positionLockSpace}, ${this.positionLockKey}, ${textArray(streams.map((s) => s.stream))},
          ${textArray(streams.map((s) => describeRevision(s.expectedRevision)))}, ${textArray(ids)}, ${ids.length})`,
     )) as unknown as pg.QueryResult<LookupRow>[];
     return defined(results[1], 'the result of ledger_begin_append').rows;
@@ -466,7 +476,12 @@ export class PostgresEventStore implements EventStore {
     const signal = options.signal;
     while (!this.isStopped(signal)) {
       const sequenceSeen = this.appendSequence;
-      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2)`, [positionLast.toString(), this.readPageSize]);
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2, $3, $4)`, [
+        this.positionLockSpace,
+        this.positionLockKey,
+        positionLast.toString(),
+        this.readPageSize,
+      ]);
       for (const row of rows) {
         if (this.isStopped(signal)) return;
         const event = eventOf(row);
@@ -582,7 +597,12 @@ export class PostgresEventStore implements EventStore {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
-      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2)`, [positionLast.toString(), Math.min(this.readPageSize, remaining)]);
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2, $3, $4)`, [
+        this.positionLockSpace,
+        this.positionLockKey,
+        positionLast.toString(),
+        Math.min(this.readPageSize, remaining),
+      ]);
       const last = rows[rows.length - 1];
       if (last === undefined) return;
       yield rows;
