@@ -214,6 +214,34 @@ interface EventRow {
   mac: string | null;
 }
 
+/** An events row as the append writes it (JSON to json_populate_recordset). */
+interface InsertRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  command_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+  mac: string | null;
+}
+
+/** A position given to an append that failed: filled by an event of this type, in a stream of its own. */
+const skippedPositionType = 'PositionSkipped';
+const skippedPositionStream = '$position-skipped-';
+
+function isSkippedPosition(row: EventRow): boolean {
+  return row.type === skippedPositionType && row.stream.startsWith(skippedPositionStream);
+}
+
 /** One row of the append's look-up: a stored event with one of the ids, a stream's head, or the append's first position. */
 interface LookupRow {
   kind: 'event' | 'head' | 'position';
@@ -357,6 +385,8 @@ export class PostgresEventStore implements EventStore {
     // An error from the server may have come between taking and releasing the lock on positions: the
     // connection is then closed, not returned to the pool, which releases whatever it held.
     let connectionBroken = false;
+    /** The rows of the append once it holds positions: written as skipped if it fails. */
+    let reserved: readonly InsertRow[] | undefined;
     try {
       const found = await this.beginAppend(client, appends, checks);
       const stored = found.filter((r) => r.kind === 'event');
@@ -374,7 +404,7 @@ export class PostgresEventStore implements EventStore {
       const first = found.find((r) => r.kind === 'position');
       assert(first !== undefined, 'an append at the revisions expected is given positions');
       let position = BigInt(defined(first.position, 'first.position')) - 1n;
-      const rows: Record<string, string | number | null>[] = [];
+      const rows: InsertRow[] = [];
       const results: AppendResult[] = [];
       let mac: string | null = null;
       for (const append of appends) {
@@ -384,32 +414,14 @@ export class PostgresEventStore implements EventStore {
         for (const event of append.events) {
           revision += 1n;
           position += 1n;
-          const dataJson = JSON.stringify(event.data);
-          const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
-          mac = this.commitMac === undefined ? null : this.commitMac.of(mac, position, hash);
-          const m = event.metadata;
-          rows.push({
-            position: position.toString(),
-            id: event.id,
-            stream: append.stream,
-            revision: revision.toString(),
-            type: event.type,
-            schema_version: event.schemaVersion,
-            data: dataJson,
-            actor_id: m.actorId,
-            actor_role: m.actorRole,
-            command_id: m.commandId,
-            correlation_id: m.correlationId,
-            causation_id: m.causationId,
-            recorded_at: m.recordedAt,
-            prev_hash: prevHash,
-            hash,
-            mac,
-          });
-          prevHash = hash;
+          const row = this.insertRow(event, append.stream, revision, position, prevHash, mac);
+          rows.push(row);
+          mac = row.mac;
+          prevHash = row.hash;
         }
         results.push({ stream: append.stream, revision, position });
       }
+      reserved = rows;
       // One round trip: the rows travel as one JSON text, and the commit goes with them.
       await client.query(
         `INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, ${client.escapeLiteral(JSON.stringify(rows))});
@@ -421,11 +433,76 @@ export class PostgresEventStore implements EventStore {
       return { streams: results, position };
     } catch (error) {
       connectionBroken = !(error instanceof LedgerError);
+      // The failed transaction still holds its positions' lock, and so readers below them, until it is
+      // rolled back: the skipped positions are written first, and no reader ever passes them empty.
+      if (reserved !== undefined) await this.recordSkipped(reserved).catch(() => undefined);
       if (!connectionBroken) await client.query('ROLLBACK').catch(() => undefined);
       throw this.translate(error, appends);
     } finally {
       client.release(connectionBroken);
     }
+  }
+
+  /** An event as the append inserts it: hashed onto its stream, MACed onto its commit. */
+  private insertRow(event: NewEvent, stream: string, revision: bigint, position: bigint, prevHash: string, macPrevious: string | null): InsertRow {
+    const dataJson = JSON.stringify(event.data);
+    const hash = computeEventHash({ ...event, stream, revision, dataJson, prevHash });
+    const m = event.metadata;
+    return {
+      position: position.toString(),
+      id: event.id,
+      stream,
+      revision: revision.toString(),
+      type: event.type,
+      schema_version: event.schemaVersion,
+      data: dataJson,
+      actor_id: m.actorId,
+      actor_role: m.actorRole,
+      command_id: m.commandId,
+      correlation_id: m.correlationId,
+      causation_id: m.causationId,
+      recorded_at: m.recordedAt,
+      prev_hash: prevHash,
+      hash,
+      mac: this.commitMac === undefined ? null : this.commitMac.of(macPrevious, position, hash),
+    };
+  }
+
+  /**
+   * Fills the positions of an append that failed after it was given them with events that say so,
+   * each in a stream of its own, hashed and MACed as any commit: positions stay dense, so that a
+   * missing one is still evidence of removal. Readers of events skip them; the chain keeps them.
+   */
+  private async recordSkipped(failed: readonly InsertRow[]): Promise<void> {
+    const first = defined(failed[0], 'failed[0]').position;
+    const rows: InsertRow[] = [];
+    let mac: string | null = null;
+    for (const { position } of failed) {
+      const row = this.insertRow(
+        {
+          id: `${skippedPositionStream}${position}`,
+          type: skippedPositionType,
+          schemaVersion: 1,
+          data: { failedAppendFrom: first },
+          metadata: {
+            actorId: 'ledger',
+            actorRole: 'system',
+            commandId: `skipped-${first}`,
+            correlationId: `skipped-${first}`,
+            causationId: null,
+            recordedAt: new Date().toISOString(),
+          },
+        },
+        `${skippedPositionStream}${position}`,
+        0n,
+        BigInt(position),
+        GENESIS_HASH,
+        mac,
+      );
+      rows.push(row);
+      mac = row.mac;
+    }
+    await this.query(`INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, $1::json)`, [JSON.stringify(rows)]);
   }
 
   /**
@@ -466,7 +543,7 @@ export class PostgresEventStore implements EventStore {
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
-      for (const row of rows) yield eventOf(row);
+      for (const row of rows) if (!isSkippedPosition(row)) yield eventOf(row);
     }
   }
 
@@ -484,9 +561,8 @@ export class PostgresEventStore implements EventStore {
       ]);
       for (const row of rows) {
         if (this.isStopped(signal)) return;
-        const event = eventOf(row);
-        yield event;
-        positionLast = event.position;
+        if (!isSkippedPosition(row)) yield eventOf(row);
+        positionLast = BigInt(row.position);
       }
       if (rows.length === 0 && sequenceSeen === this.appendSequence) await this.nextAppend(signal);
     }
