@@ -502,7 +502,15 @@ export class PostgresEventStore implements EventStore {
       rows.push(row);
       mac = row.mac;
     }
-    await this.query(`INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, $1::json)`, [JSON.stringify(rows)]);
+    // A connection of its own, not one of the pool's: the pool's may all be taken by appends waiting
+    // on the failed append's stream locks, which it releases only once this is written.
+    const client = new pg.Client({ connectionString: this.options.connectionString, options: `-c search_path=${quoteIdentifier(this.schema)}` });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, $1::json)`, [JSON.stringify(rows)]);
+    } finally {
+      await client.end();
+    }
   }
 
   /**
