@@ -285,6 +285,12 @@ function chainRecordOf(row: EventRow): ChainRecord {
   };
 }
 
+/** Whether the error is the server's answer on a connection still open (a SQLSTATE not of a lost connection or a shutdown). */
+function answeredByServer(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
+}
+
 function quoteIdentifier(name: string): string {
   assert(/^[a-z_][a-z0-9_]{0,62}$/.test(name), `schema name must be a lower-case identifier: ${name}`);
   return `"${name}"`;
@@ -435,7 +441,8 @@ export class PostgresEventStore implements EventStore {
       connectionBroken = !(error instanceof LedgerError);
       // The failed transaction still holds its positions' lock, and so readers below them, until it is
       // rolled back: the skipped positions are written first, and no reader ever passes them empty.
-      if (reserved !== undefined) await this.recordSkipped(reserved).catch(() => undefined);
+      // Not where the connection was lost: its transaction has ended, and readers may have passed them.
+      if (reserved !== undefined && answeredByServer(error)) await this.recordSkipped(reserved).catch(() => undefined);
       if (!connectionBroken) await client.query('ROLLBACK').catch(() => undefined);
       throw this.translate(error, appends);
     } finally {
