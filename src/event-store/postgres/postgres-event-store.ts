@@ -1,7 +1,17 @@
-// The PostgreSQL store. Appends from any number of processes take one transaction-scoped advisory
-// lock and number their events after the highest position committed: positions are dense, and commit
-// in position order, so a reader that has seen position N can never later find an N − 1 committed
-// behind it (the gap a plain sequence leaves when transactions commit out of order).
+// The PostgreSQL store. Appends take no lock on the whole store: each takes a transaction-scoped lock
+// per stream it writes or checks (always in one order, so that two appends never wait for each other
+// in a cycle), checks the streams' revisions under them, and numbers its events from a sequence. An
+// append that waits on a stream's lock sees, once it has it, every event its holder committed.
+//
+// A sequence hands out positions in one order but they commit in another: a reader that read position
+// N could later find N − 1 committed behind it. So every append, with its positions, takes a shared
+// lock keyed by the first, held until it ends; a reader reads only below the lowest such key of the
+// appends in flight (ledger_events_after below). Whatever lies below it is final: committed and
+// visible, or never to be written. See docs/postgres.md.
+//
+// The commit MAC (commit-mac.ts) covers each event's position, and is made with a key the database
+// never sees: an append is two round trips, one that locks, checks and takes the positions, one that
+// writes the events hashed and MACed and commits.
 // Live subscriptions are woken by NOTIFY, and poll as a bound on lag if a notification is lost.
 import { PostgresUnavailableError } from '../store-unavailable.js';
 import { createHash } from 'node:crypto';
@@ -15,6 +25,7 @@ import {
   EventStore,
   ExpectedRevision,
   MultiAppendResult,
+  describeRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -103,6 +114,82 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
       CREATE TRIGGER checkpoints_are_immutable BEFORE UPDATE OR DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
     `,
   },
+  {
+    version: 3,
+    name: 'positions from a sequence, locks per stream',
+    // The sequence goes on from the highest position written under the store-wide lock of versions 1
+    // and 2. Both functions run as several statements, each with a snapshot of its own: a statement
+    // that follows a lock sees what the lock's last holder committed.
+    sql: `
+      CREATE SEQUENCE event_positions;
+      SELECT setval('event_positions', coalesce((SELECT max(position) FROM events), 0) + 1, false);
+
+      -- A number of 0..2^32 − 1 as the int4 of the same 32 bits, as advisory locks' two-key form takes them.
+      CREATE FUNCTION ledger_int4(bits bigint) RETURNS integer LANGUAGE sql IMMUTABLE AS
+        'SELECT (CASE WHEN bits >= 2147483648 THEN bits - 4294967296 ELSE bits END)::integer';
+
+      -- Locks the streams, returns the events already stored with any of the ids (a retry: nothing
+      -- more is done), else the streams' heads, and, when every stream is at the revision expected,
+      -- the first of the append's positions.
+      CREATE FUNCTION ledger_begin_append(stream_lock_space integer, position_lock_space integer, position_lock_key bigint, streams text[], expected text[], ids text[], event_count integer)
+      RETURNS TABLE (kind text, id text, stream text, revision bigint, "position" bigint, type text, data text, hash text)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        stream_key integer;
+        moved boolean;
+        first_position bigint;
+      BEGIN
+        FOR stream_key IN SELECT DISTINCT hashtext(s) FROM unnest(streams) AS s ORDER BY 1 LOOP
+          PERFORM pg_advisory_xact_lock(stream_lock_space, stream_key);
+        END LOOP;
+        RETURN QUERY SELECT 'event'::text, e.id, e.stream, e.revision, e.position, e.type, e.data, NULL::text FROM events e WHERE e.id = ANY(ids);
+        IF FOUND THEN RETURN; END IF;
+        RETURN QUERY SELECT 'head'::text, NULL::text, s.name, h.revision, NULL::bigint, NULL::text, NULL::text, h.hash
+          FROM unnest(streams) AS s(name)
+          JOIN LATERAL (SELECT e.revision, e.hash FROM events e WHERE e.stream = s.name ORDER BY e.revision DESC LIMIT 1) h ON true;
+        SELECT coalesce(bool_or(CASE x.wanted
+                 WHEN 'any' THEN false
+                 WHEN 'no-stream' THEN h.revision IS NOT NULL
+                 WHEN 'stream-exists' THEN h.revision IS NULL
+                 ELSE h.revision IS DISTINCT FROM x.wanted::bigint END), false)
+          INTO moved
+          FROM unnest(streams, expected) AS x(name, wanted)
+          LEFT JOIN LATERAL (SELECT e.revision FROM events e WHERE e.stream = x.name ORDER BY e.revision DESC LIMIT 1) h ON true;
+        IF moved THEN RETURN; END IF;
+        -- The positions of one append follow each other (its commit's MACs run through them), and its
+        -- shared lock keyed by the first is taken with them: appends take them one at a time, under a lock
+        -- held for three calls and released before anything waits or commits, which readers take too.
+        PERFORM pg_advisory_lock(position_lock_key);
+        first_position := nextval('event_positions');
+        IF event_count > 1 THEN PERFORM setval('event_positions', first_position + event_count - 1); END IF;
+        PERFORM pg_advisory_xact_lock_shared(ledger_int4((position_lock_space::bigint + (first_position >> 32)) % 4294967296), ledger_int4(first_position % 4294967296));
+        PERFORM pg_advisory_unlock(position_lock_key);
+        RETURN QUERY SELECT 'position'::text, NULL::text, NULL::text, NULL::bigint, first_position, NULL::text, NULL::text, NULL::text;
+      END $$;
+
+      -- The events after a position that no append in flight can still write behind: below the lowest
+      -- first position of the appends in flight (the key of the shared lock each holds until it ends:
+      -- its high bits added to the schema's lock space, its low 32 bits the second key), looked at under
+      -- the lock appends take their positions under, so that none is between the two.
+      CREATE FUNCTION ledger_events_after(position_lock_space integer, position_lock_key bigint, after bigint, count_max integer) RETURNS SETOF events
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        in_flight bigint;
+      BEGIN
+        PERFORM pg_advisory_lock(position_lock_key);
+        SELECT min((((l.classid::bigint - position_lock_space::bigint) % 4294967296 + 4294967296) % 4294967296 << 32) | l.objid::bigint) INTO in_flight
+          FROM pg_locks l
+          WHERE l.locktype = 'advisory' AND l.objsubid = 2
+            AND ((l.classid::bigint - position_lock_space::bigint) % 4294967296 + 4294967296) % 4294967296 < 16
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
+        PERFORM pg_advisory_unlock(position_lock_key);
+        RETURN QUERY SELECT * FROM events e
+          WHERE e.position > after AND (in_flight IS NULL OR e.position < in_flight)
+          ORDER BY e.position LIMIT count_max;
+      END $$;
+    `,
+  },
 ];
 
 const eventColumns =
@@ -127,9 +214,37 @@ interface EventRow {
   mac: string | null;
 }
 
-/** One row of the append's look-up: a stored event with one of the ids, or a stream's head. */
+/** An events row as the append writes it (JSON to json_populate_recordset). */
+interface InsertRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  command_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+  mac: string | null;
+}
+
+/** A position given to an append that failed: filled by an event of this type, in a stream of its own. */
+const skippedPositionType = 'PositionSkipped';
+const skippedPositionStream = '$position-skipped-';
+
+function isSkippedPosition(row: EventRow): boolean {
+  return row.type === skippedPositionType && row.stream.startsWith(skippedPositionStream);
+}
+
+/** One row of the append's look-up: a stored event with one of the ids, a stream's head, or the append's first position. */
 interface LookupRow {
-  kind: 'event' | 'head';
+  kind: 'event' | 'head' | 'position';
   id: string | null;
   stream: string;
   revision: string;
@@ -170,6 +285,12 @@ function chainRecordOf(row: EventRow): ChainRecord {
   };
 }
 
+/** Whether the error is the server's answer on a connection still open (a SQLSTATE not of a lost connection or a shutdown). */
+function answeredByServer(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
+}
+
 function quoteIdentifier(name: string): string {
   assert(/^[a-z_][a-z0-9_]{0,62}$/.test(name), `schema name must be a lower-case identifier: ${name}`);
   return `"${name}"`;
@@ -182,8 +303,14 @@ export class PostgresEventStore implements EventStore {
   private readonly readPageSize: number;
   private readonly pollIntervalMs: number;
   private readonly schema: string;
-  /** Key of the advisory lock appends take: one per schema, so that ledgers in other schemas do not wait. */
-  private readonly appendLockKey: string;
+  /**
+   * The advisory locks of appends, one set per schema so that ledgers in other schemas neither wait
+   * nor hold readers back: the space of the streams' locks, that of the appends' first positions, and
+   * the key of the lock positions are taken under.
+   */
+  private readonly streamLockSpace: number;
+  private readonly positionLockSpace: number;
+  private readonly positionLockKey: string;
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private closed = false;
@@ -196,7 +323,9 @@ export class PostgresEventStore implements EventStore {
     this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
     this.readPageSize = options.readPageSize ?? 2_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.appendLockKey = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`ledger-append:${this.schema}`).digest('hex').slice(0, 16)}`)).toString();
+    this.streamLockSpace = createHash('sha256').update(`ledger-streams:${this.schema}`).digest().readInt32BE(0);
+    this.positionLockSpace = createHash('sha256').update(`ledger-positions:${this.schema}`).digest().readInt32BE(0);
+    this.positionLockKey = createHash('sha256').update(`ledger-taking-positions:${this.schema}`).digest().readBigInt64BE(0).toString();
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSizeMax ?? 10,
@@ -259,95 +388,152 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertWellFormed(appends, checks);
     const client = await this.connect();
+    // An error from the server may have come between taking and releasing the lock on positions: the
+    // connection is then closed, not returned to the pool, which releases whatever it held.
+    let connectionBroken = false;
+    /** The rows of the append once it holds positions: written as skipped if it fails. */
+    let reserved: readonly InsertRow[] | undefined;
     try {
-      // Four round trips, as a plain transaction with a revision check would take: lock, look up,
-      // write, commit. The one lock every append takes numbers the appends, and commits them, in order.
-      // The highest position is read in a statement after the lock is held: under READ COMMITTED it
-      // sees every append that held the lock before.
-      const begun = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${this.appendLockKey}); SELECT coalesce(max(position), 0) AS position FROM events`,
-      )) as unknown as pg.QueryResult<{ position: string }>[];
-      let position = BigInt(defined(defined(begun[2], 'the result of the head query').rows[0], 'the head row').position);
-      const ids = appends.flatMap((a) => a.events.map((e) => e.id));
-      const streamNames = [...appends.map((a) => a.stream), ...checks.map((c) => c.stream)];
-      // Named: prepared once per connection, not parsed and planned on every append.
-      const { rows: found } = await client.query<LookupRow>({
-        name: 'ledger-append-lookup',
-        text: `SELECT 'event' AS kind, e.id, e.stream, e.revision, e.position, e.type, e.data, NULL AS hash FROM events e WHERE e.id = ANY($1::text[])
-         UNION ALL
-         SELECT 'head', NULL, s.stream, h.revision, NULL, NULL, NULL, h.hash
-         FROM unnest($2::text[]) AS s(stream)
-         JOIN LATERAL (SELECT revision, hash FROM events e WHERE e.stream = s.stream ORDER BY revision DESC LIMIT 1) h ON true`,
-        values: [ids, streamNames],
-      });
-      const heads = new Map(found.filter((r) => r.kind === 'head').map((r) => [r.stream, { revision: BigInt(r.revision), hash: defined(r.hash, 'r.hash') }]));
-      const replay = this.replayIfAlreadyAppended(
-        appends,
-        found.filter((r) => r.kind === 'event'),
-      );
+      const found = await this.beginAppend(client, appends, checks);
+      const stored = found.filter((r) => r.kind === 'event');
+      const replay = this.replayIfAlreadyAppended(appends, stored);
       if (replay !== undefined) {
         await client.query('ROLLBACK');
         return replay;
       }
+      // Some of the ids are stored, but not the first: ids reused, not a retry.
+      const reused = stored[0];
+      if (reused !== undefined) throw new EventIdConflictError(defined(reused.id, 'reused.id'), 'by another append');
+      const heads = new Map(found.filter((r) => r.kind === 'head').map((r) => [r.stream, { revision: BigInt(r.revision), hash: defined(r.hash, 'r.hash') }]));
       for (const check of checks) this.assertAt(check.stream, check.expectedRevision, heads.get(check.stream));
+      for (const append of appends) this.assertAt(append.stream, append.expectedRevision, heads.get(append.stream));
+      const first = found.find((r) => r.kind === 'position');
+      assert(first !== undefined, 'an append at the revisions expected is given positions');
+      let position = BigInt(defined(first.position, 'first.position')) - 1n;
+      const rows: InsertRow[] = [];
       const results: AppendResult[] = [];
-      const columns: unknown[][] = Array.from({ length: 16 }, () => []);
       let mac: string | null = null;
       for (const append of appends) {
         const streamHead = heads.get(append.stream);
-        this.assertAt(append.stream, append.expectedRevision, streamHead);
         let revision = streamHead === undefined ? -1n : streamHead.revision;
         let prevHash = streamHead === undefined ? GENESIS_HASH : streamHead.hash;
         for (const event of append.events) {
           revision += 1n;
           position += 1n;
-          const dataJson = JSON.stringify(event.data);
-          const hash = computeEventHash({ ...event, stream: append.stream, revision, dataJson, prevHash });
-          mac = this.commitMac === undefined ? null : this.commitMac.of(mac, position, hash);
-          const m = event.metadata;
-          const values = [
-            position,
-            event.id,
-            append.stream,
-            revision,
-            event.type,
-            event.schemaVersion,
-            dataJson,
-            m.actorId,
-            m.actorRole,
-            m.commandId,
-            m.correlationId,
-            m.causationId,
-            m.recordedAt,
-            prevHash,
-            hash,
-            mac,
-          ];
-          values.forEach((value, i) => defined(columns[i], 'columns[i]').push(typeof value === 'bigint' ? value.toString() : value));
-          prevHash = hash;
+          const row = this.insertRow(event, append.stream, revision, position, prevHash, mac);
+          rows.push(row);
+          mac = row.mac;
+          prevHash = row.hash;
         }
         results.push({ stream: append.stream, revision, position });
       }
-      await client.query({
-        name: 'ledger-append-insert-mac',
-        text: `WITH inserted AS (
-           INSERT INTO events (${eventColumns})
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
-                                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-           RETURNING 1)
-         SELECT pg_notify('${notifyChannel}', ''), (SELECT count(*) FROM inserted)`,
-        values: columns,
-      });
-      await client.query('COMMIT');
+      reserved = rows;
+      // One round trip: the rows travel as one JSON text, and the commit goes with them.
+      await client.query(
+        `INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, ${client.escapeLiteral(JSON.stringify(rows))});
+         SELECT pg_notify('${notifyChannel}', '');
+         COMMIT`,
+      );
       this.appendSequence += 1;
       for (const wake of this.waiters) wake();
       return { streams: results, position };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      connectionBroken = !(error instanceof LedgerError);
+      // The failed transaction still holds its positions' lock, and so readers below them, until it is
+      // rolled back: the skipped positions are written first, and no reader ever passes them empty.
+      // Not where the connection was lost: its transaction has ended, and readers may have passed them.
+      if (reserved !== undefined && answeredByServer(error)) await this.recordSkipped(reserved).catch(() => undefined);
+      if (!connectionBroken) await client.query('ROLLBACK').catch(() => undefined);
       throw this.translate(error, appends);
     } finally {
-      client.release();
+      client.release(connectionBroken);
     }
+  }
+
+  /** An event as the append inserts it: hashed onto its stream, MACed onto its commit. */
+  private insertRow(event: NewEvent, stream: string, revision: bigint, position: bigint, prevHash: string, macPrevious: string | null): InsertRow {
+    const dataJson = JSON.stringify(event.data);
+    const hash = computeEventHash({ ...event, stream, revision, dataJson, prevHash });
+    const m = event.metadata;
+    return {
+      position: position.toString(),
+      id: event.id,
+      stream,
+      revision: revision.toString(),
+      type: event.type,
+      schema_version: event.schemaVersion,
+      data: dataJson,
+      actor_id: m.actorId,
+      actor_role: m.actorRole,
+      command_id: m.commandId,
+      correlation_id: m.correlationId,
+      causation_id: m.causationId,
+      recorded_at: m.recordedAt,
+      prev_hash: prevHash,
+      hash,
+      mac: this.commitMac === undefined ? null : this.commitMac.of(macPrevious, position, hash),
+    };
+  }
+
+  /**
+   * Fills the positions of an append that failed after it was given them with events that say so,
+   * each in a stream of its own, hashed and MACed as any commit: positions stay dense, so that a
+   * missing one is still evidence of removal. Readers of events skip them; the chain keeps them.
+   */
+  private async recordSkipped(failed: readonly InsertRow[]): Promise<void> {
+    const first = defined(failed[0], 'failed[0]').position;
+    const rows: InsertRow[] = [];
+    let mac: string | null = null;
+    for (const { position } of failed) {
+      const row = this.insertRow(
+        {
+          id: `${skippedPositionStream}${position}`,
+          type: skippedPositionType,
+          schemaVersion: 1,
+          data: { failedAppendFrom: first },
+          metadata: {
+            actorId: 'ledger',
+            actorRole: 'system',
+            commandId: `skipped-${first}`,
+            correlationId: `skipped-${first}`,
+            causationId: null,
+            recordedAt: new Date().toISOString(),
+          },
+        },
+        `${skippedPositionStream}${position}`,
+        0n,
+        BigInt(position),
+        GENESIS_HASH,
+        mac,
+      );
+      rows.push(row);
+      mac = row.mac;
+    }
+    // A connection of its own, not one of the pool's: the pool's may all be taken by appends waiting
+    // on the failed append's stream locks, which it releases only once this is written.
+    const client = new pg.Client({ connectionString: this.options.connectionString, options: `-c search_path=${quoteIdentifier(this.schema)}` });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, $1::json)`, [JSON.stringify(rows)]);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Opens the append's transaction and, in the same round trip, locks its streams and looks them up
+   * (ledger_begin_append): the events stored with its ids, or its streams' heads and its first position.
+   */
+  private async beginAppend(client: pg.PoolClient, appends: readonly StreamAppend[], checks: readonly StreamCheck[]): Promise<LookupRow[]> {
+    const textArray = (values: readonly string[]) => `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(', ')}]::text[]`;
+    const streams = [...appends, ...checks];
+    const ids = appends.flatMap((a) => a.events.map((e) => e.id));
+    const results = (await client.query(
+      `BEGIN;
+       SELECT * FROM ledger_begin_append(${this.streamLockSpace}, ${this.positionLockSpace}, ${this.positionLockKey}, ${textArray(streams.map((s) => s.stream))},
+         ${textArray(streams.map((s) => describeRevision(s.expectedRevision)))}, ${textArray(ids)}, ${ids.length})`,
+    )) as unknown as pg.QueryResult<LookupRow>[];
+    return defined(results[1], 'the result of ledger_begin_append').rows;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -372,7 +558,7 @@ export class PostgresEventStore implements EventStore {
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
-      for (const row of rows) yield eventOf(row);
+      for (const row of rows) if (!isSkippedPosition(row)) yield eventOf(row);
     }
   }
 
@@ -382,15 +568,16 @@ export class PostgresEventStore implements EventStore {
     const signal = options.signal;
     while (!this.isStopped(signal)) {
       const sequenceSeen = this.appendSequence;
-      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2, $3, $4)`, [
+        this.positionLockSpace,
+        this.positionLockKey,
         positionLast.toString(),
         this.readPageSize,
       ]);
       for (const row of rows) {
         if (this.isStopped(signal)) return;
-        const event = eventOf(row);
-        yield event;
-        positionLast = event.position;
+        if (!isSkippedPosition(row)) yield eventOf(row);
+        positionLast = BigInt(row.position);
       }
       if (rows.length === 0 && sequenceSeen === this.appendSequence) await this.nextAppend(signal);
     }
@@ -501,7 +688,9 @@ export class PostgresEventStore implements EventStore {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
-      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [
+      const { rows } = await this.query<EventRow>(`SELECT ${eventColumns} FROM ledger_events_after($1, $2, $3, $4)`, [
+        this.positionLockSpace,
+        this.positionLockKey,
         positionLast.toString(),
         Math.min(this.readPageSize, remaining),
       ]);
