@@ -1,7 +1,7 @@
 // The award use cases (approvers): approve an award by collective decision, revoke an undisbursed one.
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
-import { onStreams, useCase } from '../commands/use-case.js';
+import { InconsistentReadError, onStreams, useCase } from '../commands/use-case.js';
 import { loadApplication, onInvoiceStreams } from '../applications/use-cases.js';
 import { budgetStream } from '../budgets/budget.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
@@ -62,10 +62,14 @@ export async function loadPool(reader: StreamReader, application: LiveApplicatio
   const projectName = projectStreamOf(programme, application);
   const project = projectName === null ? null : await reader.read(projectName, projectStream);
   const pool = poolOf(programme.rule, { enterpriseYear: enterpriseYears.get(fiscalYear) ?? emptyPool, project });
+  const poolStream = programme.rule.kind === 'proportional' && projectName !== null ? projectName : streams.enterpriseYear(programmeId, uscc, fiscalYear);
   const members = new Map<string, Member>();
   for (const memberId of pool?.entries.keys() ?? []) {
     if (memberId === applicationId) continue;
     const member = await reader.read(streams.application(memberId), applicationStream);
+    // A revocation takes the award out of the pool in the same append: a pool that still holds it
+    // was read before that append, the application after it.
+    if (member.status === 'revoked') throw new InconsistentReadError(poolStream);
     if (member.status !== 'approved') continue;
     await readYear(member.submission.fiscalYear);
     members.set(memberId, { applicationId: memberId, programmeId, uscc, fiscalYear: member.submission.fiscalYear, award: (member as AwardedApplication).award });

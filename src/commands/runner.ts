@@ -14,7 +14,7 @@ import type { Recorded } from '../shared/event.js';
 import type { StreamKind } from '../shared/stream-kind.js';
 import { streams } from '../shared/streams.js';
 import { shanghaiDateOf } from '../shared/time.js';
-import type { StreamReader, StreamWrite, UseCase, Written } from './use-case.js';
+import { InconsistentReadError, type StreamReader, type StreamWrite, type UseCase, type Written } from './use-case.js';
 import { HotStreams } from './hot-streams.js';
 import { WriteTurns } from './write-turns.js';
 
@@ -180,9 +180,16 @@ export function requireRole(actor: Actor, allowed: readonly Role[], what: string
   return role;
 }
 
+/** What calls for another attempt: a stream moved before the append, or between two reads. */
+type Conflict = WrongExpectedRevisionError | EventIdConflictError | InconsistentReadError;
+
+function isConflict(outcome: unknown): outcome is Conflict {
+  return outcome instanceof WrongExpectedRevisionError || outcome instanceof EventIdConflictError || outcome instanceof InconsistentReadError;
+}
+
 /** One attempt's outcome, and the revisions it read the streams at. */
 interface Attempted<R extends object> {
-  readonly result: CommandResult<R> | WrongExpectedRevisionError | EventIdConflictError;
+  readonly result: CommandResult<R> | Conflict;
   readonly loaded: ReadonlyMap<string, StreamRevision>;
 }
 
@@ -248,7 +255,7 @@ export class CommandRunner {
       // the write lock): a conflict here would be a store's fault, met as anywhere else.
       for (let attempts = 1; ; attempts += 1) {
         const { result } = await turns.run(() => this.attempt(context, commandType, role, requestHash, decide, {}, true));
-        if (!(result instanceof WrongExpectedRevisionError) && !(result instanceof EventIdConflictError)) return result;
+        if (!isConflict(result)) return result;
         if (attempts >= conflictRetryCountMax) throw tooManyConflicts(commandType, result, attempts);
         await this.backoff(attempts - 1);
       }
@@ -273,11 +280,11 @@ export class CommandRunner {
         release?.();
       }
       const conflict = outcome.result;
-      if (!(conflict instanceof WrongExpectedRevisionError) && !(conflict instanceof EventIdConflictError)) return conflict;
+      if (!isConflict(conflict)) return conflict;
       if (attempts >= conflictRetryCountMax) throw tooManyConflicts(commandType, conflict, attempts);
       // The next attempt reads again only the stream that moved (and its command's record where that
       // may be it), after queueing for it here: this process's racers wait instead of retrying.
-      const moved = conflict instanceof WrongExpectedRevisionError ? conflict.stream : undefined;
+      const moved = conflict instanceof EventIdConflictError ? undefined : conflict.stream;
       if (moved !== undefined && moved !== streams.command(context.commandId)) {
         this.hot.markConflicted(moved);
         unmoved = new Map([...outcome.loaded].filter(([stream]) => stream !== moved));
@@ -309,6 +316,8 @@ export class CommandRunner {
     try {
       decision = await decide(loader);
     } catch (error) {
+      // Streams read at different moments of another command's write: read them all again.
+      if (error instanceof InconsistentReadError) return attempted(error);
       // A refusal is answered only if the key has no result yet. The same key may have run at once in
       // another process (or an earlier attempt here may have been committed but not answered): the state
       // read above then already holds its effect (an application approved), and deciding again refuses
@@ -378,9 +387,9 @@ export class CommandRunner {
   }
 }
 
-function tooManyConflicts(commandType: string, conflict: WrongExpectedRevisionError | EventIdConflictError, attempts: number): LedgerError {
+function tooManyConflicts(commandType: string, conflict: Conflict, attempts: number): LedgerError {
   return refusal('CONCURRENCY_CONFLICT', `${commandType} kept conflicting with concurrent writes; try again`, {
-    stream: conflict instanceof WrongExpectedRevisionError ? conflict.stream : null,
+    stream: conflict instanceof EventIdConflictError ? null : conflict.stream,
     attempts: String(attempts),
   });
 }

@@ -23,6 +23,17 @@ export interface StreamWrite {
   readonly expectedRevision?: 'no-stream' | 'stream-exists';
 }
 
+/**
+ * Thrown by a `load` that finds two streams it read disagreeing (a pool holding an award its
+ * application no longer has): another command wrote between the two reads. The command is tried
+ * again on fresh reads, as after any conflict; on a store where commands take turns it cannot happen.
+ */
+export class InconsistentReadError extends Error {
+  constructor(readonly stream: string) {
+    super(`stream ${stream} moved while the streams that depend on it were read`);
+  }
+}
+
 export interface Written<R> {
   readonly writes: readonly StreamWrite[];
   readonly result: R;

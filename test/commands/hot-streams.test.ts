@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRunner } from '../../src/commands/runner.js';
-import { useCase } from '../../src/commands/use-case.js';
+import { InconsistentReadError, useCase } from '../../src/commands/use-case.js';
 import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { CalendarEvent } from '../../src/programmes/events.js';
@@ -68,6 +68,30 @@ describe('commands racing for a hot stream', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, n) => runner.run(context(n), count, { n }, { n })));
     expect(results.map((r) => r.seen).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect([...attempts.values()].every((a) => a === 1)).toBe(true);
+  });
+
+  it('tries a command again, reading the stream again, when its load finds two streams disagreeing', async () => {
+    const { store, reads } = racingStore(sqlite);
+    const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should back off')));
+    let loads = 0;
+    const disagreeingOnce = useCase({
+      type: 'Count',
+      roles: ['admin'],
+      parse: ({ body }) => body,
+      load: async (_data, reader) => {
+        loads += 1;
+        await reader.read('static', counterKind);
+        const seen = await reader.read('counter', counterKind);
+        if (loads === 1) throw new InconsistentReadError('counter');
+        return { seen };
+      },
+      decide: (_command, given) => ({ counter: [countEvent(given.seen.length)] }),
+      write: (decided, _command, given) => ({ writes: [{ stream: 'counter', events: decided.counter }], result: { seen: given.seen.length } }),
+    });
+    expect(await runner.run(context(1), disagreeingOnce, {}, {})).toMatchObject({ seen: 0 });
+    expect(loads).toBe(2);
+    expect(reads.get('counter')).toBe(2);
+    expect(reads.get('static')).toBe(1);
   });
 
   it('learns a stream is hot from a conflict: each racer retries once at most, reading again only the stream that moved', async () => {
