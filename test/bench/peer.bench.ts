@@ -347,6 +347,19 @@ async function withConsoleLogOnStderr<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A closed pool's connections take a moment to leave the server. Dropping the database under one that
+ * is still leaving makes node-postgres raise an error no one listens for, which ends the process.
+ */
+async function waitForSessionsToEnd(probe: pg.Client, database: string): Promise<void> {
+  const waitMsMax = 10_000;
+  for (const start = performance.now(); performance.now() - start < waitMsMax;) {
+    const { rows } = await probe.query<{ count: string }>('SELECT count(*) FROM pg_stat_activity WHERE datname = $1', [database]);
+    if (rows[0]?.count === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export interface PeerComparison {
   lines: string[];
   figures: { name: string; value: number; baseline: number | null }[];
@@ -391,6 +404,7 @@ export async function comparePeer(postgresUrl: string): Promise<PeerComparison> 
       const setting = await probe.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
       notes.push(`postgres: both sides in database ${database} (dropped after), synchronous_commit=${setting.rows[0]?.synchronous_commit}`);
     } finally {
+      await waitForSessionsToEnd(probe, database);
       await probe.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await probe.end();
     }
