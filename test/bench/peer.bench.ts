@@ -18,7 +18,7 @@
 //
 // Emmett is installed apart from the ledger (benchmarks/emmett-peer: its own package.json and
 // lockfile), by `npm ci` on the first run and again whenever its lockfile changes. Sides alternate
-// within each round; each figure is the median of the rounds.
+// within each round; each figure is the median of the rounds. docs/benchmarks.md says more, with figures.
 import { createHash, randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +34,6 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 const peerOpCount = Number(process.env['BENCH_PEER_OPS'] ?? 300);
 const peerRoundCount = Number(process.env['BENCH_PEER_ROUNDS'] ?? 3);
 const concurrentCallerCount = 10;
-/** Attempts one operation may make before the side is reported as failing the row. */
-const conflictRetryCountMax = 200;
 const amountPerOp = '12.34';
 
 const peerFolder = fileURLToPath(new URL('../../benchmarks/emmett-peer/', import.meta.url));
@@ -139,12 +137,15 @@ async function runOps(attempt: Attempt, streams: readonly string[], callerCount:
   let started = 0;
   let attempts = 0;
   let failed = false;
+  // Each conflict follows another caller's append, made after this operation's read: an operation that
+  // conflicts more often than the row appends at all is rejected by something else, and would never end.
+  const attemptCountMax = opCount * streams.length + 1;
   const caller = async () => {
     while (started < opCount && !failed) {
       started += 1;
       let pending = streams;
       for (let tries = 1; pending.length > 0; tries += 1) {
-        if (tries > conflictRetryCountMax) throw new Error(`an operation still conflicted after ${conflictRetryCountMax} attempts`);
+        if (tries > attemptCountMax) throw new Error(`an operation still conflicted after ${attemptCountMax} attempts, more than the row's appends`);
         attempts += 1;
         pending = await attempt(pending);
       }
