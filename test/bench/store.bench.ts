@@ -1,4 +1,4 @@
-// npm run bench:store — the event store port beside raw better-sqlite3 doing the same work, same run.
+// npm run bench:store — the event store port beside raw better-sqlite3 and pg doing the same work, and beside a peer (Emmett: peer.bench.ts), same run.
 //
 // Appends are durable on both sides (WAL, synchronous=FULL, one commit per append), on the same
 // schema and indexes; the raw side skips what the port adds: the expected-revision check, the
@@ -16,6 +16,7 @@ import { migrate } from '../../src/event-store/sqlite/migrations.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import pg from 'pg';
+import { comparePeer } from './peer.bench.js';
 
 const roundCount = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const singleAppendCount = Number(process.env['BENCH_SINGLE_APPENDS'] ?? 3_000);
@@ -356,13 +357,11 @@ async function main(): Promise<void> {
     postgresSkipped === undefined
       ? `postgres: ${pgAppendCount} appends each, ${pgReadEventCount.toLocaleString('en-US')}-event log, at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}`
       : `postgres rows SKIPPED: ${postgresSkipped}`,
-    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  printFigures(
-    'store',
-    rows.map(([name, raw, port]) => ({ name, value: port, baseline: raw })),
-  );
+  const peer = await comparePeer(postgresUrl);
+  process.stdout.write(`\n${peer.lines.join('\n')}\n\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
+  printFigures('store', [...rows.map(([name, raw, port]) => ({ name, value: port, baseline: raw })), ...peer.figures]);
 }
 
 main()
