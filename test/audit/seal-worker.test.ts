@@ -12,12 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { checkpointsOf } from '../../src/audit/checkpoints.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
-import { computeEventHash, type HashInput, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
+import { computeEventHash, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
-import type { EventRowForTampering } from '../support/tamper-rows.js';
+import { hashInputOf, type EventRowForTampering } from '../support/tamper-rows.js';
 
 const dist = join(import.meta.dirname, '..', '..', 'dist');
 const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
@@ -90,26 +90,6 @@ describe('seals checked on a worker thread', () => {
     } finally {
       db.close();
     }
-  }
-
-  function hashInputOf(row: EventRowForTampering): HashInput {
-    return {
-      prevHash: row.prev_hash,
-      stream: row.stream,
-      revision: BigInt(row.revision),
-      id: row.id,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      dataJson: row.data,
-      metadata: {
-        actorId: row.actor_id,
-        actorRole: row.actor_role,
-        commandId: row.command_id,
-        correlationId: row.correlation_id,
-        causationId: row.causation_id,
-        recordedAt: row.recorded_at,
-      },
-    };
   }
 
   it('runs where the code is built', () => {

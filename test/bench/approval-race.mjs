@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { reviewedApplications } from './pending-approvals.mjs';
 
 const dist = new URL('../../dist/', import.meta.url);
 const { openLedgerCommands } = await import(new URL('commands/ledger-commands.js', dist).href);
 const { useCases } = await import(new URL('commands/use-cases.js', dist).href);
 const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
 const { PostgresEventStore } = await import(new URL('event-store/postgres/postgres-event-store.js', dist).href);
-const { usccCheckCharacter } = await import(new URL('shared/identifiers.js', dist).href);
 
 const racers = Number(process.env.BENCH_RACERS ?? 50);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -45,24 +45,7 @@ function median(values) {
 async function prepare(ledger, count, first) {
   const now = '2025-11-03T02:00:00.000Z';
   const ctx = (actor, role) => ({ commandId: randomUUID(), actor: { id: actor, roles: [role] }, now });
-  const ids = [];
-  for (let n = first; n < first + count; n += 1) {
-    const first17 = `91420100${String(800_000 + n).padStart(9, '0')}`;
-    const uscc = first17 + usccCheckCharacter(first17);
-    await ledger.dispatch('RegisterEnterprise', ctx('admin', 'admin'), { params: {}, body: { uscc, name: `竞争${n}`, city: 'wuhan' } });
-    const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), {
-      params: {},
-      body: {
-        programmeId: 'wuhan-data-product',
-        uscc,
-        fiscalYear: 2025,
-        items: [{ invoiceNumber: String(60_000_000 + n), invoiceCode: '4200251130', invoiceDate: '2025-06-01', amount: '10000.00' }],
-      },
-    });
-    for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
-      await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
-    ids.push(applicationId);
-  }
+  const ids = await reviewedApplications(ledger, { first, count, usccBase: 800_000, invoiceBase: 60_000_000, context: ctx });
   await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), { params: {}, body: { programmeId: 'wuhan-data-product', applicationIds: ids, opensOn: '2025-11-03' } });
   const { decisionId } = await ledger.dispatch('RecordDecision', ctx('approver', 'approver'), {
     params: {},

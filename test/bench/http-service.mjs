@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { reviewedApplications } from './pending-approvals.mjs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const { CommandBus } = await import('@nestjs/cqrs');
 const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist).href);
 const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
 const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
-const { usccCheckCharacter, timeOrderedUuid } = await import(new URL('shared/identifiers.js', dist).href);
+const { timeOrderedUuid } = await import(new URL('shared/identifiers.js', dist).href);
 
 const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
 const concurrency = Number(process.env.BENCH_APPROVAL_CONNECTIONS ?? 10);
@@ -78,24 +79,7 @@ await generateSynthetic(ledger, { applications: 300, seed: 1 });
 // Applications noticed in November 2025: their notices have ended by the service's own clock.
 const now = '2025-11-03T02:00:00.000Z';
 const ctx = (actor, role) => ({ commandId: randomUUID(), actor: { id: actor, roles: [role] }, now });
-const ids = [];
-for (let n = 0; n < 2 * approvalCount; n += 1) {
-  const first17 = `91420100${String(900_000 + n).padStart(9, '0')}`;
-  const uscc = first17 + usccCheckCharacter(first17);
-  await ledger.dispatch('RegisterEnterprise', ctx('admin', 'admin'), { params: {}, body: { uscc, name: `压测${n}`, city: 'wuhan' } });
-  const { applicationId } = await ledger.dispatch('SubmitApplication', ctx('reviewer', 'reviewer'), {
-    params: {},
-    body: {
-      programmeId: 'wuhan-data-product',
-      uscc,
-      fiscalYear: 2025,
-      items: [{ invoiceNumber: String(50_000_000 + n), invoiceCode: '4200251130', invoiceDate: '2025-06-01', amount: '10000.00' }],
-    },
-  });
-  for (const stage of ['district-preliminary', 'city-re-review', 'expert-review'])
-    await ledger.dispatch('ReviewApplication', ctx('reviewer', 'reviewer'), { params: { applicationId }, body: { stage, outcome: 'pass' } });
-  ids.push(applicationId);
-}
+const ids = await reviewedApplications(ledger, { first: 0, count: 2 * approvalCount, usccBase: 900_000, invoiceBase: 50_000_000, context: ctx });
 for (let from = 0; from < ids.length; from += 500) {
   await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), {
     params: {},

@@ -1,5 +1,5 @@
 // An events row as a tamperer sees it (SQLite and PostgreSQL alike), and how a careful forger hashes it.
-import { computeEventHash } from '../../src/event-store/hash-chain.js';
+import { computeEventHash, type HashInput } from '../../src/event-store/hash-chain.js';
 
 export interface EventRowForTampering {
   position: number | string;
@@ -21,8 +21,9 @@ export interface EventRowForTampering {
   mac: string | null;
 }
 
-export function forgedHashOf(row: EventRowForTampering, prevHash: string): string {
-  return computeEventHash({
+/** What a row's hash is over, chained to `prevHash`. */
+export function hashInputOf(row: EventRowForTampering, prevHash: string = row.prev_hash): HashInput {
+  return {
     prevHash,
     stream: row.stream,
     revision: BigInt(row.revision),
@@ -38,5 +39,9 @@ export function forgedHashOf(row: EventRowForTampering, prevHash: string): strin
       causationId: row.causation_id,
       recordedAt: row.recorded_at,
     },
-  });
+  };
+}
+
+export function forgedHashOf(row: EventRowForTampering, prevHash: string): string {
+  return computeEventHash(hashInputOf(row, prevHash));
 }

@@ -214,25 +214,8 @@ interface EventRow {
   mac: string | null;
 }
 
-/** An events row as the append writes it (JSON to json_populate_recordset). */
-interface InsertRow {
-  position: string;
-  id: string;
-  stream: string;
-  revision: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  command_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  recorded_at: string;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
-}
+/** An events row as the append writes it (JSON to json_populate_recordset): as it is read. */
+type InsertRow = EventRow;
 
 /** A position given to an append that failed: filled by an event of this type, in a stream of its own. */
 const skippedPositionType = 'PositionSkipped';
