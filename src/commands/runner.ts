@@ -216,6 +216,7 @@ export class CommandRunner {
   private readonly folds: FoldCache;
   private readonly turns: WriteTurns | undefined;
   private readonly hot: HotStreams;
+  private answeredUpTo = 0n;
 
   constructor(
     private readonly store: EventStore,
@@ -237,7 +238,24 @@ export class CommandRunner {
    *
    * The request was parsed at the edge; a retry after a conflict runs only load, decide and append.
    */
+  /** Position of the last result this runner gave: what its callers' next reads should show. */
+  get lastAnswered(): bigint {
+    return this.answeredUpTo;
+  }
+
   async run<T extends string, D, G, O, R extends object>(context: CommandContext, useCase: UseCase<T, D, G, O, R>, data: D, request: unknown): Promise<CommandResult<R>> {
+    const result = await this.runToResult(context, useCase, data, request);
+    const position = BigInt(result.position);
+    if (position > this.answeredUpTo) this.answeredUpTo = position;
+    return result;
+  }
+
+  private async runToResult<T extends string, D, G, O, R extends object>(
+    context: CommandContext,
+    useCase: UseCase<T, D, G, O, R>,
+    data: D,
+    request: unknown,
+  ): Promise<CommandResult<R>> {
     assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
     const role = requireRole(context.actor, useCase.roles, useCase.type);
     const commandType = useCase.type;

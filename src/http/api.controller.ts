@@ -23,7 +23,7 @@ import { proposedAwardOf } from '../awards/use-cases.js';
 import { shanghaiDateOf } from '../shared/time.js';
 import { streams } from '../shared/streams.js';
 import { programmeStream, versionInForce } from '../programmes/state.js';
-import { StreamLoader } from '../commands/runner.js';
+import { CommandRunner, StreamLoader } from '../commands/runner.js';
 import { keyPattern } from '../shared/patterns.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
 import { decisionStream, noDecision } from '../decisions/decision.js';
@@ -106,6 +106,9 @@ import {
 import { ApiError, invalidRequest, yearParam } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
+
+/** Longest a read without `minPosition` waits for the read side to show this process's last write; then it answers as it is. */
+export const ownWritesWaitMsMax = 1_000;
 
 /** A public key given in a request (PEM text), or a 400 naming the field. */
 function publicKeyOf(value: unknown): KeyObject {
@@ -374,11 +377,20 @@ export class ReadController {
     @Inject(SIGNING_KEY) private readonly signingKey: KeyObject,
     @Inject(MAC_KEY) private readonly macKey: Buffer | null,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CommandRunner) private readonly runner: CommandRunner,
   ) {}
 
-  /** The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. */
+  /**
+   * The read side, once it reflects `minPosition` (read-your-writes), or a 503 to retry. Without one,
+   * once it reflects the last write this process answered, if it gets there within a short wait: a
+   * caller who reads right after writing through this service sees the write.
+   */
   private async readSideAt(minPosition: string | undefined): Promise<ReadSide> {
     if (this.readSide === null) throw new ApiError(problemOf('NOT_READY', 'this store keeps no read side in this version'), { 'Retry-After': '60' });
+    const answered = this.runner.lastAnswered;
+    if (minPosition === undefined && this.readSide.projector.position < answered) {
+      await this.readSide.projector.waitFor(answered, ownWritesWaitMsMax).catch(() => false);
+    }
     const wanted = positionOf(minPosition);
     if (wanted !== undefined && !(await this.readSide.projector.waitFor(wanted, minPositionWaitMsMax))) {
       throw new ApiError(problemOf('NOT_READY', `the read side has not reached position ${wanted} yet`, { position: this.readSide.projector.position.toString() }), {

@@ -13,13 +13,14 @@ import { AuthGuard, TOKEN_POLICY, tokenClockSkewSeconds } from './auth.js';
 import { ProblemFilter } from './problem.filter.js';
 import { ProblemsController } from './problems.controller.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
+import { LedgerModule } from '../commands/ledger.module.js';
 
 @Module({})
 export class HttpModule {
   static forRoot(config: LedgerConfig): DynamicModule {
     return {
       module: HttpModule,
-      imports: [ProjectionsModule],
+      imports: [ProjectionsModule, LedgerModule],
       controllers: [WriteController, ReadController, MetricsController, ProblemsController, TokenRevocationController],
       providers: [
         { provide: CLOCK, useValue: () => new Date() },

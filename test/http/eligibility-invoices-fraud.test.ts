@@ -33,6 +33,9 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
     });
 
   /** Submits, reviews and opens a notice; the application's id. */
+  /** Position of the last write whose effect a read below must show (the read side follows the log). */
+  let written = '0';
+
   async function noticed(uscc: string): Promise<string> {
     const submitted = await submit(uscc, { invoiceNumber: nextInvoice() });
     expect(submitted.status).toBe(201);
@@ -41,11 +44,12 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
     for (const stage of ['district-preliminary', 'city-re-review', 'expert-review']) {
       await reviewer.post(`/api/applications/${applicationId}/reviews`, { stage, outcome: 'pass' }).expect(201);
     }
-    await (
+    const opened = await (
       await as('approver-1', 'approver')
     )
       .post('/api/notices', { programmeId: 'baoding-data-voucher', applicationIds: [applicationId], opensOn: now.toISOString().slice(0, 10) })
       .expect(201);
+    written = opened.body.position as string;
     return applicationId;
   }
 
@@ -96,7 +100,12 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
     const firstId = await noticed(first);
     const laterId = await noticed(later);
     const queue = async () =>
-      ((await (await as('approver-1', 'approver')).get('/api/approval-queue?programmeId=baoding-data-voucher').expect(200)).body as { applicationId: string; priority: number }[])
+      (
+        (await (await as('approver-1', 'approver')).get(`/api/approval-queue?programmeId=baoding-data-voucher&minPosition=${written}`).expect(200)).body as {
+          applicationId: string;
+          priority: number;
+        }[]
+      )
         .filter((a) => a.applicationId === firstId || a.applicationId === laterId)
         .map((a) => [a.applicationId, a.priority]);
     expect(await queue()).toEqual([
@@ -106,6 +115,7 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
     const added = await admin.post(`/api/enterprises/${later}/tags`, { tag: '专精特新“小巨人”', evidenceRef: '冀工信企业〔2025〕12号' }).expect(201);
     expect(added.body).toMatchObject({ uscc: later, tag: 'specialized-little-giant' });
     expect(BigInt(added.body.position as string)).toBeGreaterThan(0n);
+    written = added.body.position as string;
     const again = await admin.post(`/api/enterprises/${later}/tags`, { tag: 'specialized-little-giant', evidenceRef: '冀工信企业〔2025〕12号' });
     expect(again.body).toMatchObject({ status: 409, code: 'ALREADY_EXISTS', tag: 'specialized-little-giant' });
     expect((await admin.post(`/api/enterprises/${later}/tags`, { tag: 'gazelle', evidenceRef: 'x' })).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
@@ -116,7 +126,10 @@ describe('HTTP: eligibility, invoice identity, fraud outcomes', () => {
       [firstId, 0],
     ]);
     expect((await admin.get(`/api/enterprises/${later}`).expect(200)).body.tags).toEqual(['specialized-little-giant']);
-    await admin.delete(`/api/enterprises/${later}/tags/${encodeURIComponent('专精特新"小巨人"')}`, { evidenceRef: '冀工信企业〔2026〕3号', reason: '复核未通过' }).expect(200);
+    const removed = await admin
+      .delete(`/api/enterprises/${later}/tags/${encodeURIComponent('专精特新"小巨人"')}`, { evidenceRef: '冀工信企业〔2026〕3号', reason: '复核未通过' })
+      .expect(200);
+    written = removed.body.position as string;
     expect(await queue()).toEqual([
       [firstId, 0],
       [laterId, 0],
