@@ -190,6 +190,18 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
       END $$;
     `,
   },
+  {
+    version: 4,
+    name: 'plans made for each call',
+    // A PL/pgSQL function keeps the plans of its statements for the life of the connection: planned
+    // while the log was small, the look-ups by id and by stream stayed sequential scans as it grew (a
+    // 10-event append took 8.8 ms at 20,000 events instead of 0.9). Planned for each call, they use the
+    // indexes at any size.
+    sql: `
+      ALTER FUNCTION ledger_begin_append(integer, integer, bigint, text[], text[], text[], integer) SET plan_cache_mode = force_custom_plan;
+      ALTER FUNCTION ledger_events_after(integer, bigint, bigint, integer) SET plan_cache_mode = force_custom_plan;
+    `,
+  },
 ];
 
 const eventColumns =
