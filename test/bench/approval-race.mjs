@@ -2,7 +2,7 @@
 // CommandBus, no HTTP), on the embedded store and on PostgreSQL (where LEDGER_BENCH_POSTGRES_URL, or
 // the local default, answers), beside the same number of approvals made one at a time in the same
 // round: each approval's latency from dispatch to answer (p50, p99), and its attempts (a conflict with
-// another writer makes another). Runs the built service (dist/); part of `npm run bench:race`.
+// another writer makes another). Runs the built service (dist/); `npm run bench:approval-race`.
 import { printFigures } from './figures.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

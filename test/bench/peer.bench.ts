@@ -30,6 +30,7 @@ import pg from 'pg';
 import { type EventStore, type JsonObject, type NewEvent, type StreamRevision, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { benchMetadata as metadata } from './bench-metadata.js';
 
 const peerOpCount = Number(process.env['BENCH_PEER_OPS'] ?? 300);
 const peerRoundCount = Number(process.env['BENCH_PEER_ROUNDS'] ?? 3);
@@ -79,15 +80,6 @@ function evolve(total: Decimal, event: { data: JsonObject }): Decimal {
 function deposit(totalBefore: Decimal): PeerEvent {
   return { type: 'AmountDeposited', data: { amount: amountPerOp, totalAfter: totalBefore.plus(amountPerOp).toFixed(2) } };
 }
-
-const metadata = {
-  actorId: 'u-finance-1',
-  actorRole: 'finance',
-  commandId: 'c-1',
-  correlationId: 'c-1',
-  causationId: null,
-  recordedAt: '2025-06-01T02:00:00.000Z',
-};
 
 /** One attempt at an operation on `streams`: the streams still to write (none: done). */
 type Attempt = (streams: readonly string[]) => Promise<readonly string[]>;

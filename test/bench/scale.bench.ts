@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { NewEvent, StreamAppend } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { timeOrderedUuid } from '../../src/shared/identifiers.js';
+import { benchMetadata as metadata } from './bench-metadata.js';
 
 const largeEvents = Number(process.env['BENCH_SCALE_EVENTS'] ?? 10_000_000);
 const smallEvents = 10_000;
@@ -32,15 +33,6 @@ const eventsPerStream = 25;
 const fillBatchEvents = 1_000;
 const fillBatchStreams = 40;
 const macKey = createHash('sha256').update('ledger scale bench MAC key').digest();
-
-const metadata = {
-  actorId: 'u-finance-1',
-  actorRole: 'finance',
-  commandId: 'c-1',
-  correlationId: 'c-1',
-  causationId: null,
-  recordedAt: '2025-06-01T02:00:00.000Z',
-};
 
 /** Ids as the service makes them (time-ordered): new keys land at the end of the events' id index. */
 function eventAt(i: number): NewEvent {

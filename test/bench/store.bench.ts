@@ -17,21 +17,13 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import pg from 'pg';
 import { comparePeer } from './peer.bench.js';
+import { benchMetadata as metadata } from './bench-metadata.js';
 
 const roundCount = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const singleAppendCount = Number(process.env['BENCH_SINGLE_APPENDS'] ?? 3_000);
 const batchAppendCount = Number(process.env['BENCH_BATCH_APPENDS'] ?? 1_000);
 const readEventCount = Number(process.env['BENCH_READ_EVENTS'] ?? 300_000);
 const streamCount = 200;
-
-const metadata = {
-  actorId: 'u-finance-1',
-  actorRole: 'finance',
-  commandId: 'c-1',
-  correlationId: 'c-1',
-  causationId: null,
-  recordedAt: '2025-06-01T02:00:00.000Z',
-};
 
 function eventAt(i: number): NewEvent {
   return {
