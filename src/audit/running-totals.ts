@@ -4,7 +4,7 @@
 // the stream still leaves totals that no longer add up, at the event changed.
 import { defined } from '../shared/assert.js';
 import { Money } from '../shared/money.js';
-import type { ChainRecord, RecordCheck, VerifyFinding } from '../event-store/hash-chain.js';
+import type { ChainLink, RecordCheck, VerifyFinding } from '../event-store/hash-chain.js';
 
 interface BudgetTotals {
   readonly allocated: Money;
@@ -74,14 +74,14 @@ export function runningTotalsCheck(): RecordCheck {
   const budgets = new Map<string, BudgetTotals>();
   const enterpriseYears = new Map<string, EnterpriseYearTotals>();
 
-  const finding = (record: ChainRecord, detail: string): VerifyFinding => ({
+  const finding = (record: ChainLink, detail: string): VerifyFinding => ({
     kind: 'changed',
     position: record.position,
     stream: record.stream,
     detail: `${record.type} ${record.stream}@${record.revision} at position ${record.position}: ${detail}`,
   });
 
-  const parsed = (record: ChainRecord): Record<string, unknown> | undefined => {
+  const parsed = (record: ChainLink): Record<string, unknown> | undefined => {
     try {
       const data: unknown = JSON.parse(record.dataJson);
       return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;

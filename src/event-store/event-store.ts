@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { EventMetadata } from './event-metadata.js';
 import type pg from 'pg';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
-import type { ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
+import type { ChainLinkSource, ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
 
 /** JSON values as stored in event data. Money is a decimal string here, never a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -164,6 +164,13 @@ export interface EventStore {
 
   /** `readChain` a page at a time, where the store reads in pages (absent: one record at a time). */
   readChainPages?(options?: ChainReadOptions): AsyncIterable<readonly ChainRecord[]>;
+
+  /**
+   * The log's links (no metadata) for verify, where another thread can open the store's file and read
+   * the rest itself: verify's seal workers then read their pages, instead of being sent them.
+   * Absent, or `undefined` (a database in memory): verify reads whole records.
+   */
+  chainLinks?(): ChainLinkSource | undefined;
 
   /**
    * Signed checkpoints kept in the store beside the log (absent: the store keeps none; the checkpoint

@@ -5,9 +5,10 @@
 // order is covered by the digest: a rolling hash over (position, event hash) in log order, saved by
 // an auditor and checked later. A change, removal, reordering or insertion breaks a chain (found and
 // located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
-import { defined } from '../shared/assert.js';
+import { assert, defined } from '../shared/assert.js';
 import { hash as oneShotHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EventMetadata } from './event-metadata.js';
 import { CommitMac } from './commit-mac.js';
@@ -31,6 +32,17 @@ export interface ChainRecord {
 }
 
 export type HashInput = Omit<ChainRecord, 'position' | 'hash' | 'mac'>;
+
+/** What verify checks of an event on the thread that reads the log: its place, its links, and its data (for the record checks). */
+export type ChainLink = Pick<ChainRecord, 'position' | 'stream' | 'revision' | 'id' | 'type' | 'dataJson' | 'prevHash' | 'hash'>;
+
+/** The log as a store lets verify read it on several threads: the links here, whole records on the seal workers. */
+export interface ChainLinkSource {
+  /** The links, a page at a time, in log order from the start. */
+  readonly pages: AsyncIterable<readonly ChainLink[]>;
+  /** The SQLite file a seal worker opens (read only) to read the records of a page itself. */
+  readonly sqlitePath: string;
+}
 
 export interface ChainReadOptions {
   /** Records whose position is strictly greater than this (0n: from the start). */
@@ -230,21 +242,20 @@ export interface VerifyOptions {
   /** The key commits were MACed with: every event's MAC is checked, and a forged one located. */
   readonly macKey?: Buffer;
   /**
-   * Check the events' hashes and MACs and roll the digest on a worker thread, beside the chain checks
-   * on this one, where the compiled worker file exists (`sealWorkerAvailable`); elsewhere (the
-   * TypeScript sources run directly) on this thread. The findings are the same either way.
+   * Check the events' hashes and MACs on this many worker threads, beside the chain checks on this one,
+   * where the compiled worker file exists (`sealWorkerAvailable`); elsewhere (the TypeScript sources run
+   * directly), or with 0, on this thread. The findings are the same either way.
    */
-  readonly sealWorker?: boolean;
+  readonly sealWorkers?: number;
 }
 
 /** A check of one record, given in log order; returns what it found wrong, if anything. */
-export type RecordCheck = (record: ChainRecord) => VerifyFinding | undefined;
+export type RecordCheck = (record: ChainLink) => VerifyFinding | undefined;
 
 // An event's seals are its hash and its commit's MAC. Checking them needs nothing but the stored event
-// and the MAC stored on the event before it, so that they can be checked apart from the chain links,
-// on another thread; the rolling digest goes with them, as it needs only each event's stored hash.
-// What the checks found about one event is one byte: the version of the hash it matches (0: none) plus
-// four times the outcome of its MAC.
+// and the event before it (the MAC stored on it, and its command), so that they can be checked apart
+// from the chain links, a page at a time, on other threads. What the checks found about one event is
+// one byte: the version of the hash it matches (0: none) plus four times the outcome of its MAC.
 const macUnchecked = 0;
 const macAbsent = 1;
 const macValid = 2;
@@ -253,113 +264,114 @@ const macInvalid = 3;
 const hashVersionOfSeal = (seal: number): EventHashVersion | undefined => ((seal & 3) as EventHashVersion | 0) || undefined;
 const macOutcomeOfSeal = (seal: number): number => seal >> 2;
 
-/** The digests the seal checks rolled, to compare with the saved ones. */
-export interface SealDigests {
-  /** For each saved digest (in position order), the log's digest through its position. */
-  readonly atCheckpoints: readonly LogDigest[];
-  /** The log's digest through its last event. */
-  readonly last: LogDigest;
+/** The event before a page, as the MAC check of the page's first event needs it. */
+export interface MacContext {
+  /** The MAC stored on it, whatever it is: the next event of its commit continues it. */
+  readonly mac: string | null;
+  readonly commandId: string;
 }
 
-/** The seal checks of one pass over the log, given its pages in order. */
-export class SealChecker {
-  private readonly accumulator = new DigestAccumulator();
-  private readonly commitMac: CommitMac | undefined;
-  // The MAC stored on the event before, whatever it is: the next event of its commit continues it.
-  private macPrevious: string | null = null;
-  private commandPrevious: string | undefined;
-  private readonly atCheckpoints: LogDigest[] = [];
+export function macContextOf(record: ChainRecord): MacContext {
+  return { mac: record.mac ?? null, commandId: record.metadata.commandId };
+}
 
-  constructor(
-    macKey: Uint8Array | undefined,
-    /** Positions of the saved digests, in order. */
-    private readonly checkpointPositions: readonly bigint[],
-  ) {
+/** The seal checks of pages of the log, each given with the event before it. */
+export class SealChecker {
+  private readonly commitMac: CommitMac | undefined;
+
+  constructor(macKey: Uint8Array | undefined) {
     this.commitMac = macKey === undefined ? undefined : new CommitMac(Buffer.from(macKey));
   }
 
-  /** One seal byte per record of the page. */
-  checkPage(page: readonly ChainRecord[]): Uint8Array<ArrayBuffer> {
+  /** One seal byte per record of the page; `before`: the event before it (none: the page starts the log). */
+  checkPage(page: readonly ChainRecord[], before: MacContext | undefined): Uint8Array<ArrayBuffer> {
     const seals = new Uint8Array(page.length);
-    for (let i = 0; i < page.length; i += 1) seals[i] = this.check(defined(page[i], 'page[i]'));
-    return seals;
-  }
-
-  finish(): SealDigests {
-    const last = this.accumulator.value;
-    while (this.atCheckpoints.length < this.checkpointPositions.length) this.atCheckpoints.push(last);
-    return { atCheckpoints: this.atCheckpoints, last };
-  }
-
-  private check(record: ChainRecord): number {
-    const positions = this.checkpointPositions;
-    // A saved digest is compared with the log through its position: every event up to it, none after.
-    while (this.atCheckpoints.length < positions.length && record.position > (positions[this.atCheckpoints.length] ?? record.position)) {
-      this.atCheckpoints.push(this.accumulator.value);
-    }
-    let seal: number = eventHashVersionOf(record) ?? 0;
-    if (this.commitMac !== undefined) {
-      const mac = record.mac ?? null;
-      if (mac === null) seal += 4 * macAbsent;
-      else {
-        const continues = record.metadata.commandId === this.commandPrevious;
-        seal += 4 * (this.commitMac.check(mac, this.macPrevious, record.position, record.hash, continues) === undefined ? macInvalid : macValid);
+    const commitMac = this.commitMac;
+    let macPrevious = before?.mac ?? null;
+    let commandPrevious = before?.commandId;
+    for (let i = 0; i < page.length; i += 1) {
+      const record = defined(page[i], 'page[i]');
+      let seal: number = eventHashVersionOf(record) ?? 0;
+      if (commitMac !== undefined) {
+        const mac = record.mac ?? null;
+        if (mac === null) seal += 4 * macAbsent;
+        else {
+          const continues = record.metadata.commandId === commandPrevious;
+          seal += 4 * (commitMac.check(mac, macPrevious, record.position, record.hash, continues) === undefined ? macInvalid : macValid);
+        }
+        macPrevious = mac;
+        commandPrevious = record.metadata.commandId;
       }
-      this.macPrevious = mac;
-      this.commandPrevious = record.metadata.commandId;
+      seals[i] = seal;
     }
-    this.accumulator.add(record.position, record.hash);
-    return seal;
+    return seals;
   }
 }
 
-/** Seal checks running beside the chain checks: a page given now, its seals awaited later, in order. */
-interface SealChecks {
-  give(page: readonly ChainRecord[]): void;
+/** Seal checks running beside the chain checks: a page given now, its seals taken later, in order. */
+interface SealChecks<P> {
+  /** The page after the one given before (the first: the log's first page). */
+  give(page: P): void;
   /** The seals of the oldest page given and not yet taken. */
   take(): Promise<Uint8Array>;
-  finish(): Promise<SealDigests>;
   close(): Promise<void>;
 }
 
 /** On this thread: a page is checked when given. */
-class SealChecksHere implements SealChecks {
+class SealChecksHere implements SealChecks<readonly ChainRecord[]> {
   private readonly checker: SealChecker;
   private readonly checked: Uint8Array[] = [];
+  private before: MacContext | undefined;
 
-  constructor(macKey: Uint8Array | undefined, checkpointPositions: readonly bigint[]) {
-    this.checker = new SealChecker(macKey, checkpointPositions);
+  constructor(macKey: Uint8Array | undefined) {
+    this.checker = new SealChecker(macKey);
   }
 
   give(page: readonly ChainRecord[]): void {
-    this.checked.push(this.checker.checkPage(page));
+    this.checked.push(this.checker.checkPage(page, this.before));
+    const last = page[page.length - 1];
+    if (last !== undefined) this.before = macContextOf(last);
   }
 
   async take(): Promise<Uint8Array> {
     return defined(this.checked.shift(), 'a page given');
   }
 
-  async finish(): Promise<SealDigests> {
-    return this.checker.finish();
-  }
-
   async close(): Promise<void> {}
 }
 
-// The worker is the compiled seal-worker.js beside this module: a worker thread runs JavaScript only,
-// and the TypeScript sources, run through a loader in tests and benchmarks, have none beside them.
+// The workers run the compiled seal-worker.js beside this module: a worker thread runs JavaScript
+// only, and the TypeScript sources, run through a loader in tests and benchmarks, have none beside them.
 const sealWorkerFile = new URL('./seal-worker.js', import.meta.url);
 
-/** Whether verify can check seals on a worker thread here: only where the code runs compiled. */
+/** Whether verify can check seals on worker threads here: only where the code runs compiled. */
 export const sealWorkerAvailable = existsSync(sealWorkerFile);
 
-/** What the seal worker is started with. */
+/**
+ * Seal workers worth starting on this machine: the thread that reads the log keeps a core busy with
+ * the chain links, running totals and digest; the workers share the others (at least one).
+ */
+export const sealWorkersDefault = Math.max(1, Math.min(3, availableParallelism() - 1));
+
+/** What a seal worker is started with. */
 export interface SealWorkerData {
   readonly macKey: Uint8Array | undefined;
-  readonly checkpointPositions: readonly bigint[];
+  /** Where the worker reads pages itself (a SQLite file); absent: pages are sent to it. */
+  readonly sqlitePath?: string;
 }
 
-// A page goes to the worker as one flat array of the records' fields: copying strings and numbers
+/**
+ * A page for a seal worker: its records sent (as flat fields, with the event before them), or, where
+ * the worker reads the log itself, the positions it spans (after the event at `after`, which it reads
+ * too for the MAC check, through `through`) and how many events the reading thread found there.
+ */
+export type SealWorkerRequest =
+  { readonly fields: unknown[]; readonly before: MacContext | undefined } | { readonly after: bigint; readonly through: bigint; readonly count: number };
+
+/** A seal worker's answer: a page's seals, or why it could not check the page. */
+export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly failure: string };
+
+// A page goes to a worker as one flat array of the records' fields: copying strings and numbers
 // costs less than copying as many objects, each with its field names.
 const sealFieldCount = 16;
 
@@ -389,7 +401,7 @@ function sealFieldsOf(page: readonly ChainRecord[]): unknown[] {
   return fields;
 }
 
-/** The records of a page as the worker receives it. */
+/** The records of a page as a worker receives it. */
 export function recordsOfSealFields(fields: readonly unknown[]): ChainRecord[] {
   const records: ChainRecord[] = [];
   for (let at = 0; at < fields.length; at += sealFieldCount) {
@@ -417,52 +429,78 @@ export function recordsOfSealFields(fields: readonly unknown[]): ChainRecord[] {
   return records;
 }
 
-/** On a worker thread: each page given is posted to it, and each reply is the seals of one page, in order. */
-class SealChecksOnWorker implements SealChecks {
-  private readonly worker: Worker;
-  private readonly replies: Promise<unknown>[] = [];
-  private readonly waiting: { resolve: (reply: unknown) => void; reject: (error: unknown) => void }[] = [];
+/** Requests for the pages of the log, in order: each knows the page before it. */
+function sentPages(): (page: readonly ChainRecord[]) => SealWorkerRequest {
+  let before: MacContext | undefined;
+  return (page) => {
+    const request = { fields: sealFieldsOf(page), before };
+    const last = page[page.length - 1];
+    if (last !== undefined) before = macContextOf(last);
+    return request;
+  };
+}
+
+/** Requests for the pages of the log, each read by the worker from the file. */
+function pagesReadThere(): (page: readonly ChainLink[]) => SealWorkerRequest {
+  let after = 0n;
+  return (page) => {
+    const through = page[page.length - 1]?.position ?? after;
+    const request = { after, through, count: page.length };
+    after = through;
+    return request;
+  };
+}
+
+/** On worker threads: the pages given go to them in turn, and their seals come back in the same order. */
+class SealChecksOnWorkers<P> implements SealChecks<P> {
+  private readonly workers: { readonly worker: Worker; readonly waiting: { resolve: (reply: Uint8Array) => void; reject: (error: unknown) => void }[] }[];
+  private readonly replies: Promise<Uint8Array>[] = [];
+  private turn = 0;
   private failure: unknown;
 
-  constructor(data: SealWorkerData) {
-    this.worker = new Worker(sealWorkerFile, { workerData: data });
-    this.worker.on('message', (reply: unknown) => this.waiting.shift()?.resolve(reply));
-    this.worker.on('error', (error: unknown) => this.fail(error));
-    this.worker.on('exit', (code: number) => this.fail(new Error(`the seal worker stopped (exit code ${code})`)));
+  constructor(
+    count: number,
+    data: SealWorkerData,
+    private readonly requestOf: (page: P) => SealWorkerRequest,
+  ) {
+    this.workers = Array.from({ length: count }, () => {
+      const worker = new Worker(sealWorkerFile, { workerData: data });
+      const entry = { worker, waiting: [] as { resolve: (reply: Uint8Array) => void; reject: (error: unknown) => void }[] };
+      worker.on('message', (reply: SealWorkerReply) => {
+        const waiter = entry.waiting.shift();
+        if (reply instanceof Uint8Array) waiter?.resolve(reply);
+        else waiter?.reject(new Error(reply.failure));
+      });
+      worker.on('error', (error: unknown) => this.fail(error));
+      worker.on('exit', (code: number) => this.fail(new Error(`a seal worker stopped (exit code ${code})`)));
+      return entry;
+    });
   }
 
-  give(page: readonly ChainRecord[]): void {
-    this.worker.postMessage(sealFieldsOf(page));
-    this.expectReply();
-  }
-
-  async take(): Promise<Uint8Array> {
-    return (await defined(this.replies.shift(), 'a page given')) as Uint8Array;
-  }
-
-  async finish(): Promise<SealDigests> {
-    this.worker.postMessage('finish');
-    this.expectReply();
-    return (await defined(this.replies.shift(), 'the finish asked for')) as SealDigests;
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private expectReply(): void {
-    const reply = new Promise<unknown>((resolve, reject) => {
-      if (this.failure === undefined) this.waiting.push({ resolve, reject });
+  give(page: P): void {
+    const entry = defined(this.workers[this.turn], 'this.workers[this.turn]');
+    this.turn = (this.turn + 1) % this.workers.length;
+    const reply = new Promise<Uint8Array>((resolve, reject) => {
+      if (this.failure === undefined) entry.waiting.push({ resolve, reject });
       else reject(this.failure);
     });
     // Taken in order later; a failure before then must not count as unhandled meanwhile.
     reply.catch(() => undefined);
     this.replies.push(reply);
+    entry.worker.postMessage(this.requestOf(page));
+  }
+
+  take(): Promise<Uint8Array> {
+    return defined(this.replies.shift(), 'a page given');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
   }
 
   private fail(error: unknown): void {
     this.failure ??= error;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
+    for (const { waiting } of this.workers) for (const waiter of waiting.splice(0)) waiter.reject(this.failure);
   }
 }
 
@@ -488,9 +526,27 @@ async function* inPages(records: AsyncIterable<ChainRecord>): AsyncIterable<read
 
 /**
  * `verifyRecords` over the log as the store reads it, a page at a time: one await per page, not per
- * event, on a check that runs once per event of the whole log.
+ * event, on a check that runs once per event of the whole log. The seals are checked on this thread,
+ * or on `sealWorkers` worker threads the pages are sent to.
  */
-export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecord[]>, options: VerifyOptions): Promise<VerifyReport> {
+export function verifyRecordPages(pages: AsyncIterable<readonly ChainRecord[]>, options: VerifyOptions): Promise<VerifyReport> {
+  const workers = sealWorkerAvailable ? (options.sealWorkers ?? 0) : 0;
+  const seals = workers > 0 ? new SealChecksOnWorkers(workers, { macKey: options.macKey }, sentPages()) : new SealChecksHere(options.macKey);
+  return verifyPages(pages, seals, workers, options);
+}
+
+/**
+ * Verify with the seals checked on worker threads that read each page's records from the store's file
+ * themselves, while this thread reads only the links: nothing of a page is copied between threads
+ * but its bounds and its seals. Needs the compiled workers (`sealWorkerAvailable`).
+ */
+export function verifyLinkPages(source: ChainLinkSource, options: VerifyOptions): Promise<VerifyReport> {
+  assert(sealWorkerAvailable, 'verifying from links needs the compiled seal workers');
+  const workers = Math.max(1, options.sealWorkers ?? sealWorkersDefault);
+  return verifyPages(source.pages, new SealChecksOnWorkers(workers, { macKey: options.macKey, sqlitePath: source.sqlitePath }, pagesReadThere()), workers, options);
+}
+
+async function verifyPages<P extends readonly ChainLink[]>(pages: AsyncIterable<P>, seals: SealChecks<P>, workers: number, options: VerifyOptions): Promise<VerifyReport> {
   const heads = new Map<string, StreamHead>();
   // Revisions found missing in a stream; a missing revision that turns up later was moved, not removed.
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
@@ -499,6 +555,9 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
   // Read for every event: kept apart from the digests, and the option in a local.
   const checkpointPositions = checkpoints.map((checkpoint) => checkpoint.position);
   let checkpointsPassed = 0;
+  // The rolling digest, and its value at each saved digest's position (every event up to it, none after).
+  const accumulator = new DigestAccumulator();
+  const digestsAtCheckpoints: LogDigest[] = [];
   const positionsAreDense = options.positionsAreDense;
   let anchoredThrough = 0n;
   let anchorBroken = false;
@@ -512,8 +571,6 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
   /** The first event with a MAC: none may follow it without one. */
   let macFrom: bigint | undefined;
   let unkeyedEvents = 0;
-  const sealWorkerData: SealWorkerData = { macKey: options.macKey, checkpointPositions };
-  const seals: SealChecks = options.sealWorker === true && sealWorkerAvailable ? new SealChecksOnWorker(sealWorkerData) : new SealChecksHere(options.macKey, checkpointPositions);
 
   const report = (finding: VerifyFinding): number => {
     findings.push(finding);
@@ -542,10 +599,16 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
   };
 
   /** The checks that follow the log's order, of a page whose seals are checked. */
-  const checkPage = (page: readonly ChainRecord[], pageSeals: Uint8Array): void => {
+  const checkPage = (page: P, pageSeals: Uint8Array): void => {
+    // A worker that read another page than this thread's (the log changed meanwhile) cannot vouch for it.
+    assert(pageSeals.length === page.length, 'a page was checked against seals of another page');
     for (let i = 0; i < page.length; i += 1) {
       const record = defined(page[i], 'page[i]');
       const seal = pageSeals[i] ?? 0;
+      while (digestsAtCheckpoints.length < checkpointPositions.length && record.position > (checkpointPositions[digestsAtCheckpoints.length] ?? record.position)) {
+        digestsAtCheckpoints.push(accumulator.value);
+      }
+      accumulator.add(record.position, record.hash);
       eventsChecked += 1;
       if (options.onProgress !== undefined && eventsChecked % 10_000 === 0) options.onProgress(eventsChecked, record.position);
 
@@ -671,27 +734,25 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
     }
   };
 
-  let sealDigests: SealDigests;
+  // Pages ahead of the one checked here: each worker has the next page to check when it is done.
+  const ahead = Math.max(1, 2 * workers);
+  const given: P[] = [];
   try {
-    // One page ahead: the seals of the next page are checked while this one's chain links are.
-    let pageBefore: readonly ChainRecord[] | undefined;
     for await (const page of pages) {
       seals.give(page);
-      if (pageBefore !== undefined) checkPage(pageBefore, await seals.take());
-      pageBefore = page;
+      given.push(page);
+      if (given.length > ahead) checkPage(defined(given.shift(), 'a page given'), await seals.take());
     }
-    if (pageBefore !== undefined) checkPage(pageBefore, await seals.take());
-    sealDigests = await seals.finish();
+    while (given.length > 0) checkPage(defined(given.shift(), 'a page given'), await seals.take());
   } finally {
     await seals.close();
   }
+  const digestLast = accumulator.value;
+  while (digestsAtCheckpoints.length < checkpointPositions.length) digestsAtCheckpoints.push(digestLast);
 
   let checkpointNext = 0;
   const checkNextCheckpoint = (): void => {
-    checkCheckpoint(
-      defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]'),
-      defined(sealDigests.atCheckpoints[checkpointNext], 'sealDigests.atCheckpoints[checkpointNext]'),
-    );
+    checkCheckpoint(defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]'), defined(digestsAtCheckpoints[checkpointNext], 'digestsAtCheckpoints[checkpointNext]'));
     checkpointNext += 1;
   };
   while (checkpointNext < checkpoints.length && defined(checkpoints[checkpointNext], 'checkpoints[checkpointNext]').position <= positionLast) checkNextCheckpoint();
@@ -723,7 +784,7 @@ export async function verifyRecordPages(pages: AsyncIterable<readonly ChainRecor
     anchoredThrough,
     unanchoredEvents: checkpoints.length === 0 ? eventsChecked : eventsAfterLastCheckpoint,
     findings: findings.slice(0, findingCountMax),
-    digest: sealDigests.last,
+    digest: digestLast,
     legacyHashEvents,
     macChecked: options.macKey !== undefined,
     unkeyedEvents,

@@ -1,20 +1,49 @@
-// The thread verify checks the events' seals on (hashes, commit MACs, the rolling digest), beside the
-// chain checks on the thread that reads the log: see `SealChecker` in hash-chain.ts. Each message is
-// a page of records, answered with its seals; 'finish' is answered with the digests rolled, and the
-// thread that started it then stops it.
+// A thread verify checks the events' seals on (hashes and commit MACs), beside the chain checks on the
+// thread that reads the log: see `SealChecker` in hash-chain.ts. Each message is a page, answered with
+// its seals: its records sent, or the positions it spans in a SQLite file the worker reads itself.
 import { parentPort, workerData } from 'node:worker_threads';
 import { defined } from '../shared/assert.js';
-import { SealChecker, recordsOfSealFields, type SealWorkerData } from './hash-chain.js';
+import {
+  SealChecker,
+  macContextOf,
+  recordsOfSealFields,
+  type ChainRecord,
+  type MacContext,
+  type SealWorkerData,
+  type SealWorkerReply,
+  type SealWorkerRequest,
+} from './hash-chain.js';
+import { ChainRowReader } from './sqlite/event-rows.js';
 
 const port = defined(parentPort, 'parentPort');
 const data = workerData as SealWorkerData;
-const checker = new SealChecker(data.macKey, data.checkpointPositions);
+const checker = new SealChecker(data.macKey);
+const reader = data.sqlitePath === undefined ? undefined : new ChainRowReader(data.sqlitePath);
 
-port.on('message', (message: unknown) => {
-  if (message === 'finish') {
-    port.postMessage(checker.finish());
-    return;
+/** The page the reading thread found after position `after` through `through`, and the event before it. */
+function readPage(after: bigint, through: bigint, count: number): { page: ChainRecord[]; before: MacContext | undefined } | string {
+  const rows = defined(reader, 'a file to read').records(after, through);
+  const first = rows[0];
+  // The event at `after` is read for the MAC check of the page's first event, not checked itself.
+  const before = after > 0n && first?.position === after ? macContextOf(first) : undefined;
+  const page = first?.position === after ? rows.slice(1) : rows;
+  if ((after > 0n && before === undefined) || page.length !== count) {
+    return `the log changed while it was verified: positions ${after + 1n}..${through} hold ${page.length} events now, ${count} when read`;
   }
-  const seals = checker.checkPage(recordsOfSealFields(message as unknown[]));
-  port.postMessage(seals, [seals.buffer]);
+  return { page, before };
+}
+
+function sealsOf(request: SealWorkerRequest): SealWorkerReply {
+  if ('fields' in request) return checker.checkPage(recordsOfSealFields(request.fields), request.before);
+  const read = readPage(request.after, request.through, request.count);
+  return typeof read === 'string' ? { failure: read } : checker.checkPage(read.page, read.before);
+}
+
+port.on('message', (request: SealWorkerRequest) => {
+  const reply = sealsOf(request);
+  // The seals' buffer is handed over, not copied.
+  if (reply instanceof Uint8Array) port.postMessage(reply, [reply.buffer]);
+  else port.postMessage(reply);
 });
+
+process.on('exit', () => reader?.close());

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { checkpointsOf } from '../../src/audit/checkpoints.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
-import { computeEventHash, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
+import { computeEventHash, type ChainLink, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
+import { defined } from '../../src/shared/assert.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
@@ -24,6 +25,7 @@ const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL
 
 type HashChain = typeof import('../../src/event-store/hash-chain.js');
 type RunningTotals = typeof import('../../src/audit/running-totals.js');
+type Verify = typeof import('../../src/audit/verify.js');
 type SqliteStore = typeof import('../../src/event-store/sqlite/sqlite-event-store.js');
 
 const macKey = createHash('sha256').update('seal worker test MAC key').digest();
@@ -37,6 +39,7 @@ describe('seals checked on a worker thread', () => {
   let hashChain: HashChain;
   let runningTotals: RunningTotals;
   let builtStore: SqliteStore;
+  let builtVerify: Verify;
   const tamperer = new SqliteTamperer(() => new Database(path));
 
   beforeAll(async () => {
@@ -49,24 +52,29 @@ describe('seals checked on a worker thread', () => {
     hashChain = await built<HashChain>('event-store/hash-chain.js');
     runningTotals = await built<RunningTotals>('audit/running-totals.js');
     builtStore = await built<SqliteStore>('event-store/sqlite/sqlite-event-store.js');
+    builtVerify = await built<Verify>('audit/verify.js');
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The built verify with seals on a worker and on this thread, and the sources' verify. */
-  async function reports(): Promise<{ onWorker: VerifyReport; here: VerifyReport; sources: VerifyReport }> {
+  type Reports = Record<'sent' | 'readByWorkers' | 'builtVerifyLog' | 'here' | 'sources', VerifyReport>;
+
+  /**
+   * The built verify with seals on workers the pages are sent to, on workers that read them from the
+   * file, as `verifyLog` runs it, and on this thread; and the sources' verify.
+   */
+  async function reports(): Promise<Reports> {
     const store = new builtStore.SqliteEventStore({ path, readPageSize });
     const sourceStore = new SqliteEventStore({ path, readPageSize });
+    const options = (sealWorkers: number) => ({ positionsAreDense: true, digest: checkpoints, macKey, recordChecks: [runningTotals.runningTotalsCheck()], sealWorkers });
     try {
-      const verify = (sealWorker: boolean) =>
-        hashChain.verifyRecordPages(store.readChainPages(), {
-          positionsAreDense: true,
-          digest: checkpoints,
-          macKey,
-          recordChecks: [runningTotals.runningTotalsCheck()],
-          sealWorker,
-        });
-      return { onWorker: await verify(true), here: await verify(false), sources: await verifyLog(sourceStore, checkpoints, undefined, macKey) };
+      return {
+        sent: await hashChain.verifyRecordPages(store.readChainPages(), options(2)),
+        readByWorkers: await hashChain.verifyLinkPages(defined(store.chainLinks(), 'links of a file'), options(3)),
+        builtVerifyLog: await builtVerify.verifyLog(store, checkpoints, undefined, macKey),
+        here: await hashChain.verifyRecordPages(store.readChainPages(), options(0)),
+        sources: await verifyLog(sourceStore, checkpoints, undefined, macKey),
+      };
     } finally {
       await store.close();
       await sourceStore.close();
@@ -94,6 +102,23 @@ describe('seals checked on a worker thread', () => {
 
   it('runs where the code is built', () => {
     expect(hashChain.sealWorkerAvailable).toBe(true);
+  });
+
+  it('refuses to vouch for a page the workers found other than this thread read it', async () => {
+    const store = new builtStore.SqliteEventStore({ path, readPageSize });
+    try {
+      const links = defined(store.chainLinks(), 'links of a file');
+      // As if an event were deleted between this thread's read of the third page and the worker's.
+      async function* oneLost(): AsyncIterable<readonly ChainLink[]> {
+        let page = 0;
+        for await (const pageLinks of links.pages) yield (page += 1) === 3 ? pageLinks.slice(1) : pageLinks;
+      }
+      await expect(hashChain.verifyLinkPages({ pages: oneLost(), sqlitePath: links.sqlitePath }, { positionsAreDense: true, macKey, sealWorkers: 2 })).rejects.toThrow(
+        /the log changed while it was verified: positions [0-9]+\.\.[0-9]+ hold 7 events now, 6 when read/,
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   const steps: [string, () => Promise<void>][] = [
@@ -141,13 +166,12 @@ describe('seals checked on a worker thread', () => {
 
   it.each(steps)('reports the same with %s done to the log', async (_, tamper) => {
     await tamper();
-    const { onWorker, here, sources } = await reports();
-    expect(onWorker).toEqual(here);
-    expect(onWorker).toEqual(sources);
+    const { sources, ...built } = await reports();
+    for (const report of Object.values(built)) expect(report).toEqual(sources);
   });
 
   it('found something at every step after the first', async () => {
-    const { onWorker } = await reports();
+    const { readByWorkers: onWorker } = await reports();
     expect(onWorker.findings.some((finding) => /hashed with version 1 after events of version 2/.test(finding.detail))).toBe(true);
     expect(new Set(onWorker.findings.map((finding) => finding.kind))).toEqual(new Set(['changed', 'removed', 'reordered', 'inserted', 'forged', 'digest-mismatch']));
   });

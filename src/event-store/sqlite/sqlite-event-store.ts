@@ -9,7 +9,6 @@ import {
   AppendOptions,
   AppendResult,
   EventIdConflictError,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   MultiAppendResult,
@@ -35,6 +34,8 @@ import {
   computeEventHash,
   digestRecords,
   verifyRecordPages,
+  type ChainLink,
+  type ChainLinkSource,
   type ChainReadOptions,
   type RecordCheck,
   signedDigestFromText,
@@ -44,6 +45,7 @@ import { CommitMac } from '../commit-mac.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
+import { chainLinkOf, chainRecordOf, eventColumns, eventOf, linkColumns, type EventRow, type LinkRow } from './event-rows.js';
 import { StreamHeads, type StreamHead } from './stream-heads.js';
 
 export interface SqliteEventStoreOptions {
@@ -75,59 +77,6 @@ export class StoreUnavailableError extends LedgerError {
 }
 
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
-const eventColumns =
-  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
-
-type EventRow = [
-  position: bigint,
-  id: string,
-  stream: string,
-  revision: bigint,
-  type: string,
-  schemaVersion: bigint,
-  data: string,
-  actorId: string,
-  actorRole: string,
-  commandId: string,
-  correlationId: string,
-  causationId: string | null,
-  recordedAt: string,
-  prevHash: string,
-  hash: string,
-  mac: string | null,
-];
-
-function metadataOf(row: EventRow): EventMetadata {
-  return {
-    actorId: row[7],
-    actorRole: row[8],
-    commandId: row[9],
-    correlationId: row[10],
-    causationId: row[11],
-    recordedAt: row[12],
-  };
-}
-
-function eventOf(row: EventRow): StoredEventRecord {
-  return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
-}
-
-function chainRecordOf(row: EventRow): ChainRecord {
-  return {
-    position: row[0],
-    id: row[1],
-    stream: row[2],
-    revision: row[3],
-    type: row[4],
-    schemaVersion: Number(row[5]),
-    dataJson: row[6],
-    metadata: metadataOf(row),
-    prevHash: row[13],
-    hash: row[14],
-    mac: row[15],
-  };
-}
-
 /** What one append transaction did: its result, the data version it saw (none: a replay, nothing written), and the streams' new heads. */
 interface BatchOutcome {
   readonly result: MultiAppendResult;
@@ -167,8 +116,10 @@ export class SqliteEventStore implements EventStore {
   // The write turn open on the connection, if any (see writeTurn).
   private turnOpen = false;
   private readonly commitMac: CommitMac | undefined;
+  private readonly path: string;
 
   constructor(options: SqliteEventStoreOptions) {
+    this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.readPageSize = options.readPageSize ?? 2_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
@@ -191,6 +142,7 @@ export class SqliteEventStore implements EventStore {
       forwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      linkPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -560,6 +512,16 @@ export class SqliteEventStore implements EventStore {
     for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
   }
 
+  chainLinks(): ChainLinkSource | undefined {
+    // A database in memory (or a temporary one) is this connection's alone: no other thread can open it.
+    if (this.path === ':memory:' || this.path === '') return undefined;
+    return { pages: this.linkPages(), sqlitePath: this.path };
+  }
+
+  private async *linkPages(): AsyncIterable<readonly ChainLink[]> {
+    for await (const rows of this.pages<LinkRow>(0n, undefined, this.statements.linkPage)) yield rows.map(chainLinkOf);
+  }
+
   async verify(
     digest?: LogDigest | readonly LogDigest[],
     onProgress?: (eventsChecked: number, position: bigint) => void,
@@ -596,12 +558,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private async *pages(afterPosition: bigint, maxCount?: number): AsyncIterable<EventRow[]> {
+  private async *pages<Row extends [bigint, ...unknown[]] = EventRow>(afterPosition: bigint, maxCount?: number, statement = this.statements.page): AsyncIterable<Row[]> {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
       const [from, count] = [positionLast, Math.min(this.readPageSize, remaining)];
-      const rows = await this.durableRead(() => this.statements.page.all(from, count) as EventRow[]);
+      const rows = await this.durableRead(() => statement.all(from, count) as Row[]);
       const last = rows[rows.length - 1];
       if (last === undefined) return;
       yield rows;

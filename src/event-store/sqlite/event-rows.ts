@@ -1,0 +1,92 @@
+// The events table's rows as the SQLite store reads them, and as verify's seal workers read them on
+// threads of their own (a connection each, read only): one list of columns and one way to make a
+// record of a row, whichever thread reads it.
+import Database from 'better-sqlite3';
+import type { EventMetadata } from '../event-metadata.js';
+import type { ChainLink, ChainRecord } from '../hash-chain.js';
+import { StoredEventRecord } from '../stored-event.js';
+
+export const eventColumns =
+  'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
+
+export type EventRow = [
+  position: bigint,
+  id: string,
+  stream: string,
+  revision: bigint,
+  type: string,
+  schemaVersion: bigint,
+  data: string,
+  actorId: string,
+  actorRole: string,
+  commandId: string,
+  correlationId: string,
+  causationId: string | null,
+  recordedAt: string,
+  prevHash: string,
+  hash: string,
+  mac: string | null,
+];
+
+function metadataOf(row: EventRow): EventMetadata {
+  return {
+    actorId: row[7],
+    actorRole: row[8],
+    commandId: row[9],
+    correlationId: row[10],
+    causationId: row[11],
+    recordedAt: row[12],
+  };
+}
+
+export function eventOf(row: EventRow): StoredEventRecord {
+  return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
+}
+
+export function chainRecordOf(row: EventRow): ChainRecord {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    schemaVersion: Number(row[5]),
+    dataJson: row[6],
+    metadata: metadataOf(row),
+    prevHash: row[13],
+    hash: row[14],
+    mac: row[15],
+  };
+}
+
+/** What verify's reading thread needs of an event when seal workers read the rest: a third of the row's text. */
+export const linkColumns = 'position, id, stream, revision, type, data, prev_hash, hash';
+
+export type LinkRow = [position: bigint, id: string, stream: string, revision: bigint, type: string, data: string, prevHash: string, hash: string];
+
+export function chainLinkOf(row: LinkRow): ChainLink {
+  return { position: row[0], id: row[1], stream: row[2], revision: row[3], type: row[4], dataJson: row[5], prevHash: row[6], hash: row[7] };
+}
+
+/** A seal worker's own connection to the log, read only. */
+export class ChainRowReader {
+  private readonly db: Database.Database;
+  private readonly range: Database.Statement<[bigint, bigint], EventRow>;
+
+  constructor(path: string) {
+    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.range = this.db
+      .prepare<[bigint, bigint], EventRow>(`SELECT ${eventColumns} FROM events WHERE position >= ? AND position <= ? ORDER BY position ASC`)
+      .raw(true)
+      .safeIntegers(true);
+  }
+
+  /** The records at positions `from` through `through`, in order. */
+  records(from: bigint, through: bigint): ChainRecord[] {
+    return this.range.all(from, through).map(chainRecordOf);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
