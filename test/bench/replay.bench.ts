@@ -104,8 +104,9 @@ async function replay(): Promise<Measured> {
 }
 
 /**
- * Verification as auditors run it (the built code, as `ledger verify` runs: its hashes and MACs on a
- * worker thread): hashes, chains, commit MACs, running totals, and checkpoints every 10,000 events.
+ * Verification as auditors run it (the built code, as `ledger verify` runs: its hashes and MACs on
+ * worker threads that read the SQLite file themselves): hashes, chains, commit MACs, running totals,
+ * and checkpoints every 10,000 events.
  */
 async function verified(): Promise<Measured> {
   const { verifyLog } = await built<typeof import('../../src/audit/verify.js')>('audit/verify.js');
@@ -220,8 +221,8 @@ async function main(): Promise<void> {
   const replayCpuRatio = ratioOf((r) => r.replayed, cpuRate);
   const fixed = (value: number) => value.toFixed(2);
   const each = (pick: (r: (typeof rounds)[number]) => Measured) => rounds.map((r) => fixed(rate(pick(r)) / rate(r.rawHash))).join(', ');
-  const row = (name: string, runs: Measured[], ratio: number, cpuRatio: number, target: string) =>
-    `| ${name} | ${Math.round(median(runs.map(rate))).toLocaleString('en-US')} | ${fixed(median(runs.map((m) => m.ms)) / 1000)} | ${fixed(median(runs.map((m) => m.cpuMs)) / 1000)} | ${Math.max(...runs.map((m) => m.maxRssMb))} | ${fixed(ratio)}${target} | ${fixed(cpuRatio)}${target} |`;
+  const row = (name: string, runs: Measured[], ratio: number, cpuRatio: number, target: string, cpuTarget = target) =>
+    `| ${name} | ${Math.round(median(runs.map(rate))).toLocaleString('en-US')} | ${fixed(median(runs.map((m) => m.ms)) / 1000)} | ${fixed(median(runs.map((m) => m.cpuMs)) / 1000)} | ${Math.max(...runs.map((m) => m.maxRssMb))} | ${fixed(ratio)}${target} | ${fixed(cpuRatio)}${cpuTarget} |`;
   const lines = [
     `replay bench: ${raw.events.toLocaleString('en-US')} events (${logPath.replace(root, '.')}), ${roundCount} rounds, load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after`,
     '',
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
       rounds.map((r) => r.replayed),
       replayRatio,
       replayCpuRatio,
-      ' (target ≥ 0.7)',
+      ' (target ≥ 0.9)',
     ),
     row(
       `verify: hashes, chains, commit MACs, running totals, ${rounds[0]?.verification.extra?.['checkpoints']} checkpoints`,
@@ -248,6 +249,8 @@ async function main(): Promise<void> {
       verifyRatio,
       verifyCpuRatio,
       ' (target ≥ 0.7)',
+      // Its hashes and MACs run on worker threads beside the reading one: more CPU time than one thread, in less wall time.
+      ' (threads together)',
     ),
     '',
     `Medians over the rounds; a ratio is the median of each round's ratio to its own baseline. Each round's wall-time ratio: verify ${each((r) => r.verification)}; replay ${each((r) => r.replayed)}.`,
