@@ -44,6 +44,19 @@ export interface StoredEvent extends NewEvent {
   readonly prevHash: string;
 }
 
+/**
+ * An event as the read side folds it: where it is, what it says, who recorded it and when; not its
+ * hashes, nor its command's ids. A `StoredEvent` is one; a store may read fewer columns to make one.
+ */
+export interface ProjectedEvent {
+  readonly position: bigint;
+  readonly stream: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: Pick<EventMetadata, 'actorId' | 'actorRole' | 'recordedAt'>;
+}
+
 export interface StreamAppend {
   readonly stream: string;
   readonly expectedRevision: ExpectedRevision;
@@ -152,6 +165,9 @@ export interface EventStore {
 
   /** The whole log in global order, paged underneath: memory stays bounded whatever its length. */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+
+  /** `readAll` as the read side needs it, where the store reads less for that (absent: `readAll`). */
+  readAllProjected?(options?: ReadAllOptions): AsyncIterable<ProjectedEvent>;
 
   /** Catches up from `afterPosition`, then delivers new events as they are appended: in order, no gap, no duplicate. */
   subscribe(options?: SubscribeOptions): AsyncIterable<StoredEvent>;

@@ -1,7 +1,7 @@
 // How events change the rows of the read side, whatever database keeps them: the rows, the cache a
 // batch works in, and the fold itself. SQLite and PostgreSQL differ only in how rows are loaded and
 // written, so both read sides give the same figures from the same log.
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { ProjectedEvent } from '../event-store/event-store.js';
 import type { EventType } from '../events/catalog.js';
 import { isEventType, readEventOf } from '../events/upcasting.js';
 import { assertNever } from '../shared/assert.js';
@@ -139,8 +139,8 @@ export interface FoldTarget {
   readonly applications: RowCache<ApplicationRow>;
   programme(definition: ProgrammeDefinition): void;
   /** A new version of a budget row, at the event that made it (for as-of queries). */
-  budgetVersion(row: BudgetRow, event: StoredEvent): void;
-  totalsVersion(row: TotalsRow, event: StoredEvent): void;
+  budgetVersion(row: BudgetRow, event: ProjectedEvent): void;
+  totalsVersion(row: TotalsRow, event: ProjectedEvent): void;
 }
 
 const zero = '0.00';
@@ -205,18 +205,18 @@ function applicationRow(target: FoldTarget, applicationId: string): ApplicationR
   return row;
 }
 
-function budgetVersion(target: FoldTarget, row: BudgetRow, event: StoredEvent): void {
+function budgetVersion(target: FoldTarget, row: BudgetRow, event: ProjectedEvent): void {
   row.position = event.position;
   target.budgetVersion(row, event);
 }
 
-function totalsVersion(target: FoldTarget, row: TotalsRow, event: StoredEvent): void {
+function totalsVersion(target: FoldTarget, row: TotalsRow, event: ProjectedEvent): void {
   row.position = event.position;
   target.totalsVersion(row, event);
 }
 
 /** Adds to paid, clawback ordered or recovered on the application, its budget and its enterprise year. */
-function addFigure(target: FoldTarget, applicationId: string, figure: keyof Figures, amountText: Amount, event: StoredEvent): void {
+function addFigure(target: FoldTarget, applicationId: string, figure: keyof Figures, amountText: Amount, event: ProjectedEvent): void {
   const amount = Money.of(amountText);
   const add = (current: Amount): Amount => Money.of(current).plus(amount).format();
   const application = applicationRow(target, applicationId);
@@ -231,7 +231,7 @@ function addFigure(target: FoldTarget, applicationId: string, figure: keyof Figu
 }
 
 /** Applies one event to the rows of the read side. Events must come in log order, each once. */
-export function foldEvent(target: FoldTarget, event: StoredEvent): void {
+export function foldEvent(target: FoldTarget, event: ProjectedEvent): void {
   // Events that change no figure are passed over without parsing their data.
   if (isEventType(event.type) && !foldedTypes.has(event.type)) return;
   const read = readEventOf(event);
@@ -424,7 +424,7 @@ export interface RowKeys {
  * `coordinatesOf` gives them for applications loaded from the table (those submitted in the same
  * batch are found in the batch).
  */
-export function rowKeysRead(events: readonly StoredEvent[]): { keys: RowKeys; figureKeys: (coordinatesOf: (applicationId: string) => Coordinates | undefined) => void } {
+export function rowKeysRead(events: readonly ProjectedEvent[]): { keys: RowKeys; figureKeys: (coordinatesOf: (applicationId: string) => Coordinates | undefined) => void } {
   const keys: RowKeys = { budgets: new Set(), totals: new Set(), enterprises: new Set(), applications: new Set() };
   const submitted = new Map<string, Coordinates>();
   const figureApplications = new Set<string>();

@@ -5,7 +5,7 @@
 // projectors in several processes take turns, and each skips the events another has applied.
 import { defined } from '../shared/assert.js';
 import pg from 'pg';
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { ProjectedEvent } from '../event-store/event-store.js';
 import type { ProgrammeDefinition } from '../programmes/programme.js';
 import { assert } from '../shared/assert.js';
 import {
@@ -380,11 +380,11 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
     this.programmeRows.set(definition.id, definition);
   }
 
-  budgetVersion(row: BudgetRow, event: StoredEvent): void {
+  budgetVersion(row: BudgetRow, event: ProjectedEvent): void {
     this.budgetVersions.push(row.programmeId, row.year, event.position, event.metadata.recordedAt, row.budget, row.committed, row.paid, row.clawbackOrdered, row.recovered);
   }
 
-  totalsVersion(row: TotalsRow, event: StoredEvent): void {
+  totalsVersion(row: TotalsRow, event: ProjectedEvent): void {
     this.totalsVersions.push(
       row.uscc,
       row.programmeId,
@@ -409,7 +409,7 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
     return rows.length > 0;
   }
 
-  async applyBatch(events: readonly StoredEvent[]): Promise<bigint> {
+  async applyBatch(events: readonly ProjectedEvent[]): Promise<bigint> {
     if (events.length === 0) return this.checkpoint();
     const client = await this.pool.connect();
     try {
@@ -452,7 +452,7 @@ export class PostgresReadModel implements ReadModel, FoldTarget {
   }
 
   /** Loads the rows the batch reads: enterprises and applications, then the years the figures add to. */
-  private async load(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  private async load(client: pg.PoolClient, events: readonly ProjectedEvent[]): Promise<void> {
     const { keys, figureKeys } = rowKeysRead(events);
     const enterprises = keys.enterprises.size === 0 ? [] : (await client.query<Row>('SELECT * FROM read_enterprises WHERE uscc = ANY($1::text[])', [[...keys.enterprises]])).rows;
     const applications =

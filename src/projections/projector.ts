@@ -1,7 +1,7 @@
 // Feeds the read side from the store: catches up in batches from its checkpoint, then follows the log
 // live. Each batch and its checkpoint commit together (see ReadModel.applyBatch), in SQLite or in
 // PostgreSQL alike.
-import type { EventStore, StoredEvent } from '../event-store/event-store.js';
+import type { EventStore, ProjectedEvent } from '../event-store/event-store.js';
 import type { ReadModel } from './read-model.js';
 
 export interface ProjectorOptions {
@@ -56,8 +56,9 @@ export class Projector {
   async catchUp(onProgress?: (position: bigint) => void): Promise<bigint> {
     await this.refresh();
     for (;;) {
-      const batch: StoredEvent[] = [];
-      for await (const event of this.store.readAll({ afterPosition: this.position, maxCount: this.batchSizeMax })) batch.push(event);
+      const batch: ProjectedEvent[] = [];
+      const page = { afterPosition: this.position, maxCount: this.batchSizeMax };
+      for await (const event of this.store.readAllProjected?.(page) ?? this.store.readAll(page)) batch.push(event);
       if (batch.length === 0) return this.position;
       await this.apply(batch);
       onProgress?.(this.position);
@@ -128,7 +129,7 @@ export class Projector {
     const following = new AbortController();
     const stop = (): void => following.abort();
     signal.addEventListener('abort', stop, { once: true });
-    let buffer: StoredEvent[] = [];
+    let buffer: ProjectedEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     // Batches are applied one after the other, in log order, even when the read side answers later.
     let applying: Promise<void> = Promise.resolve();
@@ -154,7 +155,7 @@ export class Projector {
     }
   }
 
-  private async apply(batch: readonly StoredEvent[]): Promise<void> {
+  private async apply(batch: readonly ProjectedEvent[]): Promise<void> {
     this.checkpointKnown = await this.model.applyBatch(batch);
     this.wake();
   }

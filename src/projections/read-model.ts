@@ -1,7 +1,7 @@
 // The read model's port: what the projector needs of a read side, whichever database keeps it.
 // SQLite answers synchronously (its replay speed depends on it), PostgreSQL with promises: the
 // projector awaits either.
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { ProjectedEvent } from '../event-store/event-store.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -15,7 +15,7 @@ export interface ReadModel {
    * last of them, in one transaction; events at or before the checkpoint, applied already by another
    * projector, are skipped. Returns the checkpoint after the batch.
    */
-  applyBatch(events: readonly StoredEvent[]): Awaitable<bigint>;
+  applyBatch(events: readonly ProjectedEvent[]): Awaitable<bigint>;
   /** Empties the read side and starts a rebuild: rows may stay in memory until `endBulk`. */
   beginBulk(): Awaitable<void>;
   /** Writes what the rebuild kept in memory and marks the read side complete, in one transaction. */

@@ -3,7 +3,7 @@
 // money figures for as-of queries. A batch of events and the checkpoint after it are committed in
 // one transaction: a crash never applies an event twice or skips one.
 import type Database from 'better-sqlite3';
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { ProjectedEvent } from '../event-store/event-store.js';
 import {
   RowCache,
   foldEvent,
@@ -105,7 +105,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
   readonly enterprises: RowCache<EnterpriseRow>;
   readonly applications: RowCache<ApplicationRow>;
   private readonly statements;
-  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly StoredEvent[]) => bigint>;
+  private readonly applyBatchInTransaction: Database.Transaction<(events: readonly ProjectedEvent[]) => bigint>;
   private bulk = false;
 
   constructor(
@@ -200,7 +200,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
       (r) => s.saveApplication.run(...applicationColumnValues(r)),
     );
 
-    this.applyBatchInTransaction = db.transaction((events: readonly StoredEvent[]) => {
+    this.applyBatchInTransaction = db.transaction((events: readonly ProjectedEvent[]) => {
       // Outside a rebuild of its own, a live batch must not land in tables another process is rebuilding.
       if (!this.bulk && s.checkpoint.get(rebuildMarker) !== undefined) throw new ReadSideRebuildingError();
       // Read inside the transaction: events another projector already applied are skipped, not applied twice.
@@ -225,7 +225,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
     this.statements.programme.run(definition.id, definition.version, JSON.stringify(definition));
   }
 
-  budgetVersion(row: BudgetRow, event: StoredEvent): void {
+  budgetVersion(row: BudgetRow, event: ProjectedEvent): void {
     this.statements.budgetVersion.run(
       row.programmeId,
       row.year,
@@ -239,7 +239,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
     );
   }
 
-  totalsVersion(row: TotalsRow, event: StoredEvent): void {
+  totalsVersion(row: TotalsRow, event: ProjectedEvent): void {
     this.statements.totalsVersion.run(
       row.uscc,
       row.programmeId,
@@ -311,7 +311,7 @@ export class SqliteReadModel implements ReadModel, FoldTarget {
   }
 
   /** Applies events (in log order) that are after the checkpoint, and moves the checkpoint: one transaction. */
-  applyBatch(events: readonly StoredEvent[]): bigint {
+  applyBatch(events: readonly ProjectedEvent[]): bigint {
     if (events.length === 0) return this.checkpoint();
     // Committed without a disk sync of its own: the read side is derived from the log, and a batch a
     // power cut loses goes with its checkpoint (the write-ahead log loses a tail, never a middle), so

@@ -37,6 +37,29 @@ describe('sqlite event store', () => {
     await store2.close();
   });
 
+  it('reads for the read side what it reads in full, from any position, a page at a time', async () => {
+    const store = new SqliteEventStore({ path, readPageSize: 3 });
+    await store.append('a-1', someEvents(4), 'no-stream');
+    await store.append('b-1', someEvents(5, 'OtherRecorded'), 'no-stream');
+    await store.append('a-1', someEvents(2), 3n);
+    for (const options of [{}, { afterPosition: 2n }, { afterPosition: 4n, maxCount: 5 }, { afterPosition: 11n }]) {
+      const full = await collect(store.readAll(options));
+      const projected = await collect(store.readAllProjected(options));
+      expect(projected.map((e) => [e.position, e.stream, e.type, e.schemaVersion, e.data, { ...e.metadata }])).toEqual(
+        full.map((e) => [
+          e.position,
+          e.stream,
+          e.type,
+          e.schemaVersion,
+          e.data,
+          { actorId: e.metadata.actorId, actorRole: e.metadata.actorRole, recordedAt: e.metadata.recordedAt },
+        ]),
+      );
+    }
+    expect((await collect(store.readAllProjected({ afterPosition: 4n, maxCount: 5 }))).map((e) => e.position)).toEqual([5n, 6n, 7n, 8n, 9n]);
+    await store.close();
+  });
+
   it('records each schema migration once, across reopenings', async () => {
     for (let i = 0; i < 2; i += 1) await new SqliteEventStore({ path }).close();
     const db = new Database(path);

@@ -3,6 +3,7 @@
 // record of a row, whichever thread reads it.
 import Database from 'better-sqlite3';
 import type { EventMetadata } from '../event-metadata.js';
+import type { JsonObject, ProjectedEvent } from '../event-store.js';
 import type { ChainLink, ChainRecord } from '../hash-chain.js';
 import { StoredEventRecord } from '../stored-event.js';
 
@@ -66,6 +67,33 @@ export type LinkRow = [position: bigint, id: string, stream: string, revision: b
 
 export function chainLinkOf(row: LinkRow): ChainLink {
   return { position: row[0], id: row[1], stream: row[2], revision: row[3], type: row[4], dataJson: row[5], prevHash: row[6], hash: row[7] };
+}
+
+/** What the read side folds of an event: half of the row's text, and its data parsed when asked for. */
+export const projectedColumns = 'position, stream, type, schema_version, data, actor_id, actor_role, recorded_at';
+
+export type ProjectedRow = [position: bigint, stream: string, type: string, schemaVersion: bigint, data: string, actorId: string, actorRole: string, recordedAt: string];
+
+class ProjectedEventRecord implements ProjectedEvent {
+  private parsed: JsonObject | undefined;
+
+  constructor(
+    readonly position: bigint,
+    readonly stream: string,
+    readonly type: string,
+    readonly schemaVersion: number,
+    private readonly dataJson: string,
+    readonly metadata: ProjectedEvent['metadata'],
+  ) {}
+
+  get data(): JsonObject {
+    this.parsed ??= JSON.parse(this.dataJson) as JsonObject;
+    return this.parsed;
+  }
+}
+
+export function projectedEventOf(row: ProjectedRow): ProjectedEvent {
+  return new ProjectedEventRecord(row[0], row[1], row[2], Number(row[3]), row[4], { actorId: row[5], actorRole: row[6], recordedAt: row[7] });
 }
 
 /** A seal worker's own connection to the log, read only. */

@@ -15,6 +15,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  ProjectedEvent,
   StoredEvent,
   StreamAppend,
   StreamCheck,
@@ -45,7 +46,18 @@ import { CommitMac } from '../commit-mac.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
-import { chainLinkOf, chainRecordOf, eventColumns, eventOf, linkColumns, type EventRow, type LinkRow } from './event-rows.js';
+import {
+  chainLinkOf,
+  chainRecordOf,
+  eventColumns,
+  eventOf,
+  linkColumns,
+  projectedColumns,
+  projectedEventOf,
+  type EventRow,
+  type LinkRow,
+  type ProjectedRow,
+} from './event-rows.js';
 import { StreamHeads, type StreamHead } from './stream-heads.js';
 
 export interface SqliteEventStoreOptions {
@@ -143,6 +155,7 @@ export class SqliteEventStore implements EventStore {
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       linkPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      projectedPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -448,6 +461,12 @@ export class SqliteEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) {
       for (const row of rows) yield eventOf(row);
+    }
+  }
+
+  async *readAllProjected(options: ReadAllOptions = {}): AsyncIterable<ProjectedEvent> {
+    for await (const rows of this.pages<ProjectedRow>(options.afterPosition ?? 0n, options.maxCount, this.statements.projectedPage)) {
+      for (const row of rows) yield projectedEventOf(row);
     }
   }
 
