@@ -47,6 +47,11 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   return actor;
 });
 
+interface RouteRules {
+  readonly isPublic: boolean;
+  readonly allowed: Role[] | undefined;
+}
+
 /** Tokens verified recently, until they expire: verifying an HMAC on every request is most of its cost. */
 const verifiedTokensMax = 10_000;
 
@@ -65,9 +70,32 @@ export class AuthGuard implements CanActivate {
     this.key = new TextEncoder().encode(secret);
   }
 
+  /** What each route (controller class, then method) declares, read from its decorators once: whether it is public, the roles it needs. */
+  private readonly routeRules = new WeakMap<object, WeakMap<object, RouteRules>>();
+
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let ofController = this.routeRules.get(controller);
+    if (ofController === undefined) {
+      ofController = new WeakMap();
+      this.routeRules.set(controller, ofController);
+    }
+    let rules = ofController.get(handler);
+    if (rules === undefined) {
+      const targets = [handler, controller];
+      rules = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(publicKey, targets) === true,
+        allowed: this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets),
+      };
+      ofController.set(handler, rules);
+    }
+    return rules;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(publicKey, targets) === true) return true;
+    const { isPublic, allowed } = this.rulesOf(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers.authorization;
@@ -93,7 +121,6 @@ export class AuthGuard implements CanActivate {
       throw error;
     }
     request.actor = actor;
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(rolesKey, targets);
     if (allowed !== undefined && !allowed.some((role) => actor.roles.includes(role))) {
       throw new ApiError(problemOf('FORBIDDEN', `this needs the role ${allowed.join(' or ')}`, { required: allowed.join(',') }));
     }

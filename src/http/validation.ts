@@ -55,32 +55,55 @@ const rememberedPerClassMax = 256;
  * (they rarely repeat), and so is any input that was refused.
  */
 class LedgerValidationPipe extends ValidationPipe {
-  private readonly remembered = new WeakMap<object, Map<string, unknown>>();
+  private readonly remembered = new WeakMap<object, Map<string, RememberedAnswer>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
+    // A route's string parameter (or any input without a class to meet) passes as it is, as the
+    // pipe itself would pass it, without its round of promises.
+    if (!this.toValidate(metadata)) return value;
     const key = metatype === undefined ? undefined : keyOf(value, metadata);
     if (metatype === undefined || key === undefined) return super.transform(value, metadata);
     let known = this.remembered.get(metatype);
-    if (known?.has(key) === true) return structuredClone(known.get(key));
+    const answer = known?.get(key);
+    if (answer !== undefined) return answer.copy();
     const validated: unknown = await super.transform(value, metadata);
     known ??= new Map();
     this.remembered.set(metatype, known);
     if (known.size >= rememberedPerClassMax) known.delete(known.keys().next().value as string);
-    known.set(key, structuredClone(validated));
+    known.set(key, rememberedAnswer(validated));
     return validated;
   }
 }
 
-/** What an input is remembered by, if it may be: an empty plain object, or a query's flat strings. */
+/** A validated input kept for the next time, handed out as a copy of its own to each request. */
+interface RememberedAnswer {
+  copy(): unknown;
+}
+
+function rememberedAnswer(validated: unknown): RememberedAnswer {
+  const kept = structuredClone(validated);
+  // A query's answer is one level of strings (and defaults): copied field by field, as structuredClone would copy it.
+  const flat =
+    typeof kept === 'object' && kept !== null && Object.getPrototypeOf(kept) === Object.prototype && Object.values(kept).every((v) => v === null || typeof v !== 'object');
+  return { copy: flat ? () => ({ ...(kept as object) }) : () => structuredClone(kept) };
+}
+
+/**
+ * What an input is remembered by, if it may be: an empty plain object, or a query's flat strings.
+ * A query is Fastify's parse of the query string, an object whose prototype is an empty one of its
+ * own (not Object.prototype): what validation reads of it is its own fields alone, which the key holds.
+ */
 function keyOf(value: unknown, metadata: ArgumentMetadata): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
+  if (metadata.type === 'query') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    return entries.every(([, v]) => typeof v === 'string') ? JSON.stringify(entries) : undefined;
+  }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
-  const entries = Object.entries(value);
-  if (entries.length === 0) return '{}';
-  if (metadata.type !== 'query' || !entries.every(([, v]) => typeof v === 'string')) return undefined;
-  return JSON.stringify(entries);
+  return Object.keys(value).length === 0 ? '{}' : undefined;
 }
 
 export function validationPipe(): ValidationPipe {

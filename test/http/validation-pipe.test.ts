@@ -1,7 +1,7 @@
 // The validation pipe's shortcut for inputs seen before (no fields, or a query string): the answer is
 // the one validating them gives, defaults included, and an input a DTO refuses is refused every time.
 import 'reflect-metadata';
-import { IsInt, IsOptional, IsString } from 'class-validator';
+import { IsInt, IsOptional, IsString, ValidateBy } from 'class-validator';
 import { validationPipe } from '../../src/http/validation.js';
 
 class ListQuery {
@@ -38,6 +38,28 @@ describe('the validation pipe', () => {
     }
     for (let i = 0; i < 2; i += 1) expect(await pipe.transform({ year: '2025' }, { type: 'query', metatype: YearQuery })).toEqual({ year: '2025' });
     await expect(pipe.transform({ year: '2025', more: 'x' }, { type: 'query', metatype: YearQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it("validates a query string as Fastify parses it (an object whose prototype is not Object's) once, and refuses a bad one every time", async () => {
+    let validated = 0;
+    class CountedQuery {
+      @IsOptional()
+      @ValidateBy({ name: 'isYearText', validator: { validate: (value: unknown) => (validated += 1) > 0 && typeof value === 'string' && /^[0-9]{4}$/.test(value) } })
+      year?: string;
+    }
+    const parsed = (fields: Record<string, string>) => Object.assign(Object.create(Object.create(null) as object) as object, fields);
+    for (let i = 0; i < 3; i += 1) expect(await pipe.transform(parsed({ year: '2025' }), { type: 'query', metatype: CountedQuery })).toEqual({ year: '2025' });
+    expect(validated).toBe(1);
+    for (let i = 0; i < 2; i += 1) {
+      await expect(pipe.transform(parsed({ year: 'soon' }), { type: 'query', metatype: CountedQuery })).rejects.toMatchObject({
+        problem: { code: 'VALIDATION_FAILED', field: 'year' },
+      });
+    }
+    expect(validated).toBe(3);
+  });
+
+  it('passes a route parameter without a class as it is', async () => {
+    expect(await pipe.transform('baoding-data-voucher', { type: 'param', metatype: String, data: 'programmeId' })).toBe('baoding-data-voucher');
   });
 
   it('still validates any field present', async () => {
