@@ -202,6 +202,113 @@ const migrations: readonly { version: number; name: string; sql: string }[] = [
       ALTER FUNCTION ledger_events_after(integer, bigint, bigint, integer) SET plan_cache_mode = force_custom_plan;
     `,
   },
+  {
+    version: 5,
+    name: 'stream locks released on refusal',
+    // Version 3 held a stream's lock until the transaction ended: an append refused under it (the
+    // stream had moved) kept every append behind it waiting for one more round trip, its ROLLBACK, and
+    // ten callers racing on one stream were refused one round trip at a time. Here the stream locks are
+    // session locks: released by the function itself when it refuses or finds a retry, and by the
+    // append right after its COMMIT (in the same round trip) when it writes. Locks of both versions
+    // share their keys, so a process of either waits for the other's.
+    //
+    // An append that cannot take its locks at once first looks, without them, at whether it is already
+    // refused for good (its ids stored; a stream past the revision it expects, or existing where it
+    // expects none): heads only move forward, so that answer cannot change, and it need not wait for
+    // an append in flight to be told so. Otherwise it waits for the locks and decides under them.
+    sql: `
+      -- Each stream's head (absent: no row) with whether it is off the revision expected, and whether
+      -- it is off for good.
+      CREATE FUNCTION ledger_stream_heads(streams text[], expected text[])
+      RETURNS TABLE (stream text, revision bigint, hash text, off boolean, off_for_good boolean)
+      LANGUAGE sql STABLE AS $$
+        SELECT x.name, h.revision, h.hash,
+               CASE x.wanted
+                 WHEN 'any' THEN false
+                 WHEN 'no-stream' THEN h.revision IS NOT NULL
+                 WHEN 'stream-exists' THEN h.revision IS NULL
+                 ELSE h.revision IS DISTINCT FROM x.wanted::bigint END,
+               CASE x.wanted
+                 WHEN 'any' THEN false
+                 WHEN 'no-stream' THEN h.revision IS NOT NULL
+                 WHEN 'stream-exists' THEN false
+                 ELSE h.revision > x.wanted::bigint END
+          FROM unnest(streams, expected) AS x(name, wanted)
+          LEFT JOIN LATERAL (SELECT e.revision, e.hash FROM events e WHERE e.stream = x.name ORDER BY e.revision DESC LIMIT 1) h ON true
+      $$;
+
+      CREATE FUNCTION ledger_unlock_streams(stream_lock_space integer, stream_keys integer[]) RETURNS void
+      LANGUAGE sql AS $$ SELECT pg_advisory_unlock(stream_lock_space, k) FROM unnest(stream_keys) AS k $$;
+
+      -- The keys of the streams' locks, in the order they are taken (so that two appends never wait
+      -- for each other in a cycle).
+      CREATE FUNCTION ledger_stream_keys(streams text[]) RETURNS integer[]
+      LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY(SELECT DISTINCT hashtext(s) FROM unnest(streams) AS s ORDER BY 1) $$;
+
+      -- As ledger_begin_append, but the streams' locks are session locks: when it returns a position
+      -- they are held, and the caller releases them after its COMMIT; otherwise they are released.
+      CREATE FUNCTION ledger_reserve_append(stream_lock_space integer, position_lock_space integer, position_lock_key bigint, streams text[], expected text[], ids text[], event_count integer)
+      RETURNS TABLE (kind text, id text, stream text, revision bigint, "position" bigint, type text, data text, hash text)
+      LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+      #variable_conflict use_column
+      DECLARE
+        stream_keys integer[] := ledger_stream_keys(streams);
+        stream_key integer;
+        held integer := 0;
+        refused boolean;
+        moved boolean := false;
+        first_position bigint;
+        head record;
+      BEGIN
+        FOREACH stream_key IN ARRAY stream_keys LOOP
+          EXIT WHEN NOT pg_try_advisory_lock(stream_lock_space, stream_key);
+          held := held + 1;
+        END LOOP;
+        IF held < cardinality(stream_keys) THEN
+          RETURN QUERY SELECT 'event'::text, e.id, e.stream, e.revision, e.position, e.type, e.data, NULL::text FROM events e WHERE e.id = ANY(ids);
+          refused := FOUND;
+          IF NOT refused AND EXISTS (SELECT FROM ledger_stream_heads(streams, expected) h WHERE h.off_for_good) THEN
+            RETURN QUERY SELECT 'head'::text, NULL::text, h.stream, h.revision, NULL::bigint, NULL::text, NULL::text, h.hash
+              FROM ledger_stream_heads(streams, expected) h WHERE h.revision IS NOT NULL;
+            refused := true;
+          END IF;
+          IF refused THEN
+            PERFORM ledger_unlock_streams(stream_lock_space, stream_keys[1:held]);
+            RETURN;
+          END IF;
+          FOR i IN held + 1 .. cardinality(stream_keys) LOOP
+            PERFORM pg_advisory_lock(stream_lock_space, stream_keys[i]);
+          END LOOP;
+        END IF;
+        -- Every statement below has a snapshot of its own, taken after the locks: it sees whatever the
+        -- locks' previous holders committed.
+        RETURN QUERY SELECT 'event'::text, e.id, e.stream, e.revision, e.position, e.type, e.data, NULL::text FROM events e WHERE e.id = ANY(ids);
+        IF FOUND THEN
+          PERFORM ledger_unlock_streams(stream_lock_space, stream_keys);
+          RETURN;
+        END IF;
+        FOR head IN SELECT * FROM ledger_stream_heads(streams, expected) LOOP
+          moved := moved OR head.off;
+          IF head.revision IS NOT NULL THEN
+            kind := 'head'; id := NULL; stream := head.stream; revision := head.revision; "position" := NULL; type := NULL; data := NULL; hash := head.hash;
+            RETURN NEXT;
+          END IF;
+        END LOOP;
+        IF moved THEN
+          PERFORM ledger_unlock_streams(stream_lock_space, stream_keys);
+          RETURN;
+        END IF;
+        -- As in ledger_begin_append: positions and the shared lock keyed by the first, taken together.
+        PERFORM pg_advisory_lock(position_lock_key);
+        first_position := nextval('event_positions');
+        IF event_count > 1 THEN PERFORM setval('event_positions', first_position + event_count - 1); END IF;
+        PERFORM pg_advisory_xact_lock_shared(ledger_int4((position_lock_space::bigint + (first_position >> 32)) % 4294967296), ledger_int4(first_position % 4294967296));
+        PERFORM pg_advisory_unlock(position_lock_key);
+        kind := 'position'; id := NULL; stream := NULL; revision := NULL; "position" := first_position; type := NULL; data := NULL; hash := NULL;
+        RETURN NEXT;
+      END $$;
+    `,
+  },
 ];
 
 const eventColumns =
@@ -284,6 +391,11 @@ function chainRecordOf(row: EventRow): ChainRecord {
 function answeredByServer(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
+}
+
+/** A text[] literal of the values, each quoted by the client's own escaping. */
+function textArrayOf(client: pg.ClientBase, values: readonly string[]): string {
+  return `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(', ')}]::text[]`;
 }
 
 function quoteIdentifier(name: string): string {
@@ -383,17 +495,22 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertWellFormed(appends, checks);
     const client = await this.connect();
-    // An error from the server may have come between taking and releasing the lock on positions: the
-    // connection is then closed, not returned to the pool, which releases whatever it held.
+    // An error from the server may have come between taking and releasing the lock on positions, or
+    // while the streams' locks are held: the connection is then closed, not returned to the pool, which
+    // releases whatever it held.
     let connectionBroken = false;
+    /** Whether this append holds its streams' locks (session locks: they outlive a ROLLBACK). */
+    let streamsLocked = false;
     /** The rows of the append once it holds positions: written as skipped if it fails. */
     let reserved: readonly InsertRow[] | undefined;
     try {
       const found = await this.beginAppend(client, appends, checks);
+      streamsLocked = found.some((r) => r.kind === 'position');
       const stored = found.filter((r) => r.kind === 'event');
       const replay = this.replayIfAlreadyAppended(appends, stored);
       if (replay !== undefined) {
-        await client.query('ROLLBACK');
+        assert(!streamsLocked, 'a retry is not given positions');
+        this.endRefused(client);
         return replay;
       }
       // Some of the ids are stored, but not the first: ids reused, not a retry.
@@ -424,25 +541,40 @@ export class PostgresEventStore implements EventStore {
       }
       reserved = rows;
       // One round trip: the rows travel as one JSON text, and the commit goes with them.
+      // The streams' locks are released after the COMMIT, once its events are visible to the next holder.
       await client.query(
         `INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, ${client.escapeLiteral(JSON.stringify(rows))});
          SELECT pg_notify('${notifyChannel}', '');
-         COMMIT`,
+         COMMIT;
+         SELECT ledger_unlock_streams(${this.streamLockSpace}, ledger_stream_keys(${textArrayOf(
+           client,
+           [...appends, ...checks].map((a) => a.stream),
+         )}))`,
       );
+      streamsLocked = false;
       this.appendSequence += 1;
       for (const wake of this.waiters) wake();
       return { streams: results, position };
     } catch (error) {
-      connectionBroken = !(error instanceof LedgerError);
+      connectionBroken = streamsLocked || !(error instanceof LedgerError);
       // The failed transaction still holds its positions' lock, and so readers below them, until it is
       // rolled back: the skipped positions are written first, and no reader ever passes them empty.
       // Not where the connection was lost: its transaction has ended, and readers may have passed them.
       if (reserved !== undefined && answeredByServer(error)) await this.recordSkipped(reserved).catch(() => undefined);
-      if (!connectionBroken) await client.query('ROLLBACK').catch(() => undefined);
+      if (!connectionBroken) this.endRefused(client);
       throw this.translate(error, appends);
     } finally {
       client.release(connectionBroken);
     }
+  }
+
+  /**
+   * Ends the transaction of an append refused (or found already made) by ledger_reserve_append, which
+   * holds no lock by then and wrote nothing: the caller is answered without waiting for the ROLLBACK,
+   * which the connection sends before anything its next user asks.
+   */
+  private endRefused(client: pg.PoolClient): void {
+    client.query('ROLLBACK').catch(() => undefined);
   }
 
   /** An event as the append inserts it: hashed onto its stream, MACed onto its commit. */
@@ -520,15 +652,20 @@ export class PostgresEventStore implements EventStore {
    * (ledger_begin_append): the events stored with its ids, or its streams' heads and its first position.
    */
   private async beginAppend(client: pg.PoolClient, appends: readonly StreamAppend[], checks: readonly StreamCheck[]): Promise<LookupRow[]> {
-    const textArray = (values: readonly string[]) => `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(', ')}]::text[]`;
     const streams = [...appends, ...checks];
     const ids = appends.flatMap((a) => a.events.map((e) => e.id));
     const results = (await client.query(
       `BEGIN;
-       SELECT * FROM ledger_begin_append(${this.streamLockSpace}, ${this.positionLockSpace}, ${this.positionLockKey}, ${textArray(streams.map((s) => s.stream))},
-         ${textArray(streams.map((s) => describeRevision(s.expectedRevision)))}, ${textArray(ids)}, ${ids.length})`,
+       SELECT * FROM ledger_reserve_append(${this.streamLockSpace}, ${this.positionLockSpace}, ${this.positionLockKey}, ${textArrayOf(
+         client,
+         streams.map((s) => s.stream),
+       )},
+         ${textArrayOf(
+           client,
+           streams.map((s) => describeRevision(s.expectedRevision)),
+         )}, ${textArrayOf(client, ids)}, ${ids.length})`,
     )) as unknown as pg.QueryResult<LookupRow>[];
-    return defined(results[1], 'the result of ledger_begin_append').rows;
+    return defined(results[1], 'the result of ledger_reserve_append').rows;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
