@@ -542,11 +542,15 @@ export class PostgresEventStore implements EventStore {
       // Each key once is enough: two streams with one key (hashtext collides) hold it once, and the
       // second release of it is a warning, not an error.
       const unlocks = [...appends, ...checks].map((a) => `pg_advisory_unlock(${this.streamLockSpace}, hashtext(${client.escapeLiteral(a.stream)}))`);
+      // Subscribers are notified after the COMMIT, in a transaction of its own: PostgreSQL holds a lock
+      // of the whole server from a notifying transaction's commit until its disk flush, and appends
+      // that notified in their own transaction committed one at a time. The notification need not be
+      // on disk (none survives a restart): its transaction does not wait for a flush.
       await client.query(
         `INSERT INTO events (${eventColumns}) SELECT ${eventColumns} FROM json_populate_recordset(NULL::events, ${client.escapeLiteral(JSON.stringify(rows))});
-         SELECT pg_notify('${notifyChannel}', '');
          COMMIT;
-         SELECT ${unlocks.join(', ')}`,
+         SELECT ${unlocks.join(', ')};
+         BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('${notifyChannel}', ''); COMMIT`,
       );
       streamsLocked = false;
       this.appendSequence += 1;
