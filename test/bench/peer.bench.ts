@@ -34,6 +34,8 @@ import { benchMetadata as metadata } from './bench-metadata.js';
 
 const peerOpCount = Number(process.env['BENCH_PEER_OPS'] ?? 300);
 const peerRoundCount = Number(process.env['BENCH_PEER_ROUNDS'] ?? 3);
+/** Which engines' rows to run (comma-separated; default both): the PostgreSQL rows alone take a minute. */
+const peerEngines = new Set((process.env['BENCH_PEER_ENGINES'] ?? 'postgres,sqlite').split(',').map((e) => e.trim()));
 const concurrentCallerCount = 10;
 const amountPerOp = '12.34';
 
@@ -175,9 +177,9 @@ interface Row {
   callerCount: number;
 }
 
-const rows: readonly Row[] = (['postgres', 'sqlite'] as const).flatMap((engine) =>
-  ([1, 4] as const).flatMap((streamCount) => [1, concurrentCallerCount].map((callerCount) => ({ engine, streamCount, callerCount }))),
-);
+const rows: readonly Row[] = (['postgres', 'sqlite'] as const)
+  .filter((engine) => peerEngines.has(engine))
+  .flatMap((engine) => ([1, 4] as const).flatMap((streamCount) => [1, concurrentCallerCount].map((callerCount) => ({ engine, streamCount, callerCount }))));
 
 function rowName(row: Row): string {
   return `${row.engine}: vs Emmett, ${row.streamCount} stream${row.streamCount === 1 ? '' : 's'}, ${row.callerCount === 1 ? 'sequential' : `${row.callerCount} callers`} (ops/s)`;
@@ -379,7 +381,10 @@ export async function comparePeer(postgresUrl: string): Promise<PeerComparison> 
   } catch (error) {
     postgresSkipped = error instanceof Error ? error.message : String(error);
   }
-  if (postgresSkipped === undefined) {
+  if (!peerEngines.has('postgres')) {
+    await probe.end().catch(() => undefined);
+    notes.push('postgres peer rows not run (BENCH_PEER_ENGINES)');
+  } else if (postgresSkipped === undefined) {
     const database = `ledger_peer_${process.pid}`;
     await probe.query(`CREATE DATABASE ${database}`);
     try {
@@ -405,19 +410,23 @@ export async function comparePeer(postgresUrl: string): Promise<PeerComparison> 
     notes.push(`postgres peer rows SKIPPED: ${postgresSkipped}`);
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-peer-bench-'));
-  try {
-    results.push(
-      ...(await withConsoleLogOnStderr(() =>
-        measureRows(
-          sqliteSides(peer, dir),
-          rows.filter((r) => r.engine === 'sqlite'),
-        ),
-      )),
-    );
-    notes.push('sqlite: both sides journal_mode=WAL, synchronous=FULL (Emmett read back from its own connection)');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (peerEngines.has('sqlite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-peer-bench-'));
+    try {
+      results.push(
+        ...(await withConsoleLogOnStderr(() =>
+          measureRows(
+            sqliteSides(peer, dir),
+            rows.filter((r) => r.engine === 'sqlite'),
+          ),
+        )),
+      );
+      notes.push('sqlite: both sides journal_mode=WAL, synchronous=FULL (Emmett read back from its own connection)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    notes.push('sqlite peer rows not run (BENCH_PEER_ENGINES)');
   }
 
   return {

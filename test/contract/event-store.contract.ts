@@ -257,6 +257,29 @@ export function eventStoreContract(fixture: StoreFixture): void {
         expect(await store.readStream('missing')).toEqual([]);
       });
 
+      it('reads again a stream it read before with what another process appended since, from any revision', async () => {
+        if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
+        const revisions = (events: StoredEvent[]) => events.map((e) => e.revision);
+        await store.append('a-1', someEvents(3), 'no-stream');
+        expect(revisions(await store.readStream('a-1'))).toEqual([0n, 1n, 2n]);
+        expect(await store.readStream('b-1')).toEqual([]);
+        const other = await opened.openAnother();
+        try {
+          await other.append('a-1', someEvents(2), 2n);
+          await other.append('b-1', someEvents(1), 'no-stream');
+        } finally {
+          await other.close();
+        }
+        const events = await store.readStream('a-1');
+        expect(revisions(events)).toEqual([0n, 1n, 2n, 3n, 4n]);
+        expect(events.map((e) => e.prevHash).slice(1)).toEqual(events.map((e) => e.hash).slice(0, 4));
+        expect(revisions(await store.readStream('a-1', { fromRevision: 1n, maxCount: 3 }))).toEqual([1n, 2n, 3n]);
+        expect(revisions(await store.readStream('a-1', { fromRevision: 2n }))).toEqual([2n, 3n, 4n]);
+        expect(revisions(await store.readStream('a-1', { fromRevision: 4n }))).toEqual([4n]);
+        expect(revisions(await store.readStream('a-1', { maxCount: 2 }))).toEqual([0n, 1n]);
+        expect(revisions(await store.readStream('b-1'))).toEqual([0n]);
+      });
+
       it('reads the whole log in global order, after a position, across pages', async () => {
         const written: NewEvent[] = [];
         for (let i = 0; i < 5; i += 1) {
