@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { assert } from '../../shared/assert.js';
+import { assert, defined } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
 import {
   AppendOptions,
@@ -19,9 +19,11 @@ import {
   StoredEvent,
   StreamAppend,
   StreamCheck,
+  StreamRead,
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  assertStreamReads,
   matchesExpected,
   streamReadCountMax,
   type CheckpointTable,
@@ -78,6 +80,12 @@ export class StoreUnavailableError extends LedgerError {
 const eventColumns =
   'position, id, stream, revision, type, schema_version, data, actor_id, actor_role, command_id, correlation_id, causation_id, recorded_at, prev_hash, hash, mac';
 
+/** The highest revision a stream may have: where a backwards read starts by default. */
+const revisionMax = BigInt('9223372036854775807');
+
+/** Statements of batch reads kept prepared, one per shape (the directions of its streams). */
+const batchReadShapesMax = 64;
+
 type EventRow = [
   position: bigint,
   id: string,
@@ -97,7 +105,7 @@ type EventRow = [
   mac: string | null,
 ];
 
-function metadataOf(row: EventRow): EventMetadata {
+function metadataOf(row: EventRow | BatchRow): EventMetadata {
   return {
     actorId: row[7],
     actorRole: row[8],
@@ -108,7 +116,7 @@ function metadataOf(row: EventRow): EventMetadata {
   };
 }
 
-function eventOf(row: EventRow): StoredEventRecord {
+function eventOf(row: EventRow | BatchRow): StoredEventRecord {
   return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
 }
 
@@ -127,6 +135,9 @@ function chainRecordOf(row: EventRow): ChainRecord {
     mac: row[15],
   };
 }
+
+/** A row of a batch read: an event, and the index of the subquery (the stream read) it answers. */
+type BatchRow = [...EventRow, subquery: bigint];
 
 /** What one append transaction did: its result, the data version it saw (none: a replay, nothing written), and the streams' new heads. */
 interface BatchOutcome {
@@ -164,6 +175,7 @@ export class SqliteEventStore implements EventStore {
   private dataVersionSynced = -1n;
   // Heads of streams known to this connection; an append's new heads are kept once it has committed.
   private readonly heads = new StreamHeads();
+  private readonly batchReads = new Map<string, Database.Statement>();
   // The write turn open on the connection, if any (see writeTurn).
   private turnOpen = false;
   private readonly commitMac: CommitMac | undefined;
@@ -463,23 +475,88 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
-    // Answered from the stream's known head where that is enough; what the file shows is learnt.
     const read = (): StoredEvent[] => {
       this.heads.validate(this.statements.dataVersion.get() as bigint);
-      const head = this.heads.get(stream);
-      const known = head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
-      if (known !== undefined) return known;
-      const rows = (
-        options.direction === 'backwards'
-          ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
-          : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)
-      ) as EventRow[];
-      const events = rows.map(eventOf);
-      const learnt = StreamHeads.learnt(events, options, maxCount);
-      if (learnt !== undefined) this.heads.set(stream, learnt);
-      return events;
+      return this.known(stream, options, maxCount) ?? this.readFromFile(stream, options, maxCount);
     };
     return options.forWriter === true ? read() : this.durableRead(read);
+  }
+
+  /**
+   * The streams the heads known here do not answer are read in one statement: one subquery per
+   * stream, each with its own order and limit, their rows told apart by the subquery's index.
+   */
+  async readStreams(reads: readonly StreamRead[], options: Pick<ReadStreamOptions, 'forWriter'> = {}): Promise<StoredEvent[][]> {
+    this.assertOpen();
+    assertStreamReads(reads);
+    const read = (): StoredEvent[][] => {
+      this.heads.validate(this.statements.dataVersion.get() as bigint);
+      const results = reads.map((r) => this.known(r.stream, r, r.maxCount ?? streamReadCountMax));
+      const asked = reads.flatMap((r, i) => (results[i] === undefined ? [i] : []));
+      const only = asked[0];
+      if (asked.length === 1 && only !== undefined) {
+        const r = defined(reads[only], 'the one read asked');
+        results[only] = this.readFromFile(r.stream, r, r.maxCount ?? streamReadCountMax);
+      } else if (asked.length > 1) {
+        const rows = this.batchReadOf(asked.map((i) => defined(reads[i], 'a read asked').direction === 'backwards')).all(
+          ...asked.flatMap((i) => {
+            const r = defined(reads[i], 'a read asked');
+            const backwards = r.direction === 'backwards';
+            return [r.stream, r.fromRevision ?? (backwards ? revisionMax : 0n), r.maxCount ?? streamReadCountMax];
+          }),
+        ) as BatchRow[];
+        const bySubquery = asked.map((): StoredEventRecord[] => []);
+        for (const row of rows) defined(bySubquery[Number(row[16])], 'the subquery of a row').push(eventOf(row));
+        for (const [k, events] of bySubquery.entries()) {
+          const i = defined(asked[k], 'the read of a subquery');
+          const r = defined(reads[i], 'a read asked');
+          const backwards = r.direction === 'backwards';
+          // Each subquery is ordered; the order of rows across a compound select is not promised.
+          events.sort((a, b) => (a.revision === b.revision ? 0 : a.revision < b.revision !== backwards ? -1 : 1));
+          const learnt = StreamHeads.learnt(events, r, r.maxCount ?? streamReadCountMax);
+          if (learnt !== undefined) this.heads.set(r.stream, learnt);
+          results[i] = events;
+        }
+      }
+      return results.map((events) => defined(events, 'every read answered'));
+    };
+    return options.forWriter === true ? read() : this.durableRead(read);
+  }
+
+  /** A read answered from the stream's known head, where that is enough (see StreamHeads.answer). */
+  private known(stream: string, options: ReadStreamOptions, maxCount: number): StoredEvent[] | undefined {
+    const head = this.heads.get(stream);
+    return head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
+  }
+
+  /** A read of the file; what it shows of the stream's head is learnt. */
+  private readFromFile(stream: string, options: ReadStreamOptions, maxCount: number): StoredEvent[] {
+    const rows = (
+      options.direction === 'backwards'
+        ? this.statements.backwards.all(stream, options.fromRevision ?? revisionMax, maxCount)
+        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)
+    ) as EventRow[];
+    const events = rows.map(eventOf);
+    const learnt = StreamHeads.learnt(events, options, maxCount);
+    if (learnt !== undefined) this.heads.set(stream, learnt);
+    return events;
+  }
+
+  /** The statement of a batch read of streams read in these directions, prepared once per shape. */
+  private batchReadOf(backwards: readonly boolean[]): Database.Statement {
+    const shape = backwards.map((b) => (b ? 'b' : 'f')).join('');
+    let statement = this.batchReads.get(shape);
+    if (statement === undefined) {
+      const subqueries = backwards.map(
+        (b, i) =>
+          `SELECT * FROM (SELECT ${eventColumns}, ${i} AS k FROM events WHERE stream = ? AND revision ${b ? '<=' : '>='} ? ORDER BY revision ${b ? 'DESC' : 'ASC'} LIMIT ?)`,
+      );
+      statement = this.db.prepare(subqueries.join(' UNION ALL ')).safeIntegers(true).raw(true);
+      // Shapes are few (a use case reads its streams the same way each time); a bound all the same.
+      if (this.batchReads.size >= batchReadShapesMax) this.batchReads.clear();
+      this.batchReads.set(shape, statement);
+    }
+    return statement;
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
