@@ -183,6 +183,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.readPageSize = options.readPageSize ?? 2_000;
+    assert(Number.isSafeInteger(this.readPageSize) && this.readPageSize > 0, 'readPageSize is a whole number of events, at least 1');
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
@@ -200,9 +201,17 @@ export class SqliteEventStore implements EventStore {
            correlation_id, causation_id, recorded_at, prev_hash, hash, mac)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Limits are written into the statements where they are known: SQLite prepares a statement
+      // again each time a parameter of its LIMIT is bound (the planner weighs the limit), which made
+      // a read of a missing stream five times as slow. The usual reads (a whole stream, its last
+      // event, its first, a page of the log) have statements of their own; other counts are bound.
       forwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
+      forwardsAll: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ${streamReadCountMax}`).raw(true),
+      forwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT 1`).raw(true),
+      backwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      fullPage: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -213,7 +222,7 @@ export class SqliteEventStore implements EventStore {
       dataVersion: prepare('PRAGMA data_version').pluck(true),
       checkpointAdd: prepare('INSERT OR IGNORE INTO checkpoints (position, signed) VALUES (?, ?)'),
       checkpointLast: prepare('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1').pluck(true),
-      checkpointPage: prepare('SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ?').raw(true),
+      checkpointPage: prepare(`SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ${this.readPageSize}`).raw(true),
     };
     // After the statements: SQLite applies PRAGMA synchronous when it prepares one (syncOn above
     // would otherwise leave every store at FULL, `normal` included).
@@ -498,11 +507,17 @@ export class SqliteEventStore implements EventStore {
         const r = defined(reads[only], 'the one read asked');
         results[only] = this.readFromFile(r.stream, r, r.maxCount ?? streamReadCountMax);
       } else if (asked.length > 1) {
-        const rows = this.batchReadOf(asked.map((i) => defined(reads[i], 'a read asked').direction === 'backwards')).all(
-          ...asked.flatMap((i) => {
+        const shapes = asked.map((i) => {
+          const r = defined(reads[i], 'a read asked');
+          const maxCount = r.maxCount ?? streamReadCountMax;
+          return { backwards: r.direction === 'backwards', limit: maxCount === 1 || maxCount === streamReadCountMax ? maxCount : undefined };
+        });
+        const rows = this.batchReadOf(shapes).all(
+          ...asked.flatMap((i, k) => {
             const r = defined(reads[i], 'a read asked');
-            const backwards = r.direction === 'backwards';
-            return [r.stream, r.fromRevision ?? (backwards ? revisionMax : 0n), r.maxCount ?? streamReadCountMax];
+            const { backwards, limit } = defined(shapes[k], 'the shape of a read');
+            const from = r.fromRevision ?? (backwards ? revisionMax : 0n);
+            return limit === undefined ? [r.stream, from, r.maxCount ?? streamReadCountMax] : [r.stream, from];
           }),
         ) as BatchRow[];
         const bySubquery = asked.map((): StoredEventRecord[] => []);
@@ -531,25 +546,34 @@ export class SqliteEventStore implements EventStore {
 
   /** A read of the file; what it shows of the stream's head is learnt. */
   private readFromFile(stream: string, options: ReadStreamOptions, maxCount: number): StoredEvent[] {
-    const rows = (
-      options.direction === 'backwards'
-        ? this.statements.backwards.all(stream, options.fromRevision ?? revisionMax, maxCount)
-        : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)
-    ) as EventRow[];
+    const rows = this.streamRows(stream, options.direction === 'backwards', options.fromRevision, maxCount);
     const events = rows.map(eventOf);
     const learnt = StreamHeads.learnt(events, options, maxCount);
     if (learnt !== undefined) this.heads.set(stream, learnt);
     return events;
   }
 
+  /** A stream's rows from the file, by the statement whose limit is written in it where there is one. */
+  private streamRows(stream: string, backwards: boolean, fromRevision: bigint | undefined, maxCount: number): EventRow[] {
+    const s = this.statements;
+    if (backwards) {
+      const from = fromRevision ?? revisionMax;
+      return (maxCount === 1 ? s.backwardsOne.all(stream, from) : s.backwards.all(stream, from, maxCount)) as EventRow[];
+    }
+    const from = fromRevision ?? 0n;
+    if (maxCount === streamReadCountMax) return s.forwardsAll.all(stream, from) as EventRow[];
+    return (maxCount === 1 ? s.forwardsOne.all(stream, from) : s.forwards.all(stream, from, maxCount)) as EventRow[];
+  }
+
   /** The statement of a batch read of streams read in these directions, prepared once per shape. */
-  private batchReadOf(backwards: readonly boolean[]): Database.Statement {
-    const shape = backwards.map((b) => (b ? 'b' : 'f')).join('');
+  private batchReadOf(shapes: readonly { backwards: boolean; limit: number | undefined }[]): Database.Statement {
+    const shape = shapes.map(({ backwards, limit }) => `${backwards ? 'b' : 'f'}${limit ?? '?'}`).join(',');
     let statement = this.batchReads.get(shape);
     if (statement === undefined) {
-      const subqueries = backwards.map(
-        (b, i) =>
-          `SELECT * FROM (SELECT ${eventColumns}, ${i} AS k FROM events WHERE stream = ? AND revision ${b ? '<=' : '>='} ? ORDER BY revision ${b ? 'DESC' : 'ASC'} LIMIT ?)`,
+      // A limit is written in where usual (see the statements above), else bound.
+      const subqueries = shapes.map(
+        ({ backwards: b, limit }, i) =>
+          `SELECT * FROM (SELECT ${eventColumns}, ${i} AS k FROM events WHERE stream = ? AND revision ${b ? '<=' : '>='} ? ORDER BY revision ${b ? 'DESC' : 'ASC'} LIMIT ${limit ?? '?'})`,
       );
       statement = this.db.prepare(subqueries.join(' UNION ALL ')).safeIntegers(true).raw(true);
       // Shapes are few (a use case reads its streams the same way each time); a bound all the same.
@@ -582,7 +606,7 @@ export class SqliteEventStore implements EventStore {
     while (!this.isStopped(signal)) {
       const sequenceSeen = this.appendSequence;
       const from = positionLast;
-      const rows = await this.durableRead(() => this.statements.page.all(from, this.readPageSize) as EventRow[]);
+      const rows = await this.durableRead(() => this.statements.fullPage.all(from) as EventRow[]);
       for (const row of rows) {
         yield eventOf(row);
         positionLast = row[0];
@@ -616,7 +640,7 @@ export class SqliteEventStore implements EventStore {
     let after = -1n;
     for (;;) {
       const from = after;
-      const rows = await this.durableRead(() => this.statements.checkpointPage.all(from, this.readPageSize) as [bigint, string][]);
+      const rows = await this.durableRead(() => this.statements.checkpointPage.all(from) as [bigint, string][]);
       for (const [, text] of rows) {
         const signed = signedDigestFromText(text);
         if (signed !== undefined) yield signed;
@@ -678,7 +702,7 @@ export class SqliteEventStore implements EventStore {
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
       const [from, count] = [positionLast, Math.min(this.readPageSize, remaining)];
-      const rows = await this.durableRead(() => this.statements.page.all(from, count) as EventRow[]);
+      const rows = await this.durableRead(() => (count === this.readPageSize ? this.statements.fullPage.all(from) : this.statements.page.all(from, count)) as EventRow[]);
       const last = rows[rows.length - 1];
       if (last === undefined) return;
       yield rows;
