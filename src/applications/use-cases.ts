@@ -6,11 +6,11 @@ import * as read from '../shared/parse.js';
 import { reviewOutcomes } from '../shared/patterns.js';
 import { streams } from '../shared/streams.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
-import { onStreams, useCase, type StreamWrite } from '../commands/use-case.js';
+import { need, onStreams, useCase, type StreamNeed, type StreamWrite } from '../commands/use-case.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
 import { programmeStream, requireProgramme, versionInForce } from '../programmes/state.js';
 import type { CalendarDate } from '../shared/time.js';
-import { applicationStream, invoiceStream, type InvoiceHolder } from './application.js';
+import { applicationStream, invoiceStream, type InvoiceHolder, type LiveApplication } from './application.js';
 import { decideReview, decideSubmit, decideWithdraw, requireApplication, type ByInvoice } from './decide.js';
 import type { StreamReader } from '../commands/use-case.js';
 import type { ApplicationRecognition, InvoiceEvents } from './events.js';
@@ -30,9 +30,17 @@ export function onInvoiceStreams(byInvoice: ByInvoice<keyof InvoiceEvents> | und
  * An application that exists, and its programme's version in force on `today` (rule
  * `programme-version-in-force`): its rule, stages, notice period and budget rule for this decision.
  */
-export async function loadApplication(reader: StreamReader, applicationId: string, today: CalendarDate) {
+export async function loadApplication(
+  reader: StreamReader,
+  applicationId: string,
+  today: CalendarDate,
+  alongside: (application: LiveApplication) => readonly StreamNeed[] = () => [],
+) {
   const application = requireApplication(await reader.read(streams.application(applicationId), applicationStream), applicationId);
-  const programme = requireProgramme(await reader.read(streams.programme(application.submission.programmeId), programmeStream), application.submission.programmeId);
+  const programmeName = streams.programme(application.submission.programmeId);
+  // The programme and what the caller will read next are named by the application: read together.
+  await reader.readAhead([need(programmeName, programmeStream), ...alongside(application)]);
+  const programme = requireProgramme(await reader.read(programmeName, programmeStream), application.submission.programmeId);
   const inForce = versionInForce(programme, today);
   return { application, programme: inForce, programmeCurrent: inForce };
 }
@@ -123,6 +131,7 @@ export const submitApplication = useCase({
 export const reviewApplication = useCase({
   type: 'ReviewApplication',
   roles: ['reviewer'],
+  reads: (data) => [need(streams.application(data.applicationId), applicationStream)],
   parse: ({ params, body }) => {
     const input = read.objectOf(body);
     read.onlyFields(input, ['stage', 'outcome', 'recognizedAmount', 'reason']);
@@ -154,6 +163,7 @@ export const reviewApplication = useCase({
 export const withdrawApplication = useCase({
   type: 'WithdrawApplication',
   roles: ['reviewer'],
+  reads: (data) => [need(streams.application(data.applicationId), applicationStream)],
   parse: ({ params, body }) => {
     const input = body === undefined ? {} : read.objectOf(body);
     read.onlyFields(input, ['reason']);

@@ -1,7 +1,7 @@
 // The award use cases (approvers): approve an award by collective decision, revoke an undisbursed one.
 import * as read from '../shared/parse.js';
 import { streams } from '../shared/streams.js';
-import { InconsistentReadError, onStreams, useCase } from '../commands/use-case.js';
+import { InconsistentReadError, need, onStreams, useCase, type StreamNeed } from '../commands/use-case.js';
 import { loadApplication, onInvoiceStreams } from '../applications/use-cases.js';
 import { budgetStream } from '../budgets/budget.js';
 import { enterpriseStream } from '../enterprises/enterprise.js';
@@ -90,6 +90,18 @@ export function correctionWrites(corrected: Partial<Corrected>, application: Liv
   );
 }
 
+/** What an approval reads that its application names (all but the project, which its programme's rule names). */
+function approvalReads(application: LiveApplication): StreamNeed[] {
+  const { programmeId, uscc, fiscalYear, matterKey } = application.submission;
+  return [
+    need(streams.enterprise(uscc), enterpriseStream),
+    ...(application.status === 'in_notice' ? [need(streams.notice(application.notice.noticeId), noticeStream)] : []),
+    need(streams.enterpriseYear(programmeId, uscc, fiscalYear), enterpriseYearStream),
+    ...(matterKey === null ? [] : [need(streams.matter(uscc, matterKey), matterStream)]),
+    need(streams.budget(programmeId, fiscalYear), budgetStream),
+  ];
+}
+
 export const approveAward = useCase({
   type: 'ApproveAward',
   roles: ['approver'],
@@ -109,8 +121,12 @@ export const approveAward = useCase({
       caseByCaseJustification,
     };
   },
+  reads: (data) => [
+    need(streams.application(data.applicationId), applicationStream),
+    ...(keyPattern.test(data.decisionRef) ? [need(streams.decision(data.decisionRef), decisionStream)] : []),
+  ],
   load: async (data, reader, metadata) => {
-    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today);
+    const { application, programme, programmeCurrent } = await loadApplication(reader, data.applicationId, metadata.today, approvalReads);
     const { programmeId, uscc, fiscalYear } = application.submission;
     const enterprise = await reader.read(streams.enterprise(uscc), enterpriseStream);
     const notice = application.status === 'in_notice' ? await reader.read(streams.notice(application.notice.noticeId), noticeStream) : noNotice;
@@ -144,6 +160,7 @@ export const approveAward = useCase({
 export const revokeAward = useCase({
   type: 'RevokeAward',
   roles: ['approver'],
+  reads: (data) => [need(streams.application(data.applicationId), applicationStream)],
   parse: ({ params, body }, context) => {
     const input = read.objectOf(body);
     read.onlyFields(input, ['reason']);

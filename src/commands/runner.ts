@@ -5,7 +5,18 @@ import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
 import { LedgerError, refusal } from '../shared/errors.js';
 import { timeOrderedUuid } from '../shared/identifiers.js';
-import { EventIdConflictError, EventStore, JsonObject, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError, streamReadCountMax } from '../event-store/event-store.js';
+import {
+  EventIdConflictError,
+  EventStore,
+  JsonObject,
+  NewEvent,
+  StoredEvent,
+  StreamRead,
+  StreamRevision,
+  WrongExpectedRevisionError,
+  readStreamsOf,
+  streamReadCountMax,
+} from '../event-store/event-store.js';
 import { isEventType, readEventOf, schemaVersionOf } from '../events/upcasting.js';
 import type { EventType } from '../events/catalog.js';
 import type { Actor, CommandContext, Role } from '../shared/actor.js';
@@ -14,7 +25,7 @@ import type { Recorded } from '../shared/event.js';
 import type { StreamKind } from '../shared/stream-kind.js';
 import { streams } from '../shared/streams.js';
 import { shanghaiDateOf } from '../shared/time.js';
-import { InconsistentReadError, type StreamReader, type StreamWrite, type UseCase, type Written } from './use-case.js';
+import { InconsistentReadError, type StreamNeed, type StreamReader, type StreamWrite, type UseCase, type Written } from './use-case.js';
 import { HotStreams } from './hot-streams.js';
 import { WriteTurns } from './write-turns.js';
 
@@ -68,9 +79,17 @@ export class FoldCache {
   }
 }
 
+/** What a read ahead gave for one stream: its events, read on top of the fold known then (if any). */
+interface ReadAhead {
+  readonly kind: StreamNeed['kind'];
+  readonly known: { revision: bigint; state: unknown } | undefined;
+  readonly events: readonly StoredEvent[];
+}
+
 /** Reads streams for one decision and remembers the revision each was at. */
 export class StreamLoader implements StreamReader {
   private readonly revisions = new Map<string, StreamRevision>();
+  private readonly ahead = new Map<string, ReadAhead>();
 
   constructor(
     private readonly store: EventStore,
@@ -81,8 +100,46 @@ export class StreamLoader implements StreamReader {
   async read<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
     const kept = this.kept(stream, kind);
     if (kept !== undefined) return kept.state;
-    await this.policy.beforeRead?.(stream, kind.contended === true);
+    const waiting = this.policy.beforeRead?.(stream, kind.contended === true);
+    if (waiting !== undefined) {
+      // Its turn came only now: what was read ahead of it may be stale.
+      this.ahead.delete(stream);
+      await waiting;
+    }
     return kind.lastEventSuffices ? this.last(stream, kind) : this.fold(stream, kind);
+  }
+
+  async readAhead(needs: readonly StreamNeed[]): Promise<void> {
+    await this.readAheadWith(needs, []);
+  }
+
+  /**
+   * Reads the streams named (each as its `read` would: the last event, or what follows the fold
+   * known) and `also` (as given, for the caller) in one call to the store. Not read ahead: streams
+   * already read or read ahead, those an earlier attempt kept, and those that must wait for their
+   * turn (see LoadPolicy.mayReadAhead).
+   */
+  async readAheadWith(needs: readonly StreamNeed[], also: readonly StreamRead[]): Promise<StoredEvent[][]> {
+    const named: { stream: string; kind: StreamNeed['kind']; known: ReadAhead['known'] }[] = [];
+    for (const { stream, kind } of needs) {
+      if (this.revisions.has(stream) || this.ahead.has(stream) || named.some((n) => n.stream === stream)) continue;
+      if (this.policy.unmoved?.has(stream) === true || this.policy.mayReadAhead?.(stream, kind.contended === true) === false) continue;
+      named.push({ stream, kind, known: kind.lastEventSuffices ? undefined : this.folds.get(stream, kind as StreamKind<unknown, never>) });
+    }
+    if (named.length + also.length === 0) return [];
+    const reads: StreamRead[] = named.map(({ stream, kind, known }) =>
+      kind.lastEventSuffices ? { stream, direction: 'backwards', maxCount: 1 } : known === undefined ? { stream } : { stream, fromRevision: known.revision + 1n },
+    );
+    const results = await readStreamsOf(this.store, [...reads, ...also], { forWriter: true });
+    for (const [i, { stream, kind, known }] of named.entries()) this.ahead.set(stream, { kind, known, events: defined(results[i], 'a read ahead') });
+    return results.slice(named.length);
+  }
+
+  /** What was read ahead of the stream's read, once (a kind other than named is read again). */
+  private takeAhead(stream: string, kind: StreamNeed['kind']): ReadAhead | undefined {
+    const ahead = this.ahead.get(stream);
+    this.ahead.delete(stream);
+    return ahead?.kind === kind ? ahead : undefined;
   }
 
   /** The state an earlier attempt of the command read, where it may stand without reading again. */
@@ -101,8 +158,10 @@ export class StreamLoader implements StreamReader {
 
   private async fold<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
     const cacheKind = kind as unknown as StreamKind<S, never>;
-    const known = this.folds.get(stream, cacheKind);
-    const events = await this.store.readStream(stream, known === undefined ? { forWriter: true } : { forWriter: true, fromRevision: known.revision + 1n });
+    const ahead = this.takeAhead(stream, cacheKind);
+    // Read ahead, the events follow the fold known then: folded on top of that one, not of a later one.
+    const known = ahead === undefined ? this.folds.get(stream, cacheKind) : (ahead.known as { revision: bigint; state: S } | undefined);
+    const events = ahead?.events ?? (await this.store.readStream(stream, known === undefined ? { forWriter: true } : { forWriter: true, fromRevision: known.revision + 1n }));
     const last = events[events.length - 1];
     assert(last === undefined || last.revision + 1n < BigInt(streamReadCountMax), `stream ${stream} is too long to fold; keep running totals in its events`);
     if (last === undefined) {
@@ -117,11 +176,11 @@ export class StreamLoader implements StreamReader {
 
   /** The stream's last event only: for streams whose events carry the whole state. */
   private async last<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S> {
-    const [event] = await this.store.readStream(stream, { forWriter: true, direction: 'backwards', maxCount: 1 });
+    const cacheKind = kind as unknown as StreamKind<S, never>;
+    const [event] = this.takeAhead(stream, cacheKind)?.events ?? (await this.store.readStream(stream, { forWriter: true, direction: 'backwards', maxCount: 1 }));
     this.remember(stream, event);
     if (event === undefined) return kind.initial;
     // The state of that event, if already made: a decision's awards are parsed once, not per approval.
-    const cacheKind = kind as unknown as StreamKind<S, never>;
     const known = this.folds.get(stream, cacheKind);
     if (known !== undefined && known.revision === event.revision) return known.state;
     const state = kind.evolve(kind.initial, eventOfKind(stream, kind, event));
@@ -151,6 +210,8 @@ export interface LoadPolicy {
   readonly unmoved?: ReadonlyMap<string, StreamRevision>;
   /** Awaited before a stream is read (`contended`: its kind says many commands write it at once). */
   readonly beforeRead?: (stream: string, contended: boolean) => Promise<void> | undefined;
+  /** Whether the stream may be read ahead of its read (absent: any may), i.e. it waits for no turn. */
+  readonly mayReadAhead?: (stream: string, contended: boolean) => boolean;
 }
 
 /** A stored event as one of the events a kind of stream may hold: anything else is a programmer error. */
@@ -263,6 +324,7 @@ export class CommandRunner {
       .update(`${commandType}\u0000${canonicalJson(request)}`)
       .digest('hex');
     const command: TypedCommand<T, D> = { type: useCase.type, data, metadata: { actorId: context.actor.id, now: context.now, today: shanghaiDateOf(context.now) } };
+    const ahead = useCase.reads?.(data) ?? [];
     const decide = async (loader: StreamLoader): Promise<Written<R>> => {
       const given = await useCase.load(data, loader, command.metadata);
       return useCase.write(useCase.decide(command, given), command, given);
@@ -272,7 +334,7 @@ export class CommandRunner {
       // No other command, of this process or another, writes while a turn reads and decides (it holds
       // the write lock): a conflict here would be a store's fault, met as anywhere else.
       for (let attempts = 1; ; attempts += 1) {
-        const { result } = await turns.run(() => this.attempt(context, commandType, role, requestHash, decide, {}, true));
+        const { result } = await turns.run(() => this.attempt(context, commandType, role, requestHash, decide, ahead, {}, true));
         if (!isConflict(result)) return result;
         if (attempts >= conflictRetryCountMax) throw tooManyConflicts(commandType, result, attempts);
         await this.backoff(attempts - 1);
@@ -283,6 +345,8 @@ export class CommandRunner {
       let release: (() => void) | undefined;
       const policy: LoadPolicy = {
         ...(unmoved === undefined ? {} : { unmoved }),
+        // A stream that waits for its turn is read only once the turn has come, never ahead.
+        mayReadAhead: (stream, contended) => !this.hot.isHot(stream, contended),
         // A command queues for one hot stream at most, and only while it holds none.
         beforeRead: (stream, contended) => {
           if (release !== undefined || !this.hot.isHot(stream, contended)) return undefined;
@@ -293,7 +357,7 @@ export class CommandRunner {
       };
       let outcome: Attempted<R>;
       try {
-        outcome = await this.attempt(context, commandType, role, requestHash, decide, policy, unmoved === undefined);
+        outcome = await this.attempt(context, commandType, role, requestHash, decide, ahead, policy, unmoved === undefined);
       } finally {
         release?.();
       }
@@ -319,15 +383,18 @@ export class CommandRunner {
     role: Role,
     requestHash: string,
     decide: (loader: StreamLoader) => Promise<Written<R>>,
+    ahead: readonly StreamNeed[],
     policy: LoadPolicy,
     askEarlier: boolean,
   ): Promise<Attempted<R>> {
     const commandStream = streams.command(context.commandId);
     const loader = new StreamLoader(this.store, this.folds, policy);
     const attempted = (result: Attempted<R>['result']): Attempted<R> => ({ result, loaded: loader.loaded });
-    // A retry after a conflict on another stream skips this: if the command's record exists after
-    // all, its append conflicts on it, and the attempt after that reads it.
-    const earlier = askEarlier ? await this.earlierResult<R>(commandStream, context.commandId, commandType, requestHash) : undefined;
+    // The command's record is read with the streams the use case names: one call to the store. A
+    // retry after a conflict on another stream skips it: if the record exists after all, its append
+    // conflicts on it, and the attempt after that reads it.
+    const [recorded] = await loader.readAheadWith(ahead, askEarlier ? [{ stream: commandStream, maxCount: 1 }] : []);
+    const earlier = recorded === undefined ? undefined : this.resultOf<R>(recorded[0], context.commandId, commandType, requestHash);
     if (earlier !== undefined) return attempted(earlier);
 
     let decision: Written<R>;
@@ -379,6 +446,11 @@ export class CommandRunner {
   /** The result a command id already has, if any; the same id with another request is refused. */
   private async earlierResult<R extends object>(commandStream: string, commandId: string, commandType: string, requestHash: string): Promise<CommandResult<R> | undefined> {
     const [first] = await this.store.readStream(commandStream, { forWriter: true, maxCount: 1 });
+    return this.resultOf<R>(first, commandId, commandType, requestHash);
+  }
+
+  /** The result recorded by the first event of a command's stream, if it has one. */
+  private resultOf<R extends object>(first: StoredEvent | undefined, commandId: string, commandType: string, requestHash: string): CommandResult<R> | undefined {
     if (first === undefined) return undefined;
     const processed = first.data as { commandType: string; requestHash: string; result: R };
     if (processed.commandType !== commandType || processed.requestHash !== requestHash) {

@@ -11,9 +11,27 @@ export interface CommandRequest {
   readonly body: unknown;
 }
 
+/**
+ * A stream a use case will read, named before it reads it: the streams named together are read in one
+ * call to the store (`StreamReader.readAhead`), not one call each.
+ */
+export interface StreamNeed {
+  readonly stream: string;
+  readonly kind: Pick<StreamKind<unknown, never>, 'name' | 'lastEventSuffices' | 'contended'>;
+}
+
+export function need<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): StreamNeed {
+  return { stream, kind };
+}
+
 /** Reads a stream's state for a decision; the revision read then guards the append. */
 export interface StreamReader {
   read<S, E extends { type: string }>(stream: string, kind: StreamKind<S, E>): Promise<S>;
+  /**
+   * Reads the streams named in one call to the store; their `read`s that follow take what it read.
+   * Only an optimisation: a stream named and not read, or read and not named, is still right.
+   */
+  readAhead(needs: readonly StreamNeed[]): Promise<void>;
 }
 
 export interface StreamWrite {
@@ -44,6 +62,11 @@ export interface UseCase<T extends string, D, G, O, R extends object> {
   readonly roles: readonly Role[];
   /** Unknown in, typed out, or a VALIDATION_FAILED naming the field. Runs once, at the edge. */
   readonly parse: (request: CommandRequest, context: CommandContext) => D;
+  /**
+   * Streams `load` will read whose names the command's data gives (absent: none named): they are
+   * read in the same call to the store as the command's idempotency record.
+   */
+  readonly reads?: (data: D) => readonly StreamNeed[];
   /**
    * The named input states of the decider, read through `reader` (and so guarded by their revisions).
    * `metadata` says the day of the command: a programme's version in force is chosen by it.

@@ -1,14 +1,19 @@
 // Commands on an embedded store take turns: the commands waiting when a turn starts run one after
 // another inside one write transaction of the store, committed with one disk sync, and are answered
 // once it is on disk. They never conflict with each other (each sees the ones before it), and a burst
-// shares its syncs without any command waiting for the whole burst: a turn ends after about as much
-// work as its commit costs, its commands are answered, and the next turn takes the rest.
+// shares its syncs without any command waiting for the whole burst: a turn ends after a few times as
+// much work as its commit costs, its commands are answered, and the next turn takes the rest.
 import type { EventStore } from '../event-store/event-store.js';
 
 /**
- * Work after which a turn commits, answers its commands, and lets the next take the rest: as long as
- * the last turn's commit took (so that syncing costs at most about half of the time), within bounds.
+ * Work after which a turn commits, answers its commands, and lets the next take the rest: a few times
+ * as long as the last turn's commit took, within bounds. With a turn's work bounded by its commit's
+ * time alone, syncing took half of the time under load: commands ran at half the rate they could,
+ * and a turn held two or three of ten callers' commands instead of all ten (each answered a sync
+ * later). Four times bounds syncing to a fifth of the time; the bounds keep a burst's first answers
+ * early.
  */
+export const turnWorkPerCommitMax = 4;
 export const turnWorkMsMin = 2;
 export const turnWorkMsMax = 50;
 
@@ -59,7 +64,7 @@ export class WriteTurns {
 
   private async turn(): Promise<void> {
     const started = performance.now();
-    const workMsMax = Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, this.lastCommitMs));
+    const workMsMax = Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, turnWorkPerCommitMax * this.lastCommitMs));
     let worked = started;
     const ran: { waiting: Waiting; outcome: Outcome<unknown> }[] = [];
     try {

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { EventMetadata } from './event-metadata.js';
 import type pg from 'pg';
+import { assert } from '../shared/assert.js';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
 import type { ChainLinkSource, ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
 
@@ -96,6 +97,14 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
+/** One stream of a batch read (`readStreams`), read as `readStream` reads it with the same options. */
+export interface StreamRead {
+  readonly stream: string;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
 export interface AppendOptions {
   /**
    * Resolve once the append is committed, before it is on disk; the caller awaits `flush()` before
@@ -160,6 +169,13 @@ export interface EventStore {
   writeTurn?<T>(work: () => Promise<T>): Promise<T>;
 
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /**
+   * Several streams in one call (one query where the store can): each answered as `readStream` would
+   * answer it alone, in the order asked. A command that knows which streams it needs reads them so,
+   * instead of one round trip each. Absent: `readStreamsOf` reads them one by one.
+   */
+  readStreams?(reads: readonly StreamRead[], options?: Pick<ReadStreamOptions, 'forWriter'>): Promise<StoredEvent[][]>;
 
   streamRevision(stream: string): Promise<StreamRevision>;
 
@@ -226,6 +242,22 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 /** Limits on what one call may carry. */
 export const eventsPerAppendMax = 1_000;
 export const streamReadCountMax = 100_000;
+export const streamsPerReadMax = 100;
+
+/** `store.readStreams`, or the same reads one at a time where the store has no batch read. */
+export function readStreamsOf(store: EventStore, reads: readonly StreamRead[], options: Pick<ReadStreamOptions, 'forWriter'> = {}): Promise<StoredEvent[][]> {
+  if (store.readStreams !== undefined) return store.readStreams(reads, options);
+  return Promise.all(reads.map((read) => store.readStream(read.stream, { ...read, ...options })));
+}
+
+/** Checks a batch read's shape, as every store does before reading: a programmer's error otherwise. */
+export function assertStreamReads(reads: readonly StreamRead[]): void {
+  assert(reads.length <= streamsPerReadMax, `a batch read reads at most ${streamsPerReadMax} streams`);
+  for (const read of reads) {
+    const maxCount = read.maxCount ?? streamReadCountMax;
+    assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
+  }
+}
 
 export function describeRevision(revision: ExpectedRevision | StreamRevision): string {
   return typeof revision === 'bigint' ? revision.toString() : revision;

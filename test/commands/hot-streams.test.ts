@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRunner } from '../../src/commands/runner.js';
 import { InconsistentReadError, useCase } from '../../src/commands/use-case.js';
-import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/event-store/event-store.js';
+import type { EventStore, ReadStreamOptions, StoredEvent, StreamRead } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { CalendarEvent } from '../../src/programmes/events.js';
 import type { StreamKind } from '../../src/shared/stream-kind.js';
@@ -22,6 +22,13 @@ function racingStore(store: SqliteEventStore): { store: EventStore; reads: Map<s
     reads.set(stream, (reads.get(stream) ?? 0) + 1);
     // A read whose answer arrives later, as one over a network does: others may append meanwhile.
     const events = await store.readStream(stream, options);
+    await new Promise((resolve) => setImmediate(resolve));
+    return events;
+  };
+  // Streams read together (a command's record and the streams its use case names) count one read each.
+  racing.readStreams = async (batch: readonly StreamRead[], options?: Pick<ReadStreamOptions, 'forWriter'>): Promise<StoredEvent[][]> => {
+    for (const { stream } of batch) reads.set(stream, (reads.get(stream) ?? 0) + 1);
+    const events = await store.readStreams(batch, options);
     await new Promise((resolve) => setImmediate(resolve));
     return events;
   };

@@ -2,24 +2,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore, ReadStreamOptions, StoredEvent } from '../../src/event-store/event-store.js';
+import { readStreamsOf, type EventStore, type ReadStreamOptions, type StoredEvent, type StreamRead } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { CommandRunner, FoldCache, StreamLoader } from '../../src/commands/runner.js';
 import { anEvent } from '../support/events.js';
 import { countEvent, countUseCase, counterKind } from '../support/counter.js';
+import { need, useCase } from '../../src/commands/use-case.js';
 import type { StreamKind } from '../../src/shared/stream-kind.js';
 import type { CalendarEvent } from '../../src/programmes/events.js';
 
-/** Counts what each fold asked the store for. */
-function countingReads(store: EventStore): { store: EventStore; reads: ReadStreamOptions[] } {
+/** Counts what each fold asked the store for, and each batch read (the streams it read together). */
+function countingReads(store: EventStore): { store: EventStore; reads: ReadStreamOptions[]; batches: StreamRead[][] } {
   const reads: ReadStreamOptions[] = [];
+  const batches: StreamRead[][] = [];
   const counting = Object.create(store) as EventStore;
   counting.readStream = (stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> => {
     reads.push(options);
     return store.readStream(stream, options);
   };
-  return { store: counting, reads };
+  counting.readStreams = (batch: readonly StreamRead[], options?: Pick<ReadStreamOptions, 'forWriter'>): Promise<StoredEvent[][]> => {
+    batches.push([...batch]);
+    return readStreamsOf(store, batch, options);
+  };
+  return { store: counting, reads, batches };
 }
+
+/** A kind whose last event alone gives the state. */
+const lastOnly: StreamKind<readonly number[], CalendarEvent> = { ...counterKind, lastEventSuffices: true, evolve: (_seen, event) => [event.data.year] };
 
 const n = (value: number) => anEvent(countEvent(value).type, countEvent(value).data);
 const startingAt = (initial: readonly number[]): StreamKind<readonly number[], CalendarEvent> => ({ ...counterKind, initial });
@@ -76,6 +85,87 @@ describe('the command path', () => {
     for (const stream of ['a', 'b', 'a', 'c', 'a', 'b']) await new StreamLoader(counted, folds).read(stream, counterKind);
     // b was forgotten when c came (a had been used since); then c went for b.
     expect(reads.map((r) => r.fromRevision ?? 'all')).toEqual(['all', 'all', 1n, 'all', 1n, 'all']);
+  });
+
+  it('reads the streams named ahead in one call, each as its read would, and keeps the revision each was read at', async () => {
+    await store.append('s-1', [n(1), n(2)], 'no-stream');
+    await store.append('s-2', [n(3)], 'no-stream');
+    await store.append('last', [n(7), n(8)], 'no-stream');
+    const folds = new FoldCache();
+    await new StreamLoader(store, folds).read('s-1', counterKind);
+    await store.append('s-1', [n(4)], 1n);
+    const { store: counted, reads, batches } = countingReads(store);
+
+    const loader = new StreamLoader(counted, folds);
+    await loader.readAhead([need('s-1', counterKind), need('s-2', counterKind), need('last', lastOnly), need('missing', counterKind), need('s-2', counterKind)]);
+    expect(batches).toEqual([[{ stream: 's-1', fromRevision: 2n }, { stream: 's-2' }, { stream: 'last', direction: 'backwards', maxCount: 1 }, { stream: 'missing' }]]);
+    expect(await loader.read('s-1', counterKind)).toEqual([1, 2, 4]);
+    expect(await loader.read('s-2', counterKind)).toEqual([3]);
+    expect(await loader.read('last', lastOnly)).toEqual([8]);
+    expect(await loader.read('missing', counterKind)).toEqual([]);
+    expect(reads).toEqual([]);
+    expect([...loader.loaded]).toEqual([
+      ['s-1', 2n],
+      ['s-2', 0n],
+      ['last', 1n],
+      ['missing', 'no-stream'],
+    ]);
+    // Read already: not read ahead again, nor read again.
+    await loader.readAhead([need('s-1', counterKind)]);
+    expect(await loader.read('s-1', counterKind)).toEqual([1, 2, 4]);
+    expect(batches).toHaveLength(1);
+    expect(reads).toHaveLength(1);
+  });
+
+  it('folds what it read ahead on the fold known then, though another command folded the stream further meanwhile', async () => {
+    await store.append('s-1', [n(1)], 'no-stream');
+    const folds = new FoldCache();
+    const early = new StreamLoader(store, folds);
+    await early.readAhead([need('s-1', counterKind)]);
+    await store.append('s-1', [n(2)], 0n);
+    expect(await new StreamLoader(store, folds).read('s-1', counterKind)).toEqual([1, 2]);
+    // The early reader decides on what it read, at the revision it read: its append would conflict.
+    expect(await early.read('s-1', counterKind)).toEqual([1]);
+    expect(early.revisionOf('s-1')).toBe(0n);
+  });
+
+  it('reads ahead no stream that waits for its turn, and reads again one whose turn came only at its read', async () => {
+    await store.append('hot', [n(1)], 'no-stream');
+    await store.append('cold', [n(2)], 'no-stream');
+    await store.append('turned', [n(3)], 'no-stream');
+    const { store: counted, batches } = countingReads(store);
+    const waited: string[] = [];
+    const loader = new StreamLoader(counted, new FoldCache(), {
+      mayReadAhead: (stream) => stream !== 'hot',
+      beforeRead: (stream) => {
+        if (stream === 'cold') return undefined;
+        waited.push(stream);
+        return Promise.resolve();
+      },
+    });
+    await loader.readAhead([need('hot', counterKind), need('cold', counterKind), need('turned', counterKind)]);
+    expect(batches.map((batch) => batch.map((r) => r.stream))).toEqual([['cold', 'turned']]);
+    await store.append('turned', [n(4)], 0n);
+    await store.append('cold', [n(5)], 0n);
+    expect(await loader.read('turned', counterKind)).toEqual([3, 4]);
+    expect(await loader.read('hot', counterKind)).toEqual([1]);
+    // No turn to wait for: what was read ahead stands (the append's check would find it moved).
+    expect(await loader.read('cold', counterKind)).toEqual([2]);
+    expect(waited).toEqual(['turned', 'hot']);
+  });
+
+  it("reads a command's record with the streams its use case names, in one call to the store", async () => {
+    await store.append('counter', [n(1)], 'no-stream');
+    const { store: counted, reads, batches } = countingReads(store);
+    const runner = new CommandRunner(counted, () => Promise.reject(new Error('no command should need a retry')));
+    const named = useCase({ ...countUseCase(), reads: () => [need('counter', counterKind)] });
+    const context = { commandId: 'c-1', actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' };
+    expect(await runner.run(context, named, {}, {})).toMatchObject({ seen: 1 });
+    expect(batches.map((batch) => batch.map((r) => r.stream))).toEqual([['counter', 'command-c-1']]);
+    expect(reads).toEqual([]);
+    // Sent again: the record read with the named streams answers it, as the first result.
+    expect(await runner.run(context, named, {}, {})).toMatchObject({ seen: 1 });
+    expect(await store.readStream('counter')).toHaveLength(2);
   });
 
   it('runs the commands of one process on an embedded store one after another: racing writers never conflict', async () => {

@@ -1,6 +1,15 @@
 // The event store contract, written once and run against every adapter (see *.contract.test.ts).
 import fc from 'fast-check';
-import { EventIdConflictError, EventStore, ExpectedRevision, NewEvent, StoredEvent, WrongExpectedRevisionError } from '../../src/event-store/event-store.js';
+import {
+  EventIdConflictError,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  StoredEvent,
+  StreamRead,
+  WrongExpectedRevisionError,
+  readStreamsOf,
+} from '../../src/event-store/event-store.js';
 import { GENESIS_HASH, VerifyFinding } from '../../src/event-store/hash-chain.js';
 import { anEvent, asWritten, collect, someEvents } from '../support/events.js';
 
@@ -29,6 +38,10 @@ export interface OpenedStore {
 export interface StoreFixture {
   readonly name: string;
   open(): Promise<OpenedStore>;
+}
+
+function idsAndRevisions(events: readonly StoredEvent[]): [string, bigint][] {
+  return events.map((e) => [e.id, e.revision]);
 }
 
 function isConflict(error: unknown, stream: string): boolean {
@@ -278,6 +291,49 @@ export function eventStoreContract(fixture: StoreFixture): void {
         expect(revisions(await store.readStream('a-1', { fromRevision: 4n }))).toEqual([4n]);
         expect(revisions(await store.readStream('a-1', { maxCount: 2 }))).toEqual([0n, 1n]);
         expect(revisions(await store.readStream('b-1'))).toEqual([0n]);
+      });
+
+      it('reads several streams in one call, each read as it would be read alone, in the order asked', async () => {
+        await store.append('a-1', someEvents(5), 'no-stream');
+        await store.append('b-1', someEvents(2), 'no-stream');
+        const reads: StreamRead[] = [
+          { stream: 'a-1' },
+          { stream: 'missing' },
+          { stream: 'a-1', fromRevision: 2n, maxCount: 2 },
+          { stream: 'b-1', direction: 'backwards', maxCount: 1 },
+          { stream: 'a-1', direction: 'backwards', fromRevision: 2n },
+          { stream: 'b-1', fromRevision: 2n },
+          { stream: 'b-1', maxCount: 0 },
+          { stream: 'missing', direction: 'backwards', maxCount: 1 },
+        ];
+        const alone = await Promise.all(reads.map((read) => store.readStream(read.stream, read)));
+        for (const forWriter of [false, true]) {
+          const together = await readStreamsOf(store, reads, { forWriter });
+          expect(together.map(idsAndRevisions)).toEqual(alone.map(idsAndRevisions));
+          expect(together.map((events) => events.map((e) => e.revision))).toEqual([[0n, 1n, 2n, 3n, 4n], [], [2n, 3n], [1n], [2n, 1n, 0n], [], [], []]);
+          expect(together[0]!.map(asWritten)).toEqual(alone[0]!.map(asWritten));
+        }
+        expect(await readStreamsOf(store, [])).toEqual([]);
+      });
+
+      it('reads in one call what another connection appended since, and the heads it appended', async () => {
+        if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
+        await store.append('a-1', someEvents(2), 'no-stream');
+        // Known here first, so that a store keeping stream heads has them to forget.
+        await readStreamsOf(store, [{ stream: 'a-1' }, { stream: 'b-1' }], { forWriter: true });
+        const another = await opened.openAnother();
+        try {
+          await another.append('a-1', someEvents(1), 1n);
+          await another.append('b-1', someEvents(1), 'no-stream');
+        } finally {
+          await another.close();
+        }
+        const [a, lastOfA, b] = await readStreamsOf(store, [{ stream: 'a-1', fromRevision: 2n }, { stream: 'a-1', direction: 'backwards', maxCount: 1 }, { stream: 'b-1' }], {
+          forWriter: true,
+        });
+        expect(a!.map((e) => e.revision)).toEqual([2n]);
+        expect(lastOfA!.map((e) => e.revision)).toEqual([2n]);
+        expect(b!.map((e) => e.revision)).toEqual([0n]);
       });
 
       it('reads the whole log in global order, after a position, across pages', async () => {
@@ -550,6 +606,16 @@ export function eventStoreContract(fixture: StoreFixture): void {
                 expect(events.map((e) => e.id)).toEqual(ids);
                 expect(events.map((e) => e.revision)).toEqual(ids.map((_, i) => BigInt(i)));
               }
+              // Every stream, and the last event of each, in one batch read.
+              const streams = ['s-0', 's-1', 's-2', 's-3'];
+              const together = await readStreamsOf(fresh.store, [
+                ...streams.map((stream) => ({ stream })),
+                ...streams.map((stream) => ({ stream, direction: 'backwards' as const, maxCount: 1 })),
+              ]);
+              expect(together.map((events) => events.map((e) => e.id))).toEqual([
+                ...streams.map((stream) => model.get(stream) ?? []),
+                ...streams.map((stream) => (model.get(stream) ?? []).slice(-1)),
+              ]);
               expect((await fresh.store.verify()).ok).toBe(true);
             } finally {
               await fresh.dispose();

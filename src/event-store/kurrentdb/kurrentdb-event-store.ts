@@ -41,9 +41,11 @@ import {
   StoredEvent,
   StreamAppend,
   StreamCheck,
+  StreamRead,
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  assertStreamReads,
   matchesExpected,
   streamReadCountMax,
 } from '../event-store.js';
@@ -262,6 +264,13 @@ export class KurrentDbEventStore implements EventStore {
     const fromRevision: ReadRevision = options.fromRevision ?? (backwards ? END : START);
     const events = await this.readDecoded(this.naming.stored(stream), { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount });
     return events.map(storedEventOf);
+  }
+
+  /** KurrentDB reads one stream per call: the streams are read at once, each on its own call. */
+  async readStreams(reads: readonly StreamRead[]): Promise<StoredEvent[][]> {
+    this.assertOpen();
+    assertStreamReads(reads);
+    return Promise.all(reads.map((read) => this.readStream(read.stream, read)));
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {

@@ -32,9 +32,11 @@ import {
   StoredEvent,
   StreamAppend,
   StreamCheck,
+  StreamRead,
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  assertStreamReads,
   matchesExpected,
   streamReadCountMax,
   type ReadSideHost,
@@ -700,6 +702,36 @@ export class PostgresEventStore implements EventStore {
     const read = rows.map(eventOf);
     if (prefix !== undefined && after === BigInt(prefix.length)) this.prefixes.extend(stream, read);
     return known.length === 0 ? read : [...known, ...read];
+  }
+
+  /**
+   * Several streams in one query: one row per read (its stream, first revision, count and direction)
+   * and, laterally, that read's events in its order, each labelled with the read it answers.
+   */
+  async readStreams(reads: readonly StreamRead[]): Promise<StoredEvent[][]> {
+    this.assertOpen();
+    assertStreamReads(reads);
+    if (reads.length === 0) return [];
+    const backwards = reads.map((r) => r.direction === 'backwards');
+    const { rows } = await this.query<EventRow & { read: string }>(
+      `SELECT e.*, r.read FROM unnest($1::text[], $2::bigint[], $3::int[], $4::boolean[]) WITH ORDINALITY AS r (stream, from_revision, max_count, backwards, read)
+       CROSS JOIN LATERAL (
+         (SELECT ${eventColumns} FROM events WHERE stream = r.stream AND NOT r.backwards AND revision >= r.from_revision ORDER BY revision ASC LIMIT r.max_count)
+         UNION ALL
+         (SELECT ${eventColumns} FROM events WHERE stream = r.stream AND r.backwards AND revision <= r.from_revision ORDER BY revision DESC LIMIT r.max_count)
+       ) e`,
+      [
+        reads.map((r) => r.stream),
+        reads.map((r, i) => (r.fromRevision ?? (backwards[i] === true ? 9223372036854775807n : 0n)).toString()),
+        reads.map((r) => r.maxCount ?? streamReadCountMax),
+        backwards,
+      ],
+    );
+    const results = reads.map((): StoredEvent[] => []);
+    for (const row of rows) defined(results[Number(row.read) - 1], 'the read a row answers').push(eventOf(row));
+    // Each read's events in its own order: the order of rows across the reads is not promised.
+    for (const [i, events] of results.entries()) events.sort((a, b) => (a.revision === b.revision ? 0 : a.revision < b.revision !== backwards[i] ? -1 : 1));
+    return results;
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {

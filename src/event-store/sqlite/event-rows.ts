@@ -29,7 +29,10 @@ export type EventRow = [
   mac: string | null,
 ];
 
-function metadataOf(row: EventRow): EventMetadata {
+/** An event's row, or a row that begins with one (a batch read's row carries its subquery after it). */
+type RowOfEvent = EventRow | [...EventRow, ...unknown[]];
+
+function metadataOf(row: RowOfEvent): EventMetadata {
   return {
     actorId: row[7],
     actorRole: row[8],
@@ -40,7 +43,7 @@ function metadataOf(row: EventRow): EventMetadata {
   };
 }
 
-export function eventOf(row: EventRow): StoredEventRecord {
+export function eventOf(row: RowOfEvent): StoredEventRecord {
   return new StoredEventRecord(row[0], row[1], row[2], row[3], row[4], Number(row[5]), row[6], metadataOf(row), row[13], row[14]);
 }
 

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { assert } from '../../shared/assert.js';
+import { assert, defined } from '../../shared/assert.js';
 import { LedgerError } from '../../shared/errors.js';
 import {
   AppendOptions,
@@ -19,9 +19,11 @@ import {
   StoredEvent,
   StreamAppend,
   StreamCheck,
+  StreamRead,
   StreamRevision,
   SubscribeOptions,
   WrongExpectedRevisionError,
+  assertStreamReads,
   matchesExpected,
   streamReadCountMax,
   type CheckpointTable,
@@ -89,6 +91,15 @@ export class StoreUnavailableError extends LedgerError {
 }
 
 // Column order of every event read; rows are read as arrays (`raw`) to skip building objects twice.
+/** The highest revision a stream may have: where a backwards read starts by default. */
+const revisionMax = BigInt('9223372036854775807');
+
+/** Statements of batch reads kept prepared, one per shape (the directions of its streams). */
+const batchReadShapesMax = 64;
+
+/** A row of a batch read: an event, and the index of the subquery (the stream read) it answers. */
+type BatchRow = [...EventRow, subquery: bigint];
+
 /** What one append transaction did: its result, the data version it saw (none: a replay, nothing written), and the streams' new heads. */
 interface BatchOutcome {
   readonly result: MultiAppendResult;
@@ -125,6 +136,7 @@ export class SqliteEventStore implements EventStore {
   private dataVersionSynced = -1n;
   // Heads of streams known to this connection; an append's new heads are kept once it has committed.
   private readonly heads = new StreamHeads();
+  private readonly batchReads = new Map<string, Database.Statement>();
   // The write turn open on the connection, if any (see writeTurn).
   private turnOpen = false;
   private readonly commitMac: CommitMac | undefined;
@@ -134,6 +146,7 @@ export class SqliteEventStore implements EventStore {
     this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.readPageSize = options.readPageSize ?? 2_000;
+    assert(Number.isSafeInteger(this.readPageSize) && this.readPageSize > 0, 'readPageSize is a whole number of events, at least 1');
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
@@ -151,11 +164,21 @@ export class SqliteEventStore implements EventStore {
            correlation_id, causation_id, recorded_at, prev_hash, hash, mac)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Limits are written into the statements where they are known: SQLite prepares a statement
+      // again each time a parameter of its LIMIT is bound (the planner weighs the limit), which made
+      // a read of a missing stream five times as slow. The usual reads (a whole stream, its last
+      // event, its first, a page of the log) have statements of their own; other counts are bound.
       forwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
       backwards: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
+      forwardsAll: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ${streamReadCountMax}`).raw(true),
+      forwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT 1`).raw(true),
+      backwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      fullPage: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       linkPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      linkFullPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       projectedPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
+      projectedFullPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -166,7 +189,7 @@ export class SqliteEventStore implements EventStore {
       dataVersion: prepare('PRAGMA data_version').pluck(true),
       checkpointAdd: prepare('INSERT OR IGNORE INTO checkpoints (position, signed) VALUES (?, ?)'),
       checkpointLast: prepare('SELECT signed FROM checkpoints ORDER BY position DESC LIMIT 1').pluck(true),
-      checkpointPage: prepare('SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ?').raw(true),
+      checkpointPage: prepare(`SELECT position, signed FROM checkpoints WHERE position > ? ORDER BY position LIMIT ${this.readPageSize}`).raw(true),
     };
     // After the statements: SQLite applies PRAGMA synchronous when it prepares one (syncOn above
     // would otherwise leave every store at FULL, `normal` included).
@@ -428,23 +451,103 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const maxCount = options.maxCount ?? streamReadCountMax;
     assert(Number.isInteger(maxCount) && maxCount >= 0 && maxCount <= streamReadCountMax, `maxCount must be 0..${streamReadCountMax}`);
-    // Answered from the stream's known head where that is enough; what the file shows is learnt.
     const read = (): StoredEvent[] => {
       this.heads.validate(this.statements.dataVersion.get() as bigint);
-      const head = this.heads.get(stream);
-      const known = head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
-      if (known !== undefined) return known;
-      const rows = (
-        options.direction === 'backwards'
-          ? this.statements.backwards.all(stream, options.fromRevision ?? BigInt('9223372036854775807'), maxCount)
-          : this.statements.forwards.all(stream, options.fromRevision ?? 0n, maxCount)
-      ) as EventRow[];
-      const events = rows.map(eventOf);
-      const learnt = StreamHeads.learnt(events, options, maxCount);
-      if (learnt !== undefined) this.heads.set(stream, learnt);
-      return events;
+      return this.known(stream, options, maxCount) ?? this.readFromFile(stream, options, maxCount);
     };
     return options.forWriter === true ? read() : this.durableRead(read);
+  }
+
+  /**
+   * The streams the heads known here do not answer are read in one statement: one subquery per
+   * stream, each with its own order and limit, their rows told apart by the subquery's index.
+   */
+  async readStreams(reads: readonly StreamRead[], options: Pick<ReadStreamOptions, 'forWriter'> = {}): Promise<StoredEvent[][]> {
+    this.assertOpen();
+    assertStreamReads(reads);
+    const read = (): StoredEvent[][] => {
+      this.heads.validate(this.statements.dataVersion.get() as bigint);
+      const results = reads.map((r) => this.known(r.stream, r, r.maxCount ?? streamReadCountMax));
+      const asked = reads.flatMap((r, i) => (results[i] === undefined ? [i] : []));
+      const only = asked[0];
+      if (asked.length === 1 && only !== undefined) {
+        const r = defined(reads[only], 'the one read asked');
+        results[only] = this.readFromFile(r.stream, r, r.maxCount ?? streamReadCountMax);
+      } else if (asked.length > 1) {
+        const shapes = asked.map((i) => {
+          const r = defined(reads[i], 'a read asked');
+          const maxCount = r.maxCount ?? streamReadCountMax;
+          return { backwards: r.direction === 'backwards', limit: maxCount === 1 || maxCount === streamReadCountMax ? maxCount : undefined };
+        });
+        const rows = this.batchReadOf(shapes).all(
+          ...asked.flatMap((i, k) => {
+            const r = defined(reads[i], 'a read asked');
+            const { backwards, limit } = defined(shapes[k], 'the shape of a read');
+            const from = r.fromRevision ?? (backwards ? revisionMax : 0n);
+            return limit === undefined ? [r.stream, from, r.maxCount ?? streamReadCountMax] : [r.stream, from];
+          }),
+        ) as BatchRow[];
+        const bySubquery = asked.map((): StoredEventRecord[] => []);
+        for (const row of rows) defined(bySubquery[Number(row[16])], 'the subquery of a row').push(eventOf(row));
+        for (const [k, events] of bySubquery.entries()) {
+          const i = defined(asked[k], 'the read of a subquery');
+          const r = defined(reads[i], 'a read asked');
+          const backwards = r.direction === 'backwards';
+          // Each subquery is ordered; the order of rows across a compound select is not promised.
+          events.sort((a, b) => (a.revision === b.revision ? 0 : a.revision < b.revision !== backwards ? -1 : 1));
+          const learnt = StreamHeads.learnt(events, r, r.maxCount ?? streamReadCountMax);
+          if (learnt !== undefined) this.heads.set(r.stream, learnt);
+          results[i] = events;
+        }
+      }
+      return results.map((events) => defined(events, 'every read answered'));
+    };
+    return options.forWriter === true ? read() : this.durableRead(read);
+  }
+
+  /** A read answered from the stream's known head, where that is enough (see StreamHeads.answer). */
+  private known(stream: string, options: ReadStreamOptions, maxCount: number): StoredEvent[] | undefined {
+    const head = this.heads.get(stream);
+    return head === undefined ? undefined : StreamHeads.answer(head, options, maxCount);
+  }
+
+  /** A read of the file; what it shows of the stream's head is learnt. */
+  private readFromFile(stream: string, options: ReadStreamOptions, maxCount: number): StoredEvent[] {
+    const rows = this.streamRows(stream, options.direction === 'backwards', options.fromRevision, maxCount);
+    const events = rows.map(eventOf);
+    const learnt = StreamHeads.learnt(events, options, maxCount);
+    if (learnt !== undefined) this.heads.set(stream, learnt);
+    return events;
+  }
+
+  /** A stream's rows from the file, by the statement whose limit is written in it where there is one. */
+  private streamRows(stream: string, backwards: boolean, fromRevision: bigint | undefined, maxCount: number): EventRow[] {
+    const s = this.statements;
+    if (backwards) {
+      const from = fromRevision ?? revisionMax;
+      return (maxCount === 1 ? s.backwardsOne.all(stream, from) : s.backwards.all(stream, from, maxCount)) as EventRow[];
+    }
+    const from = fromRevision ?? 0n;
+    if (maxCount === streamReadCountMax) return s.forwardsAll.all(stream, from) as EventRow[];
+    return (maxCount === 1 ? s.forwardsOne.all(stream, from) : s.forwards.all(stream, from, maxCount)) as EventRow[];
+  }
+
+  /** The statement of a batch read of streams read in these directions, prepared once per shape. */
+  private batchReadOf(shapes: readonly { backwards: boolean; limit: number | undefined }[]): Database.Statement {
+    const shape = shapes.map(({ backwards, limit }) => `${backwards ? 'b' : 'f'}${limit ?? '?'}`).join(',');
+    let statement = this.batchReads.get(shape);
+    if (statement === undefined) {
+      // A limit is written in where usual (see the statements above), else bound.
+      const subqueries = shapes.map(
+        ({ backwards: b, limit }, i) =>
+          `SELECT * FROM (SELECT ${eventColumns}, ${i} AS k FROM events WHERE stream = ? AND revision ${b ? '<=' : '>='} ? ORDER BY revision ${b ? 'DESC' : 'ASC'} LIMIT ${limit ?? '?'})`,
+      );
+      statement = this.db.prepare(subqueries.join(' UNION ALL ')).safeIntegers(true).raw(true);
+      // Shapes are few (a use case reads its streams the same way each time); a bound all the same.
+      if (this.batchReads.size >= batchReadShapesMax) this.batchReads.clear();
+      this.batchReads.set(shape, statement);
+    }
+    return statement;
   }
 
   async streamRevision(stream: string): Promise<StreamRevision> {
@@ -465,7 +568,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAllProjected(options: ReadAllOptions = {}): AsyncIterable<ProjectedEvent> {
-    for await (const rows of this.pages<ProjectedRow>(options.afterPosition ?? 0n, options.maxCount, this.statements.projectedPage)) {
+    for await (const rows of this.pages<ProjectedRow>(options.afterPosition ?? 0n, options.maxCount, {
+      full: this.statements.projectedFullPage,
+      bounded: this.statements.projectedPage,
+    })) {
       for (const row of rows) yield projectedEventOf(row);
     }
   }
@@ -476,7 +582,7 @@ export class SqliteEventStore implements EventStore {
     while (!this.isStopped(signal)) {
       const sequenceSeen = this.appendSequence;
       const from = positionLast;
-      const rows = await this.durableRead(() => this.statements.page.all(from, this.readPageSize) as EventRow[]);
+      const rows = await this.durableRead(() => this.statements.fullPage.all(from) as EventRow[]);
       for (const row of rows) {
         yield eventOf(row);
         positionLast = row[0];
@@ -510,7 +616,7 @@ export class SqliteEventStore implements EventStore {
     let after = -1n;
     for (;;) {
       const from = after;
-      const rows = await this.durableRead(() => this.statements.checkpointPage.all(from, this.readPageSize) as [bigint, string][]);
+      const rows = await this.durableRead(() => this.statements.checkpointPage.all(from) as [bigint, string][]);
       for (const [, text] of rows) {
         const signed = signedDigestFromText(text);
         if (signed !== undefined) yield signed;
@@ -538,7 +644,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async *linkPages(): AsyncIterable<readonly ChainLink[]> {
-    for await (const rows of this.pages<LinkRow>(0n, undefined, this.statements.linkPage)) yield rows.map(chainLinkOf);
+    for await (const rows of this.pages<LinkRow>(0n, undefined, { full: this.statements.linkFullPage, bounded: this.statements.linkPage })) yield rows.map(chainLinkOf);
   }
 
   async verify(
@@ -577,12 +683,17 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private async *pages<Row extends [bigint, ...unknown[]] = EventRow>(afterPosition: bigint, maxCount?: number, statement = this.statements.page): AsyncIterable<Row[]> {
+  /** Pages of the log's rows; `statements`: those that read a page of these columns (a full one with its size written in). */
+  private async *pages<Row extends [bigint, ...unknown[]] = EventRow>(
+    afterPosition: bigint,
+    maxCount?: number,
+    statements = { full: this.statements.fullPage, bounded: this.statements.page },
+  ): AsyncIterable<Row[]> {
     let positionLast = afterPosition;
     let remaining = maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
       const [from, count] = [positionLast, Math.min(this.readPageSize, remaining)];
-      const rows = await this.durableRead(() => statement.all(from, count) as Row[]);
+      const rows = await this.durableRead(() => (count === this.readPageSize ? statements.full.all(from) : statements.bounded.all(from, count)) as Row[]);
       const last = rows[rows.length - 1];
       if (last === undefined) return;
       yield rows;
