@@ -62,6 +62,17 @@ export function eventStoreContract(fixture: StoreFixture): void {
       await opened.dispose();
     });
 
+    /** Does `act` through a second connection to the same store (every fixture gives one), then closes it. */
+    async function withAnother(act: (other: EventStore) => Promise<void>): Promise<void> {
+      if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
+      const other = await opened.openAnother();
+      try {
+        await act(other);
+      } finally {
+        await other.close();
+      }
+    }
+
     describe('expected revision', () => {
       it('appends to a new stream under no-stream, numbering revisions from 0 and positions in order', async () => {
         const first = await store.append('a-1', someEvents(3), 'no-stream');
@@ -271,18 +282,14 @@ export function eventStoreContract(fixture: StoreFixture): void {
       });
 
       it('reads again a stream it read before with what another process appended since, from any revision', async () => {
-        if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
         const revisions = (events: StoredEvent[]) => events.map((e) => e.revision);
         await store.append('a-1', someEvents(3), 'no-stream');
         expect(revisions(await store.readStream('a-1'))).toEqual([0n, 1n, 2n]);
         expect(await store.readStream('b-1')).toEqual([]);
-        const other = await opened.openAnother();
-        try {
+        await withAnother(async (other) => {
           await other.append('a-1', someEvents(2), 2n);
           await other.append('b-1', someEvents(1), 'no-stream');
-        } finally {
-          await other.close();
-        }
+        });
         const events = await store.readStream('a-1');
         expect(revisions(events)).toEqual([0n, 1n, 2n, 3n, 4n]);
         expect(events.map((e) => e.prevHash).slice(1)).toEqual(events.map((e) => e.hash).slice(0, 4));
@@ -317,17 +324,13 @@ export function eventStoreContract(fixture: StoreFixture): void {
       });
 
       it('reads in one call what another connection appended since, and the heads it appended', async () => {
-        if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
         await store.append('a-1', someEvents(2), 'no-stream');
         // Known here first, so that a store keeping stream heads has them to forget.
         await readStreamsOf(store, [{ stream: 'a-1' }, { stream: 'b-1' }], { forWriter: true });
-        const another = await opened.openAnother();
-        try {
-          await another.append('a-1', someEvents(1), 1n);
-          await another.append('b-1', someEvents(1), 'no-stream');
-        } finally {
-          await another.close();
-        }
+        await withAnother(async (other) => {
+          await other.append('a-1', someEvents(1), 1n);
+          await other.append('b-1', someEvents(1), 'no-stream');
+        });
         const [a, lastOfA, b] = await readStreamsOf(store, [{ stream: 'a-1', fromRevision: 2n }, { stream: 'a-1', direction: 'backwards', maxCount: 1 }, { stream: 'b-1' }], {
           forWriter: true,
         });
@@ -406,17 +409,13 @@ export function eventStoreContract(fixture: StoreFixture): void {
       });
 
       it('receives events appended through another connection to the same store', async () => {
-        if (opened.openAnother === undefined) throw new Error(`${fixture.name} fixture gives no second connection`);
-        const other = await opened.openAnother();
-        try {
+        await withAnother(async (other) => {
           const controller = new AbortController();
           const consuming = collect(store.subscribe({ signal: controller.signal }), 4);
           await other.append('a-1', someEvents(4), 'no-stream');
           const received = await consuming;
           expect(received.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
-        } finally {
-          await other.close();
-        }
+        });
       });
     });
 
