@@ -3,7 +3,16 @@
 // checkpoints the store keeps, and the running totals the domain's streams carry.
 import type { KeyObject } from 'node:crypto';
 import type { EventStore } from '../event-store/event-store.js';
-import { sealWorkerAvailable, sealWorkersDefault, verifyLinkPages, verifyRecordPages, verifyRecords, type LogDigest, type VerifyReport } from '../event-store/hash-chain.js';
+import {
+  fileSealWorkersDefault,
+  sealWorkerAvailable,
+  sealWorkersDefault,
+  verifyFilePages,
+  verifyRecordPages,
+  verifyRecords,
+  type LogDigest,
+  type VerifyReport,
+} from '../event-store/hash-chain.js';
 import { runningTotalsCheck } from './running-totals.js';
 import { savedDigestCountMax } from './checkpoints.js';
 import { verifySignedDigest } from './signing.js';
@@ -17,16 +26,16 @@ export function verifyLog(
   const options = {
     positionsAreDense: store.positionsAreDense,
     recordChecks: [runningTotalsCheck()],
-    // The whole log, at an auditor's request: worth threads of their own for the hashes and MACs.
-    sealWorkers: sealWorkersDefault,
     ...(digest === undefined ? {} : { digest }),
     ...(onProgress === undefined ? {} : { onProgress }),
     ...(macKey === undefined ? {} : { macKey }),
   };
-  // Where the workers can read the log themselves (a SQLite file), this thread reads only the links.
-  const links = sealWorkerAvailable ? store.chainLinks?.() : undefined;
-  if (links !== undefined) return verifyLinkPages(links, options);
-  return store.readChainPages === undefined ? verifyRecords(store.readChain(), options) : verifyRecordPages(store.readChainPages(), options);
+  // The whole log, at an auditor's request: worth threads of their own. Where they can read the log
+  // themselves (a SQLite file), they read it once and this thread only keeps its order.
+  const file = sealWorkerAvailable ? store.chainFile?.() : undefined;
+  if (file !== undefined) return verifyFilePages(file, { ...options, sealWorkers: fileSealWorkersDefault });
+  const records = { ...options, sealWorkers: sealWorkersDefault };
+  return store.readChainPages === undefined ? verifyRecords(store.readChain(), records) : verifyRecordPages(store.readChainPages(), records);
 }
 
 export interface StoredCheckpoints {

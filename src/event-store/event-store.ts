@@ -5,7 +5,7 @@ import type { EventMetadata } from './event-metadata.js';
 import type pg from 'pg';
 import { assert } from '../shared/assert.js';
 import { ErrorDetails, LedgerError } from '../shared/errors.js';
-import type { ChainLinkSource, ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
+import type { ChainFileSource, ChainReadOptions, ChainRecord, LogDigest, RecordCheck, SignedDigestJson, VerifyReport } from './hash-chain.js';
 
 /** JSON values as stored in event data. Money is a decimal string here, never a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -198,11 +198,11 @@ export interface EventStore {
   readChainPages?(options?: ChainReadOptions): AsyncIterable<readonly ChainRecord[]>;
 
   /**
-   * The log's links (no metadata) for verify, where another thread can open the store's file and read
-   * the rest itself: verify's seal workers then read their pages, instead of being sent them.
-   * Absent, or `undefined` (a database in memory): verify reads whole records.
+   * The log for verify where other threads can open the store's file and read it themselves: verify's
+   * seal workers then read every page, and the thread that keeps the log's order reads only where
+   * the pages begin and end. Absent, or `undefined` (a database in memory): verify reads whole records.
    */
-  chainLinks?(): ChainLinkSource | undefined;
+  chainFile?(): ChainFileSource | undefined;
 
   /**
    * Signed checkpoints kept in the store beside the log (absent: the store keeps none; the checkpoint

@@ -33,14 +33,22 @@ export interface ChainRecord {
 
 export type HashInput = Omit<ChainRecord, 'position' | 'hash' | 'mac'>;
 
-/** What verify checks of an event on the thread that reads the log: its place, its links, and its data (for the record checks). */
-export type ChainLink = Pick<ChainRecord, 'position' | 'stream' | 'revision' | 'id' | 'type' | 'dataJson' | 'prevHash' | 'hash'>;
+/**
+ * What verify checks of an event on the thread that keeps the log's order: its place, its links, and
+ * its data for the record checks. `dataJson` is null where the event was read on a seal worker and no
+ * record check reads the data of its type (see `RecordCheck.dataOfTypes`).
+ */
+export type ChainLink = Pick<ChainRecord, 'position' | 'stream' | 'revision' | 'id' | 'type' | 'prevHash' | 'hash'> & { readonly dataJson: string | null };
 
-/** The log as a store lets verify read it on several threads: the links here, whole records on the seal workers. */
-export interface ChainLinkSource {
-  /** The links, a page at a time, in log order from the start. */
-  readonly pages: AsyncIterable<readonly ChainLink[]>;
-  /** The SQLite file a seal worker opens (read only) to read the records of a page itself. */
+/**
+ * The log as a store lets verify read it on several threads: the seal workers read the records from
+ * the store's file themselves, a page each in turn, and hand back the links; this thread reads only
+ * where the pages begin and end.
+ */
+export interface ChainFileSource {
+  /** The events' positions, a page at a time, in log order from the start: a seal worker reads each page. */
+  readonly positions: AsyncIterable<readonly bigint[]>;
+  /** The SQLite file a seal worker opens (read only) to read the records of a page. */
   readonly sqlitePath: string;
 }
 
@@ -250,7 +258,14 @@ export interface VerifyOptions {
 }
 
 /** A check of one record, given in log order; returns what it found wrong, if anything. */
-export type RecordCheck = (record: ChainLink) => VerifyFinding | undefined;
+export interface RecordCheck {
+  (record: ChainLink): VerifyFinding | undefined;
+  /**
+   * The event types whose data the check reads; the others' data need not be read for it (their
+   * `dataJson` may be null). Absent: every type's.
+   */
+  readonly dataOfTypes?: readonly string[];
+}
 
 // An event's seals are its hash and its commit's MAC. Checking them needs nothing but the stored event
 // and the event before it (the MAC stored on it, and its command), so that they can be checked apart
@@ -308,19 +323,25 @@ export class SealChecker {
   }
 }
 
-/** Seal checks running beside the chain checks: a page given now, its seals taken later, in order. */
+/** A page as the chain checks take it: its links, in log order, and their seals. */
+interface CheckedPage {
+  readonly links: readonly ChainLink[];
+  readonly seals: Uint8Array;
+}
+
+/** Seal checks running beside the chain checks: a page given now, taken checked later, in order. */
 interface SealChecks<P> {
   /** The page after the one given before (the first: the log's first page). */
   give(page: P): void;
-  /** The seals of the oldest page given and not yet taken. */
-  take(): Promise<Uint8Array>;
+  /** The oldest page given and not yet taken, with its seals. */
+  take(): Promise<CheckedPage>;
   close(): Promise<void>;
 }
 
 /** On this thread: a page is checked when given. */
 class SealChecksHere implements SealChecks<readonly ChainRecord[]> {
   private readonly checker: SealChecker;
-  private readonly checked: Uint8Array[] = [];
+  private readonly checked: CheckedPage[] = [];
   private before: MacContext | undefined;
 
   constructor(macKey: Uint8Array | undefined) {
@@ -328,12 +349,12 @@ class SealChecksHere implements SealChecks<readonly ChainRecord[]> {
   }
 
   give(page: readonly ChainRecord[]): void {
-    this.checked.push(this.checker.checkPage(page, this.before));
+    this.checked.push({ links: page, seals: this.checker.checkPage(page, this.before) });
     const last = page[page.length - 1];
     if (last !== undefined) this.before = macContextOf(last);
   }
 
-  async take(): Promise<Uint8Array> {
+  async take(): Promise<CheckedPage> {
     return defined(this.checked.shift(), 'a page given');
   }
 
@@ -348,16 +369,25 @@ const sealWorkerFile = new URL('./seal-worker.js', import.meta.url);
 export const sealWorkerAvailable = existsSync(sealWorkerFile);
 
 /**
- * Seal workers worth starting on this machine: the thread that reads the log keeps a core busy with
- * the chain links, running totals and digest; the workers share the others (at least one).
+ * Seal workers worth starting on this machine when they are sent the records: the thread that reads
+ * the log keeps a core busy reading it, with the chain links, running totals and digest; the workers
+ * share the others (at least one).
  */
 export const sealWorkersDefault = Math.max(1, Math.min(3, availableParallelism() - 1));
+
+/**
+ * Seal workers worth starting when they read the log themselves: they do nearly all the work (reading
+ * every row, its hash and MAC), and the thread that keeps the log's order little, so one per core.
+ */
+export const fileSealWorkersDefault = Math.max(1, Math.min(4, availableParallelism()));
 
 /** What a seal worker is started with. */
 export interface SealWorkerData {
   readonly macKey: Uint8Array | undefined;
   /** Where the worker reads pages itself (a SQLite file); absent: pages are sent to it. */
   readonly sqlitePath?: string;
+  /** Reading the file: the event types whose data it hands back with the links (null: every type's). */
+  readonly dataOfTypes?: readonly string[] | null;
 }
 
 /**
@@ -368,8 +398,11 @@ export interface SealWorkerData {
 export type SealWorkerRequest =
   { readonly fields: unknown[]; readonly before: MacContext | undefined } | { readonly after: bigint; readonly through: bigint; readonly count: number };
 
-/** A seal worker's answer: a page's seals, or why it could not check the page. */
-export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly failure: string };
+/**
+ * A seal worker's answer: the seals of a page sent to it; those of a page it read, with the page's
+ * links as flat fields (`linkFieldsOf`); or why it could not check the page.
+ */
+export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly seals: Uint8Array<ArrayBuffer>; readonly links: unknown[] } | { readonly failure: string };
 
 // A page goes to a worker as one flat array of the records' fields: copying strings and numbers
 // costs less than copying as many objects, each with its field names.
@@ -429,6 +462,60 @@ export function recordsOfSealFields(fields: readonly unknown[]): ChainRecord[] {
   return records;
 }
 
+// The links of a page a worker read, handed back the same way: the chain checks need neither the
+// metadata nor, for most types, the data.
+const linkFieldCount = 8;
+
+/** The links of records a worker read, as flat fields, with the data of the types named only (null: every type's). */
+export function linkFieldsOf(page: readonly ChainRecord[], dataOfTypes: ReadonlySet<string> | null): unknown[] {
+  const fields = new Array<unknown>(page.length * linkFieldCount);
+  let at = 0;
+  for (const record of page) {
+    fields[at] = record.position;
+    fields[at + 1] = record.id;
+    fields[at + 2] = record.stream;
+    fields[at + 3] = record.revision;
+    fields[at + 4] = record.type;
+    fields[at + 5] = dataOfTypes === null || dataOfTypes.has(record.type) ? record.dataJson : null;
+    fields[at + 6] = record.prevHash;
+    fields[at + 7] = record.hash;
+    at += linkFieldCount;
+  }
+  return fields;
+}
+
+/**
+ * The links a worker read for the positions this thread read. A position that differs means the log
+ * changed between the two reads: no seal then vouches for what this thread checks.
+ */
+function linksOfFields(positions: readonly bigint[], fields: readonly unknown[]): ChainLink[] {
+  if (fields.length !== positions.length * linkFieldCount)
+    throw new LogChangedError(`a seal worker read ${fields.length / linkFieldCount} events where ${positions.length} were read here`);
+  const links = new Array<ChainLink>(positions.length);
+  for (let i = 0, at = 0; i < positions.length; i += 1, at += linkFieldCount) {
+    const position = fields[at] as bigint;
+    if (position !== positions[i]) throw new LogChangedError(`a seal worker read position ${position} where position ${positions[i]} was read here`);
+    links[i] = {
+      position,
+      id: fields[at + 1] as string,
+      stream: fields[at + 2] as string,
+      revision: fields[at + 3] as bigint,
+      type: fields[at + 4] as string,
+      dataJson: fields[at + 5] as string | null,
+      prevHash: fields[at + 6] as string,
+      hash: fields[at + 7] as string,
+    };
+  }
+  return links;
+}
+
+/** The log was written to (or tampered with) while verify read it: its report would vouch for a mix. */
+export class LogChangedError extends Error {
+  constructor(detail: string) {
+    super(`the log changed while it was verified: ${detail}`);
+  }
+}
+
 /** Requests for the pages of the log, in order: each knows the page before it. */
 function sentPages(): (page: readonly ChainRecord[]) => SealWorkerRequest {
   let before: MacContext | undefined;
@@ -441,20 +528,25 @@ function sentPages(): (page: readonly ChainRecord[]) => SealWorkerRequest {
 }
 
 /** Requests for the pages of the log, each read by the worker from the file. */
-function pagesReadThere(): (page: readonly ChainLink[]) => SealWorkerRequest {
+function pagesReadThere(): (positions: readonly bigint[]) => SealWorkerRequest {
   let after = 0n;
-  return (page) => {
-    const through = page[page.length - 1]?.position ?? after;
-    const request = { after, through, count: page.length };
+  return (positions) => {
+    const through = positions[positions.length - 1] ?? after;
+    const request = { after, through, count: positions.length };
     after = through;
     return request;
   };
 }
 
-/** On worker threads: the pages given go to them in turn, and their seals come back in the same order. */
+interface Waiter {
+  resolve(reply: SealWorkerReply): void;
+  reject(error: unknown): void;
+}
+
+/** On worker threads: the pages given go to them in turn, and come back checked in the same order. */
 class SealChecksOnWorkers<P> implements SealChecks<P> {
-  private readonly workers: { readonly worker: Worker; readonly waiting: { resolve: (reply: Uint8Array) => void; reject: (error: unknown) => void }[] }[];
-  private readonly replies: Promise<Uint8Array>[] = [];
+  private readonly workers: { readonly worker: Worker; readonly waiting: Waiter[] }[];
+  private readonly replies: Promise<CheckedPage>[] = [];
   private turn = 0;
   private failure: unknown;
 
@@ -462,15 +554,12 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
     count: number,
     data: SealWorkerData,
     private readonly requestOf: (page: P) => SealWorkerRequest,
+    private readonly checkedOf: (page: P, reply: Exclude<SealWorkerReply, { failure: string }>) => CheckedPage,
   ) {
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(sealWorkerFile, { workerData: data });
-      const entry = { worker, waiting: [] as { resolve: (reply: Uint8Array) => void; reject: (error: unknown) => void }[] };
-      worker.on('message', (reply: SealWorkerReply) => {
-        const waiter = entry.waiting.shift();
-        if (reply instanceof Uint8Array) waiter?.resolve(reply);
-        else waiter?.reject(new Error(reply.failure));
-      });
+      const entry = { worker, waiting: [] as Waiter[] };
+      worker.on('message', (reply: SealWorkerReply) => entry.waiting.shift()?.resolve(reply));
       worker.on('error', (error: unknown) => this.fail(error));
       worker.on('exit', (code: number) => this.fail(new Error(`a seal worker stopped (exit code ${code})`)));
       return entry;
@@ -480,9 +569,12 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
   give(page: P): void {
     const entry = defined(this.workers[this.turn], 'this.workers[this.turn]');
     this.turn = (this.turn + 1) % this.workers.length;
-    const reply = new Promise<Uint8Array>((resolve, reject) => {
+    const reply = new Promise<SealWorkerReply>((resolve, reject) => {
       if (this.failure === undefined) entry.waiting.push({ resolve, reject });
       else reject(this.failure);
+    }).then((answer) => {
+      if ('failure' in answer) throw new LogChangedError(answer.failure);
+      return this.checkedOf(page, answer);
     });
     // Taken in order later; a failure before then must not count as unhandled meanwhile.
     reply.catch(() => undefined);
@@ -490,7 +582,7 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
     entry.worker.postMessage(this.requestOf(page));
   }
 
-  take(): Promise<Uint8Array> {
+  take(): Promise<CheckedPage> {
     return defined(this.replies.shift(), 'a page given');
   }
 
@@ -531,22 +623,41 @@ async function* inPages(records: AsyncIterable<ChainRecord>): AsyncIterable<read
  */
 export function verifyRecordPages(pages: AsyncIterable<readonly ChainRecord[]>, options: VerifyOptions): Promise<VerifyReport> {
   const workers = sealWorkerAvailable ? (options.sealWorkers ?? 0) : 0;
-  const seals = workers > 0 ? new SealChecksOnWorkers(workers, { macKey: options.macKey }, sentPages()) : new SealChecksHere(options.macKey);
+  const seals =
+    workers > 0
+      ? new SealChecksOnWorkers(workers, { macKey: options.macKey }, sentPages(), (page: readonly ChainRecord[], reply) => ({ links: page, seals: reply as Uint8Array }))
+      : new SealChecksHere(options.macKey);
   return verifyPages(pages, seals, workers, options);
 }
 
 /**
- * Verify with the seals checked on worker threads that read each page's records from the store's file
- * themselves, while this thread reads only the links: nothing of a page is copied between threads
- * but its bounds and its seals. Needs the compiled workers (`sealWorkerAvailable`).
+ * Verify with the log read once, by seal workers that read each page's records from the store's file
+ * themselves, check their seals, and hand back their links: this thread reads only the positions
+ * where pages begin and end, and keeps the log's order (chains, running totals, digest, checkpoints).
+ * Needs the compiled workers (`sealWorkerAvailable`).
  */
-export function verifyLinkPages(source: ChainLinkSource, options: VerifyOptions): Promise<VerifyReport> {
-  assert(sealWorkerAvailable, 'verifying from links needs the compiled seal workers');
-  const workers = Math.max(1, options.sealWorkers ?? sealWorkersDefault);
-  return verifyPages(source.pages, new SealChecksOnWorkers(workers, { macKey: options.macKey, sqlitePath: source.sqlitePath }, pagesReadThere()), workers, options);
+export function verifyFilePages(source: ChainFileSource, options: VerifyOptions): Promise<VerifyReport> {
+  assert(sealWorkerAvailable, 'verifying from the file needs the compiled seal workers');
+  const workers = Math.max(1, options.sealWorkers ?? fileSealWorkersDefault);
+  const data: SealWorkerData = { macKey: options.macKey, sqlitePath: source.sqlitePath, dataOfTypes: dataOfTypesOf(options.recordChecks ?? []) };
+  const seals = new SealChecksOnWorkers(workers, data, pagesReadThere(), (positions: readonly bigint[], reply) => {
+    if (reply instanceof Uint8Array) throw new Error('a seal worker reading the file answered without links');
+    return { links: linksOfFields(positions, reply.links), seals: reply.seals };
+  });
+  return verifyPages(source.positions, seals, workers, options);
 }
 
-async function verifyPages<P extends readonly ChainLink[]>(pages: AsyncIterable<P>, seals: SealChecks<P>, workers: number, options: VerifyOptions): Promise<VerifyReport> {
+/** The event types whose data the record checks read; null when one of them reads every type's. */
+function dataOfTypesOf(checks: readonly RecordCheck[]): readonly string[] | null {
+  const types = new Set<string>();
+  for (const check of checks) {
+    if (check.dataOfTypes === undefined) return null;
+    for (const type of check.dataOfTypes) types.add(type);
+  }
+  return [...types];
+}
+
+async function verifyPages<P>(pages: AsyncIterable<P>, seals: SealChecks<P>, workers: number, options: VerifyOptions): Promise<VerifyReport> {
   const heads = new Map<string, StreamHead>();
   // Revisions found missing in a stream; a missing revision that turns up later was moved, not removed.
   const gaps = new Map<string, { from: bigint; to: bigint; findingIndex: number }>();
@@ -599,7 +710,7 @@ async function verifyPages<P extends readonly ChainLink[]>(pages: AsyncIterable<
   };
 
   /** The checks that follow the log's order, of a page whose seals are checked. */
-  const checkPage = (page: P, pageSeals: Uint8Array): void => {
+  const checkPage = ({ links: page, seals: pageSeals }: CheckedPage): void => {
     // A worker that read another page than this thread's (the log changed meanwhile) cannot vouch for it.
     assert(pageSeals.length === page.length, 'a page was checked against seals of another page');
     for (let i = 0; i < page.length; i += 1) {
@@ -736,14 +847,17 @@ async function verifyPages<P extends readonly ChainLink[]>(pages: AsyncIterable<
 
   // Pages ahead of the one checked here: each worker has the next page to check when it is done.
   const ahead = Math.max(1, 2 * workers);
-  const given: P[] = [];
+  let inFlight = 0;
   try {
     for await (const page of pages) {
       seals.give(page);
-      given.push(page);
-      if (given.length > ahead) checkPage(defined(given.shift(), 'a page given'), await seals.take());
+      inFlight += 1;
+      if (inFlight > ahead) {
+        checkPage(await seals.take());
+        inFlight -= 1;
+      }
     }
-    while (given.length > 0) checkPage(defined(given.shift(), 'a page given'), await seals.take());
+    for (; inFlight > 0; inFlight -= 1) checkPage(await seals.take());
   } finally {
     await seals.close();
   }

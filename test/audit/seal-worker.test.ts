@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { checkpointsOf } from '../../src/audit/checkpoints.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
-import { computeEventHash, type ChainLink, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
+import { computeEventHash, type LogDigest, type VerifyReport } from '../../src/event-store/hash-chain.js';
 import { defined } from '../../src/shared/assert.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
@@ -70,7 +70,7 @@ describe('seals checked on a worker thread', () => {
     try {
       return {
         sent: await hashChain.verifyRecordPages(store.readChainPages(), options(2)),
-        readByWorkers: await hashChain.verifyLinkPages(defined(store.chainLinks(), 'links of a file'), options(3)),
+        readByWorkers: await hashChain.verifyFilePages(defined(store.chainFile(), 'a file'), options(3)),
         builtVerifyLog: await builtVerify.verifyLog(store, checkpoints, undefined, macKey),
         here: await hashChain.verifyRecordPages(store.readChainPages(), options(0)),
         sources: await verifyLog(sourceStore, checkpoints, undefined, macKey),
@@ -104,21 +104,32 @@ describe('seals checked on a worker thread', () => {
     expect(hashChain.sealWorkerAvailable).toBe(true);
   });
 
-  it('refuses to vouch for a page the workers found other than this thread read it', async () => {
+  /** Verify from the file, with this thread's reading of the positions changed on the third page. */
+  async function verifyWithThirdPage(change: (positions: readonly bigint[]) => readonly bigint[]): Promise<VerifyReport> {
     const store = new builtStore.SqliteEventStore({ path, readPageSize });
     try {
-      const links = defined(store.chainLinks(), 'links of a file');
-      // As if an event were deleted between this thread's read of the third page and the worker's.
-      async function* oneLost(): AsyncIterable<readonly ChainLink[]> {
+      const file = defined(store.chainFile(), 'a file');
+      async function* changed(): AsyncIterable<readonly bigint[]> {
         let page = 0;
-        for await (const pageLinks of links.pages) yield (page += 1) === 3 ? pageLinks.slice(1) : pageLinks;
+        for await (const positions of file.positions) yield (page += 1) === 3 ? change(positions) : positions;
       }
-      await expect(hashChain.verifyLinkPages({ pages: oneLost(), sqlitePath: links.sqlitePath }, { positionsAreDense: true, macKey, sealWorkers: 2 })).rejects.toThrow(
-        /the log changed while it was verified: positions [0-9]+\.\.[0-9]+ hold 7 events now, 6 when read/,
-      );
+      return await hashChain.verifyFilePages({ positions: changed(), sqlitePath: file.sqlitePath }, { positionsAreDense: true, macKey, sealWorkers: 2 });
     } finally {
       await store.close();
     }
+  }
+
+  it('refuses to vouch for a page the workers found other than this thread read it', async () => {
+    // As if an event were deleted between this thread's read of the third page and the worker's.
+    await expect(verifyWithThirdPage((positions) => positions.slice(1))).rejects.toThrow(
+      /the log changed while it was verified: positions [0-9]+\.\.[0-9]+ hold 7 events now, 6 when read/,
+    );
+    // As many events, but one of them at another position: one removed and one inserted meanwhile.
+    await expect(verifyWithThirdPage((positions) => positions.map((position, i) => (i === 3 ? position + 1000n : position)))).rejects.toThrow(
+      /the log changed while it was verified: a seal worker read position [0-9]+ where position [0-9]+ was read here/,
+    );
+    // Unchanged, the same verify vouches for the log.
+    expect((await verifyWithThirdPage((positions) => positions)).ok).toBe(true);
   });
 
   const steps: [string, () => Promise<void>][] = [

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import type { EventMetadata } from '../event-metadata.js';
 import type { JsonObject, ProjectedEvent } from '../event-store.js';
-import type { ChainLink, ChainRecord } from '../hash-chain.js';
+import type { ChainRecord } from '../hash-chain.js';
 import { StoredEventRecord } from '../stored-event.js';
 
 export const eventColumns =
@@ -61,15 +61,6 @@ export function chainRecordOf(row: EventRow): ChainRecord {
     hash: row[14],
     mac: row[15],
   };
-}
-
-/** What verify's reading thread needs of an event when seal workers read the rest: a third of the row's text. */
-export const linkColumns = 'position, id, stream, revision, type, data, prev_hash, hash';
-
-export type LinkRow = [position: bigint, id: string, stream: string, revision: bigint, type: string, data: string, prevHash: string, hash: string];
-
-export function chainLinkOf(row: LinkRow): ChainLink {
-  return { position: row[0], id: row[1], stream: row[2], revision: row[3], type: row[4], dataJson: row[5], prevHash: row[6], hash: row[7] };
 }
 
 /** What the read side folds of an event: half of the row's text, and its data parsed when asked for. */

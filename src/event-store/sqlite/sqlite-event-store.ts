@@ -37,8 +37,7 @@ import {
   computeEventHash,
   digestRecords,
   verifyRecordPages,
-  type ChainLink,
-  type ChainLinkSource,
+  type ChainFileSource,
   type ChainReadOptions,
   type RecordCheck,
   signedDigestFromText,
@@ -48,18 +47,7 @@ import { CommitMac } from '../commit-mac.js';
 import { migrate } from './migrations.js';
 import { assertWellFormed, replayOfRetriedAppend } from '../append-rules.js';
 import { StoredEventRecord } from '../stored-event.js';
-import {
-  chainLinkOf,
-  chainRecordOf,
-  eventColumns,
-  eventOf,
-  linkColumns,
-  projectedColumns,
-  projectedEventOf,
-  type EventRow,
-  type LinkRow,
-  type ProjectedRow,
-} from './event-rows.js';
+import { chainRecordOf, eventColumns, eventOf, projectedColumns, projectedEventOf, type EventRow, type ProjectedRow } from './event-rows.js';
 import { StreamHeads, type StreamHead } from './stream-heads.js';
 
 export interface SqliteEventStoreOptions {
@@ -175,8 +163,8 @@ export class SqliteEventStore implements EventStore {
       backwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       fullPage: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
-      linkPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
-      linkFullPage: prepare(`SELECT ${linkColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
+      positionPage: prepare('SELECT position FROM events WHERE position > ? ORDER BY position ASC LIMIT ?').raw(true),
+      positionFullPage: prepare(`SELECT position FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       projectedPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       projectedFullPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
@@ -637,14 +625,14 @@ export class SqliteEventStore implements EventStore {
     for await (const rows of this.pages(options.afterPosition ?? 0n, options.maxCount)) yield rows.map(chainRecordOf);
   }
 
-  chainLinks(): ChainLinkSource | undefined {
+  chainFile(): ChainFileSource | undefined {
     // A database in memory (or a temporary one) is this connection's alone: no other thread can open it.
     if (this.path === ':memory:' || this.path === '') return undefined;
-    return { pages: this.linkPages(), sqlitePath: this.path };
+    return { positions: this.positionPages(), sqlitePath: this.path };
   }
 
-  private async *linkPages(): AsyncIterable<readonly ChainLink[]> {
-    for await (const rows of this.pages<LinkRow>(0n, undefined, { full: this.statements.linkFullPage, bounded: this.statements.linkPage })) yield rows.map(chainLinkOf);
+  private async *positionPages(): AsyncIterable<readonly bigint[]> {
+    for await (const rows of this.pages<[bigint]>(0n, undefined, { full: this.statements.positionFullPage, bounded: this.statements.positionPage })) yield rows.map(positionOfRow);
   }
 
   async verify(
@@ -767,3 +755,5 @@ export class SqliteEventStore implements EventStore {
     if (this.failure !== undefined) throw this.unavailable();
   }
 }
+
+const positionOfRow = (row: [bigint]): bigint => row[0];
