@@ -400,9 +400,9 @@ export type SealWorkerRequest =
 
 /**
  * A seal worker's answer: the seals of a page sent to it; those of a page it read, with the page's
- * links as flat fields (`linkFieldsOf`); or why it could not check the page.
+ * links (`linkFieldsOf`); or why it could not check the page.
  */
-export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly seals: Uint8Array<ArrayBuffer>; readonly links: unknown[] } | { readonly failure: string };
+export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly seals: Uint8Array<ArrayBuffer>; readonly links: LinkFields } | { readonly failure: string };
 
 // A page goes to a worker as one flat array of the records' fields: copying strings and numbers
 // costs less than copying as many objects, each with its field names.
@@ -462,48 +462,57 @@ export function recordsOfSealFields(fields: readonly unknown[]): ChainRecord[] {
   return records;
 }
 
-// The links of a page a worker read, handed back the same way: the chain checks need neither the
-// metadata nor, for most types, the data.
-const linkFieldCount = 8;
+// The links of a page a worker read, handed back with its seals: positions and revisions as 64-bit
+// integers (their buffers handed over, not copied), the texts as one flat array. The chain checks
+// need neither the metadata nor, for most types, the data.
+const linkTextCount = 6;
 
-/** The links of records a worker read, as flat fields, with the data of the types named only (null: every type's). */
-export function linkFieldsOf(page: readonly ChainRecord[], dataOfTypes: ReadonlySet<string> | null): unknown[] {
-  const fields = new Array<unknown>(page.length * linkFieldCount);
-  let at = 0;
-  for (const record of page) {
-    fields[at] = record.position;
-    fields[at + 1] = record.id;
-    fields[at + 2] = record.stream;
-    fields[at + 3] = record.revision;
-    fields[at + 4] = record.type;
-    fields[at + 5] = dataOfTypes === null || dataOfTypes.has(record.type) ? record.dataJson : null;
-    fields[at + 6] = record.prevHash;
-    fields[at + 7] = record.hash;
-    at += linkFieldCount;
+/** The links of records a worker read, with the data of the types named only (null: every type's). */
+export interface LinkFields {
+  readonly positions: BigInt64Array<ArrayBuffer>;
+  readonly revisions: BigInt64Array<ArrayBuffer>;
+  /** Per event: id, stream, type, data (or null), previous hash, hash. */
+  readonly texts: (string | null)[];
+}
+
+export function linkFieldsOf(page: readonly ChainRecord[], dataOfTypes: ReadonlySet<string> | null): LinkFields {
+  const positions = new BigInt64Array(page.length);
+  const revisions = new BigInt64Array(page.length);
+  const texts = new Array<string | null>(page.length * linkTextCount);
+  for (let i = 0, at = 0; i < page.length; i += 1, at += linkTextCount) {
+    const record = defined(page[i], 'page[i]');
+    positions[i] = record.position;
+    revisions[i] = record.revision;
+    texts[at] = record.id;
+    texts[at + 1] = record.stream;
+    texts[at + 2] = record.type;
+    texts[at + 3] = dataOfTypes === null || dataOfTypes.has(record.type) ? record.dataJson : null;
+    texts[at + 4] = record.prevHash;
+    texts[at + 5] = record.hash;
   }
-  return fields;
+  return { positions, revisions, texts };
 }
 
 /**
  * The links a worker read for the positions this thread read. A position that differs means the log
  * changed between the two reads: no seal then vouches for what this thread checks.
  */
-function linksOfFields(positions: readonly bigint[], fields: readonly unknown[]): ChainLink[] {
-  if (fields.length !== positions.length * linkFieldCount)
-    throw new LogChangedError(`a seal worker read ${fields.length / linkFieldCount} events where ${positions.length} were read here`);
+function linksOfFields(positions: readonly bigint[], fields: LinkFields): ChainLink[] {
+  if (fields.positions.length !== positions.length) throw new LogChangedError(`a seal worker read ${fields.positions.length} events where ${positions.length} were read here`);
   const links = new Array<ChainLink>(positions.length);
-  for (let i = 0, at = 0; i < positions.length; i += 1, at += linkFieldCount) {
-    const position = fields[at] as bigint;
+  const texts = fields.texts;
+  for (let i = 0, at = 0; i < positions.length; i += 1, at += linkTextCount) {
+    const position = defined(fields.positions[i], 'fields.positions[i]');
     if (position !== positions[i]) throw new LogChangedError(`a seal worker read position ${position} where position ${positions[i]} was read here`);
     links[i] = {
       position,
-      id: fields[at + 1] as string,
-      stream: fields[at + 2] as string,
-      revision: fields[at + 3] as bigint,
-      type: fields[at + 4] as string,
-      dataJson: fields[at + 5] as string | null,
-      prevHash: fields[at + 6] as string,
-      hash: fields[at + 7] as string,
+      id: texts[at] as string,
+      stream: texts[at + 1] as string,
+      revision: defined(fields.revisions[i], 'fields.revisions[i]'),
+      type: texts[at + 2] as string,
+      dataJson: texts[at + 3] ?? null,
+      prevHash: texts[at + 4] as string,
+      hash: texts[at + 5] as string,
     };
   }
   return links;

@@ -46,7 +46,7 @@ port.on('message', (request: SealWorkerRequest) => {
   const reply = sealsOf(request);
   // The seals' buffer is handed over, not copied.
   if (reply instanceof Uint8Array) port.postMessage(reply, [reply.buffer]);
-  else if ('seals' in reply) port.postMessage(reply, [reply.seals.buffer]);
+  else if ('seals' in reply) port.postMessage(reply, [reply.seals.buffer, reply.links.positions.buffer, reply.links.revisions.buffer]);
   else port.postMessage(reply);
 });
 
