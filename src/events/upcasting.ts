@@ -1,7 +1,7 @@
 // Reading an event is parsing it: the stored schema version is checked, older shapes are upcast to
 // the current one step by step, and the result is checked field by field against the current shape.
 // An event that fails is a programmer error (or a tampered store): it stops the reader.
-import { assert, defined } from '../shared/assert.js';
+import { AssertionError, defined } from '../shared/assert.js';
 import type {
   ApplicationEvents,
   ApplicationItemV1,
@@ -297,17 +297,24 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
   }
 }
 
-/** The data of an event of `type` stored at `schemaVersion`, in the current shape. */
-export function upcast(type: string, schemaVersion: number, data: Data, where = ''): Data {
-  assert(isEventType(type), `unknown event type ${type}${where}`);
+/** Each type's fields and their kinds, as pairs: read once per event read, not built again for each. */
+const shapeFields = new Map<string, readonly (readonly [string, FieldKind])[]>(Object.entries(eventShapes).map(([type, shape]) => [type, Object.entries(shape)]));
+
+/**
+ * The data of an event of `type` stored at `schemaVersion`, in the current shape. `where` names the
+ * event in a refusal (a function: it runs for every event read, and its text is wanted only then).
+ */
+export function upcast(type: string, schemaVersion: number, data: Data, where: () => string = () => ''): Data {
+  if (!isEventType(type)) throw new AssertionError(`unknown event type ${type}${where()}`);
   const current = schemaVersionOf(type);
-  assert(Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= current, `${type}${where} has schema version ${schemaVersion}; this code reads 1 to ${current}`);
+  if (!(Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= current)) {
+    throw new AssertionError(`${type}${where()} has schema version ${schemaVersion}; this code reads 1 to ${current}`);
+  }
   let upcast = data;
   const steps = upcasters[type] ?? [];
   for (let version = schemaVersion; version < current; version += 1) upcast = defined(steps[version - 1], `the upcaster of ${type} from version ${version}`)(upcast);
-  const shape: Readonly<Record<string, FieldKind>> = eventShapes[type];
-  for (const [field, kind] of Object.entries(shape)) {
-    assert(hasKind(upcast[field], kind), `${type}${where}: ${field} is not a ${kind}`);
+  for (const [field, kind] of defined(shapeFields.get(type), 'the shape of a known type')) {
+    if (!hasKind(upcast[field], kind)) throw new AssertionError(`${type}${where()}: ${field} is not a ${kind}`);
   }
   return upcast;
 }
@@ -320,7 +327,7 @@ export function readEventOf(stored: {
   readonly position: bigint;
   readonly metadata: { readonly actorId: string; readonly recordedAt: string };
 }): ReadEvent {
-  const data = upcast(stored.type, stored.schemaVersion, stored.data, ` at position ${stored.position}`);
+  const data = upcast(stored.type, stored.schemaVersion, stored.data, () => ` at position ${stored.position}`);
   // The checks above are what make this one cast true.
   return { type: stored.type, data, actorId: stored.metadata.actorId, recordedAt: stored.metadata.recordedAt } as unknown as ReadEvent;
 }
