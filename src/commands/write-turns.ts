@@ -35,12 +35,14 @@ export interface LastTurn {
 }
 
 /**
- * The work after which a turn commits. After a pause longer than the last turn took, the rate that
- * commands come at is no longer known: growth starts again from the least, as if the last turn had
- * done nothing (a burst after a quiet minute starts short though the last burst ended long).
+ * The work after which a turn commits. After a pause longer than any turn's work, the writer was not
+ * kept busy and the rate commands come at is no longer known: growth starts again from the least (a
+ * burst after a quiet minute starts short though the last burst ended long). Shorter pauses keep it:
+ * callers that send their next command once answered come back within one (with a pause as long as
+ * the last turn, approvals over HTTP made a quarter more syncs each).
  */
 export function turnWorkMsMaxAfter(last: LastTurn): number {
-  const grownFromMs = last.idleMs > last.workMs + last.commitMs ? 0 : last.workMs;
+  const grownFromMs = last.idleMs > turnWorkMsMax ? 0 : last.workMs;
   const workMs = Math.min(turnWorkPerCommitMax * last.commitMs, turnWorkGrowthMax * grownFromMs);
   return Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, workMs));
 }

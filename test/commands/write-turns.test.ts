@@ -1,5 +1,5 @@
 // How much work a write turn holds before it commits: a few times its commit's time, growing from
-// turn to turn at most twice, and short again after the writer was idle.
+// turn to turn at most twice, and short again after the writer was idle longer than a turn works.
 import { turnWorkMsMax, turnWorkMsMaxAfter, turnWorkMsMin } from '../../src/commands/write-turns.js';
 
 describe('the work a write turn holds', () => {
@@ -17,8 +17,8 @@ describe('the work a write turn holds', () => {
     expect(turnWorkMsMaxAfter({ workMs: 40, commitMs: 30, idleMs: 0 })).toBe(turnWorkMsMax);
   });
 
-  it('starts short again after the writer was idle for longer than the last turn took', () => {
-    expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: 30 })).toBe(40);
-    expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: 31 })).toBe(turnWorkMsMin);
+  it('starts short again after the writer was idle for longer than any turn works', () => {
+    expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: turnWorkMsMax })).toBe(40);
+    expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: turnWorkMsMax + 1 })).toBe(turnWorkMsMin);
   });
 });
