@@ -1,8 +1,10 @@
 // Commands on an embedded store take turns: the commands waiting when a turn starts run one after
 // another inside one write transaction of the store, committed with one disk sync, and are answered
-// once it is on disk. They never conflict with each other (each sees the ones before it), and a burst
-// shares its syncs without any command waiting for the whole burst: a turn ends after a few times as
-// much work as its commit costs, its commands are answered, and the next turn takes the rest.
+// once it is on disk, in the order they arrived. They never conflict with each other (each sees the
+// ones before it), and a burst shares its syncs without any command waiting for the whole burst: a
+// turn ends after a few times as much work as its commit costs, and at most twice as much as the turn
+// before it did (a burst's first turn is short), its commands are answered, and the next turn takes
+// the rest.
 import type { EventStore } from '../event-store/event-store.js';
 
 /**
@@ -16,6 +18,34 @@ import type { EventStore } from '../event-store/event-store.js';
 export const turnWorkPerCommitMax = 4;
 export const turnWorkMsMin = 2;
 export const turnWorkMsMax = 50;
+/**
+ * A turn's work grows at most this many times the last turn's: a burst that follows lone commands
+ * starts with a turn of a few milliseconds, and its first callers are answered after it. Bounded by
+ * the commit alone, the first turn of a burst took all the work its budget allowed, up to 50 ms, set
+ * by a commit made before the burst: a burst of 50 approvals often went in one turn, each caller
+ * answered at its end. Commands that keep coming at one rate keep turns of one size.
+ */
+export const turnWorkGrowthMax = 2;
+
+/** What the last turn took, and how long the writer has been idle since it ended. */
+export interface LastTurn {
+  readonly workMs: number;
+  readonly commitMs: number;
+  readonly idleMs: number;
+}
+
+/**
+ * The work after which a turn commits. After a pause longer than any turn's work, the writer was not
+ * kept busy and the rate commands come at is no longer known: growth starts again from the least (a
+ * burst after a quiet minute starts short though the last burst ended long). Shorter pauses keep it:
+ * callers that send their next command once answered come back within one (with a pause as long as
+ * the last turn, approvals over HTTP made a quarter more syncs each).
+ */
+export function turnWorkMsMaxAfter(last: LastTurn): number {
+  const grownFromMs = last.idleMs > turnWorkMsMax ? 0 : last.workMs;
+  const workMs = Math.min(turnWorkPerCommitMax * last.commitMs, turnWorkGrowthMax * grownFromMs);
+  return Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, workMs));
+}
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -31,6 +61,8 @@ export class WriteTurns {
   private scheduled = false;
   private readonly undone = new Set<() => void>();
   private lastCommitMs = turnWorkMsMin;
+  private lastWorkMs = 0;
+  private lastEndedMs = 0;
 
   constructor(private readonly store: TurnStore) {}
 
@@ -64,7 +96,7 @@ export class WriteTurns {
 
   private async turn(): Promise<void> {
     const started = performance.now();
-    const workMsMax = Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, turnWorkPerCommitMax * this.lastCommitMs));
+    const workMsMax = turnWorkMsMaxAfter({ workMs: this.lastWorkMs, commitMs: this.lastCommitMs, idleMs: started - this.lastEndedMs });
     let worked = started;
     const ran: { waiting: Waiting; outcome: Outcome<unknown> }[] = [];
     try {
@@ -75,7 +107,9 @@ export class WriteTurns {
           if (worked - started >= workMsMax) break;
         }
       });
-      this.lastCommitMs = performance.now() - worked;
+      this.lastEndedMs = performance.now();
+      this.lastCommitMs = this.lastEndedMs - worked;
+      this.lastWorkMs = worked - started;
       for (const { waiting, outcome } of ran) waiting.settle(outcome);
     } catch (error) {
       for (const forget of this.undone) forget();

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { CommandRunner } from '../../src/commands/runner.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { anEvent, collect } from '../support/events.js';
-import { countUseCase } from '../support/counter.js';
+import { countEvent, counterKind, countUseCase } from '../support/counter.js';
+import { useCase } from '../../src/commands/use-case.js';
+import { turnWorkMsMin } from '../../src/commands/write-turns.js';
 
 const flushesOf = (path: string): number => {
   const db = new Database(path, { readonly: true });
@@ -99,6 +101,40 @@ describe('sqlite group commit', () => {
     // The first command was answered after an earlier sync than the last one: not all at the end.
     expect(answeredAt[0]).toBeLessThan(answeredAt[19] ?? 0);
     expect(answeredAt).toEqual([...answeredAt].sort((a, b) => a - b));
+  });
+
+  it('answers the first command of a burst before it decides the second, and every caller in the order they came', async () => {
+    const runner = new CommandRunner(store, () => Promise.reject(new Error('no command should need a retry')));
+    const context = (n: number) => ({ commandId: `c-${n}`, actor: { id: 'u', roles: ['admin' as const] }, now: '2025-06-01T00:00:00.000Z' });
+    const happened: string[] = [];
+    // Each decision takes at least the least work a turn holds: the burst's first turn holds one.
+    const busy = useCase({
+      type: 'Count',
+      roles: ['admin'],
+      parse: ({ body }) => body as { n: number },
+      load: async (data: { n: number }, reader) => {
+        const seen = await reader.read('counter', counterKind);
+        const until = performance.now() + turnWorkMsMin;
+        while (performance.now() < until);
+        happened.push(`decided ${data.n}`);
+        return { seen };
+      },
+      decide: (_command, given) => ({ counter: [countEvent(given.seen.length)] }),
+      write: (decided, _command, given) => ({ writes: [{ stream: 'counter', events: decided.counter }], result: { seen: given.seen.length } }),
+    });
+    const burst = Array.from({ length: 12 }, (_, n) => n);
+    const results = await Promise.all(
+      burst.map((n) =>
+        runner.run(context(n), busy, { n }, { n }).then((result) => {
+          happened.push(`answered ${n}`);
+          return result;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.seen)).toEqual(burst);
+    expect(happened.indexOf('answered 0')).toBeLessThan(happened.indexOf('decided 1'));
+    expect(happened.filter((h) => h.startsWith('answered'))).toEqual(burst.map((n) => `answered ${n}`));
+    expect(happened.filter((h) => h.startsWith('decided'))).toEqual(burst.map((n) => `decided ${n}`));
   });
 
   it('keeps appends without deferral durable at commit, as every caller of the port expects', async () => {
