@@ -42,14 +42,16 @@ export type ChainLink = Pick<ChainRecord, 'position' | 'stream' | 'revision' | '
 
 /**
  * The log as a store lets verify read it on several threads: the seal workers read the records from
- * the store's file themselves, a page each in turn, and hand back the links; this thread reads only
- * where the pages begin and end.
+ * the store's file themselves, a span of positions each in turn, and hand back the links; the thread
+ * that verifies reads nothing of the log itself.
  */
 export interface ChainFileSource {
-  /** The events' positions, a page at a time, in log order from the start: a seal worker reads each page. */
-  readonly positions: AsyncIterable<readonly bigint[]>;
-  /** The SQLite file a seal worker opens (read only) to read the records of a page. */
+  /** The last position of the log as verified (what is appended later is left for the next verify). */
+  headPosition(): Promise<bigint>;
+  /** The SQLite file a seal worker opens (read only) to read the records of its spans. */
   readonly sqlitePath: string;
+  /** Positions per span a worker reads: the store's page size. */
+  readonly spanPositions: number;
 }
 
 export interface ChainReadOptions {
@@ -392,17 +394,29 @@ export interface SealWorkerData {
 
 /**
  * A page for a seal worker: its records sent (as flat fields, with the event before them), or, where
- * the worker reads the log itself, the positions it spans (after the event at `after`, which it reads
- * too for the MAC check, through `through`) and how many events the reading thread found there.
+ * the worker reads the log itself, the span of positions it reads: after `after`, through `through`
+ * (and the last event before the span, for the MAC check of its first).
  */
-export type SealWorkerRequest =
-  { readonly fields: unknown[]; readonly before: MacContext | undefined } | { readonly after: bigint; readonly through: bigint; readonly count: number };
+export type SealWorkerRequest = { readonly fields: unknown[]; readonly before: MacContext | undefined } | SpanRead;
+
+/** A span of the log's positions for a seal worker to read. */
+export interface SpanRead {
+  readonly after: bigint;
+  readonly through: bigint;
+}
 
 /**
- * A seal worker's answer: the seals of a page sent to it; those of a page it read, with the page's
- * links (`linkFieldsOf`); or why it could not check the page.
+ * A seal worker's answer: the seals of a page sent to it; or those of a span it read, with the span's
+ * links (`linkFieldsOf`) and the first position after the span (null: none), so that spans of
+ * positions the log does not hold are skipped.
  */
-export type SealWorkerReply = Uint8Array<ArrayBuffer> | { readonly seals: Uint8Array<ArrayBuffer>; readonly links: LinkFields } | { readonly failure: string };
+export type SealWorkerReply = Uint8Array<ArrayBuffer> | SpanReply;
+
+export interface SpanReply {
+  readonly seals: Uint8Array<ArrayBuffer>;
+  readonly links: LinkFields;
+  readonly next: bigint | null;
+}
 
 // A page goes to a worker as one flat array of the records' fields: copying strings and numbers
 // costs less than copying as many objects, each with its field names.
@@ -493,19 +507,13 @@ export function linkFieldsOf(page: readonly ChainRecord[], dataOfTypes: Readonly
   return { positions, revisions, texts };
 }
 
-/**
- * The links a worker read for the positions this thread read. A position that differs means the log
- * changed between the two reads: no seal then vouches for what this thread checks.
- */
-function linksOfFields(positions: readonly bigint[], fields: LinkFields): ChainLink[] {
-  if (fields.positions.length !== positions.length) throw new LogChangedError(`a seal worker read ${fields.positions.length} events where ${positions.length} were read here`);
-  const links = new Array<ChainLink>(positions.length);
+/** The links a worker read, as the chain checks take them. */
+function linksOfFields(fields: LinkFields): ChainLink[] {
+  const links = new Array<ChainLink>(fields.positions.length);
   const texts = fields.texts;
-  for (let i = 0, at = 0; i < positions.length; i += 1, at += linkTextCount) {
-    const position = defined(fields.positions[i], 'fields.positions[i]');
-    if (position !== positions[i]) throw new LogChangedError(`a seal worker read position ${position} where position ${positions[i]} was read here`);
+  for (let i = 0, at = 0; i < links.length; i += 1, at += linkTextCount) {
     links[i] = {
-      position,
+      position: defined(fields.positions[i], 'fields.positions[i]'),
       id: texts[at] as string,
       stream: texts[at + 1] as string,
       revision: defined(fields.revisions[i], 'fields.revisions[i]'),
@@ -516,13 +524,6 @@ function linksOfFields(positions: readonly bigint[], fields: LinkFields): ChainL
     };
   }
   return links;
-}
-
-/** The log was written to (or tampered with) while verify read it: its report would vouch for a mix. */
-export class LogChangedError extends Error {
-  constructor(detail: string) {
-    super(`the log changed while it was verified: ${detail}`);
-  }
 }
 
 /** Requests for the pages of the log, in order: each knows the page before it. */
@@ -536,15 +537,34 @@ function sentPages(): (page: readonly ChainRecord[]) => SealWorkerRequest {
   };
 }
 
-/** Requests for the pages of the log, each read by the worker from the file. */
-function pagesReadThere(): (positions: readonly bigint[]) => SealWorkerRequest {
-  let after = 0n;
-  return (positions) => {
-    const through = positions[positions.length - 1] ?? after;
-    const request = { after, through, count: positions.length };
-    after = through;
-    return request;
-  };
+/**
+ * The spans of positions the workers read, up to the head: each the store's page size, except that a
+ * span after which a worker found no event before position `next` moves the spans given later past
+ * the positions between (a log whose positions jump far, by a forged event say, is not read span by
+ * empty span).
+ */
+class Spans implements AsyncIterable<SpanRead> {
+  private after = 0n;
+
+  constructor(
+    private readonly head: bigint,
+    private readonly size: bigint,
+  ) {}
+
+  /** What a worker found after the span it read. */
+  found(through: bigint, next: bigint | null): void {
+    const skipTo = next === null ? this.head : next - 1n;
+    if (through <= this.after && skipTo > this.after) this.after = skipTo;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SpanRead> {
+    while (this.after < this.head) {
+      const after = this.after;
+      const through = after + this.size < this.head ? after + this.size : this.head;
+      this.after = through;
+      yield { after, through };
+    }
+  }
 }
 
 interface Waiter {
@@ -563,7 +583,7 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
     count: number,
     data: SealWorkerData,
     private readonly requestOf: (page: P) => SealWorkerRequest,
-    private readonly checkedOf: (page: P, reply: Exclude<SealWorkerReply, { failure: string }>) => CheckedPage,
+    private readonly checkedOf: (page: P, reply: SealWorkerReply) => CheckedPage,
   ) {
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(sealWorkerFile, { workerData: data });
@@ -581,10 +601,7 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
     const reply = new Promise<SealWorkerReply>((resolve, reject) => {
       if (this.failure === undefined) entry.waiting.push({ resolve, reject });
       else reject(this.failure);
-    }).then((answer) => {
-      if ('failure' in answer) throw new LogChangedError(answer.failure);
-      return this.checkedOf(page, answer);
-    });
+    }).then((answer) => this.checkedOf(page, answer));
     // Taken in order later; a failure before then must not count as unhandled meanwhile.
     reply.catch(() => undefined);
     this.replies.push(reply);
@@ -640,20 +657,23 @@ export function verifyRecordPages(pages: AsyncIterable<readonly ChainRecord[]>, 
 }
 
 /**
- * Verify with the log read once, by seal workers that read each page's records from the store's file
- * themselves, check their seals, and hand back their links: this thread reads only the positions
- * where pages begin and end, and keeps the log's order (chains, running totals, digest, checkpoints).
- * Needs the compiled workers (`sealWorkerAvailable`).
+ * Verify with the log read once, by seal workers that read spans of its positions from the store's
+ * file themselves, check their seals, and hand back their links: this thread reads nothing of the log
+ * and keeps its order (chains, running totals, digest, checkpoints). Needs the compiled workers
+ * (`sealWorkerAvailable`).
  */
-export function verifyFilePages(source: ChainFileSource, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyFilePages(source: ChainFileSource, options: VerifyOptions): Promise<VerifyReport> {
   assert(sealWorkerAvailable, 'verifying from the file needs the compiled seal workers');
   const workers = Math.max(1, options.sealWorkers ?? fileSealWorkersDefault);
   const data: SealWorkerData = { macKey: options.macKey, sqlitePath: source.sqlitePath, dataOfTypes: dataOfTypesOf(options.recordChecks ?? []) };
-  const seals = new SealChecksOnWorkers(workers, data, pagesReadThere(), (positions: readonly bigint[], reply) => {
+  const spans = new Spans(await source.headPosition(), BigInt(Math.max(1, source.spanPositions)));
+  const requestOf = (span: SpanRead): SealWorkerRequest => span;
+  const seals = new SealChecksOnWorkers(workers, data, requestOf, (span: SpanRead, reply) => {
     if (reply instanceof Uint8Array) throw new Error('a seal worker reading the file answered without links');
-    return { links: linksOfFields(positions, reply.links), seals: reply.seals };
+    spans.found(span.through, reply.next);
+    return { links: linksOfFields(reply.links), seals: reply.seals };
   });
-  return verifyPages(source.positions, seals, workers, options);
+  return verifyPages(spans, seals, workers, options);
 }
 
 /** The event types whose data the record checks read; null when one of them reads every type's. */

@@ -90,22 +90,40 @@ export function projectedEventOf(row: ProjectedRow): ProjectedEvent {
   return new ProjectedEventRecord(row[0], row[1], row[2], Number(row[3]), row[4], { actorId: row[5], actorRole: row[6], recordedAt: row[7] });
 }
 
+/** What a seal worker read of a span of the log's positions. */
+export interface SpanRows {
+  /** The last event before the span (none: the span starts the log). */
+  readonly before: ChainRecord | undefined;
+  /** The events in the span, in order. */
+  readonly records: ChainRecord[];
+  /** The first position after the span (null: none). */
+  readonly next: bigint | null;
+}
+
 /** A seal worker's own connection to the log, read only. */
 export class ChainRowReader {
   private readonly db: Database.Database;
-  private readonly range: Database.Statement<[bigint, bigint], EventRow>;
+  private readonly span: Database.Statement<[bigint, bigint], EventRow>;
+  private readonly next: Database.Statement<[bigint], bigint | null>;
 
   constructor(path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
-    this.range = this.db
-      .prepare<[bigint, bigint], EventRow>(`SELECT ${eventColumns} FROM events WHERE position >= ? AND position <= ? ORDER BY position ASC`)
+    // From the last event at or before the span's start: the one before the span, if any.
+    this.span = this.db
+      .prepare<[bigint, bigint], EventRow>(
+        `SELECT ${eventColumns} FROM events WHERE position >= (SELECT coalesce(max(position), 0) FROM events WHERE position <= ?) AND position <= ? ORDER BY position ASC`,
+      )
       .raw(true)
       .safeIntegers(true);
+    this.next = this.db.prepare<[bigint], bigint | null>('SELECT min(position) FROM events WHERE position > ?').pluck(true).safeIntegers(true);
   }
 
-  /** The records at positions `from` through `through`, in order. */
-  records(from: bigint, through: bigint): ChainRecord[] {
-    return this.range.all(from, through).map(chainRecordOf);
+  /** The events after position `after` through `through`, the one before them, and the position after them. */
+  read(after: bigint, through: bigint): SpanRows {
+    const records = this.span.all(after, through).map(chainRecordOf);
+    const first = records[0];
+    const before = first !== undefined && first.position <= after ? first : undefined;
+    return { before, records: before === undefined ? records : records.slice(1), next: this.next.get(through) ?? null };
   }
 
   close(): void {

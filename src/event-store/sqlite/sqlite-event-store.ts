@@ -163,8 +163,6 @@ export class SqliteEventStore implements EventStore {
       backwardsOne: prepare(`SELECT ${eventColumns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`).raw(true),
       page: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       fullPage: prepare(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
-      positionPage: prepare('SELECT position FROM events WHERE position > ? ORDER BY position ASC LIMIT ?').raw(true),
-      positionFullPage: prepare(`SELECT position FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       projectedPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       projectedFullPage: prepare(`SELECT ${projectedColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ${this.readPageSize}`).raw(true),
       headPosition: prepare('SELECT coalesce(max(position), 0) FROM events').pluck(true),
@@ -628,11 +626,8 @@ export class SqliteEventStore implements EventStore {
   chainFile(): ChainFileSource | undefined {
     // A database in memory (or a temporary one) is this connection's alone: no other thread can open it.
     if (this.path === ':memory:' || this.path === '') return undefined;
-    return { positions: this.positionPages(), sqlitePath: this.path };
-  }
-
-  private async *positionPages(): AsyncIterable<readonly bigint[]> {
-    for await (const rows of this.pages<[bigint]>(0n, undefined, { full: this.statements.positionFullPage, bounded: this.statements.positionPage })) yield rows.map(positionOfRow);
+    // The head is read as every read is: after this process's deferred appends are on disk.
+    return { headPosition: () => this.headPosition(), sqlitePath: this.path, spanPositions: this.readPageSize };
   }
 
   async verify(
@@ -755,5 +750,3 @@ export class SqliteEventStore implements EventStore {
     if (this.failure !== undefined) throw this.unavailable();
   }
 }
-
-const positionOfRow = (row: [bigint]): bigint => row[0];
