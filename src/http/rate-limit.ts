@@ -111,9 +111,28 @@ export class RateLimitGuard implements CanActivate {
     this.limiter = new FixedWindowLimiter(limitPerMinute);
   }
 
+  /** Whether each route (controller class, then method) skips the limit, read from its decorators once rather than on every request. */
+  private readonly skipped = new WeakMap<object, WeakMap<object, boolean>>();
+
+  private skips(context: ExecutionContext): boolean {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let ofController = this.skipped.get(controller);
+    if (ofController === undefined) {
+      ofController = new WeakMap();
+      this.skipped.set(controller, ofController);
+    }
+    let skipped = ofController.get(handler);
+    if (skipped === undefined) {
+      skipped = this.reflector.getAllAndOverride<boolean>(skipKey, [handler, controller]) === true;
+      ofController.set(handler, skipped);
+    }
+    return skipped;
+  }
+
   canActivate(context: ExecutionContext): boolean {
     if (!this.limiter.enabled) return true;
-    if (this.reflector.getAllAndOverride<boolean>(skipKey, [context.getHandler(), context.getClass()]) === true) return true;
+    if (this.skips(context)) return true;
     const request = context.switchToHttp().getRequest<{ actor?: { id: string }; ip?: string }>();
     const caller = request.actor !== undefined ? `user:${request.actor.id}` : `ip:${request.ip ?? 'unknown'}`;
     const state = this.limiter.hit(caller);

@@ -1,7 +1,8 @@
 // The validation pipe's shortcut for inputs seen before (no fields, or a query string): the answer is
 // the one validating them gives, defaults included, and an input a DTO refuses is refused every time.
+// Each class's rules are looked up once: a rule declared later still applies, and so do inherited ones.
 import 'reflect-metadata';
-import { IsInt, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, ValidateBy } from 'class-validator';
 import { validationPipe } from '../../src/http/validation.js';
 
 class ListQuery {
@@ -66,6 +67,35 @@ describe('the validation pipe', () => {
     await expect(pipe.transform({}, { type: 'query', metatype: ListQuery })).resolves.toEqual({ limit: 50 });
     await expect(pipe.transform({ limit: 'many' }, { type: 'query', metatype: ListQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
     await expect(pipe.transform({ other: 1 }, { type: 'query', metatype: ListQuery })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('applies a rule declared after its class was first validated', async () => {
+    class LaterBody {
+      @IsString()
+      name!: string;
+    }
+    expect(await pipe.transform({ name: 'abcdef' }, { type: 'body', metatype: LaterBody })).toEqual({ name: 'abcdef' });
+    Length(1, 3)(LaterBody.prototype, 'name');
+    await expect(pipe.transform({ name: 'abcdef' }, { type: 'body', metatype: LaterBody })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED', field: 'name' } });
+    expect(await pipe.transform({ name: 'abc' }, { type: 'body', metatype: LaterBody })).toEqual({ name: 'abc' });
+  });
+
+  it("holds a DTO to the rules it inherits, and its parent to the parent's alone", async () => {
+    class ParentBody {
+      @IsString()
+      name!: string;
+    }
+    class ChildBody extends ParentBody {
+      @IsInt()
+      year!: number;
+    }
+    for (let i = 0; i < 2; i += 1) {
+      await expect(pipe.transform({ name: 7, year: 2025 }, { type: 'body', metatype: ChildBody })).rejects.toMatchObject({ problem: { code: 'VALIDATION_FAILED', field: 'name' } });
+      expect(await pipe.transform({ name: 'x', year: 2025 }, { type: 'body', metatype: ChildBody })).toEqual({ name: 'x', year: 2025 });
+      await expect(pipe.transform({ name: 'x', year: 2025 }, { type: 'body', metatype: ParentBody })).rejects.toMatchObject({
+        problem: { code: 'VALIDATION_FAILED', field: 'year' },
+      });
+    }
   });
 
   it('refuses an empty input its DTO refuses, every time', async () => {
