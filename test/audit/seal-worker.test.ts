@@ -147,6 +147,8 @@ describe('seals checked on a worker thread', () => {
     ['the tail cut off', async () => run('DELETE FROM events WHERE position > (SELECT MAX(position) - 9 FROM events)')],
     // The workers read spans of 7 positions: they must skip the trillion empty ones, not read them.
     ['an event moved a trillion positions on', async () => run('UPDATE events SET position = 1000000000000 WHERE position = (SELECT MAX(position) - 2 FROM events)')],
+    // Positions start at 1: a row at 0 is outside the log for every way of reading it.
+    ['the first event moved to position 0', async () => run('UPDATE events SET position = 0 WHERE position = (SELECT MIN(position) FROM events)')],
   ];
 
   it.each(steps)('reports the same with %s done to the log', async (_, tamper) => {

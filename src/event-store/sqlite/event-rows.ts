@@ -108,10 +108,13 @@ export class ChainRowReader {
 
   constructor(path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
-    // From the last event at or before the span's start: the one before the span, if any.
+    // From the last event at or before the span's start: the one before the span, if any. Positions
+    // start at 1: as every read of the log, this one leaves out any row at 0 or below.
     this.span = this.db
       .prepare<[bigint, bigint], EventRow>(
-        `SELECT ${eventColumns} FROM events WHERE position >= (SELECT coalesce(max(position), 0) FROM events WHERE position <= ?) AND position <= ? ORDER BY position ASC`,
+        `SELECT ${eventColumns} FROM events
+         WHERE position >= (SELECT coalesce(max(position), 1) FROM events WHERE position > 0 AND position <= ?) AND position <= ?
+         ORDER BY position ASC`,
       )
       .raw(true)
       .safeIntegers(true);
