@@ -40,14 +40,21 @@ export class TokenRevocations {
   private readRevision: bigint | 'no-stream' = 'no-stream';
   /** When the last read of the store began: what it found is true of that moment at least. */
   private readAtMs = Number.NEGATIVE_INFINITY;
-  private invalidatedAtMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Reads of the store begun so far, the last one done, and how many had begun when this process
+   * last recorded a revocation: a read counts after it only if it began later. Counted, not timed: a
+   * read begun in the same millisecond as the revocation's append, before it, must not count.
+   */
+  private readsBegun = 0;
+  private readDone = 0;
+  private invalidatedAfterRead = 0;
   private refreshing: Promise<void> | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   /** Whether a token of `userId` issued at `issuedAtSeconds` is revoked, by what a read begun at most a second ago found. */
   async isRevoked(userId: string, issuedAtSeconds: number): Promise<boolean> {
-    await this.readSince(Math.max(Date.now() - revocationsRefreshMs + 1, this.invalidatedAtMs));
+    await this.readSince(Date.now() - revocationsRefreshMs + 1);
     const revocation = this.byUser.get(userId);
     return revocation !== undefined && issuedAtSeconds * 1000 < revocation.issuedBeforeMs;
   }
@@ -60,7 +67,7 @@ export class TokenRevocations {
 
   /** The next check reads the store again (after a revocation this process recorded). */
   invalidate(): void {
-    this.invalidatedAtMs = Date.now();
+    this.invalidatedAfterRead = this.readsBegun;
   }
 
   /** Users with a revocation known here (the memory this cache holds grows with them, not with callers). */
@@ -68,13 +75,20 @@ export class TokenRevocations {
     return this.byUser.size;
   }
 
-  /** Waits for a read of the store begun at `notBeforeMs` or later: the one under way if it began then, else a new one. */
+  /**
+   * Waits for a read of the store begun at `notBeforeMs` or later, and after the last revocation this
+   * process recorded: the one under way if it began then, else a new one.
+   */
   private async readSince(notBeforeMs: number): Promise<void> {
-    while (this.readAtMs < notBeforeMs) await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
+    while (this.readAtMs < notBeforeMs || this.readDone <= this.invalidatedAfterRead) {
+      await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
+    }
   }
 
   private async refresh(): Promise<void> {
     const startedAtMs = Date.now();
+    this.readsBegun += 1;
+    const read = this.readsBegun;
     const stream = streams.tokenRevocations();
     for (;;) {
       const fromRevision = this.readRevision === 'no-stream' ? 0n : this.readRevision + 1n;
@@ -89,5 +103,6 @@ export class TokenRevocations {
       if (events.length < revocationsPageSize) break;
     }
     this.readAtMs = startedAtMs;
+    this.readDone = read;
   }
 }
