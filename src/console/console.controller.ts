@@ -14,6 +14,8 @@ import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, Enterprise
 import { SignInLinks } from './sign-in-link.js';
 import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
 import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf } from './worklists.js';
+import { CommandRunner } from '../commands/runner.js';
+import { ownWritesWaitMsMax } from '../http/api.controller.js';
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
@@ -60,7 +62,21 @@ export class ConsoleController {
     @Inject(SIGN_IN_LINKS) private readonly links: SignInLinks,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_SIDE) private readonly readSide: ReadSide | null,
+    @Inject(CommandRunner) private readonly runner: CommandRunner,
   ) {}
+
+  /**
+   * The read side once it reflects the last write this process answered, if it gets there within a
+   * short wait (as the API's reads do): a finance officer who opens the list right after an approval
+   * sees the award, which the worklists, read from the log, already name.
+   */
+  private async readSideWithOwnWrites(): Promise<ReadSide | null> {
+    const answered = this.runner.lastAnswered;
+    if (this.readSide !== null && this.readSide.projector.position < answered) {
+      await this.readSide.projector.waitFor(answered, ownWritesWaitMsMax).catch(() => false);
+    }
+    return this.readSide;
+  }
 
   @Post('console/sign-in')
   @Public()
@@ -103,8 +119,10 @@ export class ConsoleController {
   })
   async awaitingPayment() {
     const due = [];
-    for (const candidate of await this.worklists.awardedApplications()) {
-      const application = await this.readSide?.queries.application(candidate.applicationId);
+    const candidates = await this.worklists.awardedApplications();
+    const readSide = await this.readSideWithOwnWrites();
+    for (const candidate of candidates) {
+      const application = await readSide?.queries.application(candidate.applicationId);
       if (application === undefined || application.status !== 'approved') continue;
       const unpaidFen = fenOf(application.award) - fenOf(application.paid) - fenOf(candidate.pending);
       if (unpaidFen <= 0n) continue;

@@ -14,6 +14,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { JWT_SECRET } from '../http/auth.js';
 import { LEDGER_CONFIG } from '../ledger-config.token.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
+import { LedgerModule } from '../commands/ledger.module.js';
 import { ConsoleController, SIGN_IN_LINKS, WORKLISTS } from './console.controller.js';
 import { SignInLinks, signInLinksAllowed } from './sign-in-link.js';
 import { Worklists } from './worklists.js';
@@ -46,7 +47,7 @@ function consoleHeaders(): Readonly<Record<string, string>> {
 }
 
 @Module({
-  imports: [ProjectionsModule],
+  imports: [ProjectionsModule, LedgerModule],
   controllers: [ConsoleController],
   providers: [
     { provide: WORKLISTS, useFactory: (store: EventStore) => new Worklists(store), inject: [EVENT_STORE] },
