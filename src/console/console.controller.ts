@@ -12,10 +12,9 @@ import { problemOf } from '../http/problem.js';
 import { ApiError, invalidRequest, yearParam } from '../http/problem.filter.js';
 import { BreakdownQueryDto, ClawbacksQueryDto, DisbursementsQueryDto, EnterpriseSearchQueryDto, asOfOf } from '../http/query-dtos.js';
 import { SignInLinks } from './sign-in-link.js';
-import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
+import { READ_SIDE, withOwnWrites, type ReadSide } from '../projections/read-side.js';
 import { Worklists, fenOf, worklistLengthMax, yuanOf, type BreakdownAsOf } from './worklists.js';
 import { CommandRunner } from '../commands/runner.js';
-import { ownWritesWaitMsMax } from '../http/api.controller.js';
 
 export const WORKLISTS = Symbol('WORKLISTS');
 export const SIGN_IN_LINKS = Symbol('SIGN_IN_LINKS');
@@ -65,19 +64,6 @@ export class ConsoleController {
     @Inject(CommandRunner) private readonly runner: CommandRunner,
   ) {}
 
-  /**
-   * The read side once it reflects the last write this process answered, if it gets there within a
-   * short wait (as the API's reads do): a finance officer who opens the list right after an approval
-   * sees the award, which the worklists, read from the log, already name.
-   */
-  private async readSideWithOwnWrites(): Promise<ReadSide | null> {
-    const answered = this.runner.lastAnswered;
-    if (this.readSide !== null && this.readSide.projector.position < answered) {
-      await this.readSide.projector.waitFor(answered, ownWritesWaitMsMax).catch(() => false);
-    }
-    return this.readSide;
-  }
-
   @Post('console/sign-in')
   @Public()
   @PublicEndpoint({ id: 'signIn', summary: "Exchange a local trial's one-time sign-in link for a token / 本地试用登录", status: 200, type: SignedIn })
@@ -120,7 +106,9 @@ export class ConsoleController {
   async awaitingPayment() {
     const due = [];
     const candidates = await this.worklists.awardedApplications();
-    const readSide = await this.readSideWithOwnWrites();
+    // Its candidates come from the log, their figures from the read side: an award approved just
+    // before is named by both only once the read side has this process's last write.
+    const readSide = this.readSide === null ? null : await withOwnWrites(this.readSide, this.runner.lastAnswered);
     for (const candidate of candidates) {
       const application = await readSide?.queries.application(candidate.applicationId);
       if (application === undefined || application.status !== 'approved') continue;

@@ -28,7 +28,7 @@ import { keyPattern } from '../shared/patterns.js';
 import { noNotice, noticeStream } from '../notices/notice.js';
 import { decisionStream, noDecision } from '../decisions/decision.js';
 import { decisionCsv, decisionView, noticeCsv, noticeView } from './listings.js';
-import { READ_SIDE, type ReadSide } from '../projections/read-side.js';
+import { READ_SIDE, withOwnWrites, type ReadSide } from '../projections/read-side.js';
 import { reconcile } from '../projections/reconcile.js';
 import { applicationHistory, enterpriseHistory } from '../projections/history.js';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -106,9 +106,6 @@ import {
 import { ApiError, invalidRequest, yearParam } from './problem.filter.js';
 
 export const minPositionWaitMsMax = 5_000;
-
-/** Longest a read without `minPosition` waits for the read side to show this process's last write; then it answers as it is. */
-export const ownWritesWaitMsMax = 1_000;
 
 /** A public key given in a request (PEM text), or a 400 naming the field. */
 function publicKeyOf(value: unknown): KeyObject {
@@ -387,10 +384,7 @@ export class ReadController {
    */
   private async readSideAt(minPosition: string | undefined): Promise<ReadSide> {
     if (this.readSide === null) throw new ApiError(problemOf('NOT_READY', 'this store keeps no read side in this version'), { 'Retry-After': '60' });
-    const answered = this.runner.lastAnswered;
-    if (minPosition === undefined && this.readSide.projector.position < answered) {
-      await this.readSide.projector.waitFor(answered, ownWritesWaitMsMax).catch(() => false);
-    }
+    if (minPosition === undefined) await withOwnWrites(this.readSide, this.runner.lastAnswered);
     const wanted = positionOf(minPosition);
     if (wanted !== undefined && !(await this.readSide.projector.waitFor(wanted, minPositionWaitMsMax))) {
       throw new ApiError(problemOf('NOT_READY', `the read side has not reached position ${wanted} yet`, { position: this.readSide.projector.position.toString() }), {

@@ -41,13 +41,11 @@ export class TokenRevocations {
   /** When the last read of the store began: what it found is true of that moment at least. */
   private readAtMs = Number.NEGATIVE_INFINITY;
   /**
-   * Reads of the store begun so far, the last one done, and how many had begun when this process
-   * last recorded a revocation: a read counts after it only if it began later. Counted, not timed: a
-   * read begun in the same millisecond as the revocation's append, before it, must not count.
+   * Set when this process records a revocation, cleared when a read of the store begins: only a read
+   * begun after the revocation counts. Not a time: a read begun in the same millisecond as the
+   * revocation's append, before it, must not count.
    */
-  private readsBegun = 0;
-  private readDone = 0;
-  private invalidatedAfterRead = 0;
+  private stale = false;
   private refreshing: Promise<void> | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -67,7 +65,7 @@ export class TokenRevocations {
 
   /** The next check reads the store again (after a revocation this process recorded). */
   invalidate(): void {
-    this.invalidatedAfterRead = this.readsBegun;
+    this.stale = true;
   }
 
   /** Users with a revocation known here (the memory this cache holds grows with them, not with callers). */
@@ -80,15 +78,26 @@ export class TokenRevocations {
    * process recorded: the one under way if it began then, else a new one.
    */
   private async readSince(notBeforeMs: number): Promise<void> {
-    while (this.readAtMs < notBeforeMs || this.readDone <= this.invalidatedAfterRead) {
+    while (this.readAtMs < notBeforeMs || this.stale) {
       await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
     }
   }
 
   private async refresh(): Promise<void> {
     const startedAtMs = Date.now();
-    this.readsBegun += 1;
-    const read = this.readsBegun;
+    this.stale = false;
+    try {
+      await this.readNew();
+    } catch (error) {
+      // Not read after all: the revocation is still to be read.
+      this.stale = true;
+      throw error;
+    }
+    this.readAtMs = startedAtMs;
+  }
+
+  /** The revocations appended since the last one read, a page at a time. */
+  private async readNew(): Promise<void> {
     const stream = streams.tokenRevocations();
     for (;;) {
       const fromRevision = this.readRevision === 'no-stream' ? 0n : this.readRevision + 1n;
@@ -102,7 +111,5 @@ export class TokenRevocations {
       }
       if (events.length < revocationsPageSize) break;
     }
-    this.readAtMs = startedAtMs;
-    this.readDone = read;
   }
 }

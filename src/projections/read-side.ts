@@ -34,6 +34,18 @@ export interface ReadSide {
   close(): Promise<void>;
 }
 
+/** Longest a read without `minPosition` waits for the read side to show this process's last write; then it answers as it is. */
+export const ownWritesWaitMsMax = 1_000;
+
+/**
+ * The read side once it reflects `answered`, the last write this process answered, if it gets there
+ * within a short wait: a caller who reads right after writing through this service sees the write.
+ */
+export async function withOwnWrites(readSide: ReadSide, answered: bigint): Promise<ReadSide> {
+  if (readSide.projector.position < answered) await readSide.projector.waitFor(answered, ownWritesWaitMsMax).catch(() => false);
+  return readSide;
+}
+
 /** Opens (and migrates) the read side for this store and configuration; the projector is not started. */
 export async function openReadSide(store: EventStore, config: LedgerConfig, options: ProjectorOptions = {}): Promise<ReadSide> {
   const host = store.readSideHost;
