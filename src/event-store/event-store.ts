@@ -131,11 +131,25 @@ export interface SubscribeOptions {
  * pool (and so the schema) of the events. The composition root hands it to the read side, which never
  * needs to know the store's class.
  */
-export type ReadSideHost = { readonly kind: 'sqlite'; readonly database: Database.Database } | { readonly kind: 'postgres'; readonly pool: pg.Pool };
+export type ReadSideHost =
+  | {
+      readonly kind: 'sqlite';
+      readonly database: Database.Database;
+      /** The file the events are in; absent for a database in memory, which no other connection can open. */
+      readonly path: string | undefined;
+    }
+  | { readonly kind: 'postgres'; readonly pool: pg.Pool };
 
 export interface EventStore {
   /** Absent: the store keeps no read side beside its events (the read side is configured apart). */
   readonly readSideHost?: ReadSideHost;
+
+  /**
+   * The log's head each time it moves, once what it holds is on disk (a store whose appends are
+   * durable when answered may yield its head as it is). Stores that another thread can read in the
+   * same file offer it, for a projector there (see ThreadedProjector).
+   */
+  durableHeads?(options?: { readonly signal?: AbortSignal }): AsyncIterable<bigint>;
 
   /** `true` where positions run 1, 2, 3… without gaps, so a missing position is evidence of removal. */
   readonly positionsAreDense: boolean;

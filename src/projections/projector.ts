@@ -21,15 +21,15 @@ export class Projector {
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
-  private failure: unknown;
+  protected failure: unknown;
   /**
    * The checkpoint as of the last batch this projector committed (or read): callers read the position
    * synchronously, and a PostgreSQL read side cannot answer synchronously.
    */
-  private checkpointKnown = 0n;
+  protected checkpointKnown = 0n;
 
   constructor(
-    private readonly store: EventStore,
+    protected readonly store: EventStore,
     readonly model: ReadModel,
     options: ProjectorOptions = {},
   ) {
@@ -160,7 +160,7 @@ export class Projector {
     this.wake();
   }
 
-  private wake(): void {
+  protected wake(): void {
     for (const wake of this.waiters) wake();
   }
 }

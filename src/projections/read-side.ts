@@ -1,13 +1,12 @@
 // The read side of a process: where its projections live, their projector and queries.
-//   SQLite store      → SQLite read side in the events' own file;
+//   SQLite store      → SQLite read side in a file of its own beside the events' (ledger.db →
+//                       ledger.read.db), kept by a projector on a thread of its own where the code
+//                       runs compiled; for a database in memory, in the events' own database;
 //   PostgreSQL store  → PostgreSQL read side in the events' own database and schema (the store's pool);
 //   any other store   → PostgreSQL read side at DATABASE_URL (schema `ledger_read`) when it is set,
 //                       else an SQLite read side at LEDGER_SQLITE_PATH (a file of its own).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type pg from 'pg';
-import { ConfigError, type LedgerConfig } from '../config.js';
+import type { LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { PostgresReadModel, postgresReadPool } from './postgres-read-model.js';
 import { PostgresReadQueries } from './postgres-queries.js';
@@ -17,6 +16,8 @@ import { ReadQueries } from './queries.js';
 import { CachedReadQueries } from './cached-queries.js';
 import type { ReadModel } from './read-model.js';
 import { SqliteReadModel } from './sqlite-read-model.js';
+import { openReadSideFile, readSidePathOf } from './sqlite-read-file.js';
+import { ThreadedProjector, projectorThreadAvailable, type DurableHeads } from './threaded-projector.js';
 
 export const READ_SIDE = Symbol('READ_SIDE');
 
@@ -49,6 +50,27 @@ export async function withOwnWrites(readSide: ReadSide, answered: bigint): Promi
 /** Opens (and migrates) the read side for this store and configuration; the projector is not started. */
 export async function openReadSide(store: EventStore, config: LedgerConfig, options: ProjectorOptions = {}): Promise<ReadSide> {
   const host = store.readSideHost;
+  if (host?.kind === 'sqlite' && host.path !== undefined) {
+    // Apart from the events: the read side's batches are not written into the events' write-ahead
+    // log, and, on a thread of their own, take no time from the thread that runs the commands.
+    const path = readSidePathOf(host.path);
+    const db = openReadSideFile(path);
+    try {
+      const model = new SqliteReadModel(db, { ownTimeline: true });
+      const threaded = projectorThreadAvailable && store.durableHeads !== undefined;
+      return await ready({
+        kind: 'sqlite',
+        location: `an SQLite file of its own beside the events' (${path})${threaded ? ', projected on a thread of its own' : ''}`,
+        model,
+        projector: threaded ? new ThreadedProjector(store as DurableHeads, model, { events: host.path, read: path }, options) : new Projector(store, model, options),
+        queries: new ReadQueries(db, { ownTimeline: true }),
+        close: async () => void db.close(),
+      });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
   if (host?.kind === 'sqlite') {
     const model = new SqliteReadModel(host.database);
     return ready({
@@ -89,7 +111,7 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
       throw error;
     }
   }
-  const db = openSeparateSqlite(config.sqlitePath);
+  const db = openReadSideFile(config.sqlitePath);
   try {
     const model = new SqliteReadModel(db, { ownTimeline: true });
     return await ready({
@@ -114,19 +136,4 @@ async function ready(readSide: ReadSide): Promise<ReadSide> {
   await readSide.projector.refresh();
   const projector = readSide.projector;
   return { ...readSide, queries: new CachedReadQueries(readSide.queries, () => projector.position) };
-}
-
-function openSeparateSqlite(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: 5_000 });
-  // The projections of another store's log must not mix with an SQLite log and its own read side.
-  const events = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-  if (events !== undefined) {
-    db.close();
-    throw new ConfigError(`${path} holds an SQLite event log: set LEDGER_SQLITE_PATH to a file of its own for this store's read side, or set DATABASE_URL`);
-  }
-  db.pragma('journal_mode = WAL');
-  // A batch lost to a power cut is lost with its checkpoint, and applied again: NORMAL is enough here.
-  db.pragma('synchronous = NORMAL');
-  return db;
 }

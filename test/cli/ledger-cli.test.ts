@@ -11,6 +11,7 @@ import { jwtVerify } from 'jose';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { appendFormulaHistory, formulaApplicationId, formulas } from '../support/formula-history.js';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
+import { readSidePathOf } from '../../src/projections/sqlite-read-file.js';
 
 const run = promisify(execFile);
 /** Each test starts the command line several times, a few seconds each on a busy machine. */
@@ -215,7 +216,7 @@ describe('ledger CLI', () => {
     async () => {
       const path = copy('corrupted');
       expect((await ledger(path, ['project'])).code).toBe(0);
-      const db = new Database(path);
+      const db = new Database(readSidePathOf(path));
       const row = db.prepare('SELECT programme_id, year FROM read_budgets LIMIT 1').get() as { programme_id: string; year: number };
       db.prepare("UPDATE read_budgets SET paid = '123.45' WHERE programme_id = ? AND year = ?").run(row.programme_id, row.year);
       db.close();

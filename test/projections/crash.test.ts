@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readSidePathOf } from '../../src/projections/sqlite-read-file.js';
 import { readTables } from '../../src/projections/sqlite-read-model.js';
 
 const run = promisify(execFile);
@@ -52,6 +53,8 @@ describe('projector crash', () => {
 
   it('after kill -9 under load, a restarted projector ends with exactly the rows of a clean replay', async () => {
     const path = join(dir, 'ledger.db');
+    // The read side is kept in a file of its own beside the events' (ledger.read.db).
+    const readPath = readSidePathOf(path);
     const env = { ...process.env, LEDGER_SQLITE_PATH: path };
     let writerDone = false;
     const writing = run(process.execPath, [cli, 'seed:synthetic', '--applications', '2000', '--seed', '5'], { env }).finally(() => {
@@ -63,14 +66,14 @@ describe('projector crash', () => {
       const projector = spawn(process.execPath, [cli, 'project', '--follow'], { env, stdio: 'ignore' });
       const exited = new Promise((resolve) => projector.once('exit', resolve));
       try {
-        const before = checkpointOf(path);
+        const before = checkpointOf(readPath);
         const deadline = Date.now() + 60_000;
-        while (checkpointOf(path) <= before && !writerDone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        while (checkpointOf(readPath) <= before && !writerDone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       } finally {
         projector.kill('SIGKILL');
         await exited;
       }
-      kills.push({ checkpoint: checkpointOf(path), head: headOf(path) });
+      kills.push({ checkpoint: checkpointOf(readPath), head: headOf(path) });
     }
     await writing;
     const db = new Database(path, { readonly: true });
@@ -81,9 +84,9 @@ describe('projector crash', () => {
 
     const resumed = await run(process.execPath, [cli, 'project'], { env });
     expect(JSON.parse(resumed.stdout)).toEqual({ position: String(head) });
-    const afterCrashes = snapshot(path);
+    const afterCrashes = snapshot(readPath);
     await run(process.execPath, [cli, 'replay'], { env });
-    expect(snapshot(path)).toEqual(afterCrashes);
+    expect(snapshot(readPath)).toEqual(afterCrashes);
     const verified = await run(process.execPath, [cli, 'verify'], { env });
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
     // Minutes of headroom: with three suites sharing a loaded 2-core machine it took 530 s.

@@ -14,6 +14,7 @@ import { builtInProgrammes } from '../../src/programmes/definitions.js';
 import { programmeStream, versionOf } from '../../src/programmes/state.js';
 import { readTables } from '../../src/projections/fold.js';
 import { openReadSide, type ReadSide } from '../../src/projections/read-side.js';
+import { readSidePathOf } from '../../src/projections/sqlite-read-file.js';
 import { Money } from '../../src/shared/money.js';
 import { streams } from '../../src/shared/streams.js';
 import { World } from '../support/world.js';
@@ -55,7 +56,7 @@ describe('replay after a programme version change', () => {
     const early = await world.awarded(product.id, uscc, ['100000.00'], { extra: { matterKey: 'product-early' } });
     expect(early.award).toBe('30000.00');
     await readSide.projector.catchUp();
-    const beforeAmendment = snapshot(path);
+    const beforeAmendment = snapshot(readSidePathOf(path));
 
     // Version 2 (20 %), published on 2025-06-20, in force from 2025-07-01.
     world.on('2025-06-20');
@@ -94,9 +95,9 @@ describe('replay after a programme version change', () => {
 
     // The live read side, then a rebuild from an empty read side: the same rows, and the earlier ones unchanged.
     await readSide.projector.catchUp();
-    const live = snapshot(path);
+    const live = snapshot(readSidePathOf(path));
     await readSide.projector.rebuild();
-    const replayed = snapshot(path);
+    const replayed = snapshot(readSidePathOf(path));
     expect(replayed).toEqual(live);
     const earlyRow = (rows: Record<string, unknown[]>) => rows['read_applications']!.find((r) => (r as { application_id: string }).application_id === early.applicationId);
     expect(earlyRow(replayed)).toEqual(earlyRow(beforeAmendment));

@@ -100,7 +100,7 @@ export class SqliteEventStore implements EventStore {
   readonly embedded = true;
 
   get readSideHost(): ReadSideHost {
-    return { kind: 'sqlite', database: this.database };
+    return { kind: 'sqlite', database: this.database, path: this.path === ':memory:' || this.path === '' ? undefined : this.path };
   }
 
   private readonly db: Database.Database;
@@ -575,6 +575,25 @@ export class SqliteEventStore implements EventStore {
         if (this.isStopped(signal)) return;
       }
       if (rows.length === 0 && sequenceSeen === this.appendSequence) await this.nextAppend(signal);
+    }
+  }
+
+  /**
+   * The log's head each time it moves, once it is on disk: at once after this process's appends
+   * (after their sync), by polling for other processes'. A reader elsewhere (a projector on another
+   * thread reading the file itself) reads no further than this, and so never projects an event a
+   * power cut could still take back.
+   */
+  async *durableHeads(options: { readonly signal?: AbortSignal } = {}): AsyncIterable<bigint> {
+    let last = -1n;
+    while (!this.isStopped(options.signal)) {
+      const sequenceSeen = this.appendSequence;
+      const head = await this.headPosition();
+      if (head !== last) {
+        last = head;
+        yield head;
+      }
+      if (sequenceSeen === this.appendSequence) await this.nextAppend(options.signal);
     }
   }
 
