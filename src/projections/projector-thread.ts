@@ -14,7 +14,7 @@ export const positionSlot = {
 export const signalSlot = {
   /** Counts the service's moves of the durable head. */
   headMoves: 0,
-  /** 1 once the service asks the thread to stop (after the batch it is applying). */
+  /** 1 once the service asks the thread to stop (after the batch it is applying); a linger sleeps on it. */
   stop: 1,
 } as const;
 
@@ -22,6 +22,8 @@ export interface ProjectorWorkerData {
   readonly eventsPath: string;
   readonly readPath: string;
   readonly batchSizeMax: number;
+  /** How long a batch waits for more events once the head has moved. */
+  readonly lingerMs: number;
   /** BigInt64Array of `positionSlot`s. */
   readonly positions: SharedArrayBuffer;
   /** Int32Array of `signalSlot`s. */

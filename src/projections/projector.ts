@@ -15,6 +15,8 @@ export interface ProjectorOptions {
   readonly lingerMs?: number;
 }
 
+export const projectorDefaults = { batchSizeMax: 2_000, lingerMs: 2 } as const;
+
 export class Projector {
   private readonly batchSizeMax: number;
   private readonly lingerMs: number;
@@ -33,8 +35,8 @@ export class Projector {
     readonly model: ReadModel,
     options: ProjectorOptions = {},
   ) {
-    this.batchSizeMax = options.batchSizeMax ?? 2_000;
-    this.lingerMs = options.lingerMs ?? 2;
+    this.batchSizeMax = options.batchSizeMax ?? projectorDefaults.batchSizeMax;
+    this.lingerMs = options.lingerMs ?? projectorDefaults.lingerMs;
     const checkpoint = model.checkpoint();
     // An asynchronous read side is read by `refresh`, which opening a read side calls.
     if (typeof checkpoint === 'bigint') this.checkpointKnown = checkpoint;

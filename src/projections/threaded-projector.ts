@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.js';
-import { Projector, type ProjectorOptions } from './projector.js';
+import { Projector, projectorDefaults, type ProjectorOptions } from './projector.js';
 import { positionSlot, signalSlot, type ProjectorWorkerData } from './projector-thread.js';
 import type { SqliteReadModel } from './sqlite-read-model.js';
 
@@ -49,7 +49,8 @@ export class ThreadedProjector extends Projector {
     const data: ProjectorWorkerData = {
       eventsPath: this.files.events,
       readPath: this.files.read,
-      batchSizeMax: this.options.batchSizeMax ?? 2_000,
+      batchSizeMax: this.options.batchSizeMax ?? projectorDefaults.batchSizeMax,
+      lingerMs: this.options.lingerMs ?? projectorDefaults.lingerMs,
       positions: this.positions.buffer as SharedArrayBuffer,
       signals: this.signals.buffer as SharedArrayBuffer,
     };
@@ -75,6 +76,7 @@ export class ThreadedProjector extends Projector {
     thread.heads.abort();
     await thread.telling;
     Atomics.store(this.signals, signalSlot.stop, 1);
+    Atomics.notify(this.signals, signalSlot.stop);
     Atomics.add(this.signals, signalSlot.headMoves, 1);
     Atomics.notify(this.signals, signalSlot.headMoves);
     await thread.exited;
