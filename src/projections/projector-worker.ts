@@ -17,7 +17,8 @@ const signals = new Int32Array(data.signals);
 
 const events = new SqliteProjectionFeed(data.eventsPath);
 const readDb = openReadSideFile(data.readPath);
-const model = new SqliteReadModel(readDb, { ownTimeline: true });
+// The times of positions are read from the events' own table (see openReadSide).
+const model = new SqliteReadModel(readDb);
 
 const stopAsked = (): boolean => Atomics.load(signals, signalSlot.stop) !== 0;
 const durableHead = (): bigint => Atomics.load(positions, positionSlot.durableHead);

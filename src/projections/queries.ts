@@ -233,14 +233,16 @@ export class ReadQueries implements ReadSideQueries {
 
   constructor(
     private readonly db: Database.Database,
-    options: { ownTimeline?: boolean } = {},
+    options: { ownTimeline?: boolean; eventsSchema?: string } = {},
   ) {
-    // Beside the events, their own times; elsewhere, the times the read side keeps (SqliteReadModel's ownTimeline).
-    // Either way only events the read side reflects count: its figures cannot be of a later position.
+    // Beside the events (or with their file attached as `eventsSchema`), their own times; elsewhere,
+    // the times the read side keeps (SqliteReadModel's ownTimeline). Either way only events the read
+    // side reflects count: its figures cannot be of a later position.
+    const events = options.eventsSchema === undefined ? 'events' : `${options.eventsSchema}.events`;
     this.timeSql =
       options.ownTimeline === true
         ? 'SELECT coalesce(max(position), 0) AS position FROM read_event_times WHERE recorded_at <= ? AND position <= ?'
-        : 'SELECT coalesce(max(position), 0) AS position FROM events WHERE recorded_at <= ? AND position <= ?';
+        : `SELECT coalesce(max(position), 0) AS position FROM ${events} WHERE recorded_at <= ? AND position <= ?`;
   }
 
   private statement(sql: string): Database.Statement {

@@ -5,6 +5,7 @@
 //   PostgreSQL store  → PostgreSQL read side in the events' own database and schema (the store's pool);
 //   any other store   → PostgreSQL read side at DATABASE_URL (schema `ledger_read`) when it is set,
 //                       else an SQLite read side at LEDGER_SQLITE_PATH (a file of its own).
+import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
@@ -35,6 +36,9 @@ export interface ReadSide {
   close(): Promise<void>;
 }
 
+/** The schema the events' SQLite file is attached as on the connection of its read side's queries. */
+const attachedEvents = 'log';
+
 /** Longest a read without `minPosition` waits for the read side to show this process's last write; then it answers as it is. */
 export const ownWritesWaitMsMax = 1_000;
 
@@ -55,18 +59,28 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
     // log, and, on a thread of their own, take no time from the thread that runs the commands.
     const path = readSidePathOf(host.path);
     const db = openReadSideFile(path);
+    // Queries on a connection of their own, with the events' file attached for the times of positions
+    // (as-of-a-time questions): the read side need not copy them, and the model's write transactions
+    // (BEGIN IMMEDIATE takes every attached database) never touch the events' file.
+    let queryDb: Database.Database | undefined;
     try {
-      const model = new SqliteReadModel(db, { ownTimeline: true });
+      queryDb = openReadSideFile(path);
+      queryDb.prepare(`ATTACH DATABASE ? AS ${attachedEvents}`).run(host.path);
+      const model = new SqliteReadModel(db);
       const threaded = projectorThreadAvailable && store.durableHeads !== undefined;
       return await ready({
         kind: 'sqlite',
         location: `an SQLite file of its own beside the events' (${path})${threaded ? ', projected on a thread of its own' : ''}`,
         model,
         projector: threaded ? new ThreadedProjector(store as DurableHeads, model, { events: host.path, read: path }, options) : new Projector(store, model, options),
-        queries: new ReadQueries(db, { ownTimeline: true }),
-        close: async () => void db.close(),
+        queries: new ReadQueries(queryDb, { eventsSchema: attachedEvents }),
+        close: async () => {
+          queryDb?.close();
+          db.close();
+        },
       });
     } catch (error) {
+      queryDb?.close();
       db.close();
       throw error;
     }

@@ -24,6 +24,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { Projector } from '../../src/projections/projector.js';
 import { ReadQueries } from '../../src/projections/queries.js';
 import { SqliteReadModel } from '../../src/projections/sqlite-read-model.js';
+import { openReadSideFile, readSidePathOf } from '../../src/projections/sqlite-read-file.js';
 import { ratePerSecond } from '../../src/shared/durations.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 
@@ -92,13 +93,16 @@ function row0(rows: unknown[][]): number {
   return rows[rows.length - 1]![0] as number;
 }
 
+/** `ledger replay`: the read side rebuilt in its own file beside the log's, as the service keeps it. */
 async function replay(): Promise<Measured> {
   const store = new SqliteEventStore({ path: logPath });
-  const model = new SqliteReadModel(store.database);
+  const readDb = openReadSideFile(readSidePathOf(logPath));
+  const model = new SqliteReadModel(readDb);
   const projector = new Projector(store, model);
   const stop = clocks();
   const position = await projector.rebuild();
   const spent = stop();
+  readDb.close();
   await store.close();
   return measuredOf(Number(position), spent);
 }
@@ -138,7 +142,10 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 async function asOf(): Promise<Measured> {
   const store = new SqliteEventStore({ path: logPath });
-  const queries = new ReadQueries(store.database);
+  // The read side `ledger replay` rebuilt beside the log, with the log's file attached for the times of positions.
+  const readDb = openReadSideFile(readSidePathOf(logPath));
+  readDb.prepare('ATTACH DATABASE ? AS log').run(logPath);
+  const queries = new ReadQueries(readDb, { eventsSchema: 'log' });
   const head = await store.headPosition();
   const middle = (await store.readStream('budget-baoding-data-voucher-2026', { maxCount: 1 }))[0]!;
   let slowestMs = 0;
@@ -149,6 +156,7 @@ async function asOf(): Promise<Measured> {
     slowestMs = Math.max(slowestMs, performance.now() - t);
   }
   const spent = stop();
+  readDb.close();
   await store.close();
   return measuredOf(3, spent, { slowestMs: Math.round(slowestMs * 10) / 10 });
 }

@@ -164,10 +164,10 @@ describe('the SQLite read side, projected on a thread of its own', () => {
       expect(await readSide.projector.waitFor(await store.headPosition(), 30_000)).toBe(true);
       // A table every batch writes to is gone.
       const db = new Database(readPath);
-      db.exec('DROP TABLE read_event_times');
+      db.exec('DROP TABLE read_checkpoints');
       db.close();
       await generator.generateSynthetic(ledger, { applications: 2, seed: 7 });
-      await expect(readSide.projector.waitFor(await store.headPosition(), 30_000)).rejects.toThrow(/read_event_times/);
+      await expect(readSide.projector.waitFor(await store.headPosition(), 30_000)).rejects.toThrow(/read_checkpoints/);
     } finally {
       await close();
     }
