@@ -67,6 +67,9 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
       queryDb = openReadSideFile(path);
       queryDb.prepare(`ATTACH DATABASE ? AS ${attachedEvents}`).run(host.path);
       const model = new SqliteReadModel(db);
+      // A read side ahead of the log is another log's (the events' file was replaced, by a copy or a
+      // backup, and this file left beside it): it is emptied, and projected again from the first event.
+      if (model.checkpoint() > (await store.headPosition())) model.reset();
       const threaded = projectorThreadAvailable && store.durableHeads !== undefined;
       return await ready({
         kind: 'sqlite',

@@ -132,6 +132,33 @@ describe('the SQLite read side, projected on a thread of its own', () => {
     }
   }, 120_000);
 
+  it('projects again from the first event when the events file beside it was replaced by a shorter log', async () => {
+    const first = await open();
+    first.readSide.projector.start();
+    await generator.generateSynthetic((await commands.openLedgerCommands(first.store)).commands, { applications: 10, seed: 8 });
+    expect(await first.readSide.projector.waitFor(await first.store.headPosition(), 30_000)).toBe(true);
+    await first.close();
+    // Another, shorter log in the events' place; the read side's file is left as it was.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    const other = new storeModule.SqliteEventStore({ path });
+    await generator.generateSynthetic((await commands.openLedgerCommands(other)).commands, { applications: 2, seed: 9 });
+    const head = await other.headPosition();
+    await other.close();
+
+    const second = await open();
+    try {
+      expect(second.readSide.projector.position).toBe(0n);
+      second.readSide.projector.start();
+      expect(await second.readSide.projector.waitFor(head, 30_000)).toBe(true);
+      const live = snapshot(readPath);
+      await second.readSide.projector.stop();
+      await second.readSide.projector.rebuild();
+      expect(snapshot(readPath)).toEqual(live);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+
   it('finishes a rebuild a crash cut off, from the first event', async () => {
     const { store, readSide, close } = await open();
     try {
