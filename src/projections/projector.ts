@@ -31,7 +31,7 @@ export class Projector {
   protected checkpointKnown = 0n;
 
   constructor(
-    protected readonly store: EventStore,
+    private readonly store: EventStore,
     readonly model: ReadModel,
     options: ProjectorOptions = {},
   ) {

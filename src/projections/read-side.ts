@@ -18,7 +18,7 @@ import { CachedReadQueries } from './cached-queries.js';
 import type { ReadModel } from './read-model.js';
 import { SqliteReadModel } from './sqlite-read-model.js';
 import { openReadSideFile, readSidePathOf } from './sqlite-read-file.js';
-import { ThreadedProjector, projectorThreadAvailable, type DurableHeads } from './threaded-projector.js';
+import { ThreadedProjector, projectorThreadAvailable } from './threaded-projector.js';
 
 export const READ_SIDE = Symbol('READ_SIDE');
 
@@ -70,12 +70,15 @@ export async function openReadSide(store: EventStore, config: LedgerConfig, opti
       // A read side ahead of the log is another log's (the events' file was replaced, by a copy or a
       // backup, and this file left beside it): it is emptied, and projected again from the first event.
       if (model.checkpoint() > (await store.headPosition())) model.reset();
-      const threaded = projectorThreadAvailable && store.durableHeads !== undefined;
+      const durableHeads = store.durableHeads?.bind(store);
+      const threaded = projectorThreadAvailable && durableHeads !== undefined;
       return await ready({
         kind: 'sqlite',
         location: `an SQLite file of its own beside the events' (${path})${threaded ? ', projected on a thread of its own' : ''}`,
         model,
-        projector: threaded ? new ThreadedProjector(store as DurableHeads, model, { events: host.path, read: path }, options) : new Projector(store, model, options),
+        projector: threaded
+          ? new ThreadedProjector(store, (signal) => durableHeads({ signal }), model, { events: host.path, read: path }, options)
+          : new Projector(store, model, options),
         queries: new ReadQueries(queryDb, { eventsSchema: attachedEvents }),
         close: async () => {
           queryDb?.close();

@@ -16,8 +16,8 @@ const workerFile = new URL('./projector-worker.js', import.meta.url);
 /** Whether the live projector can run on a thread of its own here: only where the code runs compiled. */
 export const projectorThreadAvailable = existsSync(fileURLToPath(workerFile));
 
-/** What the thread needs of the store: the log's head each time it moves, once it is on disk. */
-export type DurableHeads = Pick<Required<EventStore>, 'durableHeads'> & EventStore;
+/** The log's head each time it moves, once it is on disk (EventStore.durableHeads), until `signal`. */
+export type DurableHeads = (signal: AbortSignal) => AsyncIterable<bigint>;
 
 export class ThreadedProjector extends Projector {
   private readonly positions = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -25,12 +25,13 @@ export class ThreadedProjector extends Projector {
   private thread: { readonly worker: Worker; readonly exited: Promise<void>; readonly heads: AbortController; readonly telling: Promise<void> } | undefined;
 
   constructor(
-    private readonly log: DurableHeads,
+    store: EventStore,
+    private readonly durableHeads: DurableHeads,
     override readonly model: SqliteReadModel,
     private readonly files: { readonly events: string; readonly read: string },
     private readonly options: ProjectorOptions = {},
   ) {
-    super(log, model, options);
+    super(store, model, options);
   }
 
   override get position(): bigint {
@@ -87,7 +88,7 @@ export class ThreadedProjector extends Projector {
   /** Tells the thread the log's head each time it moves on disk, until stopped. */
   private async tellHeads(signal: AbortSignal): Promise<void> {
     try {
-      for await (const head of this.log.durableHeads({ signal })) {
+      for await (const head of this.durableHeads(signal)) {
         Atomics.store(this.positions, positionSlot.durableHead, head);
         Atomics.add(this.signals, signalSlot.headMoves, 1);
         Atomics.notify(this.signals, signalSlot.headMoves);

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkpointsOf } from '../../src/audit/checkpoints.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
@@ -17,11 +16,9 @@ import { defined } from '../../src/shared/assert.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
 import { collect } from '../support/events.js';
+import { built } from '../support/built.js';
 import { SqliteTamperer } from '../support/sqlite-tamperer.js';
 import { hashInputOf, type EventRowForTampering } from '../support/tamper-rows.js';
-
-const dist = join(import.meta.dirname, '..', '..', 'dist');
-const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
 
 type HashChain = typeof import('../../src/event-store/hash-chain.js');
 type RunningTotals = typeof import('../../src/audit/running-totals.js');

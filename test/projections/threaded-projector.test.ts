@@ -7,13 +7,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadLedgerConfig } from '../../src/config.js';
 import { readTables, rebuildMarker } from '../../src/projections/fold.js';
 import { readSidePathOf } from '../../src/projections/sqlite-read-file.js';
-
-const dist = join(import.meta.dirname, '..', '..', 'dist');
-const built = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
+import type { ReadSide } from '../../src/projections/read-side.js';
+import { built } from '../support/built.js';
 
 type SqliteStoreModule = typeof import('../../src/event-store/sqlite/sqlite-event-store.js');
 type ReadSideModule = typeof import('../../src/projections/read-side.js');
@@ -58,6 +56,14 @@ describe('the SQLite read side, projected on a thread of its own', () => {
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Stops the projector, then rebuilds the read side from the first event on this thread (as `ledger replay` does): the rows must be those it had. */
+  async function expectRowsOfARebuild(readSide: ReadSide): Promise<void> {
+    const live = snapshot(readPath);
+    await readSide.projector.stop();
+    await readSide.projector.rebuild();
+    expect(snapshot(readPath)).toEqual(live);
+  }
 
   async function open() {
     const store = new storeModule.SqliteEventStore({ path });
@@ -123,10 +129,7 @@ describe('the SQLite read side, projected on a thread of its own', () => {
       expect(second.readSide.projector.position).toBe(head);
       second.readSide.projector.start();
       expect(await second.readSide.projector.waitFor(later, 30_000)).toBe(true);
-      const live = snapshot(readPath);
-      await second.readSide.projector.stop();
-      await second.readSide.projector.rebuild();
-      expect(snapshot(readPath)).toEqual(live);
+      await expectRowsOfARebuild(second.readSide);
     } finally {
       await second.close();
     }
@@ -150,10 +153,7 @@ describe('the SQLite read side, projected on a thread of its own', () => {
       expect(second.readSide.projector.position).toBe(0n);
       second.readSide.projector.start();
       expect(await second.readSide.projector.waitFor(head, 30_000)).toBe(true);
-      const live = snapshot(readPath);
-      await second.readSide.projector.stop();
-      await second.readSide.projector.rebuild();
-      expect(snapshot(readPath)).toEqual(live);
+      await expectRowsOfARebuild(second.readSide);
     } finally {
       await second.close();
     }
