@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
 import { LedgerError, refusal } from '../shared/errors.js';
 import { timeOrderedUuid } from '../shared/identifiers.js';
+import { RecentMap } from '../shared/recent-map.js';
 import {
   EventIdConflictError,
   EventStore,
@@ -54,16 +55,15 @@ interface FoldedStream {
  * and its programme definition again.
  */
 export class FoldCache {
-  private readonly entries = new Map<string, FoldedStream>();
+  private readonly entries: RecentMap<string, FoldedStream>;
 
-  constructor(private readonly streamsMax = 20_000) {}
+  constructor(streamsMax = 20_000) {
+    this.entries = new RecentMap(streamsMax);
+  }
 
   get<S>(stream: string, kind: StreamKind<S, never>): { revision: bigint; state: S } | undefined {
     const entry = this.entries.get(stream);
     if (entry === undefined || entry.kind !== kind) return undefined;
-    // Most recently used last: the first entry is the one to forget.
-    this.entries.delete(stream);
-    this.entries.set(stream, entry);
     return { revision: entry.revision, state: entry.state as S };
   }
 
@@ -73,8 +73,6 @@ export class FoldCache {
   }
 
   set<S>(stream: string, kind: StreamKind<S, never>, revision: bigint, state: S): void {
-    this.entries.delete(stream);
-    if (this.entries.size >= this.streamsMax) this.entries.delete(defined(this.entries.keys().next().value, 'the least recently used fold'));
     this.entries.set(stream, { kind, revision, state });
   }
 }

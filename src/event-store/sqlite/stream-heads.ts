@@ -2,7 +2,7 @@
 // already knows cost no query: "nothing after revision r", "the last event". Kept only while no other
 // connection has committed (PRAGMA data_version moves with every such commit, and never with this
 // connection's own): then everything is forgotten at once, and learnt again from the file.
-import { defined } from '../../shared/assert.js';
+import { RecentMap } from '../../shared/recent-map.js';
 import type { ReadStreamOptions, StoredEvent } from '../event-store.js';
 import type { StoredEventRecord } from '../stored-event.js';
 
@@ -17,10 +17,12 @@ export interface StreamHead {
 export type KnownHead = StreamHead | null;
 
 export class StreamHeads {
-  private readonly heads = new Map<string, KnownHead>();
+  private readonly heads: RecentMap<string, KnownHead>;
   private dataVersion = -1n;
 
-  constructor(private readonly streamsMax = 20_000) {}
+  constructor(streamsMax = 20_000) {
+    this.heads = new RecentMap(streamsMax);
+  }
 
   /** Forgets every head if another connection has committed since they were learnt. */
   validate(dataVersion: bigint): void {
@@ -33,11 +35,9 @@ export class StreamHeads {
     return this.heads.get(stream);
   }
 
-  /** Newest last: the first entry is the one forgotten when full. The event is handed out again: frozen. */
+  /** The head used least recently is forgotten when full. The event is handed out again: frozen. */
   set(stream: string, head: KnownHead): void {
     head?.event?.share();
-    this.heads.delete(stream);
-    if (this.heads.size >= this.streamsMax) this.heads.delete(defined(this.heads.keys().next().value, 'this.heads.keys().next().value'));
     this.heads.set(stream, head);
   }
 
