@@ -6,6 +6,7 @@ import type { LedgerConfig } from '../config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { MAC_KEY } from '../event-store/event-store.module.js';
 import { Checkpointer } from './checkpointer.js';
+import { ThreadedChainChecks, checkpointWorkerAvailable } from './threaded-chain-checks.js';
 import { resolveSigningKey } from './signing.js';
 
 /** Injection token of the service's Ed25519 private key (a KeyObject). */
@@ -26,6 +27,8 @@ export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdow
           provide: Checkpointer,
           useFactory: (store: EventStore, signingKey: KeyObject, macKey: Buffer | null) => {
             const logger = new Logger('Checkpoints');
+            // A log in an SQLite file is checked on a thread of its own, off the thread that runs the commands.
+            const file = checkpointWorkerAvailable ? store.chainFile?.() : undefined;
             return new Checkpointer({
               store,
               signingKey,
@@ -35,6 +38,7 @@ export class AuditModule implements OnApplicationBootstrap, OnApplicationShutdow
               file: config.checkpointFile,
               clock: () => new Date(),
               log: { info: (message, fields) => logger.log({ ...fields, msg: message }), error: (message, fields) => logger.error({ ...fields, msg: message }) },
+              ...(file === undefined ? {} : { checks: new ThreadedChainChecks(file, macKey ?? undefined) }),
             });
           },
           inject: [EVENT_STORE, SIGNING_KEY, MAC_KEY],

@@ -2,6 +2,8 @@
 // event count, rolling hash, time) signed with the Ed25519 key, once the MAC of every event since the
 // previous checkpoint has been checked. A forged event (no MAC, or a wrong one) is never anchored: the
 // checkpoint stops before it, the forgery is logged and reported, and no later checkpoint passes it.
+// The checks run on a thread of their own where the log is an SQLite file (threaded-chain-checks.ts);
+// signing and keeping the checkpoint stay here.
 //
 // Where checkpoints are kept: a table beside the log, and an append-only JSON Lines file that can be
 // shipped elsewhere (a WORM bucket, another host). A table rather than an event in the log, because
@@ -14,16 +16,11 @@ import type { KeyObject } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EventStore } from '../event-store/event-store.js';
-import { CommitMac } from '../event-store/commit-mac.js';
-import { DigestAccumulator, type LogDigest, type SignedDigestJson } from '../event-store/hash-chain.js';
+import { DigestAccumulator, type SignedDigestJson } from '../event-store/hash-chain.js';
+import { InThreadChainChecks, type Anchor, type ChainChecks, type Refusal } from './checkpoint-span.js';
 import { signDigest, verifySignedDigest } from './signing.js';
 
-/** A forged event found while checking MACs for a checkpoint: nothing from it on is anchored. */
-export interface Refusal {
-  readonly position: bigint;
-  readonly stream: string;
-  readonly detail: string;
-}
+export type { Refusal } from './checkpoint-span.js';
 
 export interface CheckpointerOptions {
   readonly store: EventStore;
@@ -36,19 +33,12 @@ export interface CheckpointerOptions {
   readonly file: string | undefined;
   readonly clock: () => Date;
   readonly log: { info(message: string, fields: object): void; error(message: string, fields: object): void };
+  /** Where the MACs are checked (absent: on the calling thread, over the store's port). */
+  readonly checks?: ChainChecks;
 }
 
 /** Events read per pass at most, so that one pass over a long unanchored log stays bounded in time. */
 export const checkpointEventsPerPassMax = 100_000;
-
-/** The state after the last checkpoint: where the rolling digest and the commit MACs continue from. */
-interface Anchor {
-  readonly digest: LogDigest;
-  /** The MAC stored on the event at the anchor's position (the next event may continue its commit). */
-  readonly macPrevious: string | null;
-  /** Whether an event with a MAC was seen: after one, an event without one is forged. */
-  readonly macSeen: boolean;
-}
 
 export class Checkpointer {
   private anchor: Anchor | undefined;
@@ -57,10 +47,10 @@ export class Checkpointer {
   private running: Promise<SignedDigestJson | undefined> | undefined;
   /** When the log was first seen ahead of the last checkpoint (undefined: it is not). */
   private unanchoredSince: number | undefined;
-  private readonly commitMac: CommitMac | undefined;
+  private readonly checks: ChainChecks;
 
   constructor(private readonly options: CheckpointerOptions) {
-    this.commitMac = options.macKey === undefined ? undefined : new CommitMac(options.macKey);
+    this.checks = options.checks ?? new InThreadChainChecks(options.store, options.macKey);
   }
 
   /** The forged event that stops anchoring, if one was found. */
@@ -78,7 +68,8 @@ export class Checkpointer {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    await this.running?.catch(() => undefined);
+    await this.checks.close();
   }
 
   /** Takes a checkpoint when N events or T seconds have gone unanchored. */
@@ -107,36 +98,12 @@ export class Checkpointer {
 
   private async checkpointOnce(): Promise<SignedDigestJson | undefined> {
     const anchor = await this.anchorNow();
-    const accumulator = new DigestAccumulator(anchor.digest);
-    let { macPrevious, macSeen } = anchor;
-    let forged: Refusal | undefined;
-    for await (const record of this.options.store.readChain({ afterPosition: anchor.digest.position, maxCount: checkpointEventsPerPassMax })) {
-      const mac = record.mac ?? null;
-      let why: string | undefined;
-      if (mac === null) {
-        if (macSeen) why = 'carries no MAC, after events that do';
-      } else if (this.commitMac === undefined) {
-        why = 'carries a MAC this service holds no key to check';
-      } else if (this.commitMac.check(mac, macPrevious, record.position, record.hash) === undefined) {
-        why = 'does not match its MAC';
-      }
-      if (why !== undefined) {
-        forged = {
-          position: record.position,
-          stream: record.stream,
-          detail: `event ${record.id} (${record.stream}@${record.revision}) at position ${record.position} ${why}: it was not written by the ledger`,
-        };
-        break;
-      }
-      macSeen ||= mac !== null;
-      macPrevious = mac;
-      accumulator.add(record.position, record.hash);
-    }
+    const { anchor: checked, forged } = await this.checks.check(anchor, checkpointEventsPerPassMax);
     if (forged !== undefined && forged.position !== this.refusal?.position) {
       this.options.log.error('checkpoint refused: a forged event is in the log', { position: forged.position.toString(), stream: forged.stream, detail: forged.detail });
     }
     this.refusal = forged;
-    const digest = accumulator.value;
+    const { digest } = checked;
     if (digest.eventCount === anchor.digest.eventCount) return undefined;
     const signed = signDigest(digest, this.options.signingKey, this.options.clock());
     // Another service process on the same store may have signed this position a moment earlier: the
@@ -147,7 +114,7 @@ export class Checkpointer {
       await mkdir(dirname(this.options.file), { recursive: true });
       await appendFile(this.options.file, `${JSON.stringify(signed)}\n`, { mode: 0o644 });
     }
-    this.anchor = { digest, macPrevious, macSeen };
+    this.anchor = checked;
     this.unanchoredSince = undefined;
     if (!added) return undefined;
     this.options.log.info('checkpoint signed', { position: signed.position, eventCount: signed.eventCount });

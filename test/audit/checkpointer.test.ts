@@ -6,6 +6,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChainChecks } from '../../src/audit/checkpoint-span.js';
 import { Checkpointer, type CheckpointerOptions } from '../../src/audit/checkpointer.js';
 import { parseSavedDigests } from '../../src/audit/checkpoints.js';
 import { publicKeyPemOf, readPublicKey, signDigest, verifySignedDigest } from '../../src/audit/signing.js';
@@ -14,19 +15,52 @@ import { openLedgerCommands } from '../../src/commands/ledger-commands.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { generateSynthetic } from '../../src/synthetic/generator.js';
+import { DigestAccumulator, type ChainRecord } from '../../src/event-store/hash-chain.js';
 import { collect, someEvents } from '../support/events.js';
 import { dropSchema, freshSchemaName, postgresAvailability, postgresUrl } from '../support/postgres.js';
 import { forgedHashOf, type EventRowForTampering } from '../support/tamper-rows.js';
+import { built } from '../support/built.js';
 
 const macKey = createHash('sha256').update('checkpointer test MAC key').digest();
 const { privateKey: signingKey } = generateKeyPairSync('ed25519');
 const publicKey = readPublicKey(publicKeyPemOf(signingKey), 'test');
 
-describe('the checkpointer', () => {
+type ThreadedChecks = typeof import('../../src/audit/threaded-chain-checks.js');
+// The service checks a log in an SQLite file on a thread of its own (the built worker); the sources
+// under test have no worker file, and check on the calling thread, as a store of another kind does.
+async function digestOf(records: readonly ChainRecord[]) {
+  const accumulator = new DigestAccumulator();
+  for (const record of records) accumulator.add(record.position, record.hash);
+  return accumulator.value;
+}
+
+const checksOn: [string, ((store: SqliteEventStore) => Promise<ChainChecks>) | undefined][] = [
+  ['on the calling thread', undefined],
+  [
+    'on a thread of its own',
+    async (store) => {
+      const { ThreadedChainChecks } = await built<ThreadedChecks>('audit/threaded-chain-checks.js');
+      return new ThreadedChainChecks(store.chainFile()!, macKey);
+    },
+  ],
+];
+
+describe.each(checksOn)('the checkpointer, checking the MACs %s', (_where, checksOf) => {
   let dir: string;
+  const opened: ChainChecks[] = [];
+  const checksFor = async (store: SqliteEventStore): Promise<{ checks?: ChainChecks }> => {
+    if (checksOf === undefined) return {};
+    const checks = await checksOf(store);
+    opened.push(checks);
+    return { checks };
+  };
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-checkpointer-'));
+  });
+
+  afterEach(async () => {
+    for (const checks of opened.splice(0)) await checks.close();
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +81,7 @@ describe('the checkpointer', () => {
       file,
       clock: () => now,
       log: { info: () => undefined, error: (message, fields) => errors.push({ message, fields }) },
+      ...(await checksFor(store)),
     };
     const checkpointer = new Checkpointer(options);
     const advance = (seconds: number) => {
@@ -158,7 +193,7 @@ describe('the checkpointer', () => {
     const { path, store: storeA, checkpointer: processA, options, file, advance } = await ledger('two-processes');
     // The second process: its own connection to the same file, its own checkpointer, the same keys and checkpoint file.
     const storeB = new SqliteEventStore({ path, macKey });
-    const processB = new Checkpointer({ ...options, store: storeB });
+    const processB = new Checkpointer({ ...options, store: storeB, ...(await checksFor(storeB)) });
     try {
       // Both have looked at the log before either signs: each knows only the start of it.
       await processA.tick();
@@ -190,6 +225,55 @@ describe('the checkpointer', () => {
       await storeA.close();
     }
   });
+});
+
+describe('checkpoint checks on a thread of their own', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-checkpoint-thread-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const start = { digest: { position: 0n, eventCount: 0n, hash: '' }, macPrevious: null, macSeen: false };
+
+  it('reads no further than the head it is told is on disk, and rolls the same digest as the store', async () => {
+    const { ThreadedChainChecks } = await built<ThreadedChecks>('audit/threaded-chain-checks.js');
+    const store = new SqliteEventStore({ path: join(dir, 'bounded.db'), macKey });
+    await generateSynthetic((await openLedgerCommands(store)).commands, { applications: 3, seed: 9 });
+    const head = await store.headPosition();
+    const file = store.chainFile()!;
+    // A head three events short, as when the last commit's sync has not returned yet.
+    let onDisk = head - 3n;
+    const checks = new ThreadedChainChecks({ ...file, headPosition: async () => onDisk, spanPositions: 7 }, macKey);
+    try {
+      const genesis = { ...start, digest: { ...start.digest, hash: (await digestOf([])).hash } };
+      const { anchor, forged } = await checks.check(genesis, 1_000_000);
+      expect(forged).toBeUndefined();
+      expect(anchor.digest).toEqual(await digestOf((await collect(store.readChain())).slice(0, Number(head - 3n))));
+      // And at most as many events as asked, from where the last check ended.
+      onDisk = head;
+      const { anchor: next } = await checks.check(anchor, 2);
+      expect(next.digest.position).toBe(head - 1n);
+    } finally {
+      await checks.close();
+      await store.close();
+    }
+  });
+
+  it('fails the check, instead of leaving it waiting, when the thread cannot read the file', async () => {
+    const { ThreadedChainChecks } = await built<ThreadedChecks>('audit/threaded-chain-checks.js');
+    const checks = new ThreadedChainChecks({ headPosition: async () => 5n, sqlitePath: join(dir, 'missing.db'), spanPositions: 100 }, macKey);
+    try {
+      await expect(checks.check(start, 10)).rejects.toThrow(/unable to open/);
+    } finally {
+      await checks.close();
+    }
+  });
+});
+
+describe('the checkpoint table', () => {
   it('on PostgreSQL too, the checkpoint table takes a position once and tells a second writer it was taken', async () => {
     if (!(await postgresAvailability('checkpoint table on PostgreSQL'))) return;
     const schema = freshSchemaName('ledger_checkpointer_');
