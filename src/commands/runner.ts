@@ -1,7 +1,7 @@
 // Runs one command: load the streams it needs (with their revisions), decide, append everything at
 // once with those revisions as expectations, retry a bounded number of times on a conflict.
 // A command id is recorded in its own stream in the same append: a retry returns the first result.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { assert, defined } from '../shared/assert.js';
 import { LedgerError, refusal } from '../shared/errors.js';
 import { timeOrderedUuid } from '../shared/identifiers.js';
@@ -318,9 +318,7 @@ export class CommandRunner {
     assert(context.commandId.length > 0 && context.commandId.length <= 200, 'a command id is 1..200 characters');
     const role = requireRole(context.actor, useCase.roles, useCase.type);
     const commandType = useCase.type;
-    const requestHash = createHash('sha256')
-      .update(`${commandType}\u0000${canonicalJson(request)}`)
-      .digest('hex');
+    const requestHash = hash('sha256', `${commandType}\u0000${canonicalJson(request)}`, 'hex');
     const command: TypedCommand<T, D> = { type: useCase.type, data, metadata: { actorId: context.actor.id, now: context.now, today: shanghaiDateOf(context.now) } };
     const ahead = useCase.reads?.(data) ?? [];
     const decide = async (loader: StreamLoader): Promise<Written<R>> => {

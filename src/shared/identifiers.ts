@@ -1,7 +1,7 @@
 // Identifiers of the domain: enterprises' USCC (GB 32100-2015) and invoice numbers.
 import { invoiceCodePattern, invoiceNumberPattern, usccPattern } from './patterns.js';
 import { assert, defined } from './assert.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const usccAlphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
@@ -54,7 +54,7 @@ export function timeOrderedUuid(at: string, commandId: string, name: string): st
   const milliseconds = Date.parse(at);
   assert(Number.isFinite(milliseconds) && milliseconds >= 0, `a time-ordered id needs an instant (got ${at})`);
   const time = milliseconds.toString(16).padStart(12, '0').slice(-12);
-  const hex = createHash('sha256').update(`${commandId}\u0000${name}`).digest('hex');
+  const hex = hash('sha256', `${commandId}\u0000${name}`, 'hex');
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-${((parseInt(hex.charAt(3), 16) & 0x3) | 0x8).toString(16)}${hex.slice(4, 7)}-${hex.slice(7, 19)}`;
 }
 
@@ -63,7 +63,7 @@ export function timeOrderedUuid(at: string, commandId: string, name: string): st
  * so a retried append is recognised by the store.
  */
 export function derivedUuid(commandId: string, name: string): string {
-  const hex = createHash('sha256').update(`${commandId}\u0000${name}`).digest('hex');
+  const hex = hash('sha256', `${commandId}\u0000${name}`, 'hex');
   // Shaped as a version-5-style uuid (name-based).
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,6 +1,6 @@
 // Stream names: each is a consistency boundary (see docs/consistency.md for which invariant each guards).
 // Only use cases and read-side lookups name streams; deciders never do.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const streams = {
   programme: (programmeId: string) => `programme-${programmeId}`,
@@ -11,7 +11,7 @@ export const streams = {
   /** Invariant 2 and the cumulative 数智券 rule: one enterprise's recognized spend and awards in a programme-year. */
   enterpriseYear: (programmeId: string, uscc: string, year: number) => `enterprise-year-${programmeId}-${uscc}-${year}`,
   /** Invariant 2, per project: one enterprise's recognized spend and awards in a project (R&D: its 立项 reference; Wuhan: its matter). The key is hashed: a reference is free text. */
-  project: (programmeId: string, uscc: string, projectKey: string) => `project-${programmeId}-${uscc}-${createHash('sha256').update(projectKey).digest('hex').slice(0, 32)}`,
+  project: (programmeId: string, uscc: string, projectKey: string) => `project-${programmeId}-${uscc}-${hash('sha256', projectKey, 'hex').slice(0, 32)}`,
   /** Invoices back one award only: one stream per invoice identity (`invoiceIdentity`: the 20-digit number, or code-number). */
   invoice: (identity: string) => `invoice-${identity}`,
   /** 就高不重复 across programmes. */
@@ -21,11 +21,7 @@ export const streams = {
   /** A recorded collective decision (immutable once recorded). */
   decision: (decisionId: string) => `decision-${decisionId}`,
   /** One record per body's minutes reference. Hashed: both are free text. */
-  decisionReference: (body: string, reference: string) =>
-    `decision-reference-${createHash('sha256')
-      .update(JSON.stringify([body, reference]))
-      .digest('hex')
-      .slice(0, 32)}`,
+  decisionReference: (body: string, reference: string) => `decision-reference-${hash('sha256', JSON.stringify([body, reference]), 'hex').slice(0, 32)}`,
   disbursement: (disbursementId: string) => `disbursement-${disbursementId}`,
   clawback: (clawbackId: string) => `clawback-${clawbackId}`,
   paymentReference: (paymentRef: string) => `payment-ref-${paymentRef}`,
