@@ -14,15 +14,17 @@ export const positionSlot = {
 export const signalSlot = {
   /** Counts the service's moves of the durable head. */
   headMoves: 0,
-  /** 1 once the service asks the thread to stop (after the batch it is applying); a linger sleeps on it. */
+  /** 1 once the service asks the thread to stop (after the batch it is applying). */
   stop: 1,
+  /** 1 while a caller waits for a position the read side has not reached: no batch lingers then. A linger sleeps on it. */
+  hurry: 2,
 } as const;
 
 export interface ProjectorWorkerData {
   readonly eventsPath: string;
   readonly readPath: string;
   readonly batchSizeMax: number;
-  /** How long a batch waits for more events once the head has moved. */
+  /** How long a batch waits for more events once the head has moved, while no caller waits for it. */
   readonly lingerMs: number;
   /** BigInt64Array of `positionSlot`s. */
   readonly positions: SharedArrayBuffer;
@@ -32,3 +34,10 @@ export interface ProjectorWorkerData {
 
 /** How long the thread sleeps without news before it looks at the stop signal again. */
 export const idleWaitMs = 1_000;
+
+/**
+ * The thread's linger (see ProjectorOptions.lingerMs): longer than the calling thread's 2 ms, since a
+ * caller waiting for its own write cuts it short. Under a stream of commands a batch then holds a few
+ * turns' events instead of one's, and the read side's commits and page writes are spread over more.
+ */
+export const threadLingerMs = 10;

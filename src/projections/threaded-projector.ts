@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.js';
 import { Projector, projectorDefaults, type ProjectorOptions } from './projector.js';
-import { positionSlot, signalSlot, type ProjectorWorkerData } from './projector-thread.js';
+import { positionSlot, signalSlot, threadLingerMs, type ProjectorWorkerData } from './projector-thread.js';
 import type { SqliteReadModel } from './sqlite-read-model.js';
 
 // The thread runs the compiled projector-worker.js beside this module: a worker thread runs
@@ -21,7 +21,7 @@ export type DurableHeads = (signal: AbortSignal) => AsyncIterable<bigint>;
 
 export class ThreadedProjector extends Projector {
   private readonly positions = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
-  private readonly signals = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  private readonly signals = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   private thread: { readonly worker: Worker; readonly exited: Promise<void>; readonly heads: AbortController; readonly telling: Promise<void> } | undefined;
 
   constructor(
@@ -51,7 +51,7 @@ export class ThreadedProjector extends Projector {
       eventsPath: this.files.events,
       readPath: this.files.read,
       batchSizeMax: this.options.batchSizeMax ?? projectorDefaults.batchSizeMax,
-      lingerMs: this.options.lingerMs ?? projectorDefaults.lingerMs,
+      lingerMs: this.options.lingerMs ?? threadLingerMs,
       positions: this.positions.buffer as SharedArrayBuffer,
       signals: this.signals.buffer as SharedArrayBuffer,
     };
@@ -70,6 +70,12 @@ export class ThreadedProjector extends Projector {
     this.thread = { worker, exited, heads, telling: this.tellHeads(heads.signal) };
   }
 
+  /** A caller waits for a position: the thread's batch stops lingering (a linger sleeps on this slot). */
+  protected override hurry(waiting: boolean): void {
+    Atomics.store(this.signals, signalSlot.hurry, waiting ? 1 : 0);
+    if (waiting) Atomics.notify(this.signals, signalSlot.hurry);
+  }
+
   /** Stops the thread once the batch it is applying is committed. */
   override async stop(): Promise<void> {
     const thread = this.thread;
@@ -77,7 +83,7 @@ export class ThreadedProjector extends Projector {
     thread.heads.abort();
     await thread.telling;
     Atomics.store(this.signals, signalSlot.stop, 1);
-    Atomics.notify(this.signals, signalSlot.stop);
+    Atomics.notify(this.signals, signalSlot.hurry);
     Atomics.add(this.signals, signalSlot.headMoves, 1);
     Atomics.notify(this.signals, signalSlot.headMoves);
     await thread.exited;

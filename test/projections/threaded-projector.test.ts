@@ -65,9 +65,9 @@ describe('the SQLite read side, projected on a thread of its own', () => {
     expect(snapshot(readPath)).toEqual(live);
   }
 
-  async function open() {
+  async function open(options: { readonly lingerMs?: number } = {}) {
     const store = new storeModule.SqliteEventStore({ path });
-    const readSide = await readSideModule.openReadSide(store, loadLedgerConfig({ LEDGER_SQLITE_PATH: path }));
+    const readSide = await readSideModule.openReadSide(store, loadLedgerConfig({ LEDGER_SQLITE_PATH: path }), options);
     return {
       store,
       readSide,
@@ -108,6 +108,26 @@ describe('the SQLite read side, projected on a thread of its own', () => {
       await close();
     }
   }, 120_000);
+
+  it("lingers for more events only while no caller waits: a caller's own write is reflected at once", async () => {
+    // A linger far longer than the wait allowed: only the caller's wait can cut it short.
+    const { store, readSide, close } = await open({ lingerMs: 60_000 });
+    try {
+      readSide.projector.start();
+      const ledger = (await commands.openLedgerCommands(store)).commands;
+      await generator.generateSynthetic(ledger, { applications: 2, seed: 5 });
+      const head = await store.headPosition();
+      expect(await readSide.projector.waitFor(head, 5_000)).toBe(true);
+      // Nobody waits now: the next commands' events wait for the linger.
+      await generator.generateSynthetic(ledger, { applications: 1, seed: 6 });
+      const next = await store.headPosition();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(readSide.projector.position).toBeLessThan(next);
+      expect(await readSide.projector.waitFor(next, 5_000)).toBe(true);
+    } finally {
+      await close();
+    }
+  }, 60_000);
 
   it('goes on from its checkpoint after a stop, in this process or the next', async () => {
     const first = await open();
