@@ -45,6 +45,8 @@ export class Checkpointer {
   private refusal: Refusal | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SignedDigestJson | undefined> | undefined;
+  /** The look under way, if any. */
+  private ticking: Promise<void> | undefined;
   /** When the log was first seen ahead of the last checkpoint (undefined: it is not). */
   private unanchoredSince: number | undefined;
   private readonly checks: ChainChecks;
@@ -58,22 +60,31 @@ export class Checkpointer {
     return this.refusal;
   }
 
-  /** Looks often enough to keep both bounds: a quarter of a second, or T if that is shorter. */
+  /** Looks often enough to keep both bounds: a quarter of a second, or T if that is shorter. One look at a time. */
   start(): void {
     const pollMs = Math.min(250, this.options.everySeconds * 1000);
     this.timer = setInterval(() => void this.tick().catch((error: unknown) => this.options.log.error('checkpoint failed', { error: String(error) })), pollMs);
     this.timer.unref();
   }
 
+  /** Stops looking, once the look under way (and any checkpoint it takes) has ended; then the checks' thread, if any. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.ticking?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.checks.close();
   }
 
-  /** Takes a checkpoint when N events or T seconds have gone unanchored. */
-  async tick(): Promise<void> {
+  /** Takes a checkpoint when N events or T seconds have gone unanchored; a look already under way is joined. */
+  tick(): Promise<void> {
+    this.ticking ??= this.look().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async look(): Promise<void> {
     const head = await this.options.store.headPosition();
     // Nothing past the checkpoint this process knows: no need to ask the store for a later one.
     const anchor = this.anchor !== undefined && head <= this.anchor.digest.position ? this.anchor : await this.anchorNow();

@@ -16,9 +16,16 @@ export const signalSlot = {
   headMoves: 0,
   /** 1 once the service asks the thread to stop (after the batch it is applying). */
   stop: 1,
-  /** 1 while a caller waits for a position the read side has not reached: no batch lingers then. A linger sleeps on it. */
-  hurry: 2,
+  /**
+   * What cuts a linger short (`lingerCut` bits): a caller waiting for a position the read side has
+   * not reached, or the service stopping the thread. A linger sleeps on this slot while it is 0, so a
+   * cut that comes just before the sleep begins is not missed.
+   */
+  lingerCut: 2,
 } as const;
+
+/** Bits of the `lingerCut` slot. */
+export const lingerCut = { callerWaiting: 1, stopping: 2 } as const;
 
 export interface ProjectorWorkerData {
   readonly eventsPath: string;

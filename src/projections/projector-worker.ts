@@ -82,8 +82,7 @@ try {
       if (durableHead() > checkpoint) {
         // A batch gathers what comes within the linger (a batch of one command's events writes
         // nearly as many pages as one of a hundred's), unless a caller waits for it.
-        // (Waiting on the hurry slot: a caller that comes before the wait begins finds it not begun.)
-        if (durableHead() - checkpoint < BigInt(data.batchSizeMax)) Atomics.wait(signals, signalSlot.hurry, 0, data.lingerMs);
+        if (durableHead() - checkpoint < BigInt(data.batchSizeMax)) Atomics.wait(signals, signalSlot.lingerCut, 0, data.lingerMs);
         catchUp();
       } else sleepUntilHeadMoves(seen);
     }

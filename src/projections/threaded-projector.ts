@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.js';
 import { Projector, projectorDefaults, type ProjectorOptions } from './projector.js';
-import { positionSlot, signalSlot, threadLingerMs, type ProjectorWorkerData } from './projector-thread.js';
+import { lingerCut, positionSlot, signalSlot, threadLingerMs, type ProjectorWorkerData } from './projector-thread.js';
 import type { SqliteReadModel } from './sqlite-read-model.js';
 
 // The thread runs the compiled projector-worker.js beside this module: a worker thread runs
@@ -47,6 +47,7 @@ export class ThreadedProjector extends Projector {
     Atomics.store(this.positions, positionSlot.checkpoint, this.model.isRebuildInterrupted() ? 0n : this.checkpointKnown);
     Atomics.store(this.positions, positionSlot.durableHead, -1n);
     Atomics.store(this.signals, signalSlot.stop, 0);
+    Atomics.and(this.signals, signalSlot.lingerCut, ~lingerCut.stopping);
     const data: ProjectorWorkerData = {
       eventsPath: this.files.events,
       readPath: this.files.read,
@@ -70,10 +71,14 @@ export class ThreadedProjector extends Projector {
     this.thread = { worker, exited, heads, telling: this.tellHeads(heads.signal) };
   }
 
-  /** A caller waits for a position: the thread's batch stops lingering (a linger sleeps on this slot). */
+  /** A caller waits for a position: the thread's batch stops lingering. */
   protected override hurry(waiting: boolean): void {
-    Atomics.store(this.signals, signalSlot.hurry, waiting ? 1 : 0);
-    if (waiting) Atomics.notify(this.signals, signalSlot.hurry);
+    if (!waiting) {
+      Atomics.and(this.signals, signalSlot.lingerCut, ~lingerCut.callerWaiting);
+      return;
+    }
+    Atomics.or(this.signals, signalSlot.lingerCut, lingerCut.callerWaiting);
+    Atomics.notify(this.signals, signalSlot.lingerCut);
   }
 
   /** Stops the thread once the batch it is applying is committed. */
@@ -83,7 +88,8 @@ export class ThreadedProjector extends Projector {
     thread.heads.abort();
     await thread.telling;
     Atomics.store(this.signals, signalSlot.stop, 1);
-    Atomics.notify(this.signals, signalSlot.hurry);
+    Atomics.or(this.signals, signalSlot.lingerCut, lingerCut.stopping);
+    Atomics.notify(this.signals, signalSlot.lingerCut);
     Atomics.add(this.signals, signalSlot.headMoves, 1);
     Atomics.notify(this.signals, signalSlot.headMoves);
     await thread.exited;

@@ -56,7 +56,12 @@ describe('the service checkpointing an SQLite log', () => {
       // The service's own tick (every quarter of a second) signs once 20 events are unanchored: into
       // the table, then the shipped file.
       const shippedLast = (): unknown => {
-        const lines = existsSync(config.checkpointFile) ? readFileSync(config.checkpointFile, 'utf8').trim().split('\n') : [];
+        const text = existsSync(config.checkpointFile) ? readFileSync(config.checkpointFile, 'utf8') : '';
+        // Whole lines only: the file may be read while a line is being written.
+        const lines = text
+          .slice(0, text.lastIndexOf('\n') + 1)
+          .split('\n')
+          .filter((line) => line !== '');
         return lines.length === 0 ? undefined : JSON.parse(lines[lines.length - 1]!);
       };
       const deadline = Date.now() + 10_000;

@@ -171,6 +171,27 @@ describe.each(checksOn)('the checkpointer, checking the MACs %s', (_where, check
     }
   });
 
+  it('stops once the look under way has ended, with its checks closed', async () => {
+    const { store, checkpointer, advance, options } = await ledger('stopping');
+    try {
+      advance(5);
+      await checkpointer.tick();
+      advance(5);
+      let looked = false;
+      // Events to check, then a look that is still under way when the service stops.
+      await store.append('test-stopping', someEvents(3), 'no-stream');
+      const look = checkpointer.tick().then(() => (looked = true));
+      await checkpointer.stop();
+      expect(looked).toBe(true);
+      await look;
+      expect((await store.checkpoints?.last())?.position).toBe((await store.headPosition()).toString());
+      // A thread of checks, if any, was not started again behind the stop.
+      expect((options.checks as { running?: unknown } | undefined)?.running).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('continues from the last stored checkpoint after a restart, rolling the digest on', async () => {
     const { store, checkpointer, options, advance } = await ledger('restart');
     try {

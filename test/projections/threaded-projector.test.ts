@@ -123,6 +123,11 @@ describe('the SQLite read side, projected on a thread of its own', () => {
       const next = await store.headPosition();
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(readSide.projector.position).toBeLessThan(next);
+      // Stopping cuts the linger short too, and a thread started again follows on.
+      const stopping = performance.now();
+      await readSide.projector.stop();
+      expect(performance.now() - stopping).toBeLessThan(5_000);
+      readSide.projector.start();
       expect(await readSide.projector.waitFor(next, 5_000)).toBe(true);
     } finally {
       await close();
