@@ -2,7 +2,7 @@
 // the command thread, which every approval waits on, only reads the head on disk and hands the span to
 // the thread. The thread is started at the first checkpoint and kept for the next ones.
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from '../shared/worker-calls.js';
 import type { ChainFileSource } from '../event-store/hash-chain.js';
 import type { Anchor, ChainChecks, SpanChecked } from './checkpoint-span.js';
 
@@ -29,13 +29,8 @@ const workerFile = new URL('./checkpoint-worker.js', import.meta.url);
 /** Whether checkpoint checks can run on a thread of their own here: only where the code runs compiled. */
 export const checkpointWorkerAvailable = existsSync(workerFile);
 
-interface Running {
-  readonly worker: Worker;
-  readonly waiting: { resolve(checked: SpanChecked): void; reject(error: Error): void }[];
-}
-
 export class ThreadedChainChecks implements ChainChecks {
-  private running: Running | undefined;
+  private thread: WorkerCalls<CheckpointRequest, CheckpointReply> | undefined;
 
   constructor(
     private readonly source: ChainFileSource,
@@ -47,42 +42,19 @@ export class ThreadedChainChecks implements ChainChecks {
     // checkpoint never anchors an event a power cut could still take back.
     const through = await this.source.headPosition();
     if (through <= from.digest.position || maxCount <= 0) return { anchor: from, forged: undefined };
-    const running = this.started();
-    const request: CheckpointRequest = { from, through, maxCount };
-    return await new Promise<SpanChecked>((resolve, reject) => {
-      running.waiting.push({ resolve, reject });
-      // Held open while a check is pending, and only then: an idle thread keeps no process alive.
-      running.worker.ref();
-      running.worker.postMessage(request);
-    });
+    // Started at the first check, and again after a failure or a close.
+    if (this.thread === undefined || this.thread.failed) {
+      const data: CheckpointWorkerData = { sqlitePath: this.source.sqlitePath, spanPositions: this.source.spanPositions, macKey: this.macKey };
+      this.thread = new WorkerCalls(workerFile, data, { name: 'the checkpoint thread', heldOnlyWhileCalled: true });
+    }
+    const reply = await this.thread.call({ from, through, maxCount });
+    if ('error' in reply) throw new Error(reply.error);
+    return reply.checked;
   }
 
   async close(): Promise<void> {
-    const running = this.running;
-    this.running = undefined;
-    await running?.worker.terminate();
-  }
-
-  private started(): Running {
-    if (this.running !== undefined) return this.running;
-    const data: CheckpointWorkerData = { sqlitePath: this.source.sqlitePath, spanPositions: this.source.spanPositions, macKey: this.macKey };
-    const running: Running = { worker: new Worker(workerFile, { workerData: data }), waiting: [] };
-    const { worker, waiting } = running;
-    worker.unref();
-    worker.on('message', (reply: CheckpointReply) => {
-      const waiter = waiting.shift();
-      if (waiting.length === 0) worker.unref();
-      if ('error' in reply) waiter?.reject(new Error(reply.error));
-      else waiter?.resolve(reply.checked);
-    });
-    const fail = (error: Error): void => {
-      if (this.running === running) this.running = undefined;
-      for (const waiter of waiting.splice(0)) waiter.reject(error);
-    };
-    // Errors of other kinds than the plain one lose their message crossing threads: it is kept here.
-    worker.on('error', (error: unknown) => fail(new Error(`the checkpoint thread failed: ${error instanceof Error ? error.message : String(error)}`)));
-    worker.on('exit', (code: number) => fail(new Error(`the checkpoint thread stopped (exit code ${code})`)));
-    this.running = running;
-    return running;
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.terminate();
   }
 }

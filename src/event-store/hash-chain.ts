@@ -6,10 +6,10 @@
 // an auditor and checked later. A change, removal, reordering or insertion breaks a chain (found and
 // located by position) or, if the forger recomputed the chains, no longer matches the saved digest.
 import { assert, defined } from '../shared/assert.js';
+import { WorkerCalls } from '../shared/worker-calls.js';
 import { hash as oneShotHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { EventMetadata } from './event-metadata.js';
 import { CommitMac } from './commit-mac.js';
 
@@ -567,17 +567,11 @@ class Spans implements AsyncIterable<SpanRead> {
   }
 }
 
-interface Waiter {
-  resolve(reply: SealWorkerReply): void;
-  reject(error: unknown): void;
-}
-
 /** On worker threads: the pages given go to them in turn, and come back checked in the same order. */
 class SealChecksOnWorkers<P> implements SealChecks<P> {
-  private readonly workers: { readonly worker: Worker; readonly waiting: Waiter[] }[];
+  private readonly workers: WorkerCalls<SealWorkerRequest, SealWorkerReply>[];
   private readonly replies: Promise<CheckedPage>[] = [];
   private turn = 0;
-  private failure: unknown;
 
   constructor(
     count: number,
@@ -585,27 +579,16 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
     private readonly requestOf: (page: P) => SealWorkerRequest,
     private readonly checkedOf: (page: P, reply: SealWorkerReply) => CheckedPage,
   ) {
-    this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(sealWorkerFile, { workerData: data });
-      const entry = { worker, waiting: [] as Waiter[] };
-      worker.on('message', (reply: SealWorkerReply) => entry.waiting.shift()?.resolve(reply));
-      worker.on('error', (error: unknown) => this.fail(error));
-      worker.on('exit', (code: number) => this.fail(new Error(`a seal worker stopped (exit code ${code})`)));
-      return entry;
-    });
+    this.workers = Array.from({ length: count }, () => new WorkerCalls<SealWorkerRequest, SealWorkerReply>(sealWorkerFile, data, { name: 'a seal worker' }));
   }
 
   give(page: P): void {
-    const entry = defined(this.workers[this.turn], 'this.workers[this.turn]');
+    const worker = defined(this.workers[this.turn], 'this.workers[this.turn]');
     this.turn = (this.turn + 1) % this.workers.length;
-    const reply = new Promise<SealWorkerReply>((resolve, reject) => {
-      if (this.failure === undefined) entry.waiting.push({ resolve, reject });
-      else reject(this.failure);
-    }).then((answer) => this.checkedOf(page, answer));
+    const reply = worker.call(this.requestOf(page)).then((answer) => this.checkedOf(page, answer));
     // Taken in order later; a failure before then must not count as unhandled meanwhile.
     reply.catch(() => undefined);
     this.replies.push(reply);
-    entry.worker.postMessage(this.requestOf(page));
   }
 
   take(): Promise<CheckedPage> {
@@ -613,12 +596,7 @@ class SealChecksOnWorkers<P> implements SealChecks<P> {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
-  }
-
-  private fail(error: unknown): void {
-    this.failure ??= error;
-    for (const { waiting } of this.workers) for (const waiter of waiting.splice(0)) waiter.reject(this.failure);
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }
 

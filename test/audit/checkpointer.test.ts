@@ -186,7 +186,7 @@ describe.each(checksOn)('the checkpointer, checking the MACs %s', (_where, check
       await look;
       expect((await store.checkpoints?.last())?.position).toBe((await store.headPosition()).toString());
       // A thread of checks, if any, was not started again behind the stop.
-      expect((options.checks as { running?: unknown } | undefined)?.running).toBeUndefined();
+      expect((options.checks as { thread?: unknown } | undefined)?.thread).toBeUndefined();
     } finally {
       await store.close();
     }
