@@ -4,7 +4,8 @@
 // ones before it), and a burst shares its syncs without any command waiting for the whole burst: a
 // turn ends after a few times as much work as its commit costs, and at most twice as much as the turn
 // before it did (a burst's first turn is short), its commands are answered, and the next turn takes
-// the rest.
+// the rest. While commands keep coming, a turn about to start waits a moment for as many commands as
+// turns have lately held (see gatherFor).
 import type { EventStore } from '../event-store/event-store.js';
 
 /**
@@ -47,6 +48,77 @@ export function turnWorkMsMaxAfter(last: LastTurn): number {
   return Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, workMs));
 }
 
+/**
+ * Longest a turn waits for more commands before it starts: about a commit's time on a disk whose
+ * syncs are slow (a longer wait would cost more than the commit it saves), and longer than it took the
+ * answers of a turn to reach callers over HTTP on the same machine and their next commands to come
+ * back (1 to 2 ms after the next turn's first command).
+ */
+export const gatherWaitMs = 2;
+/** A turn that starts within this long of the last one's end finds the writer busy: commands keep coming. */
+export const gatherBusyIdleMs = 5;
+/**
+ * Busy turns between two probes: the fewest after a probe that found callers it had not seen, twice as
+ * many after each that found none, up to the most (a probe that finds none waits its whole time).
+ */
+export const gatherProbeEveryMin = 8;
+export const gatherProbeEveryMax = 128;
+
+/** What the writer has learnt of how many commands come together, and when it looks for more. */
+export interface Gathering {
+  /** Commands a busy turn waits for. */
+  readonly expected: number;
+  /** Busy turns before the next probe. */
+  readonly untilProbe: number;
+  /** Busy turns between probes, now. */
+  readonly probeEvery: number;
+}
+
+export const gatheringAtFirst: Gathering = { expected: 0, untilProbe: 0, probeEvery: gatherProbeEveryMin };
+
+/** A turn about to start: how many commands it waits for (0: it starts at once), and whether that is a probe. */
+export interface Gather {
+  readonly target: number;
+  readonly probe: boolean;
+  readonly gathering: Gathering;
+}
+
+/**
+ * How many commands a turn about to start waits for (at most gatherWaitMs).
+ *
+ * Callers that send their next command once answered come back together only if they were answered
+ * together. Over HTTP, ten such callers settled into two groups of five: one group's commands queued
+ * while the other's turn ran, and started the next turn before the first group's answers had reached
+ * their callers and come back, turn after turn, each turn holding half of them (twice the commits of
+ * the same callers in process, whose next commands are queued before the next turn starts). So a
+ * busy writer's turn waits until as many commands are waiting as it has learnt to expect, and now and
+ * then (a probe) for twice as many as it expects or finds: a probe that finds more joins the groups,
+ * and what came is what is expected next; a wait that runs out lowers what is expected half-way to
+ * what came. A writer that is not busy starts at once, and one caller sending command after command
+ * is never probed: a lone command never waits.
+ */
+export function gatherFor(gathering: Gathering, waiting: number, idleMs: number): Gather {
+  if (idleMs > gatherBusyIdleMs) return { target: 0, probe: false, gathering };
+  if (gathering.untilProbe <= 0 && (waiting > 1 || gathering.expected > 1)) {
+    return { target: 2 * Math.max(gathering.expected, waiting), probe: true, gathering };
+  }
+  const counted = { ...gathering, untilProbe: gathering.untilProbe - 1 };
+  return { target: waiting < gathering.expected ? gathering.expected : 0, probe: false, gathering: counted };
+}
+
+/** What the writer expects after a turn waited: `seen` commands expected or waiting when it began, `came` when it ended. */
+export function gatheredAfter(gathering: Gathering, gather: { readonly probe: boolean; readonly seen: number; readonly came: number }): Gathering {
+  const expected = expectedAfter(gathering.expected, gather.came);
+  if (!gather.probe) return { ...gathering, expected };
+  const probeEvery = gather.came > gather.seen ? gatherProbeEveryMin : Math.min(gatherProbeEveryMax, 2 * gathering.probeEvery);
+  return { expected, untilProbe: probeEvery, probeEvery };
+}
+
+/** What to expect after a wait: what came if at least what was expected; else half-way down to it (one late caller does not halve the turns). */
+export function expectedAfter(expected: number, came: number): number {
+  return came >= expected ? came : Math.ceil((expected + came) / 2);
+}
+
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 interface Waiting {
@@ -62,7 +134,10 @@ export class WriteTurns {
   private readonly undone = new Set<() => void>();
   private lastCommitMs = turnWorkMsMin;
   private lastWorkMs = 0;
-  private lastEndedMs = 0;
+  private lastEndedMs = Number.NEGATIVE_INFINITY;
+  private gathering: Gathering = gatheringAtFirst;
+  /** While a turn waits for more commands: how many it waits for, and what starts it. */
+  private gather: { readonly target: number; readonly start: () => void } | undefined;
 
   constructor(private readonly store: TurnStore) {}
 
@@ -78,6 +153,7 @@ export class WriteTurns {
   run<T>(task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ task, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) });
+      if (this.gather !== undefined && this.waiting.length >= this.gather.target) this.gather.start();
       this.schedule();
     });
   }
@@ -91,7 +167,22 @@ export class WriteTurns {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.turn());
+    setImmediate(() => this.gatherThenTurn());
+  }
+
+  private gatherThenTurn(): void {
+    const seen = this.waiting.length;
+    const { target, probe, gathering } = gatherFor(this.gathering, seen, performance.now() - this.lastEndedMs);
+    this.gathering = gathering;
+    if (target === 0) return void this.turn();
+    const start = () => {
+      clearTimeout(timer);
+      this.gather = undefined;
+      this.gathering = gatheredAfter(this.gathering, { probe, seen: Math.max(seen, this.gathering.expected), came: this.waiting.length });
+      void this.turn();
+    };
+    const timer = setTimeout(start, gatherWaitMs);
+    this.gather = { target, start };
   }
 
   private async turn(): Promise<void> {

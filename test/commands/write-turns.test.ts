@@ -1,6 +1,21 @@
 // How much work a write turn holds before it commits: a few times its commit's time, growing from
-// turn to turn at most twice, and short again after the writer was idle longer than a turn works.
-import { turnWorkMsMax, turnWorkMsMaxAfter, turnWorkMsMin } from '../../src/commands/write-turns.js';
+// turn to turn at most twice, and short again after the writer was idle longer than a turn works; and
+// how long a turn waits for the commands of callers that keep coming.
+import { jest } from '@jest/globals';
+import {
+  WriteTurns,
+  expectedAfter,
+  gatherBusyIdleMs,
+  gatherFor,
+  gatheredAfter,
+  gatheringAtFirst,
+  gatherProbeEveryMax,
+  gatherProbeEveryMin,
+  turnWorkMsMax,
+  turnWorkMsMaxAfter,
+  turnWorkMsMin,
+  type Gathering,
+} from '../../src/commands/write-turns.js';
 
 describe('the work a write turn holds', () => {
   it('starts a burst that follows lone commands with the least turn, whatever the last commit cost', () => {
@@ -20,5 +35,115 @@ describe('the work a write turn holds', () => {
   it('starts short again after the writer was idle for longer than any turn works', () => {
     expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: turnWorkMsMax })).toBe(40);
     expect(turnWorkMsMaxAfter({ workMs: 20, commitMs: 10, idleMs: turnWorkMsMax + 1 })).toBe(turnWorkMsMin);
+  });
+});
+
+describe('a turn gathering the commands of callers that keep coming', () => {
+  const busyMs = 0.5;
+  const learnt = (expected: number, untilProbe = 3): Gathering => ({ expected, untilProbe, probeEvery: gatherProbeEveryMin });
+
+  it('starts at once when the writer is not busy, whatever it expects, and counts no busy turn', () => {
+    expect(gatherFor(learnt(10), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: learnt(10) });
+    expect(gatherFor(learnt(10, 0), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: learnt(10, 0) });
+  });
+
+  it('waits for as many as it expects, and starts at once when they are already waiting', () => {
+    expect(gatherFor(learnt(10), 4, busyMs)).toEqual({ target: 10, probe: false, gathering: learnt(10, 2) });
+    expect(gatherFor(learnt(10), 10, busyMs).target).toBe(0);
+    expect(gatherFor(learnt(10), 12, busyMs).target).toBe(0);
+  });
+
+  it('now and then waits for twice as many as it expects or finds, to learn of callers it has not seen', () => {
+    expect(gatherFor(learnt(5, 0), 5, busyMs)).toEqual({ target: 10, probe: true, gathering: learnt(5, 0) });
+    expect(gatherFor(learnt(5, 0), 2, busyMs).target).toBe(10);
+    expect(gatherFor(learnt(5, 0), 8, busyMs).target).toBe(16);
+    expect(gatherFor(learnt(1, 0), 2, busyMs).target).toBe(4);
+  });
+
+  it('never probes for a second caller while one caller sends command after command', () => {
+    expect(gatherFor(learnt(1, 0), 1, busyMs).target).toBe(0);
+    expect(gatherFor(gatheringAtFirst, 1, busyMs).target).toBe(0);
+  });
+
+  it('expects what came when at least what it expected came, and half-way down to it when fewer did', () => {
+    expect(expectedAfter(5, 10)).toBe(10);
+    expect(expectedAfter(10, 10)).toBe(10);
+    expect(expectedAfter(10, 9)).toBe(10);
+    expect(expectedAfter(10, 6)).toBe(8);
+    expect(expectedAfter(10, 1)).toBe(6);
+    expect(expectedAfter(2, 1)).toBe(2);
+  });
+
+  it('probes soon again after a probe that found more callers, and ever less often after probes that found none', () => {
+    const found = gatheredAfter(learnt(5, 0), { probe: true, seen: 5, came: 10 });
+    expect(found).toEqual({ expected: 10, untilProbe: gatherProbeEveryMin, probeEvery: gatherProbeEveryMin });
+    let gathering = found;
+    const intervals: number[] = [];
+    for (let probe = 0; probe < 6; probe += 1) {
+      gathering = gatheredAfter(gathering, { probe: true, seen: 10, came: 10 });
+      intervals.push(gathering.untilProbe);
+    }
+    expect(intervals).toEqual([16, 32, 64, 128, 128, 128].map((n) => Math.min(n, gatherProbeEveryMax)));
+    expect(gathering.expected).toBe(10);
+    // A wait that is not a probe leaves the probes' schedule alone.
+    expect(gatheredAfter(learnt(10, 5), { probe: false, seen: 10, came: 6 })).toEqual(learnt(8, 5));
+  });
+});
+
+/** A store whose turns count the commands they hold, and commit as a disk sync does: holding the thread for a while. */
+function countingStore(commitMs = 2) {
+  const turns: number[] = [];
+  let current = 0;
+  const store = {
+    embedded: true,
+    writeTurn: async <T>(work: () => Promise<T>): Promise<T> => {
+      current = 0;
+      const result = await work();
+      const synced = performance.now() + commitMs;
+      while (performance.now() < synced);
+      turns.push(current);
+      return result;
+    },
+  };
+  return { turns, store: store as unknown as ConstructorParameters<typeof WriteTurns>[0], command: async () => void (current += 1) };
+}
+
+describe('write turns with callers that keep coming', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('joins two groups of callers, each answered while the other waited, into one turn', async () => {
+    const { turns, store, command } = countingStore();
+    const writer = new WriteTurns(store);
+    const callers = 10;
+    const rounds = 30;
+    // Each caller sends its next command a while after its answer (a timer: an answer's way to a caller
+    // over a socket and the caller's next command back, shorter than a commit); the second group starts
+    // once the first group's first turn has begun. Without gathering, each group's next commands come
+    // back while the other group's turn holds the thread, and the groups take turns, five a turn.
+    const caller = async () => {
+      for (let round = 0; round < rounds; round += 1) {
+        await writer.run(command);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    };
+    const first = Array.from({ length: callers / 2 }, caller);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = Array.from({ length: callers / 2 }, caller);
+    await Promise.all([...first, ...second]);
+    expect(turns.reduce((sum, held) => sum + held, 0)).toBe(callers * rounds);
+    // The first busy turn learns of the second group; from then on a turn holds every caller's command
+    // (the groups taking turns make twice as many turns as rounds, none holding all ten). A loaded
+    // machine may hold a timer back past a turn's wait now and then: a turn of nine, another of one.
+    expect(turns.length).toBeLessThanOrEqual(1.5 * rounds);
+    expect(turns.filter((held) => held === callers).length).toBeGreaterThanOrEqual(rounds / 2);
+  });
+
+  it('never makes one caller sending command after command wait for another', async () => {
+    const { turns, store, command } = countingStore();
+    const writer = new WriteTurns(store);
+    const timers = jest.spyOn(global, 'setTimeout');
+    for (let sent = 0; sent < 3 * gatherProbeEveryMin; sent += 1) await writer.run(command);
+    expect(turns).toEqual(Array.from({ length: 3 * gatherProbeEveryMin }, () => 1));
+    expect(timers).not.toHaveBeenCalled();
   });
 });
