@@ -68,13 +68,15 @@ export const gatherProbeEveryMax = 128;
 export interface Gathering {
   /** Commands a busy turn waits for. */
   readonly expected: number;
+  /** Whether the last wait ran out with fewer than were expected. */
+  readonly fellShort: boolean;
   /** Busy turns before the next probe. */
   readonly untilProbe: number;
   /** Busy turns between probes, now. */
   readonly probeEvery: number;
 }
 
-export const gatheringAtFirst: Gathering = { expected: 0, untilProbe: 0, probeEvery: gatherProbeEveryMin };
+export const gatheringAtFirst: Gathering = { expected: 0, fellShort: false, untilProbe: 0, probeEvery: gatherProbeEveryMin };
 
 /** A turn about to start: how many commands it waits for (0: it starts at once), and whether that is a probe. */
 export interface Gather {
@@ -94,11 +96,13 @@ export interface Gather {
  * busy writer's turn waits until as many commands are waiting as it has learnt to expect, and now and
  * then (a probe) for twice as many as it expects or finds: a probe that finds more joins the groups,
  * and what came is what is expected next; a wait that runs out lowers what is expected half-way to
- * what came. A writer that is not busy starts at once, and one caller sending command after command
- * is never probed: a lone command never waits.
+ * what came, and a second in a row to what came. A writer that is not busy starts at once and forgets
+ * what it expected; commands the last turn left for lack of room (`leftOver`) start at once; and one
+ * caller sending command after command is never probed: it waits at most twice after others stop.
  */
-export function gatherFor(gathering: Gathering, waiting: number, idleMs: number): Gather {
-  if (idleMs > gatherBusyIdleMs) return { target: 0, probe: false, gathering };
+export function gatherFor(gathering: Gathering, waiting: number, idleMs: number, leftOver = false): Gather {
+  if (idleMs > gatherBusyIdleMs) return { target: 0, probe: false, gathering: gatheringAtFirst };
+  if (leftOver) return { target: 0, probe: false, gathering };
   if (gathering.untilProbe <= 0 && (waiting > 1 || gathering.expected > 1)) {
     return { target: 2 * Math.max(gathering.expected, waiting), probe: true, gathering };
   }
@@ -108,15 +112,20 @@ export function gatherFor(gathering: Gathering, waiting: number, idleMs: number)
 
 /** What the writer expects after a turn waited: `seen` commands expected or waiting when it began, `came` when it ended. */
 export function gatheredAfter(gathering: Gathering, gather: { readonly probe: boolean; readonly seen: number; readonly came: number }): Gathering {
-  const expected = expectedAfter(gathering.expected, gather.came);
-  if (!gather.probe) return { ...gathering, expected };
+  const fellShort = gather.came < gathering.expected;
+  const expected = expectedAfter(gathering, gather.came);
+  if (!gather.probe) return { ...gathering, expected, fellShort };
   const probeEvery = gather.came > gather.seen ? gatherProbeEveryMin : Math.min(gatherProbeEveryMax, 2 * gathering.probeEvery);
-  return { expected, untilProbe: probeEvery, probeEvery };
+  return { expected, fellShort, untilProbe: probeEvery, probeEvery };
 }
 
-/** What to expect after a wait: what came if at least what was expected; else half-way down to it (one late caller does not halve the turns). */
-export function expectedAfter(expected: number, came: number): number {
-  return came >= expected ? came : Math.ceil((expected + came) / 2);
+/**
+ * What to expect after a wait: what came if at least what was expected; else half-way down to it (one
+ * late caller does not halve the turns), and what came if the wait before fell short too.
+ */
+export function expectedAfter(gathering: Pick<Gathering, 'expected' | 'fellShort'>, came: number): number {
+  if (came >= gathering.expected || gathering.fellShort) return came;
+  return Math.ceil((gathering.expected + came) / 2);
 }
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -136,8 +145,10 @@ export class WriteTurns {
   private lastWorkMs = 0;
   private lastEndedMs = Number.NEGATIVE_INFINITY;
   private gathering: Gathering = gatheringAtFirst;
-  /** While a turn waits for more commands: how many it waits for, and what starts it. */
-  private gather: { readonly target: number; readonly start: () => void } | undefined;
+  /** While a turn waits for more commands: how many it waits for, and what to do once they are in. */
+  private gather: { readonly target: number; readonly reached: () => void } | undefined;
+  /** Whether the last turn left commands waiting for lack of room. */
+  private leftOver = false;
 
   constructor(private readonly store: TurnStore) {}
 
@@ -153,7 +164,7 @@ export class WriteTurns {
   run<T>(task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ task, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) });
-      if (this.gather !== undefined && this.waiting.length >= this.gather.target) this.gather.start();
+      if (this.gather !== undefined && this.waiting.length >= this.gather.target) this.gather.reached();
       this.schedule();
     });
   }
@@ -172,32 +183,44 @@ export class WriteTurns {
 
   private gatherThenTurn(): void {
     const seen = this.waiting.length;
-    const { target, probe, gathering } = gatherFor(this.gathering, seen, performance.now() - this.lastEndedMs);
+    const { target, probe, gathering } = gatherFor(this.gathering, seen, performance.now() - this.lastEndedMs, this.leftOver);
     this.gathering = gathering;
     if (target === 0) return void this.turn();
-    const start = () => {
-      clearTimeout(timer);
+    const begin = () => {
       this.gather = undefined;
       this.gathering = gatheredAfter(this.gathering, { probe, seen: Math.max(seen, this.gathering.expected), came: this.waiting.length });
       void this.turn();
     };
-    const timer = setTimeout(start, gatherWaitMs);
-    this.gather = { target, start };
+    const timer = setTimeout(begin, gatherWaitMs);
+    this.gather = {
+      target,
+      // Reached in a caller's own call: the turn begins on the event loop's next round, as every turn
+      // does, never inside the caller's work (whose promises then run while the turn is open).
+      reached: () => {
+        clearTimeout(timer);
+        this.gather = undefined;
+        setImmediate(begin);
+      },
+    };
   }
 
   private async turn(): Promise<void> {
     const started = performance.now();
     const workMsMax = turnWorkMsMaxAfter({ workMs: this.lastWorkMs, commitMs: this.lastCommitMs, idleMs: started - this.lastEndedMs });
     let worked = started;
+    let full = false;
     const ran: { waiting: Waiting; outcome: Outcome<unknown> }[] = [];
+    this.leftOver = false;
     try {
       await this.store.writeTurn(async () => {
         for (let next = this.waiting.shift(); next !== undefined; next = this.waiting.shift()) {
           ran.push({ waiting: next, outcome: await outcomeOf(next.task) });
           worked = performance.now();
-          if (worked - started >= workMsMax) break;
+          full = worked - started >= workMsMax;
+          if (full) break;
         }
       });
+      this.leftOver = full && this.waiting.length > 0;
       this.lastEndedMs = performance.now();
       this.lastCommitMs = this.lastEndedMs - worked;
       this.lastWorkMs = worked - started;

@@ -40,11 +40,16 @@ describe('the work a write turn holds', () => {
 
 describe('a turn gathering the commands of callers that keep coming', () => {
   const busyMs = 0.5;
-  const learnt = (expected: number, untilProbe = 3): Gathering => ({ expected, untilProbe, probeEvery: gatherProbeEveryMin });
+  const learnt = (expected: number, untilProbe = 3, fellShort = false): Gathering => ({ expected, fellShort, untilProbe, probeEvery: gatherProbeEveryMin });
 
-  it('starts at once when the writer is not busy, whatever it expects, and counts no busy turn', () => {
-    expect(gatherFor(learnt(10), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: learnt(10) });
-    expect(gatherFor(learnt(10, 0), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: learnt(10, 0) });
+  it('starts at once when the writer is not busy, and forgets what it expected', () => {
+    expect(gatherFor(learnt(10), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: gatheringAtFirst });
+    expect(gatherFor(learnt(10, 0), 2, gatherBusyIdleMs + 0.1)).toEqual({ target: 0, probe: false, gathering: gatheringAtFirst });
+  });
+
+  it('starts at once with the commands the last turn left for lack of room, and counts no busy turn', () => {
+    expect(gatherFor(learnt(10), 4, busyMs, true)).toEqual({ target: 0, probe: false, gathering: learnt(10) });
+    expect(gatherFor(learnt(10, 0), 4, busyMs, true)).toEqual({ target: 0, probe: false, gathering: learnt(10, 0) });
   });
 
   it('waits for as many as it expects, and starts at once when they are already waiting', () => {
@@ -65,18 +70,23 @@ describe('a turn gathering the commands of callers that keep coming', () => {
     expect(gatherFor(gatheringAtFirst, 1, busyMs).target).toBe(0);
   });
 
-  it('expects what came when at least what it expected came, and half-way down to it when fewer did', () => {
-    expect(expectedAfter(5, 10)).toBe(10);
-    expect(expectedAfter(10, 10)).toBe(10);
-    expect(expectedAfter(10, 9)).toBe(10);
-    expect(expectedAfter(10, 6)).toBe(8);
-    expect(expectedAfter(10, 1)).toBe(6);
-    expect(expectedAfter(2, 1)).toBe(2);
+  it('expects what came when at least what it expected came, half-way down to it when fewer did, and what came when fewer did twice in a row', () => {
+    const once = (expected: number) => ({ expected, fellShort: false });
+    const again = (expected: number) => ({ expected, fellShort: true });
+    expect(expectedAfter(once(5), 10)).toBe(10);
+    expect(expectedAfter(once(10), 10)).toBe(10);
+    expect(expectedAfter(once(10), 9)).toBe(10);
+    expect(expectedAfter(once(10), 6)).toBe(8);
+    expect(expectedAfter(once(10), 1)).toBe(6);
+    expect(expectedAfter(once(2), 1)).toBe(2);
+    expect(expectedAfter(again(2), 1)).toBe(1);
+    expect(expectedAfter(again(10), 9)).toBe(9);
+    expect(expectedAfter(again(8), 10)).toBe(10);
   });
 
   it('probes soon again after a probe that found more callers, and ever less often after probes that found none', () => {
     const found = gatheredAfter(learnt(5, 0), { probe: true, seen: 5, came: 10 });
-    expect(found).toEqual({ expected: 10, untilProbe: gatherProbeEveryMin, probeEvery: gatherProbeEveryMin });
+    expect(found).toEqual({ expected: 10, fellShort: false, untilProbe: gatherProbeEveryMin, probeEvery: gatherProbeEveryMin });
     let gathering = found;
     const intervals: number[] = [];
     for (let probe = 0; probe < 6; probe += 1) {
@@ -86,7 +96,9 @@ describe('a turn gathering the commands of callers that keep coming', () => {
     expect(intervals).toEqual([16, 32, 64, 128, 128, 128].map((n) => Math.min(n, gatherProbeEveryMax)));
     expect(gathering.expected).toBe(10);
     // A wait that is not a probe leaves the probes' schedule alone.
-    expect(gatheredAfter(learnt(10, 5), { probe: false, seen: 10, came: 6 })).toEqual(learnt(8, 5));
+    expect(gatheredAfter(learnt(10, 5), { probe: false, seen: 10, came: 6 })).toEqual(learnt(8, 5, true));
+    expect(gatheredAfter(learnt(8, 5, true), { probe: false, seen: 8, came: 6 })).toEqual(learnt(6, 5, true));
+    expect(gatheredAfter(learnt(6, 5, true), { probe: false, seen: 6, came: 6 })).toEqual(learnt(6, 5));
   });
 });
 
@@ -94,9 +106,11 @@ describe('a turn gathering the commands of callers that keep coming', () => {
 function countingStore(commitMs = 2) {
   const turns: number[] = [];
   let current = 0;
+  const calling = { inside: false, turnsBegunInside: 0 };
   const store = {
     embedded: true,
     writeTurn: async <T>(work: () => Promise<T>): Promise<T> => {
+      if (calling.inside) calling.turnsBegunInside += 1;
       current = 0;
       const result = await work();
       const synced = performance.now() + commitMs;
@@ -105,14 +119,14 @@ function countingStore(commitMs = 2) {
       return result;
     },
   };
-  return { turns, store: store as unknown as ConstructorParameters<typeof WriteTurns>[0], command: async () => void (current += 1) };
+  return { turns, calling, store: store as unknown as ConstructorParameters<typeof WriteTurns>[0], command: async () => void (current += 1) };
 }
 
 describe('write turns with callers that keep coming', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('joins two groups of callers, each answered while the other waited, into one turn', async () => {
-    const { turns, store, command } = countingStore();
+  it("joins two groups of callers, each answered while the other waited, into one turn, never begun inside a caller's call", async () => {
+    const { turns, calling, store, command } = countingStore();
     const writer = new WriteTurns(store);
     const callers = 10;
     const rounds = 30;
@@ -122,7 +136,12 @@ describe('write turns with callers that keep coming', () => {
     // back while the other group's turn holds the thread, and the groups take turns, five a turn.
     const caller = async () => {
       for (let round = 0; round < rounds; round += 1) {
-        await writer.run(command);
+        // A turn that begins inside the call that brought the last command it waited for would run
+        // while the caller's other promises do: the store would be seen with the turn open.
+        calling.inside = true;
+        const answered = writer.run(command);
+        calling.inside = false;
+        await answered;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     };
@@ -136,6 +155,7 @@ describe('write turns with callers that keep coming', () => {
     // machine may hold a timer back past a turn's wait now and then: a turn of nine, another of one.
     expect(turns.length).toBeLessThanOrEqual(1.5 * rounds);
     expect(turns.filter((held) => held === callers).length).toBeGreaterThanOrEqual(rounds / 2);
+    expect(calling.turnsBegunInside).toBe(0);
   });
 
   it('never makes one caller sending command after command wait for another', async () => {
@@ -145,5 +165,19 @@ describe('write turns with callers that keep coming', () => {
     for (let sent = 0; sent < 3 * gatherProbeEveryMin; sent += 1) await writer.run(command);
     expect(turns).toEqual(Array.from({ length: 3 * gatherProbeEveryMin }, () => 1));
     expect(timers).not.toHaveBeenCalled();
+  });
+
+  it('makes one caller who goes on alone after a burst wait at most twice', async () => {
+    const { turns, store, command } = countingStore(0);
+    const writer = new WriteTurns(store);
+    // Two callers, command after command: the writer learns to expect two.
+    const pair = async () => {
+      for (let sent = 0; sent < 3 * gatherProbeEveryMin; sent += 1) await writer.run(command);
+    };
+    await Promise.all([pair(), pair()]);
+    expect(turns.filter((held) => held === 2).length).toBeGreaterThan(0);
+    const timers = jest.spyOn(global, 'setTimeout');
+    for (let sent = 0; sent < 3 * gatherProbeEveryMin; sent += 1) await writer.run(command);
+    expect(timers.mock.calls.length).toBeLessThanOrEqual(2);
   });
 });
