@@ -3,9 +3,10 @@
 // once it is on disk, in the order they arrived. They never conflict with each other (each sees the
 // ones before it), and a burst shares its syncs without any command waiting for the whole burst: a
 // turn ends after a few times as much work as its commit costs, and at most twice as much as the turn
-// before it did (a burst's first turn is short), its commands are answered, and the next turn takes
-// the rest. While commands keep coming, a turn about to start waits a moment for as many commands as
-// turns have lately held (see gatherFor).
+// before it did, but not before it has taken a little more than half of the commands waiting when it
+// started (see backlogShare): a burst's first turn answers half of it, and the turns after it shrink
+// as it drains. While commands keep coming, a turn about to start waits a moment for as many commands
+// as turns have lately held (see gatherFor).
 import type { EventStore } from '../event-store/event-store.js';
 
 /**
@@ -46,6 +47,23 @@ export function turnWorkMsMaxAfter(last: LastTurn): number {
   const grownFromMs = last.idleMs > turnWorkMsMax ? 0 : last.workMs;
   const workMs = Math.min(turnWorkPerCommitMax * last.commitMs, turnWorkGrowthMax * grownFromMs);
   return Math.min(turnWorkMsMax, Math.max(turnWorkMsMin, workMs));
+}
+
+/**
+ * The fewest of `waiting` commands a turn takes before it may commit: a little more than half of them,
+ * (waiting + commitMs / perCommandMs) / 2. Commands waiting together are answered in turns, each turn
+ * paying a commit; the time they wait in all, each command's wait summed, is least when the first turn
+ * takes that share and each turn after it the same share of what is left (with two turns of n and
+ * waiting − n commands it is n·(C + n·w) + (waiting − n)·(2C + waiting·w), least at n = (waiting +
+ * C / w) / 2), so the turns shrink as a burst drains. Turns that only grow answer the first few early
+ * and make the rest wait: a burst of 50 approvals answered its 26th after two thirds of the burst's
+ * time. Without a measure of a command's work yet, half of those waiting. Commands that keep coming a
+ * few at a time are all taken by the time bound anyway; the bound on a turn's work still holds.
+ */
+export function backlogShare(waiting: number, perCommandMs: number, commitMs: number): number {
+  if (waiting <= 1) return waiting;
+  const commitsPerCommand = perCommandMs > 0 && commitMs > 0 ? commitMs / perCommandMs : 0;
+  return Math.min(waiting, Math.ceil((waiting + commitsPerCommand) / 2));
 }
 
 /**
@@ -99,11 +117,16 @@ export interface Gather {
  * what came, and a second in a row to what came. A writer that is not busy starts at once and forgets
  * what it expected; commands the last turn left for lack of room (`leftOver`) start at once; and one
  * caller sending command after command is never probed: it waits at most twice after others stop.
+ * Nor is a backlog of more than twice as many as expected or as the last turn held (`lastHeld`; 0:
+ * none yet), a burst: what a probe would look for is already waiting, and its wait would only hold
+ * the whole burst back (2 ms on every racer's answer, after lone commands had made the next busy turn
+ * a probe).
  */
-export function gatherFor(gathering: Gathering, waiting: number, idleMs: number, leftOver = false): Gather {
+export function gatherFor(gathering: Gathering, waiting: number, idleMs: number, leftOver = false, lastHeld = 0): Gather {
   if (idleMs > gatherBusyIdleMs) return { target: 0, probe: false, gathering: gatheringAtFirst };
   if (leftOver) return { target: 0, probe: false, gathering };
-  if (gathering.untilProbe <= 0 && (waiting > 1 || gathering.expected > 1)) {
+  const burst = waiting > 2 * Math.max(1, gathering.expected, lastHeld);
+  if (gathering.untilProbe <= 0 && (waiting > 1 || gathering.expected > 1) && !burst) {
     return { target: 2 * Math.max(gathering.expected, waiting), probe: true, gathering };
   }
   const counted = { ...gathering, untilProbe: gathering.untilProbe - 1 };
@@ -143,6 +166,7 @@ export class WriteTurns {
   private readonly undone = new Set<() => void>();
   private lastCommitMs = turnWorkMsMin;
   private lastWorkMs = 0;
+  private lastCommands = 0;
   private lastEndedMs = Number.NEGATIVE_INFINITY;
   private gathering: Gathering = gatheringAtFirst;
   /** While a turn waits for more commands: how many it waits for, and what to do once they are in. */
@@ -183,7 +207,7 @@ export class WriteTurns {
 
   private gatherThenTurn(): void {
     const seen = this.waiting.length;
-    const { target, probe, gathering } = gatherFor(this.gathering, seen, performance.now() - this.lastEndedMs, this.leftOver);
+    const { target, probe, gathering } = gatherFor(this.gathering, seen, performance.now() - this.lastEndedMs, this.leftOver, this.lastCommands);
     this.gathering = gathering;
     if (target === 0) return void this.turn();
     const begin = () => {
@@ -207,6 +231,7 @@ export class WriteTurns {
   private async turn(): Promise<void> {
     const started = performance.now();
     const workMsMax = turnWorkMsMaxAfter({ workMs: this.lastWorkMs, commitMs: this.lastCommitMs, idleMs: started - this.lastEndedMs });
+    const least = backlogShare(this.waiting.length, this.lastCommands > 0 ? this.lastWorkMs / this.lastCommands : 0, this.lastCommitMs);
     let worked = started;
     let full = false;
     const ran: { waiting: Waiting; outcome: Outcome<unknown> }[] = [];
@@ -216,7 +241,7 @@ export class WriteTurns {
         for (let next = this.waiting.shift(); next !== undefined; next = this.waiting.shift()) {
           ran.push({ waiting: next, outcome: await outcomeOf(next.task) });
           worked = performance.now();
-          full = worked - started >= workMsMax;
+          full = (ran.length >= least && worked - started >= workMsMax) || worked - started >= turnWorkMsMax;
           if (full) break;
         }
       });
@@ -224,6 +249,7 @@ export class WriteTurns {
       this.lastEndedMs = performance.now();
       this.lastCommitMs = this.lastEndedMs - worked;
       this.lastWorkMs = worked - started;
+      this.lastCommands = ran.length;
       for (const { waiting, outcome } of ran) waiting.settle(outcome);
     } catch (error) {
       for (const forget of this.undone) forget();

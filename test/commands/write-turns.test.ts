@@ -4,6 +4,7 @@
 import { jest } from '@jest/globals';
 import {
   WriteTurns,
+  backlogShare,
   expectedAfter,
   gatherBusyIdleMs,
   gatherFor,
@@ -38,6 +39,35 @@ describe('the work a write turn holds', () => {
   });
 });
 
+describe('the share of a backlog a write turn takes', () => {
+  it('takes a little more than half of the commands waiting, more the dearer a commit is against a command', () => {
+    expect(backlogShare(50, 0.5, 0)).toBe(25);
+    expect(backlogShare(50, 0.5, 1)).toBe(26);
+    expect(backlogShare(50, 0.5, 2)).toBe(27);
+    expect(backlogShare(24, 0.5, 1.5)).toBe(14);
+  });
+
+  it('takes every command waiting when a commit costs as much as the rest of them, and half without a measure of a command', () => {
+    expect(backlogShare(10, 0.2, 5)).toBe(10);
+    expect(backlogShare(9, 0, 1)).toBe(5);
+    expect(backlogShare(1, 0.5, 1)).toBe(1);
+    expect(backlogShare(0, 0.5, 1)).toBe(0);
+  });
+
+  it('is the first turn that makes the commands of a burst wait least in all', () => {
+    // Two turns of n and waiting − n commands: each command waits for its turn's end.
+    const waitedInAll = (waiting: number, n: number, w: number, c: number) => n * (c + n * w) + (waiting - n) * (2 * c + waiting * w);
+    for (const [waiting, w, c] of [
+      [50, 0.5, 1.5],
+      [50, 0.2, 2],
+      [30, 1, 1],
+    ] as const) {
+      const share = backlogShare(waiting, w, c);
+      for (let n = 1; n < waiting; n += 1) expect(waitedInAll(waiting, share, w, c)).toBeLessThanOrEqual(waitedInAll(waiting, n, w, c) + waiting * w);
+    }
+  });
+});
+
 describe('a turn gathering the commands of callers that keep coming', () => {
   const busyMs = 0.5;
   const learnt = (expected: number, untilProbe = 3, fellShort = false): Gathering => ({ expected, fellShort, untilProbe, probeEvery: gatherProbeEveryMin });
@@ -63,6 +93,14 @@ describe('a turn gathering the commands of callers that keep coming', () => {
     expect(gatherFor(learnt(5, 0), 2, busyMs).target).toBe(10);
     expect(gatherFor(learnt(5, 0), 8, busyMs).target).toBe(16);
     expect(gatherFor(learnt(1, 0), 2, busyMs).target).toBe(4);
+  });
+
+  it('starts a burst at once, without a probe, when more than twice as many as it expects and as the last turn held are waiting', () => {
+    expect(gatherFor(learnt(0, 0), 50, busyMs, false, 1)).toEqual({ target: 0, probe: false, gathering: learnt(0, -1) });
+    expect(gatherFor(learnt(5, 0), 11, busyMs, false, 5).target).toBe(0);
+    expect(gatherFor(learnt(5, 0), 10, busyMs, false, 5)).toMatchObject({ target: 20, probe: true });
+    // A second group as large as the first, after a turn that held the first: a probe joins them.
+    expect(gatherFor(learnt(0, 0), 5, busyMs, false, 5)).toMatchObject({ target: 10, probe: true });
   });
 
   it('never probes for a second caller while one caller sends command after command', () => {
@@ -165,6 +203,29 @@ describe('write turns with callers that keep coming', () => {
     for (let sent = 0; sent < 3 * gatherProbeEveryMin; sent += 1) await writer.run(command);
     expect(turns).toEqual(Array.from({ length: 3 * gatherProbeEveryMin }, () => 1));
     expect(timers).not.toHaveBeenCalled();
+  });
+
+  it("answers more than half of a burst that follows lone commands after the burst's first turn, in turns that shrink", async () => {
+    const { turns, store, command: counted } = countingStore(1);
+    const writer = new WriteTurns(store);
+    let held = 0;
+    // Each command keeps the thread a while, as a command's reads and decision do.
+    const command = async () => {
+      const done = performance.now() + 0.2;
+      while (performance.now() < done);
+      held += 1;
+      await counted();
+    };
+    for (let sent = 0; sent < 5; sent += 1) await writer.run(command);
+    const burst = 50;
+    const answered: number[] = [];
+    await Promise.all(Array.from({ length: burst }, () => writer.run(command).then(() => answered.push(held))));
+    const burstTurns = turns.slice(5);
+    expect(burstTurns.reduce((sum, n) => sum + n, 0)).toBe(burst);
+    // The 26th answer (the burst's median) came with the first turn; turns grow no more after it.
+    expect(burstTurns[0]).toBeGreaterThanOrEqual(burst / 2 + 1);
+    for (let turn = 1; turn < burstTurns.length; turn += 1) expect(burstTurns[turn]).toBeLessThanOrEqual(burstTurns[turn - 1]);
+    expect(answered[burst / 2]).toBe(5 + burstTurns[0]);
   });
 
   it('makes one caller who goes on alone after a burst wait at most twice', async () => {
