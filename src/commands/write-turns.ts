@@ -14,18 +14,17 @@ import type { EventStore } from '../event-store/event-store.js';
  * as long as the last turn's commit took, within bounds. With a turn's work bounded by its commit's
  * time alone, syncing took half of the time under load: commands ran at half the rate they could,
  * and a turn held two or three of ten callers' commands instead of all ten (each answered a sync
- * later). Four times bounds syncing to a fifth of the time; the bounds keep a burst's first answers
- * early.
+ * later). Four times bounds syncing to a fifth of the time.
  */
 export const turnWorkPerCommitMax = 4;
 export const turnWorkMsMin = 2;
 export const turnWorkMsMax = 50;
 /**
- * A turn's work grows at most this many times the last turn's: a burst that follows lone commands
- * starts with a turn of a few milliseconds, and its first callers are answered after it. Bounded by
- * the commit alone, the first turn of a burst took all the work its budget allowed, up to 50 ms, set
- * by a commit made before the burst: a burst of 50 approvals often went in one turn, each caller
- * answered at its end. Commands that keep coming at one rate keep turns of one size.
+ * A turn's work grows at most this many times the last turn's. Bounded by the commit alone, the first
+ * turn of a burst took all the work its budget allowed, up to 50 ms, set by a commit made before the
+ * burst: a burst of 50 approvals often went in one turn, each caller answered at its end. A backlog
+ * still gets at least its share (backlogShare) whatever the growth allows. Commands that keep coming
+ * at one rate keep turns of one size.
  */
 export const turnWorkGrowthMax = 2;
 
