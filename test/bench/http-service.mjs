@@ -2,10 +2,11 @@
 // generator's own CPU is not counted as the service's. It builds the service (dist/) on a temporary
 // SQLite file, prepares applications waiting for approval, and answers the generator's messages:
 // its CPU time (`process.cpuUsage`), approvals through its own CommandBus (the command path without
-// HTTP), and finally the approval's append alone on a copy of its file. BENCH_PROFILE_DIR=folder
-// writes a CPU profile of the service over each approval workload there (open it in Chrome DevTools).
+// HTTP) and the approval's append alone on a copy of its file, round after round, each round of each
+// path after the service has projected everything before it. BENCH_PROFILE_DIR=folder writes a CPU
+// profile of the service over each approval workload's first round there (open it in Chrome DevTools).
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { reviewedApplications } from './pending-approvals.mjs';
 import { createServer } from 'node:http';
@@ -22,8 +23,12 @@ const { EVENT_STORE } = await import(new URL('event-store/event-store.js', dist)
 const { SqliteEventStore } = await import(new URL('event-store/sqlite/sqlite-event-store.js', dist).href);
 const { generateSynthetic } = await import(new URL('synthetic/generator.js', dist).href);
 const { timeOrderedUuid } = await import(new URL('shared/identifiers.js', dist).href);
+const { READ_SIDE } = await import(new URL('projections/read-side.js', dist).href);
 
-const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1500);
+const approvalCount = Number(process.env.BENCH_APPROVALS ?? 1000);
+// Rounds of each approval path, taking turns (the figures are their medians): one run of each moved
+// by a fifth or more from run to run on a shared machine, and not together.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 // Approvals made through each path before either is measured, unmeasured: the first approvals run
 // code no approval has run yet (the optimising compiler's work is CPU of this process too), and
 // they would otherwise all fall on whichever path is measured first.
@@ -95,7 +100,7 @@ await generateSynthetic(ledger, { applications: 300, seed: 1 });
 // Applications noticed in November 2025: their notices have ended by the service's own clock.
 const now = '2025-11-03T02:00:00.000Z';
 const ctx = (actor, role) => ({ commandId: randomUUID(), actor: { id: actor, roles: [role] }, now });
-const ids = await reviewedApplications(ledger, { first: 0, count: 2 * (approvalCount + warmupCount), usccBase: 900_000, invoiceBase: 50_000_000, context: ctx });
+const ids = await reviewedApplications(ledger, { first: 0, count: 2 * (rounds * approvalCount + warmupCount), usccBase: 900_000, invoiceBase: 50_000_000, context: ctx });
 for (let from = 0; from < ids.length; from += 500) {
   await ledger.dispatch('OpenNotice', ctx('approver', 'approver'), {
     params: {},
@@ -134,11 +139,17 @@ for await (const event of store.readAll()) {
     break;
   }
 }
-// Half are approved over HTTP, half through the service's own CommandBus; of each half, the last
-// `warmupCount` first, unmeasured.
-const directIds = ids.splice(approvalCount);
-const warmupIds = directIds.splice(approvalCount);
+// Half are approved over HTTP, half through the service's own CommandBus, `approvalCount` a round;
+// of each half, the last `warmupCount` first, unmeasured.
+const directIds = ids.splice(rounds * approvalCount);
+const warmupIds = directIds.splice(rounds * approvalCount);
 const warmupDirectIds = warmupIds.splice(warmupCount);
+
+/** Once the read side has projected every event so far: no round pays for the projections of the one before. */
+async function settled() {
+  const head = await store.headPosition();
+  if (!(await app.get(READ_SIDE).projector.waitFor(head, 60_000))) throw new Error(`the read side did not reach position ${head} within a minute`);
+}
 
 /** Approvals through the service's CommandBus, `concurrency` at a time: the command path without HTTP. */
 async function approveDirectly(directIds) {
@@ -174,27 +185,37 @@ async function approveDirectly(directIds) {
   };
 }
 
-/**
- * What the store alone does of an approval: the events one approval over HTTP appended (fresh ids,
- * its own streams but the shared budget and notice; the CPU time it takes is reported too), committed with group commit, `concurrency` at a
- * time, into a copy of the service's file; no reads, no decision, no projection, no HTTP.
- */
-async function appendAlone() {
+/** The events one approval over HTTP appended, and a store on a copy of the service's file to append them to again. */
+let aloneTarget;
+async function appendAloneTarget() {
+  if (aloneTarget !== undefined) return aloneTarget;
   const [processed] = await store.readStream(`command-bench-approver/bench-${ids[0]}`);
   if (processed === undefined) throw new Error(`the first approval over HTTP (${ids[0]}) was not recorded`);
   const sample = [];
   for await (const event of store.readAll({ afterPosition: processed.position - 20n, maxCount: 20 })) {
     if (event.metadata.commandId === processed.metadata.commandId) sample.push(event);
   }
-  await app.close();
-  bare.close();
-  copyFileSync(join(dir, 'ledger.db'), join(dir, 'approval-appends.db'));
+  // A consistent copy of the open file (SQLite's online backup), as large as the service's log.
+  await store.readSideHost.database.backup(join(dir, 'approval-appends.db'));
   const approvalStore = new SqliteEventStore({ path: join(dir, 'approval-appends.db') });
   const shared = new Set(sample.filter((event) => event.stream.startsWith('budget-') || event.stream.startsWith('notice-')).map((event) => event.stream));
-  let appended = 0;
+  aloneTarget = { sample, approvalStore, shared };
+  return aloneTarget;
+}
+
+/**
+ * What the store alone does of an approval: the events one approval over HTTP appended (fresh ids,
+ * its own streams but the shared budget and notice; the CPU time it takes is reported too), committed
+ * with group commit, `concurrency` at a time, into a copy of the service's file; no reads, no
+ * decision, no projection, no HTTP. The service is open meanwhile, and idle.
+ */
+let appendedAlone = 0;
+async function appendAlone() {
+  const { sample, approvalStore, shared } = await appendAloneTarget();
+  const end = appendedAlone + approvalCount;
   const appendOne = async () => {
-    while (appended < approvalCount) {
-      const n = appended++;
+    while (appendedAlone < end) {
+      const n = appendedAlone++;
       const byStream = new Map();
       for (const event of sample) {
         const stream = shared.has(event.stream) ? event.stream : `${event.stream}-${n}`;
@@ -216,7 +237,6 @@ async function appendAlone() {
   await Promise.all(Array.from({ length: concurrency }, appendOne));
   const perSecond = approvalCount / ((performance.now() - started) / 1000);
   const cpuMsPerAppend = (cpuMs() - cpuStarted) / approvalCount;
-  await approvalStore.close();
   return { perSecond, cpuMsPerAppend, events: sample.length, streams: new Set(sample.map((e) => e.stream)).size };
 }
 
@@ -256,9 +276,22 @@ process.on('message', async (message) => {
       // Retried as the HTTP path's warm-up is: the same command ids, answered with their first results.
       for (let retry = 0; retry < message.retries; retry += 1) await approveDirectly(warmupDirectIds);
       send({ type: 'warm-up', ...first });
-    } else if (message.type === 'direct') send({ type: 'direct', ...(await profiled('approvals-commandbus', () => approveDirectly(directIds))) });
-    else if (message.type === 'append-alone') {
-      send({ type: 'append-alone', ...(await appendAlone()) });
+    } else if (message.type === 'settle') {
+      await settled();
+      send({ type: 'settle' });
+    } else if (message.type === 'direct') {
+      // Round `round` of the command path without HTTP, then of the approval's append alone.
+      const round = directIds.slice(message.round * approvalCount, (message.round + 1) * approvalCount);
+      await settled();
+      const direct = await (message.round === 0 ? profiled('approvals-commandbus', () => approveDirectly(round)) : approveDirectly(round));
+      await settled();
+      const alone = await appendAlone();
+      send({ type: 'direct', direct, alone });
+    } else if (message.type === 'finish') {
+      await aloneTarget?.approvalStore.close();
+      await app.close();
+      bare.close();
+      send({ type: 'finish' });
       process.disconnect();
     }
   } catch (error) {
@@ -268,6 +301,7 @@ process.on('message', async (message) => {
 
 send({
   type: 'ready',
+  rounds,
   url,
   bareUrl: `http://127.0.0.1:${bare.address().port}/`,
   appendsPerSecond,
